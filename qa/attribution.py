@@ -1,0 +1,169 @@
+"""Who is speaking: reads an attribution phrase ("Italian Prime Minister Giorgia Meloni",
+"Azerbaijan's president", "the Kremlin", "she") into a name, a role and an affiliation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.gazetteer import Gazetteer, Place
+
+# Words that make up titles and roles; none of them is ever part of a person's name.
+PERSON_HEADS = {
+    "president", "minister", "secretary", "spokesperson", "spokesman", "spokeswoman", "head",
+    "chief", "chancellor", "representative", "ambassador", "envoy", "congressman",
+    "congresswoman", "senator", "governor", "mayor", "commissioner", "chairman", "chairwoman",
+    "chair", "director", "commander", "king", "queen", "pope", "adviser", "advisor", "official",
+    "officials", "diplomat", "diplomats", "lawmaker", "lawmakers", "leader", "premier",
+    "negotiator", "aide", "general", "lady", "mp", "source", "sources", "analyst", "expert",
+    "deputy", "ombudsman", "prosecutor", "judge", "admiral", "colonel", "lieutenant", "sergeant",
+    "officer", "coordinator", "administrator", "member", "speaker", "attorney", "emissary",
+}  # fmt: skip
+BODY_HEADS = {
+    "ministry", "office", "government", "administration", "council", "parliament", "commission",
+    "embassy", "mission", "cabinet", "presidency", "department", "service", "staff", "command",
+    "agency", "committee", "delegation", "team", "spokesperson's office", "press service",
+}  # fmt: skip
+TITLE_WORDS = PERSON_HEADS | BODY_HEADS | {
+    "vice", "prime", "foreign", "defense", "defence", "press", "presidential", "first",
+    "national", "security", "state", "high", "top", "senior", "new", "former", "acting",
+    "interim", "permanent", "special", "outgoing", "incoming", "affairs", "interior", "finance",
+    "economy", "trade", "justice", "military", "army", "armed", "forces", "intelligence",
+    "parliamentary", "united", "nations", "general's", "joint", "chiefs", "supreme", "allied",
+    "europe", "european", "house", "white", "presidential", "public", "deputy", "assistant",
+    "principal", "executive", "political", "energy", "economic", "digital", "defense,",
+    "majority", "minority", "whip", "chamber", "upper", "lower", "regional", "local", "party",
+    "opposition", "ruling", "veteran", "retired", "ex", "then", "current", "newly", "appointed",
+    "designate", "elect", "vice-president", "prime-minister", "foreign-policy", "policy",
+}  # fmt: skip
+CONNECTORS = {"of", "to", "for", "and", "the", "on", "at", "in", "with"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+NAME_PARTICLES = {"de", "van", "von", "der", "da", "di", "du", "bin", "al", "la", "le", "del"}
+POSSESSIVE_TAIL = re.compile(
+    r"^(?P<owner>.+?)['’]s\s+(?P<tail>office|spokesperson|spokesman|spokeswoman|press service|"
+    r"press office|ministry|government|administration|team|camp|aide|aides|representative)$"
+)
+_TOKEN = re.compile(r"\S+")
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-Ý][\w’'\-.]*$")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """An attribution phrase read apart. Everything is verbatim from the phrase, or None."""
+
+    phrase: str
+    name: str | None = None
+    speaker_as_written: str | None = None
+    role: str | None = None
+    place: Place | None = None
+    place_as_written: str | None = None
+    body: bool = False  # an institution speaks ("the Kremlin", "Italy's foreign ministry")
+    pronoun: bool = False
+
+
+def _is_demonym_like(alias: str, place: Place) -> bool:
+    """A leading place word that qualifies a title ("Czech", "Russia's", "U.S.")."""
+    bare = re.sub(r"['’]s$", "", alias)
+    return (
+        bare == place.name
+        or alias != bare
+        or bool(re.search(r"(an|ian|ish|ese|i|ch|ic)$", bare))
+        or (bare.isupper() and place.kind == "country")
+        or (bare.replace(".", "").isupper() and place.kind == "country")
+    )
+
+
+def read_attribution(phrase: str, gazetteer: Gazetteer) -> Attribution | None:
+    """Read a phrase that stands before or after a speech verb; None when it names no one."""
+    text = phrase.strip().strip(",").strip()
+    if not text or len(text) > 140:
+        return None
+    if text.lower() in PRONOUNS:
+        return Attribution(text, pronoun=True)
+    article = re.match(r"(?:the|The)\s+", text)
+    core = text[article.end() :] if article else text
+    owned = POSSESSIVE_TAIL.match(core)
+    if owned:
+        owner = read_attribution(owned.group("owner"), gazetteer)
+        if owner is None or owner.pronoun:
+            return None
+        if owner.name:
+            start = core.index(owner.name)
+            return Attribution(
+                text,
+                owner.name,
+                core[start:],
+                owner.role,
+                owner.place,
+                owner.place_as_written,
+            )
+        return Attribution(
+            text, None, core, owner.role, owner.place, owner.place_as_written, body=True
+        )
+
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(core)]
+    if not tokens or len(tokens) > 14:
+        return None
+    # Mark the tokens that belong to a place alias ("White House", "Russia's", "U.N.").
+    place_hits = gazetteer.find_places(core)
+    in_place = set()
+    for match, _ in place_hits:
+        for i, (start, end, _word) in enumerate(tokens):
+            if start >= match.start() and end <= match.end() + 1:
+                in_place.add(i)
+
+    def is_title(word: str) -> bool:
+        return word.lower().strip(",.") in TITLE_WORDS
+
+    # The name is the run of capitalised, non-title, non-place words at the end.
+    i = len(tokens)
+    while i > 0:
+        word = tokens[i - 1][2]
+        if i - 1 in in_place or is_title(word):
+            break
+        if _NAME_TOKEN.match(word) and not word.endswith("."):
+            i -= 1
+        elif word.lower() in NAME_PARTICLES and i < len(tokens):
+            i -= 1
+        elif re.match(r"^[A-Z]\.$", word) and i < len(tokens):  # a middle initial
+            i -= 1
+        else:
+            break
+    name_words = tokens[i:]
+    while name_words and name_words[0][2].lower() in NAME_PARTICLES:
+        name_words = name_words[1:]
+        i += 1
+    if len(name_words) > 4:
+        return None
+    prefix = tokens[:i]
+    for j, (_s, _e, word) in enumerate(prefix):
+        bare = word.lower().strip(",")
+        if j in in_place or is_title(word) or bare in CONNECTORS:
+            continue
+        if re.sub(r"['’]s$", "", bare) in TITLE_WORDS:
+            continue
+        return None
+
+    place, place_as_written = None, None
+    if place_hits:
+        match, place = place_hits[0]
+        place_as_written = match.group(0)
+    prefix_text = core[: tokens[i][0]].strip() if name_words else core
+    role_text = prefix_text
+    if place_hits and place_hits[0][0].start() == 0 and _is_demonym_like(place_as_written, place):
+        role_text = prefix_text[place_hits[0][0].end() :].strip()
+    role_text = role_text.strip(" ,") or None
+
+    if name_words:
+        name = core[name_words[0][0] : name_words[-1][1]]
+        return Attribution(text, name, name, role_text, place, place_as_written)
+    if not prefix:
+        return None
+    words = [w.lower().strip(",.") for j, (_s, _e, w) in enumerate(prefix) if j not in in_place]
+    if words and words[-1] in BODY_HEADS:
+        return Attribution(text, None, core, None, place, place_as_written, body=True)
+    if any(word in PERSON_HEADS for word in words):
+        return Attribution(text, None, None, role_text, place, place_as_written)
+    if place is not None and len(prefix) - 1 in in_place:
+        return Attribution(text, None, core, None, place, place_as_written, body=True)
+    return None

@@ -1,0 +1,264 @@
+"""Loading a corpus: plain text (one statement per line), JSONL or CSV files, merged into one
+list of statement records, with duplicates folded and feed-order dates inferred."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tomllib
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+from qa.dates import DateMention, Timeline, find_dates
+from qa.errors import CorpusError
+from qa.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.parser import parse_line
+from qa.statements import SaidOn, Statement
+
+OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
+
+
+def default_corpus_paths() -> list[Path]:
+    """The bundled seeds: from the checkout when run there, else from the installed package."""
+    checkout = Path(__file__).resolve().parent.parent / "seeds"
+    if checkout.is_dir():
+        folder = checkout
+    else:
+        folder = Path(str(resources.files("qa").joinpath("seeds")))
+    files = sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".jsonl", ".csv"})
+    if not files:
+        raise CorpusError(f"No corpus files in {folder}; pass --corpus PATH.")
+    return files
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record read from a corpus file, before parsing."""
+
+    text: str
+    line_no: int
+    overrides: dict
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    path: Path
+    sha256: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    statements: tuple[Statement, ...]
+    files: tuple[CorpusFile, ...]
+    timeline: Timeline
+    gazetteer: Gazetteer
+
+    @property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for f in self.files:
+            digest.update(f.path.name.encode() + b"\0" + f.sha256.encode())
+        for source in self.gazetteer.sources:
+            digest.update(Path(source).read_bytes())
+        return digest.hexdigest()
+
+
+def _decode(path: Path) -> str:
+    if not path.exists():
+        raise CorpusError(f"Corpus file {path} does not exist.")
+    if path.is_dir():
+        raise CorpusError(f"Corpus path {path} is a directory; give a file.")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line} contains a NUL byte; this looks like a binary file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line} is not UTF-8 text; save the file as UTF-8.") from None
+    if not text.strip():
+        raise CorpusError(f"Corpus file {path} is empty.")
+    return text
+
+
+def _lines(text: str) -> list[str]:
+    # Windows and old Mac line endings count as one line break; a lone U+2028 does not.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Rows of a .txt, .jsonl or .csv corpus file, each with its 1-based line number."""
+    text = _decode(path)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        rows = []
+        for number, line in enumerate(_lines(text), start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:
+                raise CorpusError(f"{path}:{number} is not valid JSON.") from None
+            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+                raise CorpusError(f'{path}:{number} has no "text" string field.')
+            overrides = {k: str(data[k]) for k in OVERRIDE_FIELDS if data.get(k)}
+            rows.append(Row(data["text"], number, overrides))
+        return rows
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if not reader.fieldnames or "text" not in reader.fieldnames:
+            raise CorpusError(f'{path}:1 has no "text" column in its header.')
+        rows = []
+        for record in reader:
+            number = reader.line_num
+            value = record.get("text")
+            if value is None:
+                raise CorpusError(f"{path}:{number} has fewer columns than the header.")
+            overrides = {k: record[k] for k in OVERRIDE_FIELDS if record.get(k)}
+            rows.append(Row(value, number, overrides))
+        return rows
+    return [Row(line, n, {}) for n, line in enumerate(_lines(text), start=1)]
+
+
+def read_metadata(path: Path) -> dict:
+    """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in)."""
+    meta = path.with_name(path.name + ".meta.toml")
+    if not meta.is_file():
+        return {}
+    try:
+        data = tomllib.loads(meta.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CorpusError(f"{meta} is not valid TOML: {error}.") from None
+    year = data.get("year")
+    if year is not None and not (isinstance(year, int) and 1000 <= year <= 9999):
+        raise CorpusError(f"{meta}: year must be a four-digit number.")
+    return data
+
+
+def _apply_overrides(statement: Statement, overrides: dict, gazetteer: Gazetteer) -> Statement:
+    if not overrides:
+        return statement
+    changes: dict = {}
+    if "source" in overrides:
+        changes["sources"] = (overrides["source"],)
+    if "speaker" in overrides:
+        person = gazetteer.person(overrides["speaker"])
+        changes.update(speaker=person.name if person else overrides["speaker"])
+        changes.update(speaker_as_written=overrides["speaker"], role=None, role_from=None)
+        changes.update(affiliation=None, affiliation_from=None)
+        if person:
+            changes.update(role=person.role, role_from="gazetteer" if person.role else None)
+            changes.update(affiliation=person.affiliation)
+            changes.update(affiliation_from="gazetteer" if person.affiliation else None)
+        if statement.kind == "report":
+            changes["kind"] = "quote"
+    if "role" in overrides:
+        changes.update(role=overrides["role"], role_from="record")
+    if "affiliation" in overrides:
+        place = gazetteer.place(overrides["affiliation"])
+        changes.update(affiliation=place.name if place else overrides["affiliation"])
+        changes.update(affiliation_from="record")
+    if "date" in overrides:
+        dates = find_dates(overrides["date"])
+        if dates:
+            changes["said_on"] = SaidOn.written(dates[0])
+    return replace(statement, **changes)
+
+
+def _said_ordinal(statement: Statement, timeline: Timeline) -> int | None:
+    said = statement.said_on
+    if said is None or said.inferred or said.month is None:
+        return None
+    return timeline.ordinal(said.month, said.day, said.year)
+
+
+def _infer_feed_dates(statements: list[Statement], timeline: Timeline) -> list[Statement]:
+    """In a feed ordered by time, an undated statement lies between its dated neighbours."""
+    ordinals = [_said_ordinal(s, timeline) for s in statements]
+    dated = [o for o in ordinals if o is not None]
+    if len(dated) < 3:
+        return statements
+    pairs = list(zip(dated, dated[1:]))
+    if all(a >= b for a, b in pairs):
+        newest_first = True
+    elif all(a <= b for a, b in pairs):
+        newest_first = False
+    else:
+        return statements
+    result = []
+    for i, statement in enumerate(statements):
+        if ordinals[i] is not None or (statement.said_on and statement.said_on.inferred):
+            result.append(statement)
+            continue
+        before = next((statements[j] for j in range(i - 1, -1, -1) if ordinals[j] is not None), None)
+        after = next((statements[j] for j in range(i + 1, len(statements)) if ordinals[j] is not None), None)
+        earlier, later = (after, before) if newest_first else (before, after)
+        said = SaidOn(
+            None,
+            None,
+            None,
+            inferred=True,
+            earliest=_as_mention(earlier.said_on) if earlier else None,
+            latest=_as_mention(later.said_on) if later else None,
+        )
+        result.append(replace(statement, said_on=said))
+    return result
+
+
+def _as_mention(said: SaidOn) -> DateMention:
+    return DateMention(said.text, said.month, said.day, said.end_month, said.end_day, said.year)
+
+
+def _declare_year(statement: Statement, year: int, timeline: Timeline) -> Statement:
+    said = statement.said_on
+    if said is None or said.month is None or said.year is not None:
+        return statement
+    # The declared year is the year the corpus ends in; months before a December-January
+    # turn in the timeline belong to the year before.
+    wraps = timeline.start_month > 1 and said.month >= timeline.start_month
+    return replace(
+        statement,
+        said_on=replace(said, year=year - 1 if wraps else year, year_declared=True),
+    )
+
+
+def load_corpus(paths: list[Path] | None = None) -> Corpus:
+    """Read, parse and merge every corpus file."""
+    paths = [Path(p) for p in (paths or default_corpus_paths())]
+    gazetteer = Gazetteer.load(corpus_gazetteer_files(paths))
+    files = []
+    per_file: list[tuple[Path, list[Statement], dict]] = []
+    for path in paths:
+        rows = read_rows(path)
+        files.append(CorpusFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), tuple(rows)))
+        parsed = []
+        for row in rows:
+            for statement in parse_line(row.text, path.name, row.line_no, gazetteer):
+                parsed.append(_apply_overrides(statement, row.overrides, gazetteer))
+        per_file.append((path, parsed, read_metadata(path)))
+    months = [
+        s.said_on.month for _, parsed, _ in per_file for s in parsed if s.said_on and s.said_on.month
+    ]
+    timeline = Timeline.from_months(months)
+    merged: dict[str, Statement] = {}
+    for _path, parsed, meta in per_file:
+        parsed = _infer_feed_dates(parsed, timeline)
+        if meta.get("year"):
+            parsed = [_declare_year(s, meta["year"], timeline) for s in parsed]
+        for statement in parsed:
+            if statement.id in merged:
+                first = merged[statement.id]
+                merged[statement.id] = first.with_sources(first.sources + statement.sources)
+            else:
+                merged[statement.id] = statement
+    if not merged:
+        raise CorpusError("The corpus has no statements: every line is blank.")
+    return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer)

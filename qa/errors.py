@@ -1,0 +1,25 @@
+"""Named errors. The engine raises them; the front doors turn them into one sentence."""
+
+
+class QaError(Exception):
+    """Base of every error a user can be shown as one sentence."""
+
+
+class CorpusError(QaError):
+    """A corpus file is missing, unreadable or malformed."""
+
+
+class GazetteerError(QaError):
+    """A gazetteer or corpus metadata file cannot be read."""
+
+
+class ModelError(QaError):
+    """The embedding model is missing, unreadable or not the expected weights."""
+
+
+class IndexStateError(QaError):
+    """An index on disk is missing, locked, unwritable or does not match its manifest."""
+
+
+class QuestionError(QaError):
+    """A question or a filter cannot be understood."""

@@ -1,0 +1,139 @@
+"""What the text does not say: places and organisations (shipped with qa) and people
+(shipped with a corpus, in `gazetteer.toml` beside it). Both are plain TOML a person can edit."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from qa.errors import GazetteerError
+
+GAZETTEER_NAME = "gazetteer.toml"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A country or organisation that statements can speak for."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person the corpus quotes, with facts from the gazetteer file."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    role: str | None = None
+    affiliation: str | None = None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise GazetteerError(f"Cannot read {path}: {error.strerror}.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise GazetteerError(f"{path} is not valid TOML: {error}.") from None
+
+
+def _alias_pattern(aliases: list[str]) -> re.Pattern:
+    # Longest first so "Czech Republic" wins over "Czech"; word edges on both sides.
+    ordered = sorted(set(aliases), key=len, reverse=True)
+    body = "|".join(re.escape(a) for a in ordered)
+    return re.compile(rf"(?<![\w.])(?:{body})(?:['’]s)?(?![\w])")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Places and people, with lookups by any alias."""
+
+    places: tuple[Place, ...]
+    people: tuple[Person, ...] = ()
+    sources: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def load(cls, people_files: list[Path] | None = None) -> Gazetteer:
+        """Read the shipped places and every given people file (later files win)."""
+        text = resources.files("qa.data").joinpath("places.toml").read_text(encoding="utf-8")
+        places = tuple(
+            Place(name, entry.get("kind", "country"), tuple(entry.get("aliases", [])))
+            for name, entry in tomllib.loads(text).items()
+        )
+        people: dict[str, Person] = {}
+        sources = []
+        for path in people_files or []:
+            if not path.is_file():
+                continue
+            sources.append(str(path))
+            for name, entry in _read_toml(path).items():
+                if not isinstance(entry, dict):
+                    raise GazetteerError(f"{path}: entry {name!r} must be a table.")
+                people[name] = Person(
+                    name,
+                    tuple(entry.get("aliases", [])),
+                    entry.get("role"),
+                    entry.get("affiliation"),
+                )
+        return cls(places, tuple(people.values()), tuple(sources))
+
+    @cached_property
+    def _place_by_alias(self) -> dict[str, Place]:
+        table = {}
+        for place in self.places:
+            for alias in (place.name, *place.aliases):
+                table.setdefault(alias, place)
+                table.setdefault(alias.lower(), place)
+        return table
+
+    @cached_property
+    def place_pattern(self) -> re.Pattern:
+        return _alias_pattern([a for p in self.places for a in (p.name, *p.aliases)])
+
+    @cached_property
+    def _person_by_alias(self) -> dict[str, Person]:
+        table = {}
+        for person in self.people:
+            for alias in (person.name, *person.aliases):
+                table[alias.lower()] = person
+        return table
+
+    def place(self, words: str) -> Place | None:
+        """The place named by these words ("Italian", "the Kremlin", "Russia's"), or None."""
+        words = re.sub(r"['’]s$", "", words.strip())
+        return self._place_by_alias.get(words) or (
+            self._place_by_alias.get(words.lower()) if len(words) > 3 else None
+        )
+
+    def find_places(self, text: str) -> list[tuple[re.Match, Place]]:
+        """Every place alias written in the text, leftmost first."""
+        found = []
+        for match in self.place_pattern.finditer(text):
+            place = self.place(match.group(0))
+            if place:
+                found.append((match, place))
+        return found
+
+    def person(self, name: str) -> Person | None:
+        """The person known by this name or alias, or None."""
+        return self._person_by_alias.get(name.strip().lower())
+
+    def place_names(self) -> list[str]:
+        return [p.name for p in self.places]
+
+
+def corpus_gazetteer_files(corpus_paths: list[Path]) -> list[Path]:
+    """The people files that ship with these corpus files (one per folder)."""
+    seen = []
+    for path in corpus_paths:
+        candidate = path.parent / GAZETTEER_NAME
+        if candidate not in seen:
+            seen.append(candidate)
+    return seen

@@ -1,0 +1,44 @@
+"""Choosing statement records for `qa statements`: by speaker, affiliation and date."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from qa.corpus import Corpus
+from qa.errors import QuestionError
+from qa.filters import StatementFilter
+from qa.query import QuestionReader, Understanding
+from qa.statements import Statement
+
+
+def select_statements(
+    corpus: Corpus,
+    speaker: str | None = None,
+    affiliation: str | None = None,
+    date: str | None = None,
+    by_date: bool = False,
+) -> list[Statement]:
+    """The corpus statements that pass the given filters, in corpus order or newest first.
+    A filter that matches nothing gives an empty list."""
+    statements = list(corpus.statements)
+    reader = QuestionReader(statements, corpus.gazetteer, corpus.timeline)
+    wanted = Understanding(question="")
+    if speaker:
+        name = reader.resolve_speaker(speaker)
+        wanted = replace(wanted, speakers=(name,) if name else (), unknown_speakers=() if name else (speaker,))
+    if affiliation:
+        place = corpus.gazetteer.place(affiliation)
+        wanted = replace(wanted, affiliations=(place.name if place else affiliation,))
+    if date:
+        rng = reader.resolve_date(date)
+        if rng is None:
+            raise QuestionError(f"Cannot read {date!r} as a date; write it like 'March 19' or 'January'.")
+        wanted = replace(wanted, date=rng)
+    filters = StatementFilter(statements, corpus.gazetteer, corpus.timeline)
+    result = filters.apply(wanted)
+    rows = np.flatnonzero(result.mask)
+    if by_date:
+        rows = filters.newest_first(rows)
+    return [statements[int(r)] for r in rows]

@@ -1,0 +1,356 @@
+"""Turns one corpus line into statement records: quotes, speaker, cue, channel, date, kind.
+
+Nothing is guessed. What the line does not say stays None; facts the line does not state come
+only from the gazetteer and are marked so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.attribution import Attribution, read_attribution
+from qa.dates import DateMention, find_dates
+from qa.gazetteer import Gazetteer
+from qa.statements import SaidOn, Statement, statement_id
+
+CUES = (
+    "said|says|say|told|tells|wrote|writes|added|adds|claimed|claims|stated|states|noted|notes|"
+    "announced|announces|argued|argues|warned|warns|insisted|insists|stressed|stresses|"
+    "emphasized|emphasised|emphasizes|emphasises|declared|declares|explained|explains|"
+    "replied|replies|responded|responds|joked|jokes|posted|posts|tweeted|tweets|asserted|"
+    "asserts|acknowledged|acknowledges|confirmed|confirms|suggested|suggests|urged|urges|"
+    "predicted|predicts|reiterated|reiterates|underlined|underlines|commented|comments|"
+    "remarked|admitted|admits|denied|denies|vowed|vows|cautioned|cautions|recalled|recalls|"
+    "continued|concluded|concludes|believes|thinks|according to"
+)
+CUE_PATTERN = re.compile(rf"\b({CUES})\b")
+QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("«", "»"))
+# Words that cannot end a finished sentence or headline: a passage ending on one was cut off.
+OPEN_ENDINGS = {
+    "a", "an", "the", "of", "to", "for", "about", "or", "and", "but", "with", "on", "in", "at",
+    "by", "from", "as", "than", "that", "which", "who", "whose", "whom", "its", "their", "his",
+    "her", "our", "my", "your", "is", "are", "was", "were", "be", "been", "will", "would",
+    "can", "could", "should", "may", "might", "must", "has", "have", "had", "not", "very",
+    "more", "most", "into", "over", "under", "between", "against", "if", "while", "because",
+    "so", "such", "this", "these", "those", "amid", "including", "nor", "both", "either",
+    # attributive words that always wait for their noun
+    "reported", "alleged", "so-called", "would-be", "potential", "possible", "proposed",
+    "planned", "key", "main", "former", "new",
+}  # fmt: skip
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "jr", "sr", "prof",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs",
+    "no", "u.s", "u.k", "u.n", "e.u", "inc", "co", "corp", "ltd", "approx", "est",
+}  # fmt: skip
+CHANNEL_PLATFORMS = (
+    "X|Twitter|Facebook|Telegram|Instagram|TikTok|YouTube|LinkedIn|Bluesky|Truth Social|Threads"
+)
+_SPEECH_EVENT_DATE = re.compile(
+    r"\b(?:interview|statement|speech|address|video|post|remarks|briefing|message)\b"
+    r"[^.]{0,80}?\b(?:released|published|aired|broadcast|posted|given|delivered|held)\s+on\s+$"
+)
+_DIGEST = re.compile(r"^(?P<header>[^*•:]{1,120}):\s*(?=[*•]\s)")
+_BULLET = re.compile(r"(?:^|\s)[*•]\s+")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One attribution found in a passage, with the span of its clause."""
+
+    who: Attribution
+    cue: str
+    clause_start: int
+    clause_end: int
+    cue_end: int
+    speaker_first: bool
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Spans of the words inside quotation marks (straight, curly or guillemets)."""
+    spans = []
+    straight = [m.start() for m in re.finditer('"', text)]
+    for open_at, close_at in zip(straight[::2], straight[1::2]):
+        spans.append((open_at + 1, close_at))
+    for opener, closer in QUOTE_PAIRS[1:]:
+        for m in re.finditer(rf"{opener}([^{closer}]*){closer}", text):
+            spans.append((m.start(1), m.end(1)))
+    return sorted(s for s in spans if s[1] > s[0])
+
+
+def quote_text(text: str, span: tuple[int, int]) -> str:
+    """The quoted words, verbatim, without a trailing comma the attribution brought."""
+    return text[span[0] : span[1]].strip().rstrip(",").strip()
+
+
+def _mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = "§"
+    return "".join(chars)
+
+
+def _clause_start(masked: str, cue_start: int) -> int:
+    """Where the phrase before a speech verb begins: after the last comma, quote, bullet,
+    colon or sentence end."""
+    i = cue_start
+    while i > 0:
+        ch = masked[i - 1]
+        if ch in ',;:"“”«»*•(§':
+            return i
+        if ch in ".!?" and i < len(masked) and masked[i] == " ":
+            word = re.search(r"(\S+)$", masked[: i - 1])
+            token = word.group(1).lower() if word else ""
+            if ch != "." or (token not in ABBREVIATIONS and not re.fullmatch(r"[a-z]", token)):
+                return i
+        i -= 1
+    return 0
+
+
+def _clause_end(masked: str, start: int) -> int:
+    """The end of the attribution clause: the next comma or sentence end."""
+    i = start
+    while i < len(masked):
+        ch = masked[i]
+        if ch in ",;\"“”«»§*•":
+            return i
+        if ch in ".!?" and (i + 1 == len(masked) or masked[i + 1] == " "):
+            word = re.search(r"(\S+)$", masked[:i])
+            token = word.group(1).lower() if word else ""
+            if ch != "." or (token not in ABBREVIATIONS and not re.fullmatch(r"[a-z]", token)):
+                return i + 1
+        i += 1
+    return len(masked)
+
+
+def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
+    found = []
+    for m in CUE_PATTERN.finditer(masked):
+        cue = m.group(1)
+        if cue == "according to":
+            end = _clause_end(masked, m.end())
+            who = read_attribution(masked[m.end() : end].rstrip(".,"), gazetteer)
+            if who:
+                found.append(_Found(who, cue, m.start(), end, end, False))
+            continue
+        start = _clause_start(masked, m.start())
+        subject = masked[start : m.start()]
+        who = read_attribution(subject, gazetteer) if subject.strip() else None
+        if who is None and not subject.strip():
+            who, start = _apposition(masked, start, gazetteer)
+        if who is None and not subject.strip():
+            inverted = re.match(
+                r"\s+(?P<who>[^,;:.§]+?(?:\.[A-Z][^,;:.§]*?)*)(?=\s+(?:on|in|at|during|when)\s|"
+                r"[,;:]|\.\s|\.$|$)",
+                masked[m.end() :],
+            )
+            if inverted:
+                who = read_attribution(inverted.group("who"), gazetteer)
+        if who is None:
+            continue
+        before = masked[:start].strip()
+        speaker_first = before == "" or before[-1] in ".!?*•:"
+        end = m.end() if speaker_first else _clause_end(masked, m.end())
+        found.append(_Found(who, cue, start, end, m.end(), speaker_first))
+    return found
+
+
+def _apposition(masked: str, comma_end: int, gazetteer: Gazetteer):
+    """'Andrii Melnyk, Ukraine's envoy to the U.N., told ...': name, role, then the verb."""
+    head = masked[: comma_end - 1] if comma_end > 0 else ""
+    m = re.search(
+        r"(?P<name>(?:[A-ZÀ-Ý][\w’'\-]+\s){0,3}[A-ZÀ-Ý][\w’'\-]+),\s(?P<role>[^,\"“”§]{3,100})$",
+        head,
+    )
+    if not m:
+        return None, comma_end
+    name = read_attribution(m.group("name"), gazetteer)
+    role = read_attribution(m.group("role"), gazetteer)
+    if not name or not name.name or name.role or not role or role.name or role.body:
+        return None, comma_end
+    who = Attribution(
+        m.group(0),
+        name.name,
+        name.name,
+        role.role,
+        role.place,
+        role.place_as_written,
+    )
+    return who, m.start()
+
+
+def _channel(passage: str, clause: str) -> str | None:
+    patterns = [
+        r"\btold\s+(?P<ch>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*|reporters|journalists)",
+        r"\b(?:in|during)\s+an?\s+interview\s+(?:with|on|to)\s+(?P<ch>.+?)(?=\s+on\s+[A-Z]|\s+"
+        r"released|[,;]|\.\s|\.$|$)",
+        rf"\bon\s+(?P<ch>{CHANNEL_PLATFORMS})\b",
+        r"\bin\s+an?\s+(?:post|statement|video|message)\s+on\s+(?P<ch>[A-Z][\w]*(?:\s[A-Z]\w*)*)",
+    ]
+    for text in (clause, passage):
+        for pattern in patterns:
+            m = re.search(pattern, text)
+            if m:
+                return _tidy_channel(m.group("ch"))
+    m = re.search(r"\binterview\s+(?:with|on|to)\s+(?P<ch>[^,.;]+?)(?=\s+released|[,.;]|$)", passage)
+    return _tidy_channel(m.group("ch")) if m else None
+
+
+def _tidy_channel(words: str) -> str:
+    """Drop the sentence's full stop, but not the one of an abbreviation ("U.S.")."""
+    words = words.strip()
+    if re.search(r"[a-z0-9]\.$", words):
+        words = words[:-1]
+    return words
+
+
+def is_truncated(passage: str) -> bool:
+    """True when the passage stops mid-sentence."""
+    text = passage.rstrip()
+    if not text:
+        return False
+    if re.search(r"[.!?…\"”’»)\]]$", text):
+        return False
+    if re.search(r"[,;:–—\-]$", text):
+        return True
+    last = re.findall(r"[\w’'\-]+", text)
+    if last and last[-1].lower() in OPEN_ENDINGS:
+        return True
+    # Prose (it has finished sentences inside) must end with one too; a headline need not.
+    return bool(re.search(r"[a-z0-9][.!?]\s+[A-Z\"“]", text))
+
+
+def _said_on(passage, masked, found, digest_date) -> SaidOn | None:
+    for item in found:
+        if item.speaker_first:
+            after = passage[item.cue_end :]
+            dates = find_dates(after[:40])
+            if dates and re.match(r"\s*,?\s*on\s*$", after[: dates[0].start]):
+                return SaidOn.written(dates[0])
+        else:
+            dates = find_dates(passage[item.clause_start : item.clause_end])
+            if dates:
+                return SaidOn.written(dates[0])
+    for mention in find_dates(passage):
+        if _SPEECH_EVENT_DATE.search(masked[: mention.start]):
+            return SaidOn.written(mention)
+    if digest_date is not None:
+        return SaidOn.written(digest_date, from_digest=True)
+    return None
+
+
+def _kind(passage: str, quotes: list[tuple[int, int]], found: list[_Found]) -> str:
+    if not found:
+        return "report"
+    if not quotes:
+        return "paraphrase"
+    keep = [True] * len(passage)
+    for start, end in quotes:
+        for i in range(max(0, start - 1), min(len(passage), end + 1)):
+            keep[i] = False
+    for item in found:
+        for i in range(item.clause_start, item.clause_end):
+            keep[i] = False
+    outside = "".join(c if k else " " for c, k in zip(passage, keep))
+    words = re.findall(r"[A-Za-z]{2,}", outside)
+    return "mixed" if len(words) >= 3 else "quote"
+
+
+def parse_passage(
+    line: str,
+    passage: str,
+    source: str,
+    gazetteer: Gazetteer,
+    digest_date: DateMention | None = None,
+    may_be_truncated: bool = True,
+) -> Statement:
+    """Parse one passage (a whole line, or one item of a digest line)."""
+    spans = find_quotes(passage)
+    masked = _mask_quotes(passage, spans)
+    found = _find_attributions(masked, gazetteer)
+    # A pronoun ("she added") speaks for the last named speaker before it.
+    named = [f for f in found if not f.who.pronoun]
+    primary = named[0].who if named else None
+    if primary is None:
+        found = []
+    speaker = speaker_as_written = role = affiliation = None
+    role_from = affiliation_from = None
+    if primary is not None:
+        speaker_as_written = primary.speaker_as_written
+        role = primary.role
+        role_from = "text" if role else None
+        if primary.place is not None:
+            affiliation, affiliation_from = primary.place.name, "text"
+        person = gazetteer.person(primary.name) if primary.name else None
+        if person is not None:
+            if speaker_as_written == primary.name:
+                speaker = person.name
+            else:  # "Giorgia Meloni's office" keeps its own words
+                speaker = speaker_as_written
+            if role is None and person.role:
+                role, role_from = person.role, "gazetteer"
+            if affiliation is None and person.affiliation:
+                affiliation, affiliation_from = person.affiliation, "gazetteer"
+        else:
+            speaker = speaker_as_written
+            if primary.body and speaker and speaker.startswith("the "):
+                speaker = speaker[4:]
+    cue = named[0].cue if named else None
+    clause = passage[named[0].clause_start : named[0].clause_end] if named else ""
+    channel = _channel(passage, clause) if named else None
+    return Statement(
+        id=statement_id(passage),
+        sources=(source,),
+        text=line,
+        part=passage if passage != line else None,
+        kind=_kind(passage, spans, found),
+        quotes=tuple(q for q in (quote_text(passage, s) for s in spans) if q),
+        speaker=speaker,
+        speaker_as_written=speaker_as_written,
+        role=role,
+        role_from=role_from,
+        affiliation=affiliation,
+        affiliation_from=affiliation_from,
+        cue=cue,
+        channel=channel,
+        said_on=_said_on(passage, masked, found, digest_date),
+        dates_mentioned=tuple(find_dates(passage)),
+        truncated=may_be_truncated and is_truncated(passage),
+    )
+
+
+def digest_items(line: str) -> tuple[str, list[str]] | None:
+    """A digest line ("Key developments on Feb. 26: * ... * ...") split into its header and
+    its verbatim items; None when the line is not a digest."""
+    head = _DIGEST.match(line)
+    if not head:
+        return None
+    body = line[head.end() :]
+    marks = list(_BULLET.finditer(body))
+    if len(marks) < 2:
+        return None
+    items = []
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
+        item = body[mark.end() : end].strip()
+        if item:
+            items.append(item)
+    return head.group("header"), items
+
+
+def parse_line(line: str, source_file: str, line_no: int, gazetteer: Gazetteer) -> list[Statement]:
+    """Every statement in one corpus line (several for a digest, none for a blank line)."""
+    if not line.strip():
+        return []
+    source = f"{source_file}:{line_no}"
+    digest = digest_items(line)
+    if digest is None:
+        return [parse_passage(line, line.strip(), source, gazetteer)]
+    header, items = digest
+    dates = find_dates(header)
+    date = dates[0] if dates else None
+    return [
+        parse_passage(line, item, source, gazetteer, date, may_be_truncated=i == len(items) - 1)
+        for i, item in enumerate(items)
+    ]
