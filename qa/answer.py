@@ -43,6 +43,7 @@ class Passage:
     sources: tuple[str, ...]
     score: float
     matched_by: tuple[str, ...]
+    said_order: int | None = None  # for ordering dates; not shown
 
     @classmethod
     def of(cls, hit: Hit) -> Passage:
@@ -66,6 +67,7 @@ class Passage:
             sources=s.sources,
             score=round(hit.score, 6),
             matched_by=hit.matched_by,
+            said_order=hit.said_order,
         )
         if passage.text not in passage.statement or any(q not in passage.text for q in s.quotes):
             raise VerbatimError(f"Refusing to show {s.source}: its passage is not verbatim.")

@@ -30,7 +30,7 @@ TITLE_WORDS = PERSON_HEADS | BODY_HEADS | {
     "interim", "permanent", "special", "outgoing", "incoming", "affairs", "interior", "finance",
     "economy", "trade", "justice", "military", "army", "armed", "forces", "intelligence",
     "parliamentary", "united", "nations", "general's", "joint", "chiefs", "supreme", "allied",
-    "europe", "european", "house", "white", "presidential", "public", "deputy", "assistant",
+    "europe", "european", "house", "white", "public", "deputy", "assistant",
     "principal", "executive", "political", "energy", "economic", "digital", "defense,",
     "majority", "minority", "whip", "chamber", "upper", "lower", "regional", "local", "party",
     "opposition", "ruling", "veteran", "retired", "ex", "then", "current", "newly", "appointed",
@@ -64,6 +64,8 @@ class Attribution:
 def _is_demonym_like(alias: str, place: Place) -> bool:
     """A leading place word that qualifies a title ("Czech", "Russia's", "U.S.")."""
     bare = re.sub(r"['’]s$", "", alias)
+    if place.kind != "country":
+        return False  # "NATO chief", "European Council President" keep their organisation
     return (
         bare == place.name
         or alias != bare
@@ -80,7 +82,7 @@ def read_attribution(phrase: str, gazetteer: Gazetteer) -> Attribution | None:
         return None
     if text.lower() in PRONOUNS:
         return Attribution(text, pronoun=True)
-    article = re.match(r"(?:the|The)\s+", text)
+    article = re.match(r"(?:the|The|an?|An?)\s+", text)
     core = text[article.end() :] if article else text
     owned = POSSESSIVE_TAIL.match(core)
     if owned:

@@ -215,7 +215,7 @@ def evaluate(
         return
     from qa.render import make_console, render_evaluation
 
-    render_evaluation(make_console(), report)
+    render_evaluation(make_console(width=130), report)
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ CUES = (
     "asserts|acknowledged|acknowledges|confirmed|confirms|suggested|suggests|urged|urges|"
     "predicted|predicts|reiterated|reiterates|underlined|underlines|commented|comments|"
     "remarked|admitted|admits|denied|denies|vowed|vows|cautioned|cautions|recalled|recalls|"
-    "continued|concluded|concludes|believes|thinks|according to"
+    "continued|concluded|concludes|believes|thinks|(?i:according to)"
 )
 CUE_PATTERN = re.compile(rf"\b({CUES})\b")
 QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("«", "»"))
@@ -113,6 +113,9 @@ def _clause_end(masked: str, start: int) -> int:
     i = start
     while i < len(masked):
         ch = masked[i]
+        if ch == "," and re.match(r",\s?\d", masked[i : i + 3]):
+            i += 1  # "May 2, 2024", "1,000"
+            continue
         if ch in ",;\"“”«»§*•":
             return i
         if ch in ".!?" and (i + 1 == len(masked) or masked[i + 1] == " "):
@@ -128,7 +131,7 @@ def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
     found = []
     for m in CUE_PATTERN.finditer(masked):
         cue = m.group(1)
-        if cue == "according to":
+        if cue.lower() == "according to":
             end = _clause_end(masked, m.end())
             who = read_attribution(masked[m.end() : end].rstrip(".,"), gazetteer)
             if who:

@@ -45,12 +45,11 @@ SCAFFOLD = {
     "what", "did", "does", "do", "has", "have", "had", "is", "are", "was", "were", "who", "whom",
     "when", "which", "how", "about", "regarding", "concerning", "on", "the", "me", "us", "any", "anything", "something",
     "statement", "statements", "quote", "quotes", "position", "view", "views", "stance", "of",
-    "and", "what's", "whats", "according", "to", "from", "by", "in", "at", "during", "did",
-    "comment", "comments", "remarks", "official", "someone", "somebody", "anyone", "person",
+    "and", "what's", "whats", "according", "to", "from", "by", "in", "at", "during", "comment", "comments", "remarks", "official", "someone", "somebody", "anyone", "person",
     "there", "a", "an", "it", "its", "their", "his", "her", "s", "show", "list", "give", "find",
     "all", "every", "please", "can", "you", "i", "want", "know", "also", "ever", "else", "again", "same", "for",
     "happen", "happened", "happening", "news", "going", "latest", "new", "been", "will",
-    "would", "could", "should", "this", "that", "these", "those", "anyone", "has",
+    "would", "could", "should", "this", "that", "these", "those",
 }  # fmt: skip
 # Generic words for a role, each standing for the titles that fill it.
 ROLE_SYNONYMS = {

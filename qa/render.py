@@ -5,14 +5,12 @@ are shown neutralised."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from qa.answer import Answer, Passage
-from qa.dates import MONTH_NAMES
 from qa.statements import SaidOn, Statement
 from qa.text import _stem, words
 
@@ -100,7 +98,7 @@ def render_answer(console: Console, answer: Answer, show_filters: bool = True) -
     if answer.note:
         console.print(Text(answer.note, style="bold red"))
     passages = answer.passages if answer.answered else ()
-    for group, items in _groups(passages):
+    for group, items in _groups(passages, bool(answer.understood.affiliations)):
         if group:
             console.print(Text(group, style="bold cyan"))
         for passage in items:
@@ -136,11 +134,14 @@ def understood_label(answer: Answer) -> str:
     return "; ".join(parts)
 
 
-def _groups(passages):
-    """Group consecutive passages by speaker when a speaker has several, for reading."""
+def _groups(passages, by_affiliation: bool = False):
+    """Consecutive passages of one speaker (or one country, when the question named one)
+    grouped under a fixed label, e.g. "Italy — 2 statements, March 15 to March 15"."""
+    from qa.query import speaker_owner
+
     groups: list[tuple[str | None, list[Passage]]] = []
     for passage in passages:
-        key = passage.speaker or passage.affiliation
+        key = passage.affiliation if by_affiliation else speaker_owner(passage.speaker)
         if groups and key and groups[-1][0] == key:
             groups[-1][1].append(passage)
         else:
@@ -148,7 +149,11 @@ def _groups(passages):
     result = []
     for key, items in groups:
         if key and len(items) > 1:
-            result.append((f"{key} — {len(items)} statements", items))
+            dated = sorted((p for p in items if p.said_order is not None), key=lambda p: p.said_order)
+            span = ""
+            if len(dated) > 1 and dated[0].said_order != dated[-1].said_order:
+                span = f", {dated[0].said_on.text} to {dated[-1].said_on.text}"
+            result.append((f"{key} — {len(items)} statements{span}", items))
         else:
             result.append((None, items))
     return result
@@ -194,14 +199,6 @@ def render_sources(console: Console, answer: Answer) -> None:
         console.print(Text(", ".join(passage.sources), style="bold"))
         console.print(Text(neutralise(passage.statement)))
         console.print()
-
-
-def month_label(month: int | None) -> str:
-    return MONTH_NAMES[month - 1] if month else ""
-
-
-def safe_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def render_evaluation(console: Console, report) -> None:

@@ -10,14 +10,16 @@ import numpy as np
 
 from qa.dates import Timeline
 from qa.embedding import Encoder
+from qa.filters import OPEN_HIGH, StatementFilter, who_phrase
 from qa.gazetteer import Gazetteer
 from qa.index import Index
-from qa.filters import StatementFilter, who_phrase
 from qa.query import QuestionReader, Understanding
 from qa.statements import Statement
 from qa.text import tokenize
 
 RRF_K = 60
+# BM25's share in the fusion: keyword matches break ties among meanings, they do not lead.
+BM25_WEIGHT = 0.5
 CANDIDATES = 100
 # Calibrated on the evaluation set (see EVALUATION.md). Unfiltered, a question is answered
 # when its best statement reaches RELEVANT cosine similarity to the topic, or shares topic
@@ -27,7 +29,7 @@ CANDIDATES = 100
 RELEVANT = 0.45
 SUPPORTED = 0.30
 SHOWN = 0.30
-FILTERED_RELEVANT = 0.25
+FILTERED_RELEVANT = 0.20
 EXACT_FILTERED_LIMIT = 200_000
 
 
@@ -41,6 +43,7 @@ class Hit:
     dense: float
     bm25: float
     matched_by: tuple[str, ...]
+    said_order: int | None = None  # position of the date said on the corpus timeline
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class Searcher:
         for rank, row in enumerate(dense_rows):
             fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, row in enumerate(bm25_rows):
-            fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[int(row)] = fused.get(int(row), 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
         dense_of = dict(zip((int(r) for r in dense_rows), (float(s) for s in dense_scores)))
         missing = [r for r in fused if r not in dense_of]
         if missing:
@@ -129,7 +132,10 @@ class Searcher:
         if not any(_answers(h, filtered) for h in hits):
             closest = tuple(sorted(hits, key=lambda h: -h.dense)[:3])
             return SearchResult(u, (), closest, False, _nothing_note(u, filtered), 0)
-        relevant = [h for h in hits if _worth_showing(h, filtered)]
+        # Where some statements share the topic's words, a statement that only resembles the
+        # topic must be as close as an unfiltered one to be shown beside them.
+        keywords = any(h.bm25 > 0 for h in hits)
+        relevant = [h for h in hits if _worth_showing(h, filtered and not keywords)]
         return SearchResult(
             u, tuple(relevant[offset : offset + top_k]), (), True, None, len(relevant)
         )
@@ -158,7 +164,11 @@ class Searcher:
         if bm25 > 0:
             reasons.append("words")
         reasons.extend(extra)
-        return Hit(int(row), self.index.statements[row], float(score), dense, bm25, tuple(reasons))
+        order = int(self.filters.said_lo[row])
+        return Hit(
+            int(row), self.index.statements[row], float(score), dense, bm25, tuple(reasons),
+            order if order != OPEN_HIGH else None,
+        )
 
 
 def _answers(hit: Hit, filtered: bool) -> bool:
@@ -168,9 +178,9 @@ def _answers(hit: Hit, filtered: bool) -> bool:
     return hit.dense >= RELEVANT or (hit.bm25 > 0 and hit.dense >= SUPPORTED)
 
 
-def _worth_showing(hit: Hit, filtered: bool) -> bool:
+def _worth_showing(hit: Hit, lenient: bool) -> bool:
     """Once a question is answered, which other hits are shown beside the best."""
-    return hit.bm25 > 0 or hit.dense >= (FILTERED_RELEVANT if filtered else SHOWN)
+    return hit.bm25 > 0 or hit.dense >= (FILTERED_RELEVANT if lenient else SHOWN)
 
 
 def _nothing_note(u: Understanding, filtered: bool) -> str:

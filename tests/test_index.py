@@ -1,0 +1,136 @@
+"""The index on disk: built, reused, rebuilt on change, appended without re-embedding, written
+atomically, refused when damaged, and HNSW above the size threshold."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import write
+
+import qa.index as index_module
+from qa.errors import IndexStateError
+from qa.index import build, check, corpus_fingerprint, ensure, index_folder, load
+
+LINES = [
+    '"Our borders are safe," Moldovan President Maia Sandu said on March 3.',
+    "Gas prices will fall, Hungarian Foreign Minister Peter Szijjarto said on March 1.",
+    "Grain exports resumed through the Danube ports, officials said.",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return write(tmp_path / "feed.txt", "\n".join(LINES) + "\n")
+
+
+def test_build_writes_plain_files_and_a_manifest(tmp_path, corpus, fake_encoder):
+    built = build([corpus], tmp_path / "idx", fake_encoder)
+    folder = index_folder(tmp_path / "idx")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["bm25", "dense.faiss", "manifest.json", "statements.jsonl", "vectors.npy"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["counts"] == {"statements": 3, "embedded": 3, "reused": 0}
+    assert manifest["model"]["weights_sha256"] == "f" * 64
+    assert manifest["corpus"]["fingerprint"] == corpus_fingerprint([corpus])
+    assert manifest["faiss"]["type"] == "FlatIP"
+    assert set(manifest["checksums"]) >= {"statements.jsonl", "vectors.npy", "dense.faiss"}
+    vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+    assert vectors.shape == (3, fake_encoder.dimension)
+    rows = [json.loads(line) for line in (folder / "statements.jsonl").read_text().splitlines()]
+    assert [r["text"] for r in rows] == LINES  # row i is statement i
+    assert len(built) == 3
+
+
+def test_current_index_is_loaded_not_rebuilt(tmp_path, corpus, fake_encoder):
+    build([corpus], tmp_path / "idx", fake_encoder)
+    fake_encoder.encoded.clear()
+    ensure([corpus], tmp_path / "idx", fake_encoder)
+    assert fake_encoder.encoded == []
+
+
+def test_changed_corpus_is_rebuilt_and_appending_embeds_only_new_statements(
+    tmp_path, corpus, fake_encoder
+):
+    build([corpus], tmp_path / "idx", fake_encoder)
+    fake_encoder.encoded.clear()
+    new_line = "Ports reopened, Romanian Prime Minister Ilie Bolojan said on March 5."
+    corpus.write_text(corpus.read_text() + new_line + "\n")
+    assert check(index_folder(tmp_path / "idx"), corpus_fingerprint([corpus]), fake_encoder.info)
+    rebuilt = ensure([corpus], tmp_path / "idx", fake_encoder)
+    assert fake_encoder.encoded == [new_line]
+    assert rebuilt.manifest["counts"] == {"statements": 4, "embedded": 1, "reused": 3}
+    assert rebuilt.statements[-1].speaker == "Ilie Bolojan"
+
+
+def test_changed_gazetteer_triggers_rebuild(tmp_path, corpus, fake_encoder):
+    build([corpus], tmp_path / "idx", fake_encoder)
+    before = corpus_fingerprint([corpus])
+    write(corpus.parent / "gazetteer.toml", '["Maia Sandu"]\naliases = ["Sandu"]\n')
+    assert corpus_fingerprint([corpus]) != before
+
+
+def test_damaged_file_is_detected_and_rebuilt(tmp_path, corpus, fake_encoder):
+    build([corpus], tmp_path / "idx", fake_encoder)
+    folder = index_folder(tmp_path / "idx")
+    with open(folder / "vectors.npy", "r+b") as handle:
+        handle.seek(-8, 2)
+        handle.write(b"\xff" * 8)
+    reason = check(folder, corpus_fingerprint([corpus]), fake_encoder.info)
+    assert reason == "the index file vectors.npy does not match its checksum"
+    fake_encoder.encoded.clear()
+    ensure([corpus], tmp_path / "idx", fake_encoder)
+    assert check(folder, corpus_fingerprint([corpus]), fake_encoder.info) is None
+
+
+def test_failed_build_leaves_previous_index_intact(tmp_path, corpus, fake_encoder, monkeypatch):
+    build([corpus], tmp_path / "idx", fake_encoder)
+    folder = index_folder(tmp_path / "idx")
+    before = (folder / "statements.jsonl").read_text()
+    corpus.write_text(corpus.read_text() + "One more line, a diplomat said.\n")
+
+    def explode(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_module, "_swap_into_place", explode)
+    with pytest.raises(IndexStateError, match="No space left on device"):
+        build([corpus], tmp_path / "idx", fake_encoder)
+    assert (folder / "statements.jsonl").read_text() == before
+    assert not list((tmp_path / "idx").glob(".qa-index.tmp-*"))
+    assert len(load(tmp_path / "idx")) == 3
+
+
+def test_half_swapped_index_is_recovered(tmp_path, corpus, fake_encoder):
+    build([corpus], tmp_path / "idx", fake_encoder)
+    folder = index_folder(tmp_path / "idx")
+    folder.rename(folder.with_name(folder.name + ".old"))  # killed between the two renames
+    assert len(load(tmp_path / "idx")) == 3
+
+
+def test_missing_index_is_a_named_error(tmp_path):
+    with pytest.raises(IndexStateError, match="No index in"):
+        load(tmp_path / "nothing")
+
+
+def test_unwritable_index_dir_is_a_clear_error(tmp_path, corpus, fake_encoder):
+    blocker = write(tmp_path / "file-not-dir", "x")
+    with pytest.raises(IndexStateError, match="Cannot write the index"):
+        build([corpus], blocker / "idx", fake_encoder)
+
+
+def test_hnsw_above_threshold_keeps_recall_against_exact(tmp_path, fake_encoder, monkeypatch):
+    words = ["grain", "ports", "gas", "troops", "talks", "aid", "drones", "ceasefire", "sanctions",
+             "energy", "border", "pilots", "tanks", "loans", "summit", "treaty"]
+    rng = np.random.default_rng(7)
+    lines = [" ".join(rng.choice(words, size=6)) + f" item {i}, an official said." for i in range(600)]
+    path = write(tmp_path / "many.txt", "\n".join(lines) + "\n")
+    monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 100)
+    built = build([path], tmp_path / "idx", fake_encoder)
+    assert built.manifest["faiss"]["type"] == "HNSWFlat"
+    queries = fake_encoder.encode(["grain ports aid", "troops border tanks", "gas energy loans"])
+    vectors = np.asarray(built.vectors)
+    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+    _, approx = built.dense.search(queries, 10)
+    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
+    assert recall >= 0.95

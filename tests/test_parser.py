@@ -1,0 +1,270 @@
+"""The statement parser on statements that are not in the seeds: every pattern has a case with
+new names, countries, roles and date formats, so that the rules are general."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.gazetteer import Gazetteer, Person
+from qa.parser import digest_items, find_quotes, is_truncated, parse_line, quote_text
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    base = Gazetteer.load([])
+    people = (
+        Person("Olaf Scholz", ("Scholz",), "Chancellor", "Germany"),
+        Person("Kaja Kallas", ("Kallas",), "High Representative", "European Union"),
+    )
+    return Gazetteer(base.places, people)
+
+
+def parse(text, gazetteer):
+    [statement] = parse_line(text, "test.txt", 7, gazetteer)
+    return statement
+
+
+def test_quote_then_role_before_name_with_date(gazetteer):
+    s = parse(
+        '"We will not send soldiers without a mandate," Spanish Foreign Minister José Manuel '
+        "Albares said on April 3.",
+        gazetteer,
+    )
+    assert s.kind == "quote"
+    assert s.quotes == ("We will not send soldiers without a mandate",)
+    assert s.speaker == "José Manuel Albares"
+    assert s.role == "Foreign Minister"
+    assert (s.affiliation, s.affiliation_from) == ("Spain", "text")
+    assert s.cue == "said"
+    assert (s.said_on.text, s.said_on.month, s.said_on.day) == ("April 3", 4, 3)
+    assert s.source == "test.txt:7"
+    assert not s.truncated
+
+
+def test_paraphrase_with_apposition_and_channel(gazetteer):
+    s = parse(
+        "Poland will train Ukrainian pilots, Radoslaw Sikorski, Poland's foreign minister, "
+        "told Politico on Nov. 4.",
+        gazetteer,
+    )
+    assert s.kind == "paraphrase"
+    assert s.speaker == "Radoslaw Sikorski"
+    assert s.role == "foreign minister"
+    assert s.affiliation == "Poland"
+    assert s.cue == "told"
+    assert s.channel == "Politico"
+    assert s.said_on.text == "Nov. 4"
+
+
+def test_speaker_first_reported_speech_keeps_later_dates_out(gazetteer):
+    s = parse("Scholz says he will visit Kyiv on Oct. 12 to discuss air defense", gazetteer)
+    assert s.kind == "paraphrase"
+    assert s.speaker == "Olaf Scholz"
+    assert s.speaker_as_written == "Scholz"
+    assert (s.role, s.role_from) == ("Chancellor", "gazetteer")
+    assert (s.affiliation, s.affiliation_from) == ("Germany", "gazetteer")
+    assert s.said_on is None  # Oct. 12 is the visit, not when he spoke
+    assert [d.text for d in s.dates_mentioned] == ["Oct. 12"]
+
+
+def test_said_inversion(gazetteer):
+    s = parse(
+        "The alliance must double its ammunition output, said Danish Prime Minister Mette "
+        "Frederiksen.",
+        gazetteer,
+    )
+    assert s.speaker == "Mette Frederiksen"
+    assert s.role == "Prime Minister"
+    assert s.affiliation == "Denmark"
+    assert s.kind == "paraphrase"
+
+
+def test_according_to(gazetteer):
+    s = parse(
+        "According to Swedish Defense Minister Pal Jonson, the first jets will arrive in "
+        "spring.",
+        gazetteer,
+    )
+    assert s.speaker == "Pal Jonson"
+    assert s.affiliation == "Sweden"
+    assert s.cue == "According to"  # as written
+
+
+def test_according_to_a_document_names_no_one(gazetteer):
+    s = parse(
+        'According to the memo seen by Bloomberg, the fund would be "fully operational" soon.',
+        gazetteer,
+    )
+    assert s.speaker is None and s.role is None
+    assert s.kind == "report"
+    assert s.quotes == ("fully operational",)
+
+
+def test_possessive_office(gazetteer):
+    s = parse(
+        "Spain will not deploy troops, Spanish Prime Minister Pedro Sanchez's office said on "
+        "Feb. 3.",
+        gazetteer,
+    )
+    assert s.speaker == "Pedro Sanchez's office"
+    assert s.role == "Prime Minister"
+    assert s.affiliation == "Spain"
+
+
+def test_bare_surname_from_gazetteer(gazetteer):
+    s = parse('"Europe must be ready to defend itself," Kallas said.', gazetteer)
+    assert s.speaker == "Kaja Kallas"
+    assert s.speaker_as_written == "Kallas"
+    assert (s.affiliation, s.affiliation_from) == ("European Union", "gazetteer")
+
+
+def test_unknown_bare_surname_stays_unknown(gazetteer):
+    s = parse('"We are ready," Novak said.', gazetteer)
+    assert s.speaker == "Novak"
+    assert s.role is None and s.affiliation is None
+
+
+def test_institution_speaks(gazetteer):
+    s = parse("No talks are planned this month, the Kremlin said on Sept. 9.", gazetteer)
+    assert s.speaker == "Kremlin"
+    assert s.affiliation == "Russia"
+    assert s.said_on.text == "Sept. 9"
+
+
+def test_unnamed_role(gazetteer):
+    s = parse("Talks will resume next week, a senior official says", gazetteer)
+    assert s.speaker is None
+    assert s.role == "senior official"
+    assert s.kind == "paraphrase"
+
+
+def test_country_possessive_role(gazetteer):
+    s = parse("Gas transit will end in January, Slovakia's prime minister says", gazetteer)
+    assert s.speaker is None
+    assert s.role == "prime minister"
+    assert s.affiliation == "Slovakia"
+
+
+def test_quote_continuing_after_attribution_is_one_speaker(gazetteer):
+    s = parse(
+        '"The door is open," the NATO chief told reporters. "But the decision is not ours '
+        'alone," he added.',
+        gazetteer,
+    )
+    assert s.kind == "quote"
+    assert s.quotes == ("The door is open", "But the decision is not ours alone")
+    assert s.speaker is None and s.role == "NATO chief"
+    assert s.affiliation == "NATO"
+    assert s.channel == "reporters"
+
+
+def test_mixed_quote_and_paraphrase_with_pronoun(gazetteer):
+    s = parse(
+        '"We need guarantees that work" rather than promises on paper, Finnish President '
+        'Alexander Stubb said in an interview with Yle on Dec. 2. "Words are not enough," he '
+        "added.",
+        gazetteer,
+    )
+    assert s.kind == "mixed"
+    assert s.speaker == "Alexander Stubb"
+    assert s.channel == "Yle"
+    assert s.said_on.text == "Dec. 2"
+    assert s.quotes == ("We need guarantees that work", "Words are not enough")
+
+
+def test_curly_quotes_and_social_channel(gazetteer):
+    s = parse("“Support will continue,” Estonian President Alar Karis wrote on Telegram.", gazetteer)
+    assert s.quotes == ("Support will continue",)
+    assert s.speaker == "Alar Karis"
+    assert s.channel == "Telegram"
+    assert s.affiliation == "Estonia"
+
+
+def test_dated_interview_release_dates_the_quote(gazetteer):
+    s = parse(
+        'The minister gave an interview to public radio published on May 14. "We are not '
+        'afraid," Novak told listeners before turning to',
+        gazetteer,
+    )
+    assert s.said_on.text == "May 14"
+    assert s.truncated
+
+
+def test_headline_without_speaker_is_a_report(gazetteer):
+    s = parse("Scholz to visit Kyiv on June 11 ahead of aid conference", gazetteer)
+    assert s.kind == "report"
+    assert s.speaker is None
+    assert s.said_on is None
+    assert not s.truncated
+
+
+def test_date_range_as_written(gazetteer):
+    [first, *_] = parse_line(
+        "Key developments on Nov. 3-4: * Kyiv hit by drones, mayor says * Talks stall",
+        "t.txt",
+        1,
+        gazetteer,
+    )
+    said = first.said_on
+    assert (said.text, said.month, said.day, said.end_month, said.end_day) == ("Nov. 3-4", 11, 3, 11, 4)
+    assert said.from_digest
+
+
+def test_digest_items_each_with_own_attribution(gazetteer):
+    line = (
+        "Key developments on April 2: * Grain corridor to reopen, Turkish Foreign Minister "
+        "Hakan Fidan says * No ceasefire before summer, Kallas says * Prices rise in"
+    )
+    items = parse_line(line, "d.txt", 3, gazetteer)
+    assert [i.part for i in items] == [
+        "Grain corridor to reopen, Turkish Foreign Minister Hakan Fidan says",
+        "No ceasefire before summer, Kallas says",
+        "Prices rise in",
+    ]
+    assert [i.speaker for i in items] == ["Hakan Fidan", "Kaja Kallas", None]
+    assert [i.affiliation for i in items] == ["Turkey", "European Union", None]
+    assert all(i.said_on.text == "April 2" for i in items)
+    assert [i.truncated for i in items] == [False, False, True]
+    assert all(i.text == line for i in items)
+    assert all(i.part in line for i in items)
+    assert len({i.id for i in items}) == 3
+
+
+def test_digest_detection_needs_a_header_and_two_items():
+    assert digest_items("Markets: * only one item") is None
+    assert digest_items("Plain sentence with * an asterisk * inside") is None
+    header, items = digest_items("Overnight on May 1: * one * two")
+    assert header == "Overnight on May 1" and items == ["one", "two"]
+
+
+@pytest.mark.parametrize(
+    ("text", "truncated"),
+    [
+        ("The talks went well. Now, as the war drags on, the question is whether", True),
+        ("Officials met in Geneva to discuss the", True),
+        ("Leaders agree on new aid package", False),
+        ("It was a long day. Everyone went home.", False),
+        ('"We will see," she said.', False),
+        ("Moscow rejects the so-called", True),
+        ("Deal reached after talks,", True),
+    ],
+)
+def test_truncation(text, truncated):
+    assert is_truncated(text) is truncated
+
+
+def test_quote_spans_are_verbatim():
+    text = 'He said "first part," then “second part” and left.'
+    spans = find_quotes(text)
+    assert [quote_text(text, s) for s in spans] == ["first part", "second part"]
+    assert all(quote_text(text, s) in text for s in spans)
+
+
+def test_blank_line_has_no_statement(gazetteer):
+    assert parse_line("   ", "x.txt", 1, gazetteer) == []
+
+
+def test_ids_are_stable_and_depend_only_on_words(gazetteer):
+    a = parse("Talks will resume, a diplomat says", gazetteer)
+    b = parse_line("Talks will resume, a diplomat says", "other.txt", 99, gazetteer)[0]
+    assert a.id == b.id

@@ -1,0 +1,112 @@
+"""Question understanding on a corpus that is not the seeds: speakers, places, roles, dates,
+intent, and the difference between a statement by a country and one about it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write
+
+from qa.corpus import load_corpus
+from qa.filters import StatementFilter
+from qa.query import QuestionReader
+
+FEED = "\n".join(
+    [
+        '"Shipping is safe again," Turkish Foreign Minister Hakan Fidan said on April 20.',
+        "Ankara will host talks, Turkish President Recep Tayyip Erdogan said on April 12.",
+        '"We need more air defense," Spanish Prime Minister Pedro Sanchez said on April 2.',
+        "The summit in Madrid on April 25 will gather 30 leaders.",
+        "Spain will send engineers, the Spanish defence minister said on March 28.",
+        "Japan pledged loans, Japanese Prime Minister Shigeru Ishiba said on March 14.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    path = write(tmp_path_factory.mktemp("q") / "feed.txt", FEED)
+    corpus = load_corpus([path])
+    return QuestionReader(list(corpus.statements), corpus.gazetteer, corpus.timeline), corpus
+
+
+def read(reader, question, context=None):
+    return reader[0].read(question, context)
+
+
+def test_country_by_demonym_capital_and_name(reader):
+    for question in ("What did Turkey say about shipping?", "What did Turkish officials say?",
+                     "What did Ankara say about shipping?", "what did turkey say about shipping?"):
+        assert read(reader, question).affiliations == ("Turkey",), question
+
+
+def test_statement_by_versus_about(reader):
+    by = read(reader, "What did Spain say about Turkey?")
+    assert by.affiliations == ("Spain",)
+    assert "Turkey" in by.topic
+    about = read(reader, "What was said about Japan?")
+    assert about.affiliations == () and about.topic == "Japan"
+
+
+def test_person_by_surname_and_full_name(reader):
+    assert read(reader, "What did Fidan say about shipping?").speakers == ("Hakan Fidan",)
+    assert read(reader, "What did Recep Tayyip Erdogan say?").speakers == ("Recep Tayyip Erdogan",)
+    assert read(reader, "What did Erdogan's government say?").speakers == ("Recep Tayyip Erdogan",)
+
+
+def test_unknown_person_is_named_in_the_filter(reader):
+    u = read(reader, "What did Giorgos Gerapetritis say about shipping?")
+    assert u.unknown_speakers == ("Giorgos Gerapetritis",)
+
+
+def test_roles_with_place_and_british_spelling(reader):
+    u = read(reader, "What did Turkey's foreign minister say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("foreign", "minister"), "Turkey")]
+    filters = StatementFilter(list(reader[1].statements), reader[1].gazetteer, reader[1].timeline)
+    assert filters.apply(u).mask.sum() == 1
+    defence = read(reader, "What did the Spanish defence minister say?")
+    assert filters.apply(defence).mask.sum() == 1
+    generic = read(reader, "What did Spanish officials say?")
+    assert generic.roles == () and generic.affiliations == ("Spain",)
+
+
+def test_dates_in_the_forms_people_type(reader):
+    tl = reader[1].timeline
+    u = read(reader, "What was said in April?")
+    assert (u.date.start, u.date.end) == tl.month_span(4)
+    u = read(reader, "What did Spain say on April 2?")
+    assert u.date.start == u.date.end == tl.ordinal(4, 2)
+    u = read(reader, "What was said at the end of March?")
+    assert (u.date.start, u.date.end) == tl.month_span(3, "end")
+    u = read(reader, "What was said since April 12?")
+    assert (u.date.start, u.date.end) == (tl.ordinal(4, 12), None)
+    u = read(reader, "What was said between March 20 and April 5?")
+    assert (u.date.start, u.date.end) == (tl.ordinal(3, 20), tl.ordinal(4, 5))
+    u = read(reader, "What did Spain say before the summit in Madrid?")
+    assert (u.date.start, u.date.end) == (None, tl.ordinal(4, 25) - 1)
+    assert u.affiliations == ("Spain",)
+
+
+def test_intents(reader):
+    assert read(reader, "Who said shipping is safe?").intent == "who"
+    assert read(reader, "When did Fidan talk about shipping?").intent == "when"
+    assert read(reader, "Which countries will gather in Madrid?").intent == "what"
+
+
+def test_who_question_keeps_places_in_the_topic(reader):
+    u = read(reader, "Who said Spain needs more air defense?")
+    assert u.affiliations == () and "Spain" in u.topic
+
+
+def test_follow_up_reuses_topic_and_replaces_the_speaker(reader):
+    first = read(reader, "What did Spain say about air defense?")
+    second = read(reader, "And Turkey?", first)
+    assert second.follow_up
+    assert second.affiliations == ("Turkey",)
+    assert second.topic == first.topic
+    third = read(reader, "What about in March?", second)
+    assert third.affiliations == ("Turkey",) and third.date is not None
+
+
+def test_a_question_that_is_only_a_name(reader):
+    u = read(reader, "Fidan")
+    assert u.speakers == ("Hakan Fidan",) and u.topic == ""
