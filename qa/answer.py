@@ -153,7 +153,9 @@ class Engine:
         return self
 
 
-def understand(engine: Engine, question: str, context: Understanding | None = None) -> Understanding:
+def understand(
+    engine: Engine, question: str, context: Understanding | None = None
+) -> Understanding:
     text = question.strip()
     if not text:
         raise QuestionError("The question is empty; type a question about the statements.")
@@ -245,7 +247,9 @@ def explicit_filters(
             continue
         rng = reader.resolve_date(words, kind)
         if rng is None:
-            raise QuestionError(f"Cannot read {words!r} as a date; write it like 'March 19' or 'January'.")
+            raise QuestionError(
+                f"Cannot read {words!r} as a date; write it like 'March 19' or 'January'."
+            )
         start = rng.start if kind == "since" else start
         end = rng.end if kind == "until" else end
         labels.append(rng.label)

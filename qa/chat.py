@@ -102,7 +102,9 @@ def _render(reply: Reply, console, as_json: bool) -> None:
     elif reply.show == "sources" and reply.answer is not None:
         render_sources(console, reply.answer)
     elif reply.show == "filters" and reply.answer is not None:
-        console.print(understood_label(reply.answer) or "No filters; the whole question is the topic.")
+        console.print(
+            understood_label(reply.answer) or "No filters; the whole question is the topic."
+        )
     for line in reply.lines:
         console.print(line)
 
@@ -120,8 +122,9 @@ def run_piped(engine: Engine, lines, console, as_json: bool) -> int:
     return 0
 
 
-def run_chat(settings: Settings, as_json: bool = False, color: bool | None = None,
-             input=None, output=None) -> int:
+def run_chat(
+    settings: Settings, as_json: bool = False, color: bool | None = None, input=None, output=None
+) -> int:
     """The chat. With a terminal, an interactive prompt; otherwise piped lines."""
     from qa.render import make_console
 

@@ -32,7 +32,9 @@ CorpusOption = Annotated[
 ]
 IndexDirOption = Annotated[
     Path | None,
-    typer.Option("--index-dir", help="The folder that holds the built index.", envvar=ENV_INDEX_DIR),
+    typer.Option(
+        "--index-dir", help="The folder that holds the built index.", envvar=ENV_INDEX_DIR
+    ),
 ]
 ModelOption = Annotated[
     Path | None,
@@ -42,7 +44,9 @@ ModelOption = Annotated[
         envvar=ENV_MODEL,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of text.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for machines instead of text.")
+]
 ColorOption = Annotated[
     bool | None,
     typer.Option("--color/--no-color", help="Force colours on or off (default: on for terminals)."),
@@ -89,14 +93,21 @@ def _progress_printer():
 @app.command()
 def statements(
     corpus: CorpusOption = None,
-    speaker: Annotated[str | None, typer.Option(help="Only statements by this speaker (name or surname).")] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="Only statements by this speaker (name or surname).")
+    ] = None,
     affiliation: Annotated[
         str | None, typer.Option(help="Only statements by this country or organisation.")
     ] = None,
     date: Annotated[
-        str | None, typer.Option(help="Only statements said on this date or in this month, e.g. 'March 19' or 'January'.")
+        str | None,
+        typer.Option(
+            help="Only statements said on this date or in this month, e.g. 'March 19' or 'January'."
+        ),
     ] = None,
-    by_date: Annotated[bool, typer.Option("--by-date", help="Order by date said, newest first.")] = False,
+    by_date: Annotated[
+        bool, typer.Option("--by-date", help="Order by date said, newest first.")
+    ] = False,
     as_json: JsonOption = False,
     color: ColorOption = None,
 ) -> None:
@@ -131,7 +142,9 @@ def index(
     settings = _settings(corpus, index_dir, model)
     try:
         encoder = Encoder(resolve_model(settings.model))
-        built = build(list(settings.corpus) or None, settings.index_dir, encoder, _progress_printer())
+        built = build(
+            list(settings.corpus) or None, settings.index_dir, encoder, _progress_printer()
+        )
     except QaError as error:
         _fail(error)
     counts = built.manifest["counts"]
@@ -145,11 +158,32 @@ def index(
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-    top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=100, help="How many passages to show at most.", envvar=ENV_TOP_K)] = None,
-    speaker: Annotated[str | None, typer.Option(help="Only statements by this speaker.", envvar="QA_SPEAKER")] = None,
-    affiliation: Annotated[str | None, typer.Option(help="Only statements by this country or organisation.", envvar="QA_AFFILIATION")] = None,
-    since: Annotated[str | None, typer.Option(help="Only statements said on or after this date, e.g. 'Feb. 1' or 'March'.", envvar="QA_SINCE")] = None,
-    until: Annotated[str | None, typer.Option(help="Only statements said on or before this date.", envvar="QA_UNTIL")] = None,
+    top_k: Annotated[
+        int | None,
+        typer.Option(
+            "--top-k", min=1, max=100, help="How many passages to show at most.", envvar=ENV_TOP_K
+        ),
+    ] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="Only statements by this speaker.", envvar="QA_SPEAKER")
+    ] = None,
+    affiliation: Annotated[
+        str | None,
+        typer.Option(
+            help="Only statements by this country or organisation.", envvar="QA_AFFILIATION"
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only statements said on or after this date, e.g. 'Feb. 1' or 'March'.",
+            envvar="QA_SINCE",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Only statements said on or before this date.", envvar="QA_UNTIL"),
+    ] = None,
     corpus: CorpusOption = None,
     index_dir: IndexDirOption = None,
     model: ModelOption = None,
@@ -176,7 +210,16 @@ def ask(
 
 @app.command()
 def chat(
-    top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=100, help="How many passages to show per answer.", envvar=ENV_TOP_K)] = None,
+    top_k: Annotated[
+        int | None,
+        typer.Option(
+            "--top-k",
+            min=1,
+            max=100,
+            help="How many passages to show per answer.",
+            envvar=ENV_TOP_K,
+        ),
+    ] = None,
     corpus: CorpusOption = None,
     index_dir: IndexDirOption = None,
     model: ModelOption = None,
@@ -197,7 +240,8 @@ def chat(
 @app.command("eval")
 def evaluate(
     questions: Annotated[
-        Path | None, typer.Option("--questions", help="The evaluation file (default: evals/questions.toml).")
+        Path | None,
+        typer.Option("--questions", help="The evaluation file (default: evals/questions.toml)."),
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
@@ -227,5 +271,7 @@ def main() -> None:
     except Exception as error:  # a bug: say so in one line; QA_DEBUG=1 shows the traceback
         if os.environ.get("QA_DEBUG"):
             raise
-        sys.stderr.write(f"Internal error ({type(error).__name__}: {error}); set QA_DEBUG=1 for details.\n")
+        sys.stderr.write(
+            f"Internal error ({type(error).__name__}: {error}); set QA_DEBUG=1 for details.\n"
+        )
         sys.exit(1)

@@ -198,8 +198,12 @@ def _infer_feed_dates(statements: list[Statement], timeline: Timeline) -> list[S
         if ordinals[i] is not None or (statement.said_on and statement.said_on.inferred):
             result.append(statement)
             continue
-        before = next((statements[j] for j in range(i - 1, -1, -1) if ordinals[j] is not None), None)
-        after = next((statements[j] for j in range(i + 1, len(statements)) if ordinals[j] is not None), None)
+        before = next(
+            (statements[j] for j in range(i - 1, -1, -1) if ordinals[j] is not None), None
+        )
+        after = next(
+            (statements[j] for j in range(i + 1, len(statements)) if ordinals[j] is not None), None
+        )
         earlier, later = (after, before) if newest_first else (before, after)
         said = SaidOn(
             None,
@@ -245,7 +249,10 @@ def load_corpus(paths: list[Path] | None = None) -> Corpus:
                 parsed.append(_apply_overrides(statement, row.overrides, gazetteer))
         per_file.append((path, parsed, read_metadata(path)))
     months = [
-        s.said_on.month for _, parsed, _ in per_file for s in parsed if s.said_on and s.said_on.month
+        s.said_on.month
+        for _, parsed, _ in per_file
+        for s in parsed
+        if s.said_on and s.said_on.month
     ]
     timeline = Timeline.from_months(months)
     merged: dict[str, Statement] = {}

@@ -85,9 +85,7 @@ def find_dates(text: str) -> list[DateMention]:
         if month is None or day is None or day > DAYS_IN_MONTH[month - 1]:
             continue
         # A bare "May 5" could be the verb; require the capital, which the pattern already does.
-        found.append(
-            DateMention(m.group(0), month, day, end_month, end_day, year, start=m.start())
-        )
+        found.append(DateMention(m.group(0), month, day, end_month, end_day, year, start=m.start()))
     return found
 
 

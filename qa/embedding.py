@@ -106,7 +106,10 @@ class Encoder:
     @property
     def dimension(self) -> int:
         model = self._load()
-        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        get = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
         return int(get())
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:

@@ -175,7 +175,9 @@ def _run_baselines(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun,
         dense.top_speaker[q.id] = statements[found[0]].speaker if len(found) else None
     for q in queries:
         tokens = tokenize(q.question)
-        all_scores = np.asarray(index.bm25.get_scores(tokens)) if tokens else np.zeros(len(statements))
+        all_scores = (
+            np.asarray(index.bm25.get_scores(tokens)) if tokens else np.zeros(len(statements))
+        )
         top = [int(r) for r in np.argsort(-all_scores)[:K] if all_scores[r] > 0]
         bm25.ranked[q.id] = [statements[r].id for r in top]
         bm25.answered[q.id] = bool(top)
@@ -191,7 +193,9 @@ def _abstained_right(q: EvalQuery, run: SystemRun) -> bool:
     note = run.notes.get(q.id)
     if note is None:  # a baseline that returned nothing
         return True
-    return note.startswith("Nothing") if q.abstain == "relevance" else note.startswith("No statement")
+    return (
+        note.startswith("Nothing") if q.abstain == "relevance" else note.startswith("No statement")
+    )
 
 
 def _metrics(queries, qrels, run: SystemRun) -> dict:
@@ -261,12 +265,19 @@ def run_evaluation(path: Path, settings: Settings | None = None) -> Report:
     for q, result in zip(queries, answers):
         expected = qrels[q.id]
         got = product.ranked[q.id][:K]
-        if (expected and not expected <= set(got)) or not _abstained_right(q, product) or (
-            q.speaker and product.top_speaker[q.id] != q.speaker
+        if (
+            (expected and not expected <= set(got))
+            or not _abstained_right(q, product)
+            or (q.speaker and product.top_speaker[q.id] != q.speaker)
         ):
             failures.append(
-                {"id": q.id, "question": q.question, "note": result.note,
-                 "missing": sorted(expected - set(got)), "got": got}
+                {
+                    "id": q.id,
+                    "question": q.question,
+                    "note": result.note,
+                    "missing": sorted(expected - set(got)),
+                    "got": got,
+                }
             )
     return Report(
         questions=len(queries),

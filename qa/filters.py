@@ -73,11 +73,15 @@ class StatementFilter:
         why: dict[str, np.ndarray] = {}
         none = np.zeros(n, dtype=bool)
         if u.unknown_speakers:
-            return FilterResult(none, f"No statement by {u.unknown_speakers[0]} in the corpus.", why)
+            return FilterResult(
+                none, f"No statement by {u.unknown_speakers[0]} in the corpus.", why
+            )
         if u.speakers:
             matched = np.isin(self.speaker, list(u.speakers))
             if not matched.any():
-                return FilterResult(matched, f"No statement by {' or '.join(u.speakers)} in the corpus.", why)
+                return FilterResult(
+                    matched, f"No statement by {' or '.join(u.speakers)} in the corpus.", why
+                )
             mask &= matched
             why["speaker"] = matched
         if u.affiliations:
@@ -97,7 +101,9 @@ class StatementFilter:
         if u.date:
             matched, said = self.date_mask(u.date)
             if not matched.any():
-                return FilterResult(matched, f"No statement dated {u.date.label} in the corpus.", why)
+                return FilterResult(
+                    matched, f"No statement dated {u.date.label} in the corpus.", why
+                )
             if not (mask & matched).any():
                 return FilterResult(
                     mask & matched,

@@ -1,11 +1,11 @@
 """The index on disk: a folder of plain files plus a manifest, built atomically.
 
-    <index dir>/qa-index/
-        manifest.json      format, model and weights hash, corpus hash, counts, checksums
-        statements.jsonl   row i is statement i
-        vectors.npy        row i is the normalised embedding of statement i
-        dense.faiss        FAISS index over the same rows
-        bm25/              bm25s index (JSON and .npy, no pickle)
+<index dir>/qa-index/
+    manifest.json      format, model and weights hash, corpus hash, counts, checksums
+    statements.jsonl   row i is statement i
+    vectors.npy        row i is the normalised embedding of statement i
+    dense.faiss        FAISS index over the same rows
+    bm25/              bm25s index (JSON and .npy, no pickle)
 """
 
 from __future__ import annotations
@@ -144,7 +144,9 @@ def _previous_vectors(folder: Path, model: ModelInfo) -> dict[str, np.ndarray]:
     if not manifest or manifest.get("model", {}).get("weights_sha256") != model.weights_sha256:
         return {}
     try:
-        ids = [json.loads(line)["id"] for line in open(folder / "statements.jsonl", encoding="utf-8")]
+        ids = [
+            json.loads(line)["id"] for line in open(folder / "statements.jsonl", encoding="utf-8")
+        ]
         vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, KeyError):
         return {}
@@ -202,7 +204,9 @@ def build(
             dense, kind = _faiss_index(vectors)
             faiss.write_index(dense, str(tmp / "dense.faiss"))
             retriever = bm25s.BM25()
-            retriever.index([tokenize(s.passage) or ["\u2205"] for s in statements], show_progress=False)
+            retriever.index(
+                [tokenize(s.passage) or ["\u2205"] for s in statements], show_progress=False
+            )
             retriever.save(str(tmp / "bm25"))
             checksums = {
                 str(p.relative_to(tmp)): _sha256_bytes(p)
@@ -313,7 +317,9 @@ def load(index_dir: Path) -> Index:
         dense = faiss.read_index(str(folder / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True)
     except (OSError, ValueError, KeyError, RuntimeError) as error:
-        raise IndexStateError(f"The index in {folder} is damaged ({error}); run `qa index`.") from None
+        raise IndexStateError(
+            f"The index in {folder} is damaged ({error}); run `qa index`."
+        ) from None
     if not (len(statements) == len(vectors) == dense.ntotal):
         raise IndexStateError(f"The index in {folder} is inconsistent; run `qa index`.")
     if hasattr(dense, "hnsw"):

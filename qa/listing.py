@@ -27,14 +27,18 @@ def select_statements(
     wanted = Understanding(question="")
     if speaker:
         name = reader.resolve_speaker(speaker)
-        wanted = replace(wanted, speakers=(name,) if name else (), unknown_speakers=() if name else (speaker,))
+        wanted = replace(
+            wanted, speakers=(name,) if name else (), unknown_speakers=() if name else (speaker,)
+        )
     if affiliation:
         place = corpus.gazetteer.place(affiliation)
         wanted = replace(wanted, affiliations=(place.name if place else affiliation,))
     if date:
         rng = reader.resolve_date(date)
         if rng is None:
-            raise QuestionError(f"Cannot read {date!r} as a date; write it like 'March 19' or 'January'.")
+            raise QuestionError(
+                f"Cannot read {date!r} as a date; write it like 'March 19' or 'January'."
+            )
         wanted = replace(wanted, date=rng)
     filters = StatementFilter(statements, corpus.gazetteer, corpus.timeline)
     result = filters.apply(wanted)

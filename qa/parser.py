@@ -116,7 +116,7 @@ def _clause_end(masked: str, start: int) -> int:
         if ch == "," and re.match(r",\s?\d", masked[i : i + 3]):
             i += 1  # "May 2, 2024", "1,000"
             continue
-        if ch in ",;\"“”«»§*•":
+        if ch in ',;"“”«»§*•':
             return i
         if ch in ".!?" and (i + 1 == len(masked) or masked[i + 1] == " "):
             word = re.search(r"(\S+)$", masked[:i])
@@ -196,7 +196,9 @@ def _channel(passage: str, clause: str) -> str | None:
             m = re.search(pattern, text)
             if m:
                 return _tidy_channel(m.group("ch"))
-    m = re.search(r"\binterview\s+(?:with|on|to)\s+(?P<ch>[^,.;]+?)(?=\s+released|[,.;]|$)", passage)
+    m = re.search(
+        r"\binterview\s+(?:with|on|to)\s+(?P<ch>[^,.;]+?)(?=\s+released|[,.;]|$)", passage
+    )
     return _tidy_channel(m.group("ch")) if m else None
 
 

@@ -38,8 +38,17 @@ _WHO = re.compile(
     re.IGNORECASE,
 )
 # Generic words for "someone from there": they ask for a country, not for a role.
-GENERIC_HEADS = {"official", "officials", "leaders", "authorities", "government", "people",
-                 "side", "politicians", "diplomats"}
+GENERIC_HEADS = {
+    "official",
+    "officials",
+    "leaders",
+    "authorities",
+    "government",
+    "people",
+    "side",
+    "politicians",
+    "diplomats",
+}
 _WHEN = re.compile(r"^\s*(?:when|on what date|on which day|what date|which day)\b", re.IGNORECASE)
 SCAFFOLD = {
     "what", "did", "does", "do", "has", "have", "had", "is", "are", "was", "were", "who", "whom",
@@ -199,9 +208,7 @@ class QuestionReader:
         )
         long_body = "|".join(re.escape(a) for a in long)
         short_body = "|".join(re.escape(a) for a in short)
-        return re.compile(
-            rf"(?<![\w.])(?:(?i:{long_body})|{short_body})(?:['’]s)?(?![\w])"
-        )
+        return re.compile(rf"(?<![\w.])(?:(?i:{long_body})|{short_body})(?:['’]s)?(?![\w])")
 
     def resolve_speaker(self, words: str) -> str | None:
         """The speaker a name, surname or alias stands for, or None."""
@@ -242,7 +249,9 @@ class QuestionReader:
                 return True
             if lead and (lead.group(0).lower().startswith(("according", "by")) or verb_at is None):
                 return True
-            if re.match(r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:the\s+)?$", text[:start], re.I):
+            if re.match(
+                r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:the\s+)?$", text[:start], re.I
+            ):
                 return verb_at is None
             return False
 
@@ -277,9 +286,7 @@ class QuestionReader:
                 taken.append(name[1])
 
         topic = _topic(text, taken)
-        follow_up = bool(context) and (
-            bool(_FOLLOW_UP.match(text)) or (not topic and not speech)
-        )
+        follow_up = bool(context) and (bool(_FOLLOW_UP.match(text)) or (not topic and not speech))
         understanding = Understanding(
             question=question,
             intent=intent,
@@ -306,9 +313,15 @@ class QuestionReader:
             word = m.group(0).lower().strip(".")
             if word not in ROLE_HEADS or _overlaps(m.span(), taken):
                 continue
-            if word in {"general", "member", "speaker", "source", "sources", "head", "chief"} and not (
-                _has_modifier(text, m.start()) or re.match(r"\s+of\s", text[m.end():])
-            ):
+            if word in {
+                "general",
+                "member",
+                "speaker",
+                "source",
+                "sources",
+                "head",
+                "chief",
+            } and not (_has_modifier(text, m.start()) or re.match(r"\s+of\s", text[m.end() :])):
                 continue
             start, end = m.start(), m.end()
             words, place = [word], None
@@ -326,7 +339,7 @@ class QuestionReader:
                     continue
                 break
             # "head of Ukraine's presidential office", "president of France".
-            after = re.match(r"\s+of\s+(?:the\s+)?(?P<rest>[\w’'.\- ]+)", text[m.end():])
+            after = re.match(r"\s+of\s+(?:the\s+)?(?P<rest>[\w’'.\- ]+)", text[m.end() :])
             if after:
                 consumed = 0
                 for piece in re.finditer(r"[\w’'.\-]+", after.group("rest")):
@@ -347,9 +360,14 @@ class QuestionReader:
             generic = word in GENERIC_HEADS
             if generic and place is None:
                 continue
-            if place is None and len(words) == 1 and not generic and word not in ROLE_SYNONYMS and word not in {
-                "president", "minister", "diplomat", "congressman", "chancellor", "premier"
-            }:
+            if (
+                place is None
+                and len(words) == 1
+                and not generic
+                and word not in ROLE_SYNONYMS
+                and word
+                not in {"president", "minister", "diplomat", "congressman", "chancellor", "premier"}
+            ):
                 continue
             found.append((RoleFilter(tuple(words), place, text[start:end]), (start, end)))
         return found
@@ -371,9 +389,7 @@ class QuestionReader:
 
     def _read_date(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
         tl = self.timeline
-        between = re.search(
-            r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>[^?!,;]+)", text, re.IGNORECASE
-        )
+        between = re.search(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>[^?!,;]+)", text, re.IGNORECASE)
         if between:
             a = self._point(between.group("a"))
             b = self._point(between.group("b").rstrip(" ."))
@@ -401,7 +417,9 @@ class QuestionReader:
             first, last = tl.month_span(month, part)
             lead = (m.group("lead") or "").lower()
             span = m.span()
-            return _bounded(DATE_LEADS.get(lead), first, last, text[span[0] : span[1]].strip()), [span]
+            return _bounded(DATE_LEADS.get(lead), first, last, text[span[0] : span[1]].strip()), [
+                span
+            ]
         event = re.search(
             r"\b(?P<lead>before|after|since|until|prior to|ahead of|following)\s+(?P<event>(?:the\s+)?"
             r"[\w’'\- ]{3,60}?)(?=[?.!,]|$)",
@@ -431,7 +449,9 @@ class QuestionReader:
         words = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
         if len(words) < 3:
             return None
-        pattern = re.compile(rf"\b{re.escape(words)}\b(?P<gap>[^.]{{0,25}}?)\b(?:on|of)\s+$", re.IGNORECASE)
+        pattern = re.compile(
+            rf"\b{re.escape(words)}\b(?P<gap>[^.]{{0,25}}?)\b(?:on|of)\s+$", re.IGNORECASE
+        )
         for statement in self.statements:
             for mention in find_dates(statement.passage):
                 if pattern.search(statement.passage[: mention.start]):

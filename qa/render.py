@@ -149,7 +149,9 @@ def _groups(passages, by_affiliation: bool = False):
     result = []
     for key, items in groups:
         if key and len(items) > 1:
-            dated = sorted((p for p in items if p.said_order is not None), key=lambda p: p.said_order)
+            dated = sorted(
+                (p for p in items if p.said_order is not None), key=lambda p: p.said_order
+            )
             span = ""
             if len(dated) > 1 and dated[0].said_order != dated[-1].said_order:
                 span = f", {dated[0].said_on.text} to {dated[-1].said_on.text}"
@@ -163,8 +165,18 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
     console.print()
     console.print(Text("  ") + passage_text(passage, query_words))
     meta = Text("  — ", style="dim")
-    meta.append(neutralise(who_label(passage.speaker, passage.role, passage.affiliation,
-                                     passage.affiliation_from, passage.role_from)), style="green")
+    meta.append(
+        neutralise(
+            who_label(
+                passage.speaker,
+                passage.role,
+                passage.affiliation,
+                passage.affiliation_from,
+                passage.role_from,
+            )
+        ),
+        style="green",
+    )
     meta.append(" · " + neutralise(date_label(passage.said_on)), style="dim")
     meta.append(f" · {passage.kind}", style="dim")
     if passage.channel:
@@ -186,7 +198,9 @@ def render_statements(console: Console, statements: list[Statement]) -> None:
         table.add_row(
             ", ".join(s.sources),
             s.kind,
-            neutralise(who_label(s.speaker, s.role, s.affiliation, s.affiliation_from, s.role_from)),
+            neutralise(
+                who_label(s.speaker, s.role, s.affiliation, s.affiliation_from, s.role_from)
+            ),
             date_label(s.said_on),
             passage,
         )
@@ -203,7 +217,16 @@ def render_sources(console: Console, answer: Answer) -> None:
 
 def render_evaluation(console: Console, report) -> None:
     """The evaluation table: the product beside the two baselines, overall and by category."""
-    names = ["recall@5", "precision@5", "mrr", "ndcg@5", "abstention", "speaker", "attribution", "non_verbatim"]
+    names = [
+        "recall@5",
+        "precision@5",
+        "mrr",
+        "ndcg@5",
+        "abstention",
+        "speaker",
+        "attribution",
+        "non_verbatim",
+    ]
 
     def cell(value) -> str:
         if value is None:
@@ -218,11 +241,24 @@ def render_evaluation(console: Console, report) -> None:
     scopes = [("overall", report.overall)] + sorted(report.categories.items())
     for scope, systems in scopes:
         for i, (system, values) in enumerate(systems.items()):
-            table.add_row(scope if i == 0 else "", system, *(cell(values.get(n)) for n in names),
-                          end_section=i == len(systems) - 1)
+            table.add_row(
+                scope if i == 0 else "",
+                system,
+                *(cell(values.get(n)) for n in names),
+                end_section=i == len(systems) - 1,
+            )
     console.print(table)
     failed = report.gate_failures()
-    console.print(Text("Gates: " + ("all pass" if not failed else "FAILED: " + "; ".join(failed)),
-                       style="bold green" if not failed else "bold red"))
+    console.print(
+        Text(
+            "Gates: " + ("all pass" if not failed else "FAILED: " + "; ".join(failed)),
+            style="bold green" if not failed else "bold red",
+        )
+    )
     for miss in report.failures:
-        console.print(Text(f"  miss {miss['id']}: {miss['question']} ({miss['note'] or 'missing ' + ', '.join(miss['missing'])})", style="dim"))
+        console.print(
+            Text(
+                f"  miss {miss['id']}: {miss['question']} ({miss['note'] or 'missing ' + ', '.join(miss['missing'])})",
+                style="dim",
+            )
+        )

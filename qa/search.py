@@ -30,6 +30,8 @@ RELEVANT = 0.45
 SUPPORTED = 0.30
 SHOWN = 0.30
 FILTERED_RELEVANT = 0.20
+# For "who" questions, statements this much less similar than the best are not contenders.
+WHO_MARGIN = 0.15
 EXACT_FILTERED_LIMIT = 200_000
 
 
@@ -99,7 +101,9 @@ class Searcher:
         if query_vector is None:
             order = self.filters.newest_first(np.flatnonzero(mask))
             hits = [self._hit(r, 1.0, 0.0, 0.0, why, ()) for r in order]
-            return SearchResult(u, tuple(hits[offset : offset + top_k]), (), bool(hits), None, len(hits))
+            return SearchResult(
+                u, tuple(hits[offset : offset + top_k]), (), bool(hits), None, len(hits)
+            )
 
         dense_rows, dense_scores = self._dense(query_vector, mask, filtered)
         tokens = tokenize(u.topic)
@@ -125,17 +129,27 @@ class Searcher:
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[: top_k * 2]}
         hits = [
-            self._hit(r, fused[r], dense_of[r], float(bm25_all[r]), why,
-                      ("meaning",) if r in dense_top else ())
+            self._hit(
+                r,
+                fused[r],
+                dense_of[r],
+                float(bm25_all[r]),
+                why,
+                ("meaning",) if r in dense_top else (),
+            )
             for r in ranked
         ]
         if not any(_answers(h, filtered) for h in hits):
             closest = tuple(sorted(hits, key=lambda h: -h.dense)[:3])
             return SearchResult(u, (), closest, False, _nothing_note(u, filtered), 0)
-        # Where some statements share the topic's words, a statement that only resembles the
-        # topic must be as close as an unfiltered one to be shown beside them.
         keywords = any(h.bm25 > 0 for h in hits)
-        relevant = [h for h in hits if _worth_showing(h, filtered and not keywords)]
+        relevant = [h for h in hits if _worth_showing(h, filtered, keywords)]
+        if not relevant:  # the statement that answers is always shown
+            relevant = [next(h for h in hits if _answers(h, filtered))]
+        if u.intent == "who":
+            # A "who" question asks for one statement's speaker: keep the close contenders.
+            best = max(h.dense for h in relevant)
+            relevant = [h for h in relevant if h.dense >= best - WHO_MARGIN]
         return SearchResult(
             u, tuple(relevant[offset : offset + top_k]), (), True, None, len(relevant)
         )
@@ -166,7 +180,12 @@ class Searcher:
         reasons.extend(extra)
         order = int(self.filters.said_lo[row])
         return Hit(
-            int(row), self.index.statements[row], float(score), dense, bm25, tuple(reasons),
+            int(row),
+            self.index.statements[row],
+            float(score),
+            dense,
+            bm25,
+            tuple(reasons),
             order if order != OPEN_HIGH else None,
         )
 
@@ -178,9 +197,13 @@ def _answers(hit: Hit, filtered: bool) -> bool:
     return hit.dense >= RELEVANT or (hit.bm25 > 0 and hit.dense >= SUPPORTED)
 
 
-def _worth_showing(hit: Hit, lenient: bool) -> bool:
-    """Once a question is answered, which other hits are shown beside the best."""
-    return hit.bm25 > 0 or hit.dense >= (FILTERED_RELEVANT if lenient else SHOWN)
+def _worth_showing(hit: Hit, filtered: bool, keywords: bool) -> bool:
+    """Once a question is answered, which other hits are shown beside the best. Where some
+    statements share the topic's words, one that only resembles the topic must be as close
+    as an unfiltered one."""
+    if filtered:
+        return hit.bm25 > 0 or hit.dense >= (SHOWN if keywords else FILTERED_RELEVANT)
+    return hit.dense >= SHOWN or (hit.bm25 > 0 and hit.dense >= FILTERED_RELEVANT)
 
 
 def _nothing_note(u: Understanding, filtered: bool) -> str:

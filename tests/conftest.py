@@ -21,8 +21,16 @@ def isolated_paths(tmp_path, monkeypatch):
     """No test writes to the checkout's index/ or the user's history."""
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("QA_HISTORY", str(tmp_path / "history"))
-    for name in ("QA_CORPUS", "QA_MODEL", "QA_TOP_K", "NO_COLOR", "QA_SPEAKER", "QA_AFFILIATION",
-                 "QA_SINCE", "QA_UNTIL"):
+    for name in (
+        "QA_CORPUS",
+        "QA_MODEL",
+        "QA_TOP_K",
+        "NO_COLOR",
+        "QA_SPEAKER",
+        "QA_AFFILIATION",
+        "QA_SINCE",
+        "QA_UNTIL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

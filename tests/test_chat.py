@@ -75,7 +75,9 @@ def test_prompt_loop_through_a_pipe(real_index_dir, capsys):
         pipe.send_text("What did Lithuania say?\n/filters\n")
         pipe.send_text("\x03")  # Ctrl-C cancels the line, the chat goes on
         pipe.send_text("/quit\n")
-        code = run_chat(Settings(index_dir=real_index_dir), color=False, input=pipe, output=DummyOutput())
+        code = run_chat(
+            Settings(index_dir=real_index_dir), color=False, input=pipe, output=DummyOutput()
+        )
     out = capsys.readouterr().out
     assert code == 0
     assert "Gitanas Nauseda, President, Lithuania" in out

@@ -29,8 +29,20 @@ def test_statements_json_one_object_per_line():
     assert len(records) == 39
     first = records[2]
     assert first["speaker"] == "Petr Pavel" and first["said_on"]["text"] == "March 22"
-    for key in ("id", "source", "text", "kind", "quotes", "speaker", "role", "affiliation",
-                "cue", "channel", "said_on", "truncated"):
+    for key in (
+        "id",
+        "source",
+        "text",
+        "kind",
+        "quotes",
+        "speaker",
+        "role",
+        "affiliation",
+        "cue",
+        "channel",
+        "said_on",
+        "truncated",
+    ):
         assert key in first
 
 
@@ -40,7 +52,9 @@ def test_statements_filters_and_order():
     assert sources[0].endswith(":20") and sources[-1].endswith(":32")
     result = runner.invoke(app, ["statements", "--json", "--affiliation", "Canadian"])
     assert [json.loads(line)["speaker"] for line in result.output.splitlines()] == [
-        "Bill Blair", "Melanie Joly"]
+        "Bill Blair",
+        "Melanie Joly",
+    ]
     result = runner.invoke(app, ["statements", "--json", "--date", "Feb. 26"])
     assert len(result.output.splitlines()) == 4
 
@@ -68,7 +82,9 @@ def test_ask_json_schema_and_verbatim(real_engine, real_index_dir):
 
 
 def test_ask_text_output(real_engine, real_index_dir):
-    result = ask(real_index_dir, "Who said the best security guarantee is the Ukrainians themselves?")
+    result = ask(
+        real_index_dir, "Who said the best security guarantee is the Ukrainians themselves?"
+    )
     assert result.exit_code == 0
     assert "Antonio Costa, European Council President, European Union" in result.output
     assert '"The best security guarantee are the Ukrainians themselves,"' in result.output
@@ -76,7 +92,9 @@ def test_ask_text_output(real_engine, real_index_dir):
 
 
 def test_ask_abstains_with_the_filter_that_found_nothing(real_engine, real_index_dir):
-    data = json.loads(ask(real_index_dir, "What did Japan say about security guarantees?", "--json").output)
+    data = json.loads(
+        ask(real_index_dir, "What did Japan say about security guarantees?", "--json").output
+    )
     assert data["answered"] is False
     assert data["note"] == "No statement by Japan in the corpus."
     assert data["passages"] == []
@@ -91,8 +109,15 @@ def test_ask_off_topic_shows_closest_separately(real_engine, real_index_dir):
 
 def test_explicit_filters(real_engine, real_index_dir):
     data = json.loads(
-        ask(real_index_dir, "security guarantees", "--speaker", "Zelensky", "--since", "Jan. 12",
-            "--json").output
+        ask(
+            real_index_dir,
+            "security guarantees",
+            "--speaker",
+            "Zelensky",
+            "--since",
+            "Jan. 12",
+            "--json",
+        ).output
     )
     assert data["answered"]
     assert {p["speaker"] for p in data["passages"]} == {"Volodymyr Zelensky"}
@@ -110,18 +135,25 @@ def test_explicit_filters(real_engine, real_index_dir):
         (["ask", "peace", "--since", "someday"], "Cannot read 'someday' as a date"),
         (["statements", "--corpus", "/no/such/file.txt"], "does not exist"),
         (["statements", "--date", "soon"], "Cannot read 'soon' as a date"),
-        (["ask", "peace", "--model", "/no/such/model"], "Model folder /no/such/model does not exist"),
+        (
+            ["ask", "peace", "--model", "/no/such/model"],
+            "Model folder /no/such/model does not exist",
+        ),
     ],
 )
 def test_bad_input_gets_one_sentence_and_nonzero_exit(real_engine, real_index_dir, args, message):
-    result = runner.invoke(app, [*args, "--index-dir", str(real_index_dir)] if args[0] == "ask" else args)
+    result = runner.invoke(
+        app, [*args, "--index-dir", str(real_index_dir)] if args[0] == "ask" else args
+    )
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
 
 
 def test_corpus_option_reads_another_corpus(tmp_path):
-    path = write(tmp_path / "other.txt", '"Hold the line," Polish President Karol Nawrocki said on May 3.\n')
+    path = write(
+        tmp_path / "other.txt", '"Hold the line," Polish President Karol Nawrocki said on May 3.\n'
+    )
     result = runner.invoke(app, ["statements", "--json", "--corpus", str(path)])
     [record] = [json.loads(line) for line in result.output.splitlines()]
     assert record["speaker"] == "Karol Nawrocki" and record["affiliation"] == "Poland"

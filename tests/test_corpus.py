@@ -59,7 +59,10 @@ def test_declared_year_is_marked_declared_and_follows_the_new_year(tmp_path):
 
 
 def test_year_written_in_the_text_is_read_not_declared(tmp_path):
-    path = write(tmp_path / "y.txt", "Aid continues, Irish Prime Minister Micheal Martin said on May 2, 2024.\n")
+    path = write(
+        tmp_path / "y.txt",
+        "Aid continues, Irish Prime Minister Micheal Martin said on May 2, 2024.\n",
+    )
     [s] = load_corpus([path]).statements
     assert (s.said_on.year, s.said_on.year_declared) == (2024, False)
 
@@ -133,7 +136,10 @@ def test_missing_path_and_directory(tmp_path):
 
 
 def test_gazetteer_beside_the_corpus_fills_what_the_text_does_not_say(tmp_path):
-    write(tmp_path / "gazetteer.toml", '["Kaja Kallas"]\naliases = ["Kallas"]\naffiliation = "European Union"\n')
+    write(
+        tmp_path / "gazetteer.toml",
+        '["Kaja Kallas"]\naliases = ["Kallas"]\naffiliation = "European Union"\n',
+    )
     [s] = load_corpus([write(tmp_path / "k.txt", '"Europe must act," Kallas said.\n')]).statements
     assert s.speaker == "Kaja Kallas"
     assert (s.affiliation, s.affiliation_from) == ("European Union", "gazetteer")

@@ -19,8 +19,16 @@ def test_the_question_file_covers_every_category():
     for q in queries:
         by_category.setdefault(q.category, []).append(q)
     assert len([q for q in queries if not q.conversation]) >= 80
-    for category in ("affiliation", "person", "topic", "date", "who", "digest", "unanswerable",
-                     "conversation"):
+    for category in (
+        "affiliation",
+        "person",
+        "topic",
+        "date",
+        "who",
+        "digest",
+        "unanswerable",
+        "conversation",
+    ):
         assert len(by_category[category]) >= 5, category
     reasons = {q.abstain for q in queries if q.abstain}
     assert reasons >= {"speaker", "affiliation", "date", "relevance", "role"}

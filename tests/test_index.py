@@ -120,10 +120,28 @@ def test_unwritable_index_dir_is_a_clear_error(tmp_path, corpus, fake_encoder):
 
 
 def test_hnsw_above_threshold_keeps_recall_against_exact(tmp_path, fake_encoder, monkeypatch):
-    words = ["grain", "ports", "gas", "troops", "talks", "aid", "drones", "ceasefire", "sanctions",
-             "energy", "border", "pilots", "tanks", "loans", "summit", "treaty"]
+    words = [
+        "grain",
+        "ports",
+        "gas",
+        "troops",
+        "talks",
+        "aid",
+        "drones",
+        "ceasefire",
+        "sanctions",
+        "energy",
+        "border",
+        "pilots",
+        "tanks",
+        "loans",
+        "summit",
+        "treaty",
+    ]
     rng = np.random.default_rng(7)
-    lines = [" ".join(rng.choice(words, size=6)) + f" item {i}, an official said." for i in range(600)]
+    lines = [
+        " ".join(rng.choice(words, size=6)) + f" item {i}, an official said." for i in range(600)
+    ]
     path = write(tmp_path / "many.txt", "\n".join(lines) + "\n")
     monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 100)
     built = build([path], tmp_path / "idx", fake_encoder)

@@ -81,8 +81,7 @@ def test_said_inversion(gazetteer):
 
 def test_according_to(gazetteer):
     s = parse(
-        "According to Swedish Defense Minister Pal Jonson, the first jets will arrive in "
-        "spring.",
+        "According to Swedish Defense Minister Pal Jonson, the first jets will arrive in spring.",
         gazetteer,
     )
     assert s.speaker == "Pal Jonson"
@@ -173,7 +172,9 @@ def test_mixed_quote_and_paraphrase_with_pronoun(gazetteer):
 
 
 def test_curly_quotes_and_social_channel(gazetteer):
-    s = parse("“Support will continue,” Estonian President Alar Karis wrote on Telegram.", gazetteer)
+    s = parse(
+        "“Support will continue,” Estonian President Alar Karis wrote on Telegram.", gazetteer
+    )
     assert s.quotes == ("Support will continue",)
     assert s.speaker == "Alar Karis"
     assert s.channel == "Telegram"
@@ -206,7 +207,13 @@ def test_date_range_as_written(gazetteer):
         gazetteer,
     )
     said = first.said_on
-    assert (said.text, said.month, said.day, said.end_month, said.end_day) == ("Nov. 3-4", 11, 3, 11, 4)
+    assert (said.text, said.month, said.day, said.end_month, said.end_day) == (
+        "Nov. 3-4",
+        11,
+        3,
+        11,
+        4,
+    )
     assert said.from_digest
 
 

@@ -34,8 +34,12 @@ def read(reader, question, context=None):
 
 
 def test_country_by_demonym_capital_and_name(reader):
-    for question in ("What did Turkey say about shipping?", "What did Turkish officials say?",
-                     "What did Ankara say about shipping?", "what did turkey say about shipping?"):
+    for question in (
+        "What did Turkey say about shipping?",
+        "What did Turkish officials say?",
+        "What did Ankara say about shipping?",
+        "what did turkey say about shipping?",
+    ):
         assert read(reader, question).affiliations == ("Turkey",), question
 
 
