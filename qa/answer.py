@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from qa.corpus import default_corpus_paths
-from qa.embedding import Encoder, resolve_model
+from qa.embedding import Encoder, ModelInfo, resolve_model
 from qa.errors import QaError, QuestionError
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import Progress, ensure
+from qa.minilm import NumpyEncoder, supports
 from qa.query import Understanding
 from qa.search import Hit, Searcher
 from qa.settings import Settings
@@ -139,14 +140,26 @@ class Engine:
         return list(self.settings.corpus) or default_corpus_paths()
 
     @cached_property
+    def model(self) -> ModelInfo:
+        return resolve_model(self.settings.model, self.settings.index_dir)
+
+    @cached_property
     def encoder(self) -> Encoder:
-        return Encoder(resolve_model(self.settings.model))
+        """sentence-transformers, for building the index (loads torch when first used)."""
+        return Encoder(self.model)
+
+    @cached_property
+    def query_encoder(self):
+        """The torch-free encoder for questions, where the model's shape allows it."""
+        if supports(self.model.path):
+            return NumpyEncoder(self.model)
+        return self.encoder
 
     @cached_property
     def searcher(self) -> Searcher:
         index = ensure(self.corpus_paths, self.settings.index_dir, self.encoder, self.progress)
         gazetteer = Gazetteer.load(corpus_gazetteer_files(self.corpus_paths))
-        return Searcher(index, self.encoder, gazetteer)
+        return Searcher(index, self.query_encoder, gazetteer)
 
     def load(self) -> Engine:
         _ = self.searcher

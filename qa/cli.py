@@ -72,15 +72,16 @@ def _fail(error: QaError) -> None:
 
 def _progress_printer():
     """A progress bar on stderr for index builds that take more than a moment."""
-    from rich.progress import Progress
-
     state = {"bar": None, "task": None}
 
     def report(done: int, total: int) -> None:
         if total < 64:
             return
         if state["bar"] is None:
-            state["bar"] = Progress(transient=True, console=None)
+            from rich.console import Console
+            from rich.progress import Progress
+
+            state["bar"] = Progress(transient=True, console=Console(stderr=True))
             state["bar"].start()
             state["task"] = state["bar"].add_task("Embedding statements", total=total)
         state["bar"].update(state["task"], completed=done)

@@ -4,6 +4,7 @@ sentence-transformers folder. Nothing is ever downloaded."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,11 +53,36 @@ class ModelInfo:
     weights_sha256: str
 
 
-def resolve_model(folder: Path | None = None) -> ModelInfo:
+def verified_sha256(path: Path, cache_dir: Path | None = None) -> str:
+    """The SHA-256 of a weights file. With `cache_dir`, a hash computed before is reused while
+    the file keeps the same size, modification time and inode; any change re-hashes it."""
+    stat = path.stat()
+    signature = [str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    cache = Path(cache_dir) / ".weights-sha256.json" if cache_dir else None
+    if cache is not None:
+        try:
+            known = json.loads(cache.read_text(encoding="utf-8"))
+            if known.get("signature") == signature:
+                return known["sha256"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    digest = sha256_of(path)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(
+                json.dumps({"signature": signature, "sha256": digest}), encoding="utf-8"
+            )
+        except OSError:
+            pass  # a read-only place only costs the next run a re-hash
+    return digest
+
+
+def resolve_model(folder: Path | None = None, cache_dir: Path | None = None) -> ModelInfo:
     """Find and verify the model. The bundled one must have the published weights hash."""
     if folder is None:
         path = bundled_model_path()
-        digest = sha256_of(weights_file(path))
+        digest = verified_sha256(weights_file(path), cache_dir)
         if digest != BUNDLED_WEIGHTS_SHA256:
             raise ModelError(
                 f"The bundled model weights in {path} do not match the expected SHA-256; "
@@ -68,7 +94,9 @@ def resolve_model(folder: Path | None = None) -> ModelInfo:
         raise ModelError(f"Model folder {folder} does not exist.")
     if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
         raise ModelError(f"{folder} is not a sentence-transformers model folder.")
-    return ModelInfo(str(folder.resolve()), folder, sha256_of(weights_file(folder)))
+    return ModelInfo(
+        str(folder.resolve()), folder, verified_sha256(weights_file(folder), cache_dir)
+    )
 
 
 def _quiet() -> None:

@@ -166,7 +166,7 @@ def _run_baselines(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun,
     index = engine.searcher.index
     statements = index.statements
     dense, bm25 = SystemRun(), SystemRun()
-    vectors = engine.encoder.encode([q.question for q in queries])
+    vectors = engine.query_encoder.encode([q.question for q in queries])
     scores, rows = index.dense.search(np.ascontiguousarray(vectors), K)
     for q, found in zip(queries, rows):
         ids = [statements[r].id for r in found if r >= 0]
@@ -175,9 +175,7 @@ def _run_baselines(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun,
         dense.top_speaker[q.id] = statements[found[0]].speaker if len(found) else None
     for q in queries:
         tokens = tokenize(q.question)
-        all_scores = (
-            np.asarray(index.bm25.get_scores(tokens)) if tokens else np.zeros(len(statements))
-        )
+        all_scores = np.asarray(index.bm25.scores(tokens)) if tokens else np.zeros(len(statements))
         top = [int(r) for r in np.argsort(-all_scores)[:K] if all_scores[r] > 0]
         bm25.ranked[q.id] = [statements[r].id for r in top]
         bm25.answered[q.id] = bool(top)

@@ -22,10 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import keywords
 from qa.corpus import Corpus, default_corpus_paths, load_corpus
 from qa.embedding import Encoder, ModelInfo, sha256_of
 from qa.errors import IndexStateError
 from qa.gazetteer import corpus_gazetteer_files
+from qa.keywords import Bm25Index
 from qa.statements import Statement
 from qa.text import tokenize
 
@@ -76,7 +78,7 @@ class Index:
     statements: list[Statement]
     vectors: np.ndarray  # memory-mapped from vectors.npy
     dense: object  # faiss.Index
-    bm25: object  # bm25s.BM25
+    bm25: Bm25Index
 
     def __len__(self) -> int:
         return len(self.statements)
@@ -164,7 +166,6 @@ def build(
 ) -> Index:
     """Parse the corpus, embed what is new, write the index to a temporary folder and move it
     into place. Statements whose embeddings the previous index holds are not embedded again."""
-    import bm25s
 
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
     index_dir = Path(index_dir)
@@ -203,11 +204,7 @@ def build(
 
             dense, kind = _faiss_index(vectors)
             faiss.write_index(dense, str(tmp / "dense.faiss"))
-            retriever = bm25s.BM25()
-            retriever.index(
-                [tokenize(s.passage) or ["\u2205"] for s in statements], show_progress=False
-            )
-            retriever.save(str(tmp / "bm25"))
+            keywords.build([tokenize(s.passage) for s in statements], tmp / "bm25")
             checksums = {
                 str(p.relative_to(tmp)): _sha256_bytes(p)
                 for p in sorted(tmp.rglob("*"))
@@ -300,7 +297,6 @@ class _lock:
 
 def load(index_dir: Path) -> Index:
     """Load the index without checking it against a corpus (see `check`)."""
-    import bm25s
     import faiss
 
     _recover(Path(index_dir))
@@ -315,7 +311,7 @@ def load(index_dir: Path) -> Index:
         ]
         vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
         dense = faiss.read_index(str(folder / "dense.faiss"))
-        bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True)
+        bm25 = Bm25Index(folder / "bm25")
     except (OSError, ValueError, KeyError, RuntimeError) as error:
         raise IndexStateError(
             f"The index in {folder} is damaged ({error}); run `qa index`."

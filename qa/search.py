@@ -108,7 +108,7 @@ class Searcher:
         dense_rows, dense_scores = self._dense(query_vector, mask, filtered)
         tokens = tokenize(u.topic)
         bm25_all = (
-            np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32)
+            np.asarray(self.index.bm25.scores(tokens), dtype=np.float32)
             if tokens
             else np.zeros(len(mask), dtype=np.float32)
         )

@@ -1,0 +1,170 @@
+"""The question encoder for the ask path: the same BERT forward pass and mean pooling that
+sentence-transformers runs for all-MiniLM-L6-v2 (and other BERT models with mean pooling),
+written with numpy and the `tokenizers` library, so that answering a question never imports
+torch. Index builds keep using sentence-transformers; a test holds the two to cosine >= 0.9999.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from qa.embedding import ModelInfo, weights_file
+from qa.errors import ModelError
+
+# Abramowitz and Stegun 7.1.26: erf to within 1.5e-7, far below float32 resolution here.
+_P, _A = 0.3275911, (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    sign = np.sign(x)
+    x = np.abs(x)
+    t = 1.0 / (1.0 + _P * x)
+    poly = t * (_A[0] + t * (_A[1] + t * (_A[2] + t * (_A[3] + t * _A[4]))))
+    return sign * (1.0 - poly * np.exp(-x * x))
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x / np.float32(np.sqrt(2.0))))
+
+
+def _layer_norm(x: np.ndarray, weight, bias, eps: float) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """Tensors of a .safetensors file as read-only views on a memory map (no copy, no
+    pickle): an 8-byte little-endian header size, a JSON header, then the raw data."""
+    with open(path, "rb") as handle:
+        size = int.from_bytes(handle.read(8), "little")
+        header = json.loads(handle.read(size))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
+    tensors = {}
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = spec["data_offsets"]
+        dtype = _DTYPES[spec["dtype"]]
+        tensors[name] = data[start:end].view(dtype).reshape(spec["shape"])
+    return tensors
+
+
+def supports(folder: Path) -> bool:
+    """True for a BERT model folder with mean pooling, the shape this encoder computes."""
+    try:
+        config = json.loads((folder / "config.json").read_text())
+        pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return (
+        config.get("model_type") == "bert"
+        and config.get("hidden_act") == "gelu"
+        and config.get("position_embedding_type", "absolute") == "absolute"
+        and pooling.get("pooling_mode_mean_tokens") is True
+        and not any(
+            pooling.get(k)
+            for k in (
+                "pooling_mode_cls_token",
+                "pooling_mode_max_tokens",
+                "pooling_mode_mean_sqrt_len_tokens",
+            )
+        )
+        and (folder / "tokenizer.json").is_file()
+        and weights_file(folder).suffix == ".safetensors"
+    )
+
+
+class NumpyEncoder:
+    """Encodes texts to L2-normalised float32 vectors without torch."""
+
+    def __init__(self, info: ModelInfo):
+        from tokenizers import Tokenizer
+
+        folder = Path(info.path)
+        self.info = info
+        try:
+            config = json.loads((folder / "config.json").read_text())
+            st_config = json.loads((folder / "sentence_bert_config.json").read_text())
+            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            weights = read_safetensors(weights_file(folder))
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelError(f"Cannot load the model in {folder}: {error}") from None
+        self.max_length = int(st_config.get("max_seq_length", 256))
+        self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer.no_padding()
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+        prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
+        self.w = {k[len(prefix) :]: v for k, v in weights.items()}
+        # Linear layers are stored (out, in): x @ W.T, a view, no copy.
+        for key in list(self.w):
+            if key.endswith(("dense.weight", "query.weight", "key.weight", "value.weight")):
+                self.w[key] = self.w[key].T
+
+    @property
+    def dimension(self) -> int:
+        return int(self.w["embeddings.word_embeddings.weight"].shape[1])
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._encode_one(text)
+        return out
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        w = self.w
+        ids = np.array(self.tokenizer.encode(text).ids, dtype=np.int64)
+        n = len(ids)
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:n]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = _layer_norm(
+            x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps
+        )
+        size = x.shape[1] // self.heads
+        scale = np.float32(1.0 / np.sqrt(size))
+        for layer in range(self.layers):
+            p = f"encoder.layer.{layer}."
+            q = x @ w[p + "attention.self.query.weight"] + w[p + "attention.self.query.bias"]
+            k = x @ w[p + "attention.self.key.weight"] + w[p + "attention.self.key.bias"]
+            v = x @ w[p + "attention.self.value.weight"] + w[p + "attention.self.value.bias"]
+            q = q.reshape(n, self.heads, size).transpose(1, 0, 2)
+            k = k.reshape(n, self.heads, size).transpose(1, 2, 0)
+            v = v.reshape(n, self.heads, size).transpose(1, 0, 2)
+            scores = (q @ k) * scale
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(1, 0, 2).reshape(n, -1)
+            attention = (
+                context @ w[p + "attention.output.dense.weight"]
+                + w[p + "attention.output.dense.bias"]
+            )
+            x = _layer_norm(
+                x + attention,
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+                self.eps,
+            )
+            hidden = _gelu(
+                x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"]
+            )
+            output = hidden @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"]
+            x = _layer_norm(
+                x + output,
+                w[p + "output.LayerNorm.weight"],
+                w[p + "output.LayerNorm.bias"],
+                self.eps,
+            )
+        pooled = x.mean(0)
+        norm = np.linalg.norm(pooled)
+        return (pooled / norm if norm else pooled).astype(np.float32)
