@@ -157,13 +157,24 @@ class Engine:
 
     @cached_property
     def searcher(self) -> Searcher:
-        index = ensure(self.corpus_paths, self.settings.index_dir, self.encoder, self.progress)
+        index = ensure(
+            self.corpus_paths,
+            self.settings.index_dir,
+            self.encoder,
+            self.progress,
+            self.settings.skip_bad,
+        )
         gazetteer = Gazetteer.load(corpus_gazetteer_files(self.corpus_paths))
         return Searcher(index, self.query_encoder, gazetteer)
 
     def load(self) -> Engine:
         _ = self.searcher
         return self
+
+    @property
+    def skipped(self) -> list[str]:
+        """Bad corpus lines the index was built without (--skip-bad)."""
+        return list(self.searcher.index.manifest.get("corpus", {}).get("skipped", []))
 
 
 def understand(

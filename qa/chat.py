@@ -88,7 +88,7 @@ class Conversation:
 
 
 def _render(reply: Reply, console, as_json: bool) -> None:
-    from qa.render import render_answer, render_sources, understood_label
+    from qa.render import neutralise, render_answer, render_sources, understood_label
 
     if as_json:
         if reply.show in {"answer", "sources", "filters"} and reply.answer is not None:
@@ -102,11 +102,10 @@ def _render(reply: Reply, console, as_json: bool) -> None:
     elif reply.show == "sources" and reply.answer is not None:
         render_sources(console, reply.answer)
     elif reply.show == "filters" and reply.answer is not None:
-        console.print(
-            understood_label(reply.answer) or "No filters; the whole question is the topic."
-        )
+        label = neutralise(understood_label(reply.answer))
+        console.print(label or "No filters; the whole question is the topic.")
     for line in reply.lines:
-        console.print(line)
+        console.print(neutralise(line))
 
 
 def run_piped(engine: Engine, lines, console, as_json: bool) -> int:

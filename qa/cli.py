@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from qa.errors import QaError
-from qa.settings import ENV_CORPUS, ENV_INDEX_DIR, ENV_MODEL, ENV_TOP_K, Settings
+from qa.settings import ENV_CORPUS, ENV_INDEX_DIR, ENV_MODEL, ENV_SKIP_BAD, ENV_TOP_K, Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -44,6 +44,14 @@ ModelOption = Annotated[
         envvar=ENV_MODEL,
     ),
 ]
+SkipBadOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad",
+        help="Skip corpus lines that cannot be read, with a warning for each, instead of stopping.",
+        envvar=ENV_SKIP_BAD,
+    ),
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for machines instead of text.")
 ]
@@ -53,8 +61,17 @@ ColorOption = Annotated[
 ]
 
 
-def _settings(corpus, index_dir, model, top_k=None) -> Settings:
-    return Settings.from_env(corpus=corpus, index_dir=index_dir, model=model, top_k=top_k)
+def _settings(corpus, index_dir, model, top_k=None, skip_bad=False) -> Settings:
+    return Settings.from_env(
+        corpus=corpus, index_dir=index_dir, model=model, top_k=top_k, skip_bad=skip_bad
+    )
+
+
+def _warn_skipped(skipped: list[str]) -> None:
+    from qa.render import neutralise
+
+    for line in skipped:
+        typer.echo(f"Warning: skipped {neutralise(line)}.", err=True)
 
 
 def _color(flag: bool | None) -> bool | None:
@@ -66,7 +83,9 @@ def _color(flag: bool | None) -> bool | None:
 
 
 def _fail(error: QaError) -> None:
-    typer.echo(f"Error: {error}", err=True)
+    from qa.render import neutralise
+
+    typer.echo(f"Error: {neutralise(str(error))}", err=True)
     raise typer.Exit(code=2)
 
 
@@ -109,6 +128,7 @@ def statements(
     by_date: Annotated[
         bool, typer.Option("--by-date", help="Order by date said, newest first.")
     ] = False,
+    skip_bad: SkipBadOption = False,
     as_json: JsonOption = False,
     color: ColorOption = None,
 ) -> None:
@@ -117,10 +137,11 @@ def statements(
     from qa.listing import select_statements
 
     try:
-        loaded = load_corpus(list(corpus) if corpus else None)
+        loaded = load_corpus(list(corpus) if corpus else None, skip_bad)
         chosen = select_statements(loaded, speaker, affiliation, date, by_date)
     except QaError as error:
         _fail(error)
+    _warn_skipped(list(loaded.skipped))
     if as_json:
         for s in chosen:
             typer.echo(json.dumps(s.to_json(), ensure_ascii=False))
@@ -135,19 +156,25 @@ def index(
     corpus: CorpusOption = None,
     index_dir: IndexDirOption = None,
     model: ModelOption = None,
+    skip_bad: SkipBadOption = False,
 ) -> None:
     """Build (or rebuild) the search index for the corpus."""
     from qa.embedding import Encoder, resolve_model
     from qa.index import build
 
-    settings = _settings(corpus, index_dir, model)
+    settings = _settings(corpus, index_dir, model, skip_bad=skip_bad)
     try:
-        encoder = Encoder(resolve_model(settings.model))
+        encoder = Encoder(resolve_model(settings.model, settings.index_dir))
         built = build(
-            list(settings.corpus) or None, settings.index_dir, encoder, _progress_printer()
+            list(settings.corpus) or None,
+            settings.index_dir,
+            encoder,
+            _progress_printer(),
+            skip_bad=settings.skip_bad,
         )
     except QaError as error:
         _fail(error)
+    _warn_skipped(built.manifest["corpus"]["skipped"])
     counts = built.manifest["counts"]
     typer.echo(
         f"Indexed {counts['statements']} statements in {built.folder} "
@@ -188,19 +215,21 @@ def ask(
     corpus: CorpusOption = None,
     index_dir: IndexDirOption = None,
     model: ModelOption = None,
+    skip_bad: SkipBadOption = False,
     as_json: JsonOption = False,
     color: ColorOption = None,
 ) -> None:
     """Answer one question with the passages that answer it, quoted and attributed."""
     from qa.answer import Engine, answer, explicit_filters
 
-    settings = _settings(corpus, index_dir, model, top_k)
+    settings = _settings(corpus, index_dir, model, top_k, skip_bad)
     try:
         engine = Engine(settings, progress=None if as_json else _progress_printer())
         filters = explicit_filters(engine, speaker, affiliation, since, until)
         result = answer(engine, question, filters=filters)
     except QaError as error:
         _fail(error)
+    _warn_skipped(engine.skipped)
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
         return
@@ -224,13 +253,14 @@ def chat(
     corpus: CorpusOption = None,
     index_dir: IndexDirOption = None,
     model: ModelOption = None,
+    skip_bad: SkipBadOption = False,
     as_json: JsonOption = False,
     color: ColorOption = None,
 ) -> None:
     """Chat: ask questions and follow-ups; piped input gets one answer per line."""
     from qa.chat import run_chat
 
-    settings = _settings(corpus, index_dir, model, top_k)
+    settings = _settings(corpus, index_dir, model, top_k, skip_bad)
     try:
         code = run_chat(settings, as_json=as_json, color=_color(color))
     except QaError as error:

@@ -15,7 +15,6 @@ from pathlib import Path
 from qa.dates import DateMention, Timeline, find_dates
 from qa.errors import CorpusError
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.parser import parse_line
 from qa.statements import SaidOn, Statement
 
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
@@ -56,37 +55,55 @@ class Corpus:
     files: tuple[CorpusFile, ...]
     timeline: Timeline
     gazetteer: Gazetteer
-
-    @property
-    def sha256(self) -> str:
-        digest = hashlib.sha256()
-        for f in self.files:
-            digest.update(f.path.name.encode() + b"\0" + f.sha256.encode())
-        for source in self.gazetteer.sources:
-            digest.update(Path(source).read_bytes())
-        return digest.hexdigest()
+    skipped: tuple[str, ...] = ()  # "file:line reason" for each bad line skipped on request
 
 
-def _decode(path: Path) -> str:
-    if not path.exists():
-        raise CorpusError(f"Corpus file {path} does not exist.")
-    if path.is_dir():
-        raise CorpusError(f"Corpus path {path} is a directory; give a file.")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
-    if b"\0" in data:
-        line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise CorpusError(f"{path}:{line} contains a NUL byte; this looks like a binary file.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise CorpusError(f"{path}:{line} is not UTF-8 text; save the file as UTF-8.") from None
-    if not text.strip():
-        raise CorpusError(f"Corpus file {path} is empty.")
-    return text
+class _Lines:
+    """Reads one corpus file; a bad line is an error naming file and line, or, when asked
+    (--skip-bad), a line skipped and reported."""
+
+    def __init__(self, path: Path, skip_bad: bool, skipped: list[str]):
+        self.path, self.skip_bad, self.skipped = path, skip_bad, skipped
+
+    def bad(self, number: int, reason: str, fix: str = "") -> None:
+        message = f"{self.path}:{number} {reason}"
+        if not self.skip_bad:
+            raise CorpusError(f"{message}{fix}; pass --skip-bad to skip such lines.")
+        self.skipped.append(message)
+
+    def text(self) -> str:
+        path = self.path
+        if not path.exists():
+            raise CorpusError(f"Corpus file {path} does not exist.")
+        if path.is_dir():
+            raise CorpusError(f"Corpus path {path} is a directory; give a file.")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+        if b"\0" in data:
+            line = data[: data.index(b"\0")].count(b"\n") + 1
+            raise CorpusError(f"{path}:{line} contains a NUL byte; this looks like a binary file.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            self.bad(line, "is not UTF-8 text", "; save the file as UTF-8")
+            text = "\n".join(self._decode_lines(data))
+        if not text.strip():
+            raise CorpusError(f"Corpus file {path} is empty.")
+        return text
+
+    def _decode_lines(self, data: bytes) -> list[str]:
+        lines = []
+        for number, raw in enumerate(data.split(b"\n"), start=1):
+            try:
+                lines.append(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+            except UnicodeDecodeError:
+                if not self.skipped or not self.skipped[-1].startswith(f"{self.path}:{number} "):
+                    self.skipped.append(f"{self.path}:{number} is not UTF-8 text")
+                lines.append("")  # keeps the line numbers of the lines after it
+        return lines
 
 
 def _lines(text: str) -> list[str]:
@@ -94,9 +111,10 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def read_rows(path: Path) -> list[Row]:
+def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = None) -> list[Row]:
     """Rows of a .txt, .jsonl or .csv corpus file, each with its 1-based line number."""
-    text = _decode(path)
+    reader = _Lines(Path(path), skip_bad, skipped if skipped is not None else [])
+    text = reader.text()
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         rows = []
@@ -105,25 +123,38 @@ def read_rows(path: Path) -> list[Row]:
                 continue
             try:
                 data = json.loads(line)
-            except json.JSONDecodeError:
-                raise CorpusError(f"{path}:{number} is not valid JSON.") from None
+            except (json.JSONDecodeError, RecursionError):
+                reader.bad(number, "is not valid JSON")
+                continue
             if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                raise CorpusError(f'{path}:{number} has no "text" string field.')
+                reader.bad(number, 'has no "text" string field')
+                continue
             overrides = {k: str(data[k]) for k in OVERRIDE_FIELDS if data.get(k)}
             rows.append(Row(data["text"], number, overrides))
         return rows
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        if not reader.fieldnames or "text" not in reader.fieldnames:
+        records = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            fields = records.fieldnames
+        except csv.Error as error:
+            raise CorpusError(f"{path}:1 is not a CSV header ({error}).") from None
+        if not fields or "text" not in fields:
             raise CorpusError(f'{path}:1 has no "text" column in its header.')
         rows = []
-        for record in reader:
-            number = reader.line_num
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                reader.bad(records.line_num, f"is not valid CSV ({error})")
+                continue
             value = record.get("text")
             if value is None:
-                raise CorpusError(f"{path}:{number} has fewer columns than the header.")
+                reader.bad(records.line_num, "has fewer columns than the header")
+                continue
             overrides = {k: record[k] for k in OVERRIDE_FIELDS if record.get(k)}
-            rows.append(Row(value, number, overrides))
+            rows.append(Row(value, records.line_num, overrides))
         return rows
     return [Row(line, n, {}) for n, line in enumerate(_lines(text), start=1)]
 
@@ -234,14 +265,20 @@ def _declare_year(statement: Statement, year: int, timeline: Timeline) -> Statem
     )
 
 
-def load_corpus(paths: list[Path] | None = None) -> Corpus:
-    """Read, parse and merge every corpus file."""
+def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corpus:
+    """Read, parse and merge every corpus file; with `skip_bad`, bad lines are skipped and
+    listed in `Corpus.skipped` instead of stopping the load."""
+    # Imported here: answering from a built index never parses, and the parser's patterns
+    # take a noticeable share of a cold start to compile.
+    from qa.parser import parse_line
+
     paths = [Path(p) for p in (paths or default_corpus_paths())]
     gazetteer = Gazetteer.load(corpus_gazetteer_files(paths))
     files = []
+    skipped: list[str] = []
     per_file: list[tuple[Path, list[Statement], dict]] = []
     for path in paths:
-        rows = read_rows(path)
+        rows = read_rows(path, skip_bad, skipped)
         files.append(CorpusFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), tuple(rows)))
         parsed = []
         for row in rows:
@@ -268,4 +305,4 @@ def load_corpus(paths: list[Path] | None = None) -> Corpus:
                 merged[statement.id] = statement
     if not merged:
         raise CorpusError("The corpus has no statements: every line is blank.")
-    return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer)
+    return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer, tuple(skipped))

@@ -163,6 +163,7 @@ def build(
     encoder: Encoder,
     progress: Progress | None = None,
     corpus: Corpus | None = None,
+    skip_bad: bool = False,
 ) -> Index:
     """Parse the corpus, embed what is new, write the index to a temporary folder and move it
     into place. Statements whose embeddings the previous index holds are not embedded again."""
@@ -172,7 +173,8 @@ def build(
     folder = index_folder(index_dir)
     with _lock(index_dir):
         fingerprint = corpus_fingerprint(paths)
-        corpus = corpus or load_corpus(paths)
+        _clear_leftovers(index_dir)
+        corpus = corpus or load_corpus(paths, skip_bad)
         statements = list(corpus.statements)
         started = time.time()
         known = _previous_vectors(folder, encoder.info)
@@ -224,6 +226,7 @@ def build(
                     "fingerprint": fingerprint,
                     "files": [{"path": str(f.path), "sha256": f.sha256} for f in corpus.files],
                     "timeline_start_month": corpus.timeline.start_month,
+                    "skipped": list(corpus.skipped),
                 },
                 "counts": {
                     "statements": len(statements),
@@ -243,6 +246,12 @@ def build(
                 "pass --index-dir with a writable folder."
             ) from None
     return load(index_dir)
+
+
+def _clear_leftovers(index_dir: Path) -> None:
+    """Temporary folders of builds that were killed (only one build holds the lock)."""
+    for leftover in index_dir.glob(f".{INDEX_NAME}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_into_place(tmp: Path, folder: Path) -> None:
@@ -328,6 +337,7 @@ def ensure(
     index_dir: Path,
     encoder: Encoder,
     progress: Progress | None = None,
+    skip_bad: bool = False,
 ) -> Index:
     """The index for this corpus and model: loaded if current, else (re)built first."""
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
@@ -338,4 +348,4 @@ def ensure(
             return load(index_dir)
         except IndexStateError:
             pass
-    return build(paths, index_dir, encoder, progress)
+    return build(paths, index_dir, encoder, progress, skip_bad=skip_bad)

@@ -91,6 +91,12 @@ def _mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+def _word_before(text: str, end: int) -> str:
+    """The lower-cased word that ends at `end` (only its last few characters matter)."""
+    tail = text[max(0, end - 12) : end].split()
+    return tail[-1].lower() if tail and not text[end - 1 : end].isspace() else ""
+
+
 def _clause_start(masked: str, cue_start: int) -> int:
     """Where the phrase before a speech verb begins: after the last comma, quote, bullet,
     colon or sentence end."""
@@ -100,8 +106,7 @@ def _clause_start(masked: str, cue_start: int) -> int:
         if ch in ',;:"“”«»*•(§':
             return i
         if ch in ".!?" and i < len(masked) and masked[i] == " ":
-            word = re.search(r"(\S+)$", masked[: i - 1])
-            token = word.group(1).lower() if word else ""
+            token = _word_before(masked, i - 1)
             if ch != "." or (token not in ABBREVIATIONS and not re.fullmatch(r"[a-z]", token)):
                 return i
         i -= 1
@@ -119,8 +124,7 @@ def _clause_end(masked: str, start: int) -> int:
         if ch in ',;"“”«»§*•':
             return i
         if ch in ".!?" and (i + 1 == len(masked) or masked[i + 1] == " "):
-            word = re.search(r"(\S+)$", masked[:i])
-            token = word.group(1).lower() if word else ""
+            token = _word_before(masked, i)
             if ch != "." or (token not in ABBREVIATIONS and not re.fullmatch(r"[a-z]", token)):
                 return i + 1
         i += 1

@@ -94,13 +94,15 @@ def render_answer(console: Console, answer: Answer, show_filters: bool = True) -
     if show_filters:
         understood = understood_label(answer)
         if understood:
-            console.print(Text("Understood: ", style="dim") + Text(understood, style="dim"))
+            console.print(
+                Text("Understood: ", style="dim") + Text(neutralise(understood), style="dim")
+            )
     if answer.note:
-        console.print(Text(answer.note, style="bold red"))
+        console.print(Text(neutralise(answer.note), style="bold red"))
     passages = answer.passages if answer.answered else ()
     for group, items in _groups(passages, bool(answer.understood.affiliations)):
         if group:
-            console.print(Text(group, style="bold cyan"))
+            console.print(Text(neutralise(group), style="bold cyan"))
         for passage in items:
             _render_passage(console, passage, query_words)
     if answer.closest:
@@ -181,7 +183,7 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
     meta.append(f" · {passage.kind}", style="dim")
     if passage.channel:
         meta.append(" · via " + neutralise(passage.channel), style="dim")
-    meta.append(" · " + ", ".join(passage.sources), style="dim")
+    meta.append(" · " + neutralise(", ".join(passage.sources)), style="dim")
     if passage.matched_by:
         meta.append(" · matched by " + ", ".join(passage.matched_by), style="dim")
     console.print(meta)
@@ -196,7 +198,7 @@ def render_statements(console: Console, statements: list[Statement]) -> None:
         if s.truncated:
             passage.append(" …", style="dim")
         table.add_row(
-            ", ".join(s.sources),
+            neutralise(", ".join(s.sources)),
             s.kind,
             neutralise(
                 who_label(s.speaker, s.role, s.affiliation, s.affiliation_from, s.role_from)
@@ -210,7 +212,7 @@ def render_statements(console: Console, statements: list[Statement]) -> None:
 
 def render_sources(console: Console, answer: Answer) -> None:
     for passage in answer.passages or answer.closest:
-        console.print(Text(", ".join(passage.sources), style="bold"))
+        console.print(Text(neutralise(", ".join(passage.sources)), style="bold"))
         console.print(Text(neutralise(passage.statement)))
         console.print()
 

@@ -14,6 +14,7 @@ ENV_INDEX_DIR = "QA_INDEX_DIR"
 ENV_MODEL = "QA_MODEL"
 ENV_TOP_K = "QA_TOP_K"
 ENV_HISTORY = "QA_HISTORY"
+ENV_SKIP_BAD = "QA_SKIP_BAD"
 
 
 def default_index_dir() -> Path:
@@ -35,6 +36,7 @@ class Settings:
     index_dir: Path = field(default_factory=default_index_dir)
     model: Path | None = None
     top_k: int = 5
+    skip_bad: bool = False
 
     @classmethod
     def from_env(cls, **given) -> Settings:
@@ -46,9 +48,11 @@ class Settings:
         index_dir = given.get("index_dir") or os.environ.get(ENV_INDEX_DIR) or None
         model = given.get("model") or os.environ.get(ENV_MODEL) or None
         top_k = given.get("top_k") or int(os.environ.get(ENV_TOP_K, "5") or 5)
+        skip_bad = bool(given.get("skip_bad")) or os.environ.get(ENV_SKIP_BAD, "") not in ("", "0")
         return cls(
             corpus=tuple(Path(p) for p in corpus),
             index_dir=Path(index_dir) if index_dir else default_index_dir(),
             model=Path(model) if model else None,
             top_k=top_k,
+            skip_bad=skip_bad,
         )
