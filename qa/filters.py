@@ -76,22 +76,19 @@ class StatementFilter:
             return FilterResult(
                 none, f"No statement by {u.unknown_speakers[0]} in the corpus.", why
             )
-        if u.speakers:
-            matched = np.isin(self.speaker, list(u.speakers))
+        for name, wanted, column in (
+            ("speaker", u.speakers, self.speaker),
+            ("affiliation", u.affiliations, self.affiliation),
+        ):
+            if not wanted:
+                continue
+            matched = np.isin(column, list(wanted))
             if not matched.any():
                 return FilterResult(
-                    matched, f"No statement by {' or '.join(u.speakers)} in the corpus.", why
+                    matched, f"No statement by {' or '.join(wanted)} in the corpus.", why
                 )
             mask &= matched
-            why["speaker"] = matched
-        if u.affiliations:
-            matched = np.isin(self.affiliation, list(u.affiliations))
-            if not matched.any():
-                return FilterResult(
-                    matched, f"No statement by {' or '.join(u.affiliations)} in the corpus.", why
-                )
-            mask &= matched
-            why["affiliation"] = matched
+            why[name] = matched
         for role in u.roles:
             matched = self.role_mask(role)
             if not matched.any():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
-from qa.dates import DateMention
+from qa.dates import DateMention, date_fields
 
 KINDS = ("quote", "paraphrase", "mixed", "report")
 
@@ -46,12 +46,7 @@ class SaidOn:
 
     def to_json(self) -> dict:
         return {
-            "text": self.text,
-            "month": self.month,
-            "day": self.day,
-            "end_month": self.end_month,
-            "end_day": self.end_day,
-            "year": self.year,
+            **date_fields(self),
             "year_declared": self.year_declared,
             "inferred": self.inferred,
             "earliest": self.earliest.to_json() if self.earliest else None,

@@ -112,13 +112,11 @@ def test_csv_with_text_column(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("latin1.txt", "ok line\ncaf\xe9 line\n".encode("latin-1"), "latin1.txt:2 is not UTF-8"),
+        # The CLI table in test_hardening.py covers the other kinds of bad file.
         ("binary.txt", b"abc\n\x00\x01\x02", "binary.txt:2 contains a NUL byte"),
-        ("empty.txt", b"", "is empty"),
         ("blank.txt", b"\n  \n", "is empty"),
-        ("bad.jsonl", b'{"text": "fine"}\n{not json}\n', "bad.jsonl:2 is not valid JSON"),
-        ("notext.jsonl", b'{"speaker": "X"}\n', 'notext.jsonl:1 has no "text"'),
-        ("nocol.csv", b"id,body\n1,hello\n", 'nocol.csv:1 has no "text" column'),
+        ("short.csv", b'text,speaker\n"Hello",X\n"broken\n', "short.csv:3 is not valid CSV"),
+        ("quote.csv", b'text\n"ok"\n"a"b\n"c"\n', "quote.csv:3 is not valid CSV"),
     ],
 )
 def test_bad_files_name_file_and_line(tmp_path, name, content, message):

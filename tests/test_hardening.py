@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write
 from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import qa.index as index_module
-from conftest import write
 from qa.cli import app
 from qa.corpus import load_corpus
 from qa.errors import IndexStateError
@@ -50,7 +50,9 @@ TESTS = Path(__file__).resolve().parent
         ("\u202eWhat did Japan say?", 0, "No statement by Japan"),
     ],
 )
-def test_questions_get_an_answer_or_one_sentence(real_engine, real_index_dir, question, code, expected):
+def test_questions_get_an_answer_or_one_sentence(
+    real_engine, real_index_dir, question, code, expected
+):
     result = runner.invoke(app, ["ask", question, "--index-dir", str(real_index_dir)])
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
@@ -122,11 +124,11 @@ def test_skip_bad_non_utf8_lines_keep_numbering(tmp_path):
 def test_a_one_megabyte_line_is_read(tmp_path):
     line = '"' + "We will stand firm. " * 52_000 + '," a diplomat said.'
     path = write(tmp_path / "big.txt", line + "\nShort line, an official says\n")
-    start = time.perf_counter()
     corpus = load_corpus([path])
     assert len(corpus.statements[0].text) > 1_000_000
     assert corpus.statements[0].role == "diplomat"
-    assert time.perf_counter() - start >= 0  # measured, not limited: see bench/ for timings
+    assert corpus.statements[0].kind == "quote"
+    assert corpus.statements[1].role == "official"
 
 
 # -- the index on disk --------------------------------------------------------------------
@@ -173,7 +175,9 @@ def test_pickled_arrays_are_never_loaded(tmp_path, small_corpus, fake_encoder):
         load(tmp_path / "idx")
 
 
-def test_a_second_build_waits_for_the_lock_then_says_so(tmp_path, small_corpus, fake_encoder, monkeypatch):
+def test_a_second_build_waits_for_the_lock_then_says_so(
+    tmp_path, small_corpus, fake_encoder, monkeypatch
+):
     (tmp_path / "idx").mkdir()
     monkeypatch.setattr(index_module, "LOCK_TIMEOUT_SECONDS", 0.2)
     with FileLock(str(tmp_path / "idx" / ".build.lock")):
@@ -207,7 +211,9 @@ def test_build_killed_at_any_moment_leaves_a_usable_index(tmp_path, fake_encoder
     old_ids = [s.id for s in load(tmp_path / "idx").statements]
     corpus.write_text("\n".join(lines + ["One more line, a diplomat says."]) + "\n")
     script = tmp_path / "slow_build.py"
-    script.write_text(KILL_SCRIPT.format(tests=str(TESTS), corpus=str(corpus), index=str(tmp_path / "idx")))
+    script.write_text(
+        KILL_SCRIPT.format(tests=str(TESTS), corpus=str(corpus), index=str(tmp_path / "idx"))
+    )
 
     start = time.perf_counter()
     subprocess.run([sys.executable, str(script)], check=True, capture_output=True)
@@ -272,10 +278,19 @@ def test_hostile_text_in_answers(tmp_path):
     corpus = hostile_corpus(tmp_path)
     result = runner.invoke(
         app,
-        ["ask", "What did Maia Sandu say?", "--corpus", str(corpus), "--index-dir", str(tmp_path / "i")],
+        [
+            "ask",
+            "What did Maia Sandu say?",
+            "--corpus",
+            str(corpus),
+            "--index-dir",
+            str(tmp_path / "i"),
+        ],
     )
     assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.output and "\u202e" not in result.output and "\r" not in result.output
+    assert (
+        "\x1b" not in result.output and "\u202e" not in result.output and "\r" not in result.output
+    )
     assert "Maia Sandu" in result.output
 
 
@@ -283,9 +298,25 @@ def test_hostile_text_in_answers(tmp_path):
 
 GAZETTEER = Gazetteer.load([])
 PIECES = list("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ.,;:'\"“”’*•-–0123456789") + [
-    "said", " says ", "told ", "Feb. ", "March ", "President ", "Italian ", "NATO", "\u202e",
-    "\x1b[31m", "according to ", "Key developments on Feb. 26: * ", " * ", "'s office ", "\r",
-    " Zelensky", "Canada's foreign minister", " in January", " before the Paris summit",
+    "said",
+    " says ",
+    "told ",
+    "Feb. ",
+    "March ",
+    "President ",
+    "Italian ",
+    "NATO",
+    "\u202e",
+    "\x1b[31m",
+    "according to ",
+    "Key developments on Feb. 26: * ",
+    " * ",
+    "'s office ",
+    "\r",
+    " Zelensky",
+    "Canada's foreign minister",
+    " in January",
+    " before the Paris summit",
 ]
 news_text = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
 
@@ -314,7 +345,9 @@ def question_reader():
     return QuestionReader(list(corpus.statements), corpus.gazetteer, corpus.timeline)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=200) | news_text)
 def test_question_reader_never_crashes_and_takes_only_its_words(question_reader, question):
     u = question_reader.read(question)
