@@ -27,7 +27,11 @@ def default_corpus_paths() -> list[Path]:
         folder = checkout
     else:
         folder = Path(str(resources.files("qa").joinpath("seeds")))
-    files = sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".jsonl", ".csv"})
+    files = (
+        sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".jsonl", ".csv"})
+        if folder.is_dir()
+        else []
+    )
     if not files:
         raise CorpusError(f"No corpus files in {folder}; pass --corpus PATH.")
     return files
