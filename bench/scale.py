@@ -85,6 +85,11 @@ def worker(path: str, queries_path: str, truth_path: str, kind: str, param: int)
         latencies.append((time.perf_counter() - t) * 1000)
         found.append(rows[0])
     recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)]))
+    report(load_s, latencies, recall)
+
+
+def report(load_s: float, latencies: list[float], recall: float | None = None) -> None:
+    """One JSON line for the parent process."""
     print(
         json.dumps(
             {
@@ -112,16 +117,7 @@ def bm25_worker(folder: str, queries_path: str) -> None:
         scores = index.scores(tokenize(question))
         np.argpartition(-scores, 10)[:10]
         latencies.append((time.perf_counter() - t) * 1000)
-    print(
-        json.dumps(
-            {
-                "load_s": load_s,
-                "rss_mib": rss_mib(),
-                "p50_ms": float(np.percentile(latencies, 50)),
-                "p95_ms": float(np.percentile(latencies, 95)),
-            }
-        )
-    )
+    report(load_s, latencies)
 
 
 def run_worker(*args) -> dict:
@@ -197,7 +193,6 @@ def main() -> None:
             build_s = time.perf_counter() - start
             size = sum(p.stat().st_size for p in (folder / f"bm25-{n}").iterdir()) / 2**20
             m = run_worker("bm25", folder / f"bm25-{n}", folder / "questions.json")
-            m["recall10"] = None
             rows.append((n, "BM25 (bm25s arrays, numpy scoring)", build_s, size, m))
             print(n, "bm25", round(build_s, 1), m, flush=True)
     print()

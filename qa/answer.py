@@ -170,18 +170,6 @@ def understand(
     return engine.searcher.understand(text, context)
 
 
-def answer_batch(
-    engine: Engine,
-    questions: list[str],
-    top_k: int | None = None,
-    filters: dict | None = None,
-) -> list[Answer]:
-    """Answer several independent questions in one search batch."""
-    understood = [_with_filters(understand(engine, q), filters) for q in questions]
-    results = engine.searcher.search_batch(understood, top_k or engine.settings.top_k)
-    return [_compose(q, r, 0) for q, r in zip(questions, results)]
-
-
 def answer(
     engine: Engine,
     question: str,

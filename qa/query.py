@@ -4,7 +4,7 @@ what kind of answer it wants, and the topic words left once those are taken out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from qa.attribution import PERSON_HEADS, TITLE_WORDS
@@ -130,7 +130,6 @@ class Understanding:
     date: DateRange | None = None
     unknown_speakers: tuple[str, ...] = ()
     follow_up: bool = False
-    labels: dict = field(default_factory=dict, compare=False)
 
     @property
     def has_filters(self) -> bool:
@@ -233,7 +232,6 @@ class QuestionReader:
         elif _WHEN.match(text):
             intent = "when"
         taken: list[tuple[int, int]] = []
-        labels: dict = {}
 
         date, date_spans = self._read_date(text)
         taken += date_spans
@@ -297,7 +295,6 @@ class QuestionReader:
             date=date,
             unknown_speakers=tuple(unknown),
             follow_up=follow_up,
-            labels=labels,
         )
         if follow_up and context is not None:
             return _merge(understanding, context)
