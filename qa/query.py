@@ -27,6 +27,12 @@ SPEECH_WORDS = (
 SPEECH_SET = set(SPEECH_WORDS.split("|"))
 _SPEECH = re.compile(rf"\b(?:{SPEECH_WORDS})\b", re.IGNORECASE)
 _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
+# "statements from Russia", "any comments by Canada": a speech noun names who speaks.
+_SPEECH_NOUN_LEAD = re.compile(
+    r"\b(?:statements?|quotes?|comments?|remarks|words|reactions?|responses?|messages?|"
+    r"anything|something|everything|news)\s+(?:from|by)\s*$",
+    re.IGNORECASE,
+)
 _FOLLOW_UP = re.compile(
     r"^\s*(?:and|and what about|what about|how about|what of|same for|and for|also)\b",
     re.IGNORECASE,
@@ -58,6 +64,7 @@ SCAFFOLD = {
     "there", "a", "an", "it", "its", "their", "his", "her", "s", "show", "list", "give", "find",
     "all", "every", "please", "can", "you", "i", "want", "know", "also", "ever", "else", "again", "same", "for",
     "happen", "happened", "happening", "news", "going", "latest", "new", "been", "will",
+    "everything", "everyone", "everybody",
     "would", "could", "should", "this", "that", "these", "those",
 }  # fmt: skip
 # Generic words for a role, each standing for the titles that fill it.
@@ -247,6 +254,8 @@ class QuestionReader:
                 return True
             if lead and (lead.group(0).lower().startswith(("according", "by")) or verb_at is None):
                 return True
+            if _SPEECH_NOUN_LEAD.search(text[:start]):
+                return True
             if re.match(
                 r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:the\s+)?$", text[:start], re.I
             ):
@@ -414,9 +423,9 @@ class QuestionReader:
             first, last = tl.month_span(month, part)
             lead = (m.group("lead") or "").lower()
             span = m.span()
-            return _bounded(DATE_LEADS.get(lead), first, last, text[span[0] : span[1]].strip()), [
-                span
-            ]
+            # "statements from December" are those of December; "since December" runs on.
+            kind = None if lead == "from" else DATE_LEADS.get(lead)
+            return _bounded(kind, first, last, text[span[0] : span[1]].strip()), [span]
         event = re.search(
             r"\b(?P<lead>before|after|since|until|prior to|ahead of|following)\s+(?P<event>(?:the\s+)?"
             r"[\w’'\- ]{3,60}?)(?=[?.!,]|$)",

@@ -114,3 +114,17 @@ def test_follow_up_reuses_topic_and_replaces_the_speaker(reader):
 def test_a_question_that_is_only_a_name(reader):
     u = read(reader, "Fidan")
     assert u.speakers == ("Hakan Fidan",) and u.topic == ""
+
+
+def test_speech_nouns_name_who_speaks(reader):
+    u = read(reader, "statements from Spain in April")
+    assert u.affiliations == ("Spain",) and u.topic == ""
+    about = read(reader, "What was said about loans from Japan?")
+    assert about.affiliations == () and "Japan" in about.topic
+
+
+def test_from_a_month_means_that_month(reader):
+    tl = reader[1].timeline
+    u = read(reader, "Show everything from March")
+    assert (u.date.start, u.date.end) == tl.month_span(3)
+    assert u.topic == ""
