@@ -3,14 +3,15 @@ on arrays so that the same code serves a few dozen statements and a million."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from qa.dates import DateMention, Timeline
 from qa.gazetteer import Gazetteer
 from qa.query import ROLE_SYNONYMS, DateRange, RoleFilter, Understanding, speaker_owner
-from qa.statements import Statement
 
 OPEN_LOW, OPEN_HIGH = -(10**9), 10**9
 
@@ -25,46 +26,92 @@ class FilterResult:
     why: dict
 
 
-class StatementFilter:
-    """Per-row facts of a statement list, and masks over them."""
+ARRAYS = (
+    "speaker_codes", "affiliation_codes", "role_codes", "attributed", "said_lo", "said_hi",
+    "inferred_lo", "inferred_hi", "mention_rows", "mention_lo", "mention_hi",
+)  # fmt: skip
 
-    def __init__(self, statements: list[Statement], gazetteer: Gazetteer, timeline: Timeline):
+
+def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """Distinct values (the empty string first) and each row's index into them."""
+    vocabulary = [""] + sorted({v for v in values if v})
+    position = {v: i for i, v in enumerate(vocabulary)}
+    return vocabulary, np.array([position[v] for v in values], dtype=np.int32)
+
+
+class StatementFilter:
+    """Per-row facts of a statement list as plain arrays (speaker, affiliation and role as
+    codes into small vocabularies; dates as timeline ordinals), and masks over them. Built
+    once with the index and saved beside it, so a million rows load without parsing one."""
+
+    def __init__(self, facts: dict, vocabularies: dict, gazetteer: Gazetteer, timeline: Timeline):
         self.gazetteer = gazetteer
         self.timeline = timeline
+        self.speakers: list[str] = vocabularies["speakers"]
+        self.affiliations: list[str] = vocabularies["affiliations"]
+        self.roles: list[str] = vocabularies["roles"]
+        for name in ARRAYS:
+            setattr(self, name, facts[name])
+        self.size = len(self.speaker_codes)
+
+    @classmethod
+    def from_statements(
+        cls, statements, gazetteer: Gazetteer, timeline: Timeline
+    ) -> StatementFilter:
         n = len(statements)
-        self.size = n
-        self.said_lo = np.full(n, OPEN_HIGH, dtype=np.int64)
-        self.said_hi = np.full(n, OPEN_LOW, dtype=np.int64)
-        self.inferred_lo = np.full(n, OPEN_HIGH, dtype=np.int64)
-        self.inferred_hi = np.full(n, OPEN_LOW, dtype=np.int64)
-        mention_rows, mention_lo, mention_hi = [], [], []
+        facts = {
+            "attributed": np.zeros(n, dtype=bool),
+            "said_lo": np.full(n, OPEN_HIGH, dtype=np.int64),
+            "said_hi": np.full(n, OPEN_LOW, dtype=np.int64),
+            "inferred_lo": np.full(n, OPEN_HIGH, dtype=np.int64),
+            "inferred_hi": np.full(n, OPEN_LOW, dtype=np.int64),
+        }
+        mentions: list[tuple[int, int, int]] = []
         speakers, affiliations, roles = [], [], []
-        self.attributed = np.zeros(n, dtype=bool)
         for i, s in enumerate(statements):
             speakers.append(speaker_owner(s.speaker) or "")
             affiliations.append(s.affiliation or "")
             roles.append(normal_role(s.role))
-            self.attributed[i] = bool(s.speaker or s.role)
+            facts["attributed"][i] = bool(s.speaker or s.role)
             said = s.said_on
             if said and not said.inferred and said.month:
-                mention = DateMention(
+                written = DateMention(
                     said.text or "", said.month, said.day, said.end_month, said.end_day, said.year
                 )
-                self.said_lo[i], self.said_hi[i] = timeline.span(mention)
+                facts["said_lo"][i], facts["said_hi"][i] = timeline.span(written)
             elif said and said.inferred:
-                self.inferred_lo[i] = timeline.span(said.earliest)[0] if said.earliest else OPEN_LOW
-                self.inferred_hi[i] = timeline.span(said.latest)[1] if said.latest else OPEN_HIGH
-            for mention in s.dates_mentioned:
-                lo, hi = timeline.span(mention)
-                mention_rows.append(i)
-                mention_lo.append(lo)
-                mention_hi.append(hi)
-        self.speaker = np.array(speakers, dtype=object)
-        self.affiliation = np.array(affiliations, dtype=object)
-        self.role = np.array(roles, dtype=object)
-        self.mention_rows = np.array(mention_rows, dtype=np.int64)
-        self.mention_lo = np.array(mention_lo, dtype=np.int64)
-        self.mention_hi = np.array(mention_hi, dtype=np.int64)
+                earliest, latest = said.earliest, said.latest
+                facts["inferred_lo"][i] = timeline.span(earliest)[0] if earliest else OPEN_LOW
+                facts["inferred_hi"][i] = timeline.span(latest)[1] if latest else OPEN_HIGH
+            mentions.extend((i, *timeline.span(m)) for m in s.dates_mentioned)
+        table = np.array(mentions, dtype=np.int64).reshape(-1, 3)
+        facts["mention_rows"], facts["mention_lo"], facts["mention_hi"] = table.T.copy()
+        vocabularies = {}
+        for name, values in (
+            ("speakers", speakers),
+            ("affiliations", affiliations),
+            ("roles", roles),
+        ):
+            vocabularies[name], facts[name[:-1] + "_codes"] = _codes(values)
+        return cls(facts, vocabularies, gazetteer, timeline)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ARRAYS:
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        vocabularies = {"speakers": self.speakers, "affiliations": self.affiliations,
+                        "roles": self.roles}  # fmt: skip
+        (folder / "vocabularies.json").write_text(json.dumps(vocabularies, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, folder: Path, gazetteer: Gazetteer, timeline: Timeline) -> StatementFilter:
+        facts = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in ARRAYS}
+        vocabularies = json.loads((folder / "vocabularies.json").read_text(encoding="utf-8"))
+        return cls(facts, vocabularies, gazetteer, timeline)
+
+    def _matching(self, vocabulary: list[str], codes: np.ndarray, wanted) -> np.ndarray:
+        chosen = [i for i, value in enumerate(vocabulary) if value and value in set(wanted)]
+        return np.isin(codes, chosen)
 
     def apply(self, u: Understanding) -> FilterResult:
         """Rows allowed by the question's filters, in order speaker, affiliation, role, date."""
@@ -76,13 +123,13 @@ class StatementFilter:
             return FilterResult(
                 none, f"No statement by {u.unknown_speakers[0]} in the corpus.", why
             )
-        for name, wanted, column in (
-            ("speaker", u.speakers, self.speaker),
-            ("affiliation", u.affiliations, self.affiliation),
+        for name, wanted, vocabulary, codes in (
+            ("speaker", u.speakers, self.speakers, self.speaker_codes),
+            ("affiliation", u.affiliations, self.affiliations, self.affiliation_codes),
         ):
             if not wanted:
                 continue
-            matched = np.isin(column, list(wanted))
+            matched = self._matching(vocabulary, codes, wanted)
             if not matched.any():
                 return FilterResult(
                     matched, f"No statement by {' or '.join(wanted)} in the corpus.", why
@@ -115,19 +162,18 @@ class StatementFilter:
         return FilterResult(mask, None, why)
 
     def role_mask(self, role: RoleFilter) -> np.ndarray:
-        aliases = []
+        """Rows whose role has every word asked for (or a synonym) and, when a place was
+        named, serve it: by affiliation, or by the place written in the role ("UN envoy")."""
+        titled = np.array([bool(r) and all(_role_word_matches(w, r) for w in role.words)
+                           for r in self.roles])  # fmt: skip
+        result = titled[self.role_codes]
         if role.place:
             place = next((p for p in self.gazetteer.places if p.name == role.place), None)
             names = (place.name, *place.aliases) if place else (role.place,)
             aliases = [normal_role(a) for a in names]
-        result = np.zeros(self.size, dtype=bool)
-        for i, (text, affiliation) in enumerate(zip(self.role, self.affiliation)):
-            if not text:
-                continue
-            ok = all(_role_word_matches(word, text) for word in role.words)
-            if ok and role.place:
-                ok = affiliation == role.place or any(f" {a} " in f" {text} " for a in aliases)
-            result[i] = ok
+            placed = np.array([any(f" {a} " in f" {r} " for a in aliases) for r in self.roles])
+            serving = np.array([a == role.place for a in self.affiliations])
+            result &= placed[self.role_codes] | serving[self.affiliation_codes]
         return result
 
     def date_mask(self, date: DateRange) -> tuple[np.ndarray, np.ndarray]:
@@ -144,17 +190,14 @@ class StatementFilter:
             mentioned[self.mention_rows[inside]] = True
         return said | inferred | mentioned, said | inferred
 
-    def newest_first(self, rows) -> list[int]:
+    def newest_first(self, rows) -> np.ndarray:
         """Rows ordered by the date said (or the latest it can have been said), newest first;
         undated last, in corpus order."""
-
-        def key(row: int):
-            said = self.said_hi[row]
-            if said == OPEN_LOW and self.inferred_hi[row] != OPEN_LOW:
-                said = self.inferred_hi[row]
-            return (-said, row)
-
-        return sorted((int(r) for r in rows), key=key)
+        rows = np.asarray(rows, dtype=np.int64)
+        said = self.said_hi[rows]
+        undated = said == OPEN_LOW
+        said = np.where(undated, self.inferred_hi[rows], said)
+        return rows[np.lexsort((rows, -said))]
 
 
 def who_phrase(u: Understanding) -> str:

@@ -26,12 +26,13 @@ from qa import keywords
 from qa.corpus import Corpus, default_corpus_paths, load_corpus
 from qa.embedding import Encoder, ModelInfo, sha256_of
 from qa.errors import IndexStateError
+from qa.filters import StatementFilter
 from qa.gazetteer import corpus_gazetteer_files
 from qa.keywords import Bm25Index
 from qa.statements import Statement
 from qa.text import tokenize
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
 PARSER_VERSION = 1
 INDEX_NAME = "qa-index"
@@ -41,6 +42,11 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 LOCK_TIMEOUT_SECONDS = 600
+# Files up to this size are hashed on every load. Larger ones (the vectors and FAISS index of a
+# big corpus) are hashed when their size, modification time or inode differ from when they
+# were last verified; their hash is then recorded in VERIFIED_NAME.
+FULL_HASH_LIMIT = 64 * 2**20
+VERIFIED_NAME = ".verified.json"
 
 Progress = Callable[[int, int], None]
 
@@ -69,13 +75,43 @@ def _sha256_bytes(path: Path) -> str:
     return sha256_of(path)
 
 
+class StatementStore:
+    """The statement records of an index, read on demand: row i is line i of
+    statements.jsonl, found by its byte offset, so an index of a million statements opens
+    without parsing them."""
+
+    def __init__(self, path: Path, offsets: np.ndarray):
+        self.path = path
+        self.offsets = offsets
+        self._read: dict[int, Statement] = {}
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, row: int) -> Statement:
+        row = int(row) + (len(self) if row < 0 else 0)
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        if row not in self._read:
+            start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+            with open(self.path, "rb") as handle:
+                handle.seek(start)
+                self._read[row] = Statement.from_json(json.loads(handle.read(end - start)))
+        return self._read[row]
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                yield Statement.from_json(json.loads(line))
+
+
 @dataclass
 class Index:
     """A loaded index. Statements, vectors and the two search structures share row numbers."""
 
     folder: Path
     manifest: dict
-    statements: list[Statement]
+    statements: StatementStore
     vectors: np.ndarray  # memory-mapped from vectors.npy
     dense: object  # faiss.Index
     bm25: Bm25Index
@@ -113,13 +149,41 @@ def check(folder: Path, fingerprint: str, model: ModelInfo) -> str | None:
         return "the corpus changed"
     if manifest.get("model", {}).get("weights_sha256") != model.weights_sha256:
         return "the model changed"
+    verified = _read_verified(folder)
+    changed = False
     for name, expected in manifest.get("checksums", {}).items():
         path = folder / name
         if not path.is_file():
             return f"the index file {name} is missing"
+        signature = _signature(path)
+        if signature[0] > FULL_HASH_LIMIT and verified.get(name) == signature:
+            continue  # a large file verified before, untouched since
         if _sha256_bytes(path) != expected:
             return f"the index file {name} does not match its checksum"
+        if signature[0] > FULL_HASH_LIMIT:
+            verified[name], changed = signature, True
+    if changed:
+        _write_verified(folder, verified)
     return None
+
+
+def _signature(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _read_verified(folder: Path) -> dict:
+    try:
+        return json.loads((folder / VERIFIED_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_verified(folder: Path, verified: dict) -> None:
+    try:
+        (folder / VERIFIED_NAME).write_text(json.dumps(verified), encoding="utf-8")
+    except OSError:
+        pass  # a read-only index is re-hashed on the next run instead
 
 
 def _faiss_index(vectors: np.ndarray):
@@ -198,9 +262,15 @@ def build(
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             tmp.mkdir(parents=True)
-            with open(tmp / "statements.jsonl", "w", encoding="utf-8") as handle:
-                for s in statements:
-                    handle.write(json.dumps(s.to_json(), ensure_ascii=False) + "\n")
+            offsets = np.zeros(len(statements) + 1, dtype=np.int64)
+            with open(tmp / "statements.jsonl", "wb") as handle:
+                for i, s in enumerate(statements):
+                    line = (json.dumps(s.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+                    handle.write(line)
+                    offsets[i + 1] = offsets[i] + len(line)
+            np.save(tmp / "offsets.npy", offsets, allow_pickle=False)
+            facts = StatementFilter.from_statements(statements, corpus.gazetteer, corpus.timeline)
+            facts.save(tmp / "facts")
             np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
             import faiss
 
@@ -238,6 +308,10 @@ def build(
                 "checksums": checksums,
             }
             _manifest_path(tmp).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            large = {n: _signature(tmp / n) for n in checksums}
+            large = {n: sig for n, sig in large.items() if sig[0] > FULL_HASH_LIMIT}
+            if large:
+                _write_verified(tmp, large)
             _swap_into_place(tmp, folder)
         except OSError as error:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -314,10 +388,8 @@ def load(index_dir: Path) -> Index:
     if manifest is None:
         raise IndexStateError(f"No index in {folder}; run `qa index`.")
     try:
-        statements = [
-            Statement.from_json(json.loads(line))
-            for line in open(folder / "statements.jsonl", encoding="utf-8")
-        ]
+        offsets = np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False)
+        statements = StatementStore(folder / "statements.jsonl", offsets)
         vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
         dense = faiss.read_index(str(folder / "dense.faiss"))
         bm25 = Bm25Index(folder / "bm25")

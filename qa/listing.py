@@ -40,7 +40,7 @@ def select_statements(
                 f"Cannot read {date!r} as a date; write it like 'March 19' or 'January'."
             )
         wanted = replace(wanted, date=rng)
-    filters = StatementFilter(statements, corpus.gazetteer, corpus.timeline)
+    filters = StatementFilter.from_statements(statements, corpus.gazetteer, corpus.timeline)
     result = filters.apply(wanted)
     rows = np.flatnonzero(result.mask)
     if by_date:

@@ -10,7 +10,6 @@ from functools import cached_property
 from qa.attribution import PERSON_HEADS, TITLE_WORDS
 from qa.dates import MONTH, Timeline, find_dates, month_number
 from qa.gazetteer import Gazetteer
-from qa.statements import Statement
 
 MAX_QUESTION_CHARS = 2000
 SPEECH_WORDS = (
@@ -167,16 +166,28 @@ def speaker_owner(speaker: str | None) -> str | None:
 class QuestionReader:
     """Reads questions against what a corpus knows: its speakers, places, roles and dates."""
 
-    def __init__(self, statements: list[Statement], gazetteer: Gazetteer, timeline: Timeline):
+    def __init__(
+        self,
+        statements,
+        gazetteer: Gazetteer,
+        timeline: Timeline,
+        speakers: list[str] | None = None,
+    ):
+        """`statements` is only read to place events in time; `speakers` (who the corpus
+        quotes) is taken from them when not given."""
         self.statements = statements
         self.gazetteer = gazetteer
         self.timeline = timeline
+        self._speakers = speakers
 
     @cached_property
     def speaker_aliases(self) -> dict[str, str]:
         """Lower-cased alias -> speaker name (full names, surnames, gazetteer aliases)."""
         table: dict[str, str] = {}
-        names = {speaker_owner(s.speaker) for s in self.statements if s.speaker}
+        if self._speakers is not None:
+            names = set(self._speakers)
+        else:
+            names = {speaker_owner(s.speaker) for s in self.statements if s.speaker}
         for person in self.gazetteer.people:
             names.add(person.name)
         places = {a.lower() for p in self.gazetteer.places for a in (p.name, *p.aliases)}

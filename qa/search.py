@@ -4,7 +4,6 @@ reciprocal rank fusion, then an honest relevance cut."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -67,11 +66,10 @@ class Searcher:
         self.gazetteer = gazetteer
         start = index.manifest.get("corpus", {}).get("timeline_start_month", 1)
         self.timeline = Timeline(start)
-        self.reader = QuestionReader(index.statements, gazetteer, self.timeline)
-
-    @cached_property
-    def filters(self) -> StatementFilter:
-        return StatementFilter(self.index.statements, self.gazetteer, self.timeline)
+        self.filters = StatementFilter.load(index.folder / "facts", gazetteer, self.timeline)
+        self.reader = QuestionReader(
+            index.statements, gazetteer, self.timeline, speakers=self.filters.speakers
+        )
 
     def understand(self, question: str, context: Understanding | None = None) -> Understanding:
         return self.reader.read(question, context)
@@ -100,10 +98,8 @@ class Searcher:
         filtered = not mask.all()
         if query_vector is None:
             order = self.filters.newest_first(np.flatnonzero(mask))
-            hits = [self._hit(r, 1.0, 0.0, 0.0, why, ()) for r in order]
-            return SearchResult(
-                u, tuple(hits[offset : offset + top_k]), (), bool(hits), None, len(hits)
-            )
+            page = [self._hit(r, 1.0, 0.0, 0.0, why, ()) for r in order[offset : offset + top_k]]
+            return SearchResult(u, tuple(page), (), len(order) > 0, None, len(order))
 
         dense_rows, dense_scores = self._dense(query_vector, mask, filtered)
         tokens = tokenize(u.topic)

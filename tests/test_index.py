@@ -4,6 +4,7 @@ atomically, refused when damaged, and HNSW above the size threshold."""
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -29,7 +30,10 @@ def test_build_writes_plain_files_and_a_manifest(tmp_path, corpus, fake_encoder)
     built = build([corpus], tmp_path / "idx", fake_encoder)
     folder = index_folder(tmp_path / "idx")
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["bm25", "dense.faiss", "manifest.json", "statements.jsonl", "vectors.npy"]
+    assert names == [
+        "bm25", "dense.faiss", "facts", "manifest.json", "offsets.npy", "statements.jsonl",
+        "vectors.npy",
+    ]  # fmt: skip
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["counts"] == {"statements": 3, "embedded": 3, "reused": 0}
     assert manifest["model"]["weights_sha256"] == "f" * 64
@@ -41,6 +45,12 @@ def test_build_writes_plain_files_and_a_manifest(tmp_path, corpus, fake_encoder)
     rows = [json.loads(line) for line in (folder / "statements.jsonl").read_text().splitlines()]
     assert [r["text"] for r in rows] == LINES  # row i is statement i
     assert len(built) == 3
+    assert [built.statements[i].text for i in (2, 0, 1)] == [LINES[2], LINES[0], LINES[1]]
+    assert [s.text for s in built.statements] == LINES
+    offsets = np.load(folder / "offsets.npy")
+    assert offsets[-1] == (folder / "statements.jsonl").stat().st_size
+    vocabularies = json.loads((folder / "facts" / "vocabularies.json").read_text())
+    assert vocabularies["speakers"] == ["", "Maia Sandu", "Peter Szijjarto"]
 
 
 def test_current_index_is_loaded_not_rebuilt(tmp_path, corpus, fake_encoder):
@@ -152,3 +162,31 @@ def test_hnsw_above_threshold_keeps_recall_against_exact(tmp_path, fake_encoder,
     _, approx = built.dense.search(queries, 10)
     recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
     assert recall >= 0.95
+
+
+def test_large_files_are_rehashed_only_when_their_signature_changes(
+    tmp_path, corpus, fake_encoder, monkeypatch
+):
+    monkeypatch.setattr(index_module, "FULL_HASH_LIMIT", 100)  # every file but the tiny ones
+    build([corpus], tmp_path / "idx", fake_encoder)
+    folder = index_folder(tmp_path / "idx")
+    fingerprint = corpus_fingerprint([corpus])
+    verified = json.loads((folder / ".verified.json").read_text())
+    assert "vectors.npy" in verified
+    hashed = []
+    real_hash = index_module._sha256_bytes
+    monkeypatch.setattr(
+        index_module, "_sha256_bytes", lambda p: hashed.append(p.name) or real_hash(p)
+    )
+    assert check(folder, fingerprint, fake_encoder.info) is None
+    assert "vectors.npy" not in hashed
+    # Same size, different bytes, a new modification time: hashed again and refused.
+    path = folder / "vectors.npy"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert check(folder, fingerprint, fake_encoder.info) == (
+        "the index file vectors.npy does not match its checksum"
+    )

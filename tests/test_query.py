@@ -65,7 +65,9 @@ def test_unknown_person_is_named_in_the_filter(reader):
 def test_roles_with_place_and_british_spelling(reader):
     u = read(reader, "What did Turkey's foreign minister say?")
     assert [(r.words, r.place) for r in u.roles] == [(("foreign", "minister"), "Turkey")]
-    filters = StatementFilter(list(reader[1].statements), reader[1].gazetteer, reader[1].timeline)
+    filters = StatementFilter.from_statements(
+        list(reader[1].statements), reader[1].gazetteer, reader[1].timeline
+    )
     assert filters.apply(u).mask.sum() == 1
     defence = read(reader, "What did the Spanish defence minister say?")
     assert filters.apply(defence).mask.sum() == 1
