@@ -167,7 +167,13 @@ def understand(
         raise QuestionError("The question is empty; type a question about the statements.")
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("The question has no words; type a question about the statements.")
-    return engine.searcher.understand(text, context)
+    understood = engine.searcher.understand(text, context)
+    if not understood.topic and not understood.has_filters:
+        raise QuestionError(
+            "The question names no topic, speaker, country, role or date; "
+            "ask about something the statements could say."
+        )
+    return understood
 
 
 def answer(

@@ -132,6 +132,7 @@ def test_explicit_filters(real_engine, real_index_dir):
         (["ask", ""], "The question is empty"),
         (["ask", "   "], "The question is empty"),
         (["ask", "?!?"], "The question has no words"),
+        (["ask", "What was said?"], "The question names no topic, speaker, country, role or date"),
         (["ask", "peace", "--since", "someday"], "Cannot read 'someday' as a date"),
         (["statements", "--corpus", "/no/such/file.txt"], "does not exist"),
         (["statements", "--date", "soon"], "Cannot read 'soon' as a date"),
