@@ -19,6 +19,9 @@ from qa.text import tokenize
 RRF_K = 60
 # BM25's share in the fusion: keyword matches break ties among meanings, they do not lead.
 BM25_WEIGHT = 0.5
+# Keyword matches vote in the fusion only for statements scoring at least this share of the
+# best keyword match: a lone common word ("Ukraine") otherwise drags weak statements up.
+BM25_FLOOR = 0.5
 CANDIDATES = 100
 # Calibrated on the evaluation set (see EVALUATION.md). Unfiltered, a question is answered
 # when its best statement reaches RELEVANT cosine similarity to the topic, or shares topic
@@ -110,7 +113,8 @@ class Searcher:
         )
         bm25_all = np.where(mask, bm25_all, 0.0)
         bm25_rows = np.argsort(-bm25_all)[:CANDIDATES]
-        bm25_rows = bm25_rows[bm25_all[bm25_rows] > 0]
+        floor = BM25_FLOOR * float(bm25_all.max()) if len(bm25_all) else 0.0
+        bm25_rows = bm25_rows[(bm25_all[bm25_rows] > 0) & (bm25_all[bm25_rows] >= floor)]
 
         fused: dict[int, float] = {}
         for rank, row in enumerate(dense_rows):
