@@ -160,14 +160,18 @@ class Engine:
 
 
 def understand(
-    engine: Engine, question: str, context: Understanding | None = None
+    engine: Engine,
+    question: str,
+    context: Understanding | None = None,
+    filters: dict | None = None,
 ) -> Understanding:
+    """What the question asks, with explicit filters (options) in place of what it says."""
     text = question.strip()
     if not text:
         raise QuestionError("The question is empty; type a question about the statements.")
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("The question has no words; type a question about the statements.")
-    understood = engine.searcher.understand(text, context)
+    understood = _with_filters(engine.searcher.understand(text, context), filters)
     if not understood.topic and not understood.has_filters:
         raise QuestionError(
             "The question names no topic, speaker, country, role or date; "
@@ -185,7 +189,7 @@ def answer(
     filters: dict | None = None,
 ) -> Answer:
     """Answer one question; `context` is the previous question's understanding in a chat."""
-    understood = _with_filters(understand(engine, question, context), filters)
+    understood = understand(engine, question, context, filters)
     result = engine.searcher.search(understood, top_k or engine.settings.top_k, offset)
     return _compose(question, result, offset)
 

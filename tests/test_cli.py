@@ -124,6 +124,10 @@ def test_explicit_filters(real_engine, real_index_dir):
     assert all(p["source"] != "000_8e297ec4f5d0d494.txt:31" for p in data["passages"])  # Jan. 10
     top = json.loads(ask(real_index_dir, "security guarantees", "--top-k", "2", "--json").output)
     assert len(top["passages"]) == 2
+    only_filter = json.loads(
+        ask(real_index_dir, "statements", "--speaker", "Lavrov", "--json").output
+    )
+    assert [p["speaker"] for p in only_filter["passages"]] == ["Sergey Lavrov"]
 
 
 @pytest.mark.parametrize(
