@@ -12,10 +12,6 @@ MONTHS = {
     "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }  # fmt: skip
-MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-]  # fmt: skip
 DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 # Capitalised month names, full or abbreviated with an optional dot ("Feb.", "Sept").
@@ -148,8 +144,3 @@ class Timeline:
             "beginning": (1, 10),
         }.get(part or "", (1, last_day))
         return self.ordinal(month, first), self.ordinal(month, last)
-
-
-def describe(month: int, day: int) -> str:
-    """A fixed label for a month-day date, e.g. 'March 19'."""
-    return f"{MONTH_NAMES[month - 1]} {day}"

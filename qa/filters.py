@@ -110,7 +110,8 @@ class StatementFilter:
         return cls(facts, vocabularies, gazetteer, timeline)
 
     def _matching(self, vocabulary: list[str], codes: np.ndarray, wanted) -> np.ndarray:
-        chosen = [i for i, value in enumerate(vocabulary) if value and value in set(wanted)]
+        wanted = set(wanted)
+        chosen = [i for i, value in enumerate(vocabulary) if value and value in wanted]
         return np.isin(codes, chosen)
 
     def apply(self, u: Understanding) -> FilterResult:

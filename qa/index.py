@@ -3,6 +3,8 @@
 <index dir>/qa-index/
     manifest.json      format, model and weights hash, corpus hash, counts, checksums
     statements.jsonl   row i is statement i
+    offsets.npy        byte offset of each row of statements.jsonl (and of its end)
+    facts/             per-row speaker, affiliation, role and date facts for filtering
     vectors.npy        row i is the normalised embedding of statement i
     dense.faiss        FAISS index over the same rows
     bm25/              bm25s index (JSON and .npy, no pickle)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from qa.answer import Answer, Passage
 from qa.statements import SaidOn, Statement
-from qa.text import _stem, words
+from qa.text import stem, words
 
 # C0/C1 controls (but tab), DEL, and the bidirectional overrides and isolates.
 _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
@@ -76,7 +76,7 @@ def make_console(color: bool | None = None, file=None, width: int | None = None)
 def _highlighted(text: str, query_words: set[str]) -> Text:
     body = Text(neutralise(text))
     for m in re.finditer(r"[^\W_]+", body.plain):
-        if _stem(m.group().lower()) in query_words:
+        if stem(m.group().lower()) in query_words:
             body.stylize("bold yellow", m.start(), m.end())
     return body
 
@@ -90,7 +90,7 @@ def passage_text(passage: Passage, query_words: set[str]) -> Text:
 
 
 def render_answer(console: Console, answer: Answer, show_filters: bool = True) -> None:
-    query_words = {_stem(w) for w in words(answer.understood.topic)}
+    query_words = {stem(w) for w in words(answer.understood.topic)}
     if show_filters:
         understood = understood_label(answer)
         if understood:

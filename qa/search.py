@@ -3,7 +3,7 @@ reciprocal rank fusion, then an honest relevance cut."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class Hit:
     """A statement found for a question, with its scores and why it matched."""
 
     row: int
-    statement: Statement
+    statement: Statement | None  # read from the index only for the hits returned
     score: float
     dense: float
     bm25: float
@@ -102,7 +102,7 @@ class Searcher:
         if query_vector is None:
             order = self.filters.newest_first(np.flatnonzero(mask))
             page = [self._hit(r, 1.0, 0.0, 0.0, why, ()) for r in order[offset : offset + top_k]]
-            return SearchResult(u, tuple(page), (), len(order) > 0, None, len(order))
+            return SearchResult(u, self._read(page), (), len(order) > 0, None, len(order))
 
         dense_rows, dense_scores = self._dense(query_vector, mask, filtered)
         tokens = tokenize(u.topic)
@@ -124,8 +124,8 @@ class Searcher:
         dense_of = dict(zip((int(r) for r in dense_rows), (float(s) for s in dense_scores)))
         missing = [r for r in fused if r not in dense_of]
         if missing:
-            exact = np.asarray(self.index.vectors[np.array(sorted(missing))]) @ query_vector
-            dense_of.update(zip(sorted(missing), (float(s) for s in exact)))
+            exact = np.asarray(self.index.vectors[np.array(missing)]) @ query_vector
+            dense_of.update(zip(missing, (float(s) for s in exact)))
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[: top_k * 2]}
         hits = [
@@ -140,7 +140,7 @@ class Searcher:
             for r in ranked
         ]
         if not any(_answers(h, filtered) for h in hits):
-            closest = tuple(sorted(hits, key=lambda h: -h.dense)[:3])
+            closest = self._read(sorted(hits, key=lambda h: -h.dense)[:3])
             return SearchResult(u, (), closest, False, _nothing_note(u, filtered), 0)
         keywords = any(h.bm25 > 0 for h in hits)
         relevant = [h for h in hits if _worth_showing(h, filtered, keywords)]
@@ -150,9 +150,8 @@ class Searcher:
             # A "who" question asks for one statement's speaker: keep the close contenders.
             best = max(h.dense for h in relevant)
             relevant = [h for h in relevant if h.dense >= best - WHO_MARGIN]
-        return SearchResult(
-            u, tuple(relevant[offset : offset + top_k]), (), True, None, len(relevant)
-        )
+        page = self._read(relevant[offset : offset + top_k])
+        return SearchResult(u, page, (), True, None, len(relevant))
 
     def _dense(self, query_vector, mask, filtered) -> tuple[np.ndarray, np.ndarray]:
         query = query_vector.reshape(1, -1).astype(np.float32)
@@ -181,13 +180,17 @@ class Searcher:
         order = int(self.filters.said_lo[row])
         return Hit(
             int(row),
-            self.index.statements[row],
+            None,
             float(score),
             dense,
             bm25,
             tuple(reasons),
             order if order != OPEN_HIGH else None,
         )
+
+    def _read(self, hits: list[Hit]) -> tuple[Hit, ...]:
+        """The hits returned, with their statement records read from the index."""
+        return tuple(replace(h, statement=self.index.statements[h.row]) for h in hits)
 
 
 def _answers(hit: Hit, filtered: bool) -> bool:

@@ -34,7 +34,8 @@ _stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """One word as keyword search sees it (British spellings folded, then stemmed)."""
     return _stemmer.stemWord(SPELLINGS.get(word, word))
 
 
@@ -45,4 +46,4 @@ def words(text: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Stemmed content words."""
-    return [_stem(w) for w in words(text) if w not in STOPWORDS]
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
