@@ -20,12 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import qa.generations as generations_module
 import qa.index as index_module
 from qa.cli import app
 from qa.corpus import load_corpus
 from qa.errors import IndexStateError
 from qa.gazetteer import Gazetteer
-from qa.index import build, check, corpus_fingerprint, index_folder, load
+from qa.index import build, current_folder, load
 from qa.parser import parse_line
 from qa.query import QuestionReader
 
@@ -148,7 +149,7 @@ def test_damaged_index_files_are_detected_and_rebuilt(tmp_path, small_corpus, fa
     build([small_corpus], tmp_path / "idx", fake_encoder)
     other = write(tmp_path / "other.txt", "Something else entirely, a spokesman said.\n")
     build([other], tmp_path / "other-idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
+    folder = current_folder(tmp_path / "idx")
     target = folder / "dense.faiss"
     if damage == "truncate":
         target.write_bytes(target.read_bytes()[:100])
@@ -157,19 +158,19 @@ def test_damaged_index_files_are_detected_and_rebuilt(tmp_path, small_corpus, fa
         data[-5] ^= 0xFF
         target.write_bytes(bytes(data))
     elif damage == "swap":
-        target.write_bytes((index_folder(tmp_path / "other-idx") / "dense.faiss").read_bytes())
+        target.write_bytes((current_folder(tmp_path / "other-idx") / "dense.faiss").read_bytes())
     else:
         target.unlink()
-    reason = check(folder, corpus_fingerprint([small_corpus]), fake_encoder.info)
-    assert reason and "dense.faiss" in reason
+    with pytest.raises(IndexStateError, match="damaged .*dense.faiss"):
+        load(tmp_path / "idx")
     rebuilt = index_module.ensure([small_corpus], tmp_path / "idx", fake_encoder)
-    assert len(rebuilt) == 2
-    assert check(folder, corpus_fingerprint([small_corpus]), fake_encoder.info) is None
+    assert rebuilt.built and len(rebuilt) == 2
+    assert len(load(tmp_path / "idx")) == 2
 
 
 def test_pickled_arrays_are_never_loaded(tmp_path, small_corpus, fake_encoder):
     build([small_corpus], tmp_path / "idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
+    folder = current_folder(tmp_path / "idx")
     np.save(folder / "vectors.npy", np.array([object(), object()], dtype=object), allow_pickle=True)
     with pytest.raises(IndexStateError, match="damaged"):
         load(tmp_path / "idx")
@@ -179,7 +180,7 @@ def test_a_second_build_waits_for_the_lock_then_says_so(
     tmp_path, small_corpus, fake_encoder, monkeypatch
 ):
     (tmp_path / "idx").mkdir()
-    monkeypatch.setattr(index_module, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(generations_module, "LOCK_TIMEOUT_SECONDS", 0.2)
     with FileLock(str(tmp_path / "idx" / ".build.lock")):
         with pytest.raises(IndexStateError, match="Another qa process"):
             build([small_corpus], tmp_path / "idx", fake_encoder)
@@ -242,9 +243,11 @@ def test_build_killed_at_any_moment_leaves_a_usable_index(tmp_path, fake_encoder
             build([corpus], tmp_path / "idx", fake_encoder)
             corpus.write_text("\n".join(lines + ["One more line, a diplomat says."]) + "\n")
     assert killed >= 5
+    del index  # releases the last generation loaded, so the next build may remove it
     final = index_module.ensure([corpus], tmp_path / "idx", fake_encoder)
     assert len(final) == len(new_ids)
-    assert not list((tmp_path / "idx").glob(".qa-index.tmp-*"))
+    assert final.built and not list((tmp_path / "idx").glob(".tmp-*"))
+    assert [p.name for p in (tmp_path / "idx").glob("gen-*")] == [final.folder.name]
 
 
 # -- hostile text -------------------------------------------------------------------------
