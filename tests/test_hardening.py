@@ -20,11 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import qa.corpus as corpus_module
 import qa.generations as generations_module
 import qa.index as index_module
 from qa.cli import app
 from qa.corpus import load_corpus
-from qa.errors import IndexStateError
+from qa.errors import CorpusError, IndexStateError
 from qa.gazetteer import Gazetteer
 from qa.index import build, current_folder, load
 from qa.parser import parse_line
@@ -93,6 +94,66 @@ def test_missing_and_directory_corpus_through_the_cli(tmp_path):
     for path, message in ((tmp_path / "nope.txt", "does not exist"), (tmp_path, "is a directory")):
         result = runner.invoke(app, ["statements", "--corpus", str(path)])
         assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize("command", ["statements", "ask", "index"])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_pipes_and_devices_are_refused_without_reading(tmp_path, command, kind):
+    if kind == "fifo":
+        path = tmp_path / "feed.txt"
+        os.mkfifo(path)  # no writer: reading it would wait forever
+    else:
+        path = Path("/dev/zero")  # reading it would never end
+    args = [command, *(["What did Italy say?"] if command == "ask" else [])]
+    args += ["--corpus", str(path)]
+    if command != "statements":
+        args += ["--index-dir", str(tmp_path / "idx")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"Corpus path {path} is not a regular file (a pipe, device or socket)" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_line_over_the_limit_is_refused_or_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_module, "MAX_LINE_CHARS", 1000)
+    path = write(
+        tmp_path / "feed.txt",
+        "Short line, an official says\n" + "x" * 1001 + "\nAnother, a diplomat says\n",
+    )
+    with pytest.raises(CorpusError, match=r"feed.txt:2 is longer than 1,000 characters; split it"):
+        load_corpus([path])
+    corpus = load_corpus([path], skip_bad=True)
+    assert corpus.skipped == (f"{path}:2 is longer than 1,000 characters",)
+    assert [s.source for s in corpus.statements] == ["feed.txt:1", "feed.txt:3"]
+    rows = "\n".join(json.dumps({"text": t}) for t in ("ok, a diplomat says", "y" * 1001))
+    with pytest.raises(CorpusError, match="feed.jsonl:2 is longer than"):
+        load_corpus([write(tmp_path / "feed.jsonl", rows)])
+    table = 'text\n"ok, a diplomat says"\n"' + "z" * 1001 + '"\n'
+    with pytest.raises(CorpusError, match="feed.csv:3 is longer than"):
+        load_corpus([write(tmp_path / "feed.csv", table)])
+
+
+def test_a_file_over_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_module, "MAX_FILE_BYTES", 2**20)
+    path = write(tmp_path / "feed.txt", "A line, an official says\n" * 50_000)
+    with pytest.raises(CorpusError, match="feed.txt is larger than 1 MiB; split it"):
+        load_corpus([path])
+
+
+def test_a_csv_quote_never_closed_is_named_under_skip_bad(tmp_path):
+    path = write(
+        tmp_path / "feed.csv",
+        'text,speaker\n"Aid continues, an official says",A\n"Broken, a diplomat says,B\n'
+        "Next, a minister says,C\n",
+    )
+    refused = runner.invoke(app, ["statements", "--corpus", str(path)])
+    assert refused.exit_code == 2
+    assert f"{path}:3 is not valid CSV (a quote opened here is never closed" in refused.output
+    corpus = load_corpus([path], skip_bad=True)
+    assert [s.source for s in corpus.statements] == ["feed.csv:2"]
+    only_broken = write(tmp_path / "broken.csv", 'text\n"never closed, an official says\n')
+    with pytest.raises(CorpusError, match="every line was skipped as unreadable"):
+        load_corpus([only_broken], skip_bad=True)
 
 
 def test_skip_bad_skips_with_a_warning_never_silently(tmp_path):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -202,3 +204,29 @@ def test_large_files_are_rehashed_only_when_their_signature_changes(
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     with pytest.raises(IndexStateError, match="vectors.npy does not match its checksum"):
         load(tmp_path / "idx")
+
+
+NOTHING_TO_DO = """
+import sys
+from qa.cli import main
+sys.argv = ["qa", "index", "--index-dir", sys.argv[1]]
+try:
+    main()
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print("torch imported" if "torch" in sys.modules else "torch not imported")
+"""
+
+
+def test_index_with_nothing_to_do_does_not_load_the_model(real_engine, real_index_dir):
+    result = subprocess.run(
+        [sys.executable, "-c", NOTHING_TO_DO, str(real_index_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    folder = current_folder(real_index_dir)
+    assert result.stdout.splitlines() == [
+        f"The index in {folder} is up to date ({len(real_engine.searcher.index)} statements).",
+        "torch not imported",
+    ]
