@@ -33,7 +33,7 @@ LEGACY = ("qa-index", "qa-index.old", ".qa-index.tmp-*")
 LOCK_TIMEOUT_SECONDS = 600
 WAIT_REPORT_SECONDS = 1.0
 
-Waiting = Callable[[Path, float], None]
+Waiting = Callable[[Path, float | None], None]
 
 
 def new_name() -> str:
@@ -183,21 +183,26 @@ def _remove(path: Path) -> None:
         pass
 
 
-def report_on_terminal(index_dir: Path, seconds: float) -> None:
-    """The default way to say that a build waits for another one: a line on stderr, only
-    when stderr is a terminal."""
+def report_on_terminal(index_dir: Path, seconds: float | None) -> None:
+    """The default way to say that a build waits for another one: one line on stderr, updated
+    in place, only when stderr is a terminal. `seconds` None means the wait is over."""
     import sys
 
-    if sys.stderr.isatty():
+    if not sys.stderr.isatty():
+        return
+    if seconds is None:
+        sys.stderr.write("\n")
+    else:
         sys.stderr.write(
             f"\rWaiting for another qa process building the index in {index_dir} ({seconds:.0f} s)…"
         )
-        sys.stderr.flush()
+    sys.stderr.flush()
 
 
 class BuildLock:
     """One build at a time per index folder. Waits up to LOCK_TIMEOUT_SECONDS, calling
-    `waiting(index_dir, seconds)` about once a second after the first second."""
+    `waiting(index_dir, seconds)` about once a second after the first second, and
+    `waiting(index_dir, None)` when a wait it reported is over."""
 
     def __init__(self, index_dir: Path, waiting: Waiting | None = report_on_terminal):
         self.index_dir = Path(index_dir)
@@ -223,6 +228,8 @@ class BuildLock:
                 waited = time.monotonic() - started
                 if waited >= LOCK_TIMEOUT_SECONDS:
                     os.close(descriptor)
+                    if reported and self.waiting:
+                        self.waiting(self.index_dir, None)
                     raise IndexStateError(
                         f"Another qa process has been building the index in {self.index_dir} "
                         f"for {LOCK_TIMEOUT_SECONDS:.0f} seconds; wait for it to finish "
@@ -232,8 +239,8 @@ class BuildLock:
                     self.waiting(self.index_dir, waited)
                     reported = waited
                 time.sleep(min(0.05, LOCK_TIMEOUT_SECONDS - waited))
-        if reported and self.waiting is report_on_terminal:
-            report_on_terminal_done()
+        if reported and self.waiting:
+            self.waiting(self.index_dir, None)
         self._descriptor = descriptor
         return self
 
@@ -242,13 +249,6 @@ class BuildLock:
             os.close(self._descriptor)
             self._descriptor = None
         return False
-
-
-def report_on_terminal_done() -> None:
-    import sys
-
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
 
 
 def describe(error: BaseException, where: Path) -> str:

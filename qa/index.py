@@ -176,12 +176,13 @@ def load(index_dir: Path) -> Index:
         except IndexStateError:
             lease.release()
             raise
-    raise IndexStateError(f"No usable index in {index_dir} ({reason}); run `qa index`.")
+    raise IndexStateError(f"No usable index in {index_dir} ({reason}); run `qa index`.", reason)
 
 
 def _open(folder: Path, manifest_sha256: str, lease: Lease) -> Index:
     def damaged(reason: str) -> IndexStateError:
-        return IndexStateError(f"The index in {folder} is damaged ({reason}); run `qa index`.")
+        message = f"The index in {folder} is damaged ({reason}); run `qa index`."
+        return IndexStateError(message, f"it is damaged: {reason}")
 
     try:
         data = (folder / "manifest.json").read_bytes()
@@ -221,22 +222,24 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease) -> Index:
 def stale_reason(index: Index, fingerprint: str, model: ModelInfo) -> str | None:
     """Why a generation cannot answer for this corpus and model, or None if it can."""
     if index.manifest["corpus"]["fingerprint"] != fingerprint:
-        return "the index was built from another corpus (or the corpus changed)"
+        return "it was built from another corpus or an earlier version of it"
     if index.manifest["model"]["weights_sha256"] != model.weights_sha256:
-        return "the model changed"
+        return "it was built with another model"
     return None
 
 
-def _fresh(index_dir: Path, fingerprint: str, model: ModelInfo) -> Index | None:
-    """The current generation if it is sound and built from this corpus and model."""
+def _fresh(index_dir: Path, fingerprint: str, model: ModelInfo) -> tuple[Index | None, str]:
+    """The current generation if it is sound and built from this corpus and model, else
+    None and why not."""
     try:
         index = load(index_dir)
-    except IndexStateError:
-        return None
-    if stale_reason(index, fingerprint, model):
+    except IndexStateError as error:
+        return None, error.reason or str(error)
+    reason = stale_reason(index, fingerprint, model)
+    if reason:
         index.close()
-        return None
-    return index
+        return None, reason
+    return index, ""
 
 
 def ensure(
@@ -251,10 +254,16 @@ def ensure(
     else a new one built first. The Index returned is one generation, held for as long as it
     lives, whatever other processes build meanwhile."""
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
-    index = _fresh(Path(index_dir), corpus_fingerprint(paths), encoder.info)
+    index, reason = _fresh(Path(index_dir), corpus_fingerprint(paths), encoder.info)
     if index is not None:
         return index
-    return build(paths, index_dir, encoder, progress, skip_bad=skip_bad, waiting=waiting)
+    try:
+        return build(paths, index_dir, encoder, progress, skip_bad=skip_bad, waiting=waiting)
+    except IndexStateError as error:
+        if reason == "there is no index yet":
+            raise
+        message = f"{str(error).rstrip('.')} (the index there cannot be used: {reason})."
+        raise IndexStateError(message, reason) from None
 
 
 def build(
@@ -276,7 +285,7 @@ def build(
     with BuildLock(index_dir, waiting):
         fingerprint = corpus_fingerprint(paths)
         if not force:
-            index = _fresh(index_dir, fingerprint, encoder.info)
+            index, _ = _fresh(index_dir, fingerprint, encoder.info)
             if index is not None:
                 return index  # built by another process while this one waited
         _cleanup(index_dir)
@@ -303,9 +312,10 @@ def _cleanup(index_dir: Path) -> None:
 
 
 def _write_error(index_dir: Path, error: BaseException) -> IndexStateError:
+    what = describe(error, index_dir)
+    fix = "free some space or pass" if what.startswith("the disk is full") else "pass"
     return IndexStateError(
-        f"Cannot write the index in {index_dir}: {describe(error, index_dir)}; "
-        "free some space or pass --index-dir with another folder."
+        f"Cannot write the index in {index_dir}: {what}; {fix} --index-dir with another folder."
     )
 
 

@@ -99,9 +99,9 @@ def test_a_build_waiting_for_another_says_how_long_then_gives_up(
     with BuildLock(tmp_path / "idx", waiting=None):
         with pytest.raises(IndexStateError, match="Another qa process has been building"):
             build([corpus], tmp_path / "idx", fake_encoder, waiting=lambda *a: waited.append(a))
-    assert len(waited) >= 2
+    assert len(waited) >= 3 and waited[-1] == (tmp_path / "idx", None)  # None: wait over
     assert all(folder == tmp_path / "idx" for folder, _ in waited)
-    seconds = [s for _, s in waited]
+    seconds = [s for _, s in waited[:-1]]
     assert seconds == sorted(seconds) and 0.1 <= seconds[0] < 0.6
 
 
@@ -124,10 +124,11 @@ def test_waiting_is_reported_on_a_terminal_only(monkeypatch):
     terminal, pipe = _Terminal(), io.StringIO()
     monkeypatch.setattr(sys, "stderr", terminal)
     report_on_terminal(Path("/data/idx"), 3.2)
+    report_on_terminal(Path("/data/idx"), None)
     monkeypatch.setattr(sys, "stderr", pipe)
     report_on_terminal(Path("/data/idx"), 3.2)
-    assert "Waiting for another qa process building the index in /data/idx (3 s)" in (
-        terminal.getvalue()
+    assert terminal.getvalue() == (
+        "\rWaiting for another qa process building the index in /data/idx (3 s)…\n"
     )
     assert pipe.getvalue() == ""
 
@@ -226,8 +227,27 @@ def test_a_failed_write_that_is_not_a_full_disk_says_what_failed(
 
     monkeypatch.setattr(np, "save", fail)
     monkeypatch.setattr(generations_module, "_disk_full", lambda where: False)
-    with pytest.raises(IndexStateError, match="4096 requested and 0 written; free some space"):
+    message = "4096 requested and 0 written; pass --index-dir with another folder."
+    with pytest.raises(IndexStateError, match=message):
         build([write_corpus(tmp_path, "Alpha")], tmp_path / "idx", fake_encoder)
+
+
+def test_an_index_of_another_corpus_that_cannot_be_replaced_says_why(
+    tmp_path, fake_encoder, monkeypatch
+):
+    build([write_corpus(tmp_path, "Beta")], tmp_path / "idx", fake_encoder)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(generations_module, "publish", refuse)
+    with pytest.raises(IndexStateError) as raised:
+        ensure([write_corpus(tmp_path, "Alpha")], tmp_path / "idx", fake_encoder)
+    assert str(raised.value) == (
+        f"Cannot write the index in {tmp_path / 'idx'}: Permission denied; pass --index-dir "
+        "with another folder (the index there cannot be used: it was built from another corpus "
+        "or an earlier version of it)."
+    )
 
 
 def test_a_really_full_disk(tmp_path, fake_encoder):

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import write
-from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -27,6 +26,7 @@ from qa.cli import app
 from qa.corpus import load_corpus
 from qa.errors import CorpusError, IndexStateError
 from qa.gazetteer import Gazetteer
+from qa.generations import BuildLock
 from qa.index import build, current_folder, load
 from qa.parser import parse_line
 from qa.query import QuestionReader
@@ -242,7 +242,7 @@ def test_a_second_build_waits_for_the_lock_then_says_so(
 ):
     (tmp_path / "idx").mkdir()
     monkeypatch.setattr(generations_module, "LOCK_TIMEOUT_SECONDS", 0.2)
-    with FileLock(str(tmp_path / "idx" / ".build.lock")):
+    with BuildLock(tmp_path / "idx", waiting=None):
         with pytest.raises(IndexStateError, match="Another qa process"):
             build([small_corpus], tmp_path / "idx", fake_encoder)
 
