@@ -144,6 +144,26 @@ class Index:
         if self.lease:
             self.lease.release()
 
+    def rows_containing(self, text: str) -> np.ndarray | None:
+        """Rows whose passage holds every keyword of `text`, in row order, from the keyword
+        index's postings rather than a scan of the statements (for instance to find where
+        the corpus dates an event it names). None when `text` has no keyword."""
+        tokens = set(tokenize(text))
+        if not tokens:
+            return None
+        postings = []
+        for token in tokens:
+            at = self.bm25.vocab.get(token)
+            if at is None:
+                return np.empty(0, dtype=np.int64)
+            start, end = int(self.bm25.indptr[at]), int(self.bm25.indptr[at + 1])
+            postings.append(np.asarray(self.bm25.indices[start:end], dtype=np.int64))
+        postings.sort(key=len)
+        rows = np.unique(postings[0])
+        for posting in postings[1:]:
+            rows = np.intersect1d(rows, posting, assume_unique=False)
+        return rows
+
 
 def current_folder(index_dir: Path) -> Path | None:
     """The generation folder the pointer names, if any."""

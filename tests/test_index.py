@@ -18,6 +18,7 @@ import qa.index as index_module
 import qa.manifest as manifest_module
 from qa.errors import IndexStateError
 from qa.index import build, corpus_fingerprint, current_folder, ensure, load
+from qa.text import tokenize
 
 LINES = [
     '"Our borders are safe," Moldovan President Maia Sandu said on March 3.',
@@ -230,3 +231,20 @@ def test_index_with_nothing_to_do_does_not_load_the_model(real_engine, real_inde
         f"The index in {folder} is up to date ({len(real_engine.searcher.index)} statements).",
         "torch not imported",
     ]
+
+
+def test_rows_containing_are_those_whose_keywords_include_the_phrase(tmp_path, fake_encoder):
+    lines = LINES + [
+        "Leaders met before the Paris summit on March 27, a French official said.",
+        "The summit in Paris ended without a deal, Italian Prime Minister Giorgia Meloni said.",
+        "Summits are costly, a Dutch lawmaker says",
+    ]
+    path = write(tmp_path / "events.txt", "\n".join(lines) + "\n")
+    built = build([path], tmp_path / "idx", fake_encoder)
+    passages = [set(tokenize(s.passage)) for s in built.statements]
+    for phrase in ("the Paris summit", "summit", "Danube ports", "Maia Sandu's borders", "moon"):
+        expected = [i for i, words in enumerate(passages) if set(tokenize(phrase)) <= words]
+        assert built.rows_containing(phrase).tolist() == expected, phrase
+    assert built.rows_containing("Paris summit").tolist() == [3, 4]
+    assert built.rows_containing("moon").tolist() == []
+    assert built.rows_containing("the of and") is None
