@@ -239,6 +239,12 @@ class BuildLock:
                     self.waiting(self.index_dir, waited)
                     reported = waited
                 time.sleep(min(0.05, LOCK_TIMEOUT_SECONDS - waited))
+            except OSError as error:  # a file system without locks
+                os.close(descriptor)
+                raise IndexStateError(
+                    f"Cannot lock {self.index_dir / BUILD_LOCK}: {describe(error, self.index_dir)}; "
+                    "pass --index-dir with a folder on a local disk."
+                ) from None
         if reported and self.waiting:
             self.waiting(self.index_dir, None)
         self._descriptor = descriptor

@@ -183,12 +183,12 @@ def load(index_dir: Path) -> Index:
                 reason = "its pointer file is unreadable"
             break
         folder = index_dir / pointer["generation"]
-        if folder.is_symlink() or not folder.is_dir():
-            reason = f"the generation {folder.name} is missing"
-            break
-        lease = Lease.take(folder)
+        lease = None if folder.is_symlink() else Lease.take(folder)
         if lease is None:
-            reason = "it was being replaced"
+            if generations.read_pointer(index_dir) == pointer:
+                reason = f"the generation {folder.name} is missing or not a folder"
+                break
+            reason = "other builds kept replacing it"
             time.sleep(0.01)
             continue  # a build moved the pointer and removed that generation: look again
         try:
