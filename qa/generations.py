@@ -151,6 +151,21 @@ def remove_unused(index_dir: Path) -> None:
         _remove(pointer)  # a folder where the pointer goes would stop every build
 
 
+def remove_index(index_dir: Path, waiting: Waiting | None = None) -> bool:
+    """Remove a whole index folder (to prune an index no longer wanted) unless a reader holds
+    one of its generations: then only what no reader holds goes, and the answer is False."""
+    index_dir = Path(index_dir)
+    if not index_dir.is_dir():
+        return True
+    with BuildLock(index_dir, waiting):
+        _remove(index_dir / POINTER)  # from now on no reader opens a generation here
+        remove_unused(index_dir)
+        if any(GENERATION.fullmatch(p.name) for p in index_dir.iterdir()):
+            return False
+        shutil.rmtree(index_dir, ignore_errors=True)
+    return not index_dir.exists()
+
+
 def _remove_generation(folder: Path) -> None:
     try:
         descriptor = os.open(folder / LEASE, os.O_RDONLY | os.O_NOFOLLOW)

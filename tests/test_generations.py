@@ -19,7 +19,7 @@ from race_worker import QUESTION, corpus_lines, engine_for, race
 import qa.generations as generations_module
 from qa.answer import answer
 from qa.errors import IndexStateError
-from qa.generations import BuildLock, report_on_terminal
+from qa.generations import BuildLock, remove_index, report_on_terminal
 from qa.index import build, current_folder, ensure, load
 
 WORKER = str(Path(__file__).resolve().parent / "race_worker.py")
@@ -268,3 +268,14 @@ def test_a_really_full_disk(tmp_path, fake_encoder):
         assert [p.name for p in (mount / "idx").iterdir()] == [".build.lock"]
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_removing_an_index_spares_what_a_reader_holds(tmp_path, fake_encoder):
+    index_dir = tmp_path / "idx"
+    held = build([write_corpus(tmp_path, "Alpha")], index_dir, fake_encoder)
+    assert not remove_index(index_dir)
+    assert held.folder.is_dir() and not (index_dir / "CURRENT").exists()
+    assert all(s.text.startswith("Alpha ") for s in held.statements)
+    held.close()
+    assert remove_index(index_dir) and not index_dir.exists()
+    assert remove_index(index_dir)  # nothing there: nothing to do
