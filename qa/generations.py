@@ -90,7 +90,10 @@ class Lease:
             self._descriptor = None
 
     def __del__(self):
-        self.release()
+        try:
+            self.release()
+        except Exception:  # at interpreter exit the descriptor is closed anyway
+            pass
 
 
 def fsync_tree(folder: Path) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import corpus as corpus_module
 from qa import generations, keywords
 from qa.corpus import Corpus, default_corpus_paths, load_corpus
 from qa.embedding import Encoder, ModelInfo
@@ -73,7 +74,14 @@ def corpus_fingerprint(paths: list[Path]) -> str:
     for path in paths:
         digest.update(path.name.encode() + b"\0")
         try:
-            digest.update(path.read_bytes() if path.is_file() else b"<not a file>")
+            if not path.is_file():
+                digest.update(b"<not a file>")  # refused when the corpus is loaded
+            elif path.stat().st_size > corpus_module.MAX_FILE_BYTES:
+                digest.update(b"<too large>")
+            else:
+                with open(path, "rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
         except OSError:
             digest.update(b"<unreadable>")
         meta = path.with_name(path.name + ".meta.toml")
@@ -186,7 +194,7 @@ def load(index_dir: Path) -> Index:
         lease = None if folder.is_symlink() else Lease.take(folder)
         if lease is None:
             if generations.read_pointer(index_dir) == pointer:
-                reason = f"the generation {folder.name} is missing or not a folder"
+                reason = f"the generation {folder.name} is missing or incomplete"
                 break
             reason = "other builds kept replacing it"
             time.sleep(0.01)

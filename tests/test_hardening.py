@@ -294,6 +294,8 @@ def test_build_killed_at_any_moment_leaves_a_usable_index(tmp_path, fake_encoder
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             killed += 1
+        else:
+            duration *= 0.85  # finished first: builds run faster now than when timed
         process.wait()
         index = load(tmp_path / "idx")
         ids = [s.id for s in index.statements]
