@@ -7,6 +7,8 @@ import csv
 import hashlib
 import io
 import json
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -18,6 +20,11 @@ from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.statements import SaidOn, Statement
 
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
+# Limits that bound the work one input can cause; generous for news statements (a long article
+# is about 50,000 characters). A longer line is refused (or skipped with --skip-bad), a larger
+# file refused: split it into several files.
+MAX_LINE_CHARS = 2_000_000
+MAX_FILE_BYTES = 2**30
 
 
 def default_corpus_paths() -> list[Path]:
@@ -77,14 +84,7 @@ class _Lines:
 
     def text(self) -> str:
         path = self.path
-        if not path.exists():
-            raise CorpusError(f"Corpus file {path} does not exist.")
-        if path.is_dir():
-            raise CorpusError(f"Corpus path {path} is a directory; give a file.")
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+        data = read_regular_file(path)
         if b"\0" in data:
             line = data[: data.index(b"\0")].count(b"\n") + 1
             raise CorpusError(f"{path}:{line} contains a NUL byte; this looks like a binary file.")
@@ -110,6 +110,40 @@ class _Lines:
         return lines
 
 
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a corpus file. Pipes, devices and folders are refused before a byte is
+    read (opened without blocking, so that a pipe with no writer cannot hang), and so is a
+    file larger than MAX_FILE_BYTES."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise CorpusError(f"Corpus file {path} does not exist.") from None
+    except OSError as error:
+        raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+    too_large = CorpusError(
+        f"Corpus file {path} is larger than {MAX_FILE_BYTES // 2**20} MiB; "
+        "split it into several files."
+    )
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        os.close(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise CorpusError(f"Corpus path {path} is a directory; give a file.")
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a pipe, device or socket"
+            raise CorpusError(f"Corpus path {path} is not a regular file ({kind}); give a file.")
+        raise too_large
+    os.set_blocking(descriptor, True)
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since
+        except OSError as error:
+            raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large
+    return data
+
+
 def _lines(text: str) -> list[str]:
     # Windows and old Mac line endings count as one line break; a lone U+2028 does not.
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -123,7 +157,7 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
     if suffix == ".jsonl":
         rows = []
         for number, line in enumerate(_lines(text), start=1):
-            if not line.strip():
+            if not line.strip() or _too_long(reader, number, line):
                 continue
             try:
                 data = json.loads(line)
@@ -137,6 +171,7 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             rows.append(Row(data["text"], number, overrides))
         return rows
     if suffix == ".csv":
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS + 1))
         records = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         try:
             fields = records.fieldnames
@@ -146,22 +181,43 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             raise CorpusError(f'{path}:1 has no "text" column in its header.')
         rows = []
         while True:
+            first_line = records.line_num + 1
             try:
                 record = next(records)
             except StopIteration:
                 break
             except csv.Error as error:
-                # The reader has not counted the line it failed on.
-                reader.bad(records.line_num + 1, f"is not valid CSV ({error})")
+                if "unexpected end of data" in str(error):
+                    reader.bad(
+                        first_line,
+                        "is not valid CSV (a quote opened here is never closed, "
+                        "so no line after it can be read)",
+                        "; close the quote",
+                    )
+                    break
+                reader.bad(first_line, f"is not valid CSV ({error})")
                 continue
             value = record.get("text")
             if value is None:
                 reader.bad(records.line_num, "has fewer columns than the header")
                 continue
+            if _too_long(reader, first_line, value):
+                continue
             overrides = {k: record[k] for k in OVERRIDE_FIELDS if record.get(k)}
             rows.append(Row(value, records.line_num, overrides))
         return rows
-    return [Row(line, n, {}) for n, line in enumerate(_lines(text), start=1)]
+    return [
+        Row(line, n, {})
+        for n, line in enumerate(_lines(text), start=1)
+        if not _too_long(reader, n, line)
+    ]
+
+
+def _too_long(reader: _Lines, number: int, line: str) -> bool:
+    if len(line) <= MAX_LINE_CHARS:
+        return False
+    reader.bad(number, f"is longer than {MAX_LINE_CHARS:,} characters", "; split it")
+    return True
 
 
 def read_metadata(path: Path) -> dict:
@@ -308,6 +364,11 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
                 merged[statement.id] = first.with_sources(first.sources + statement.sources)
             else:
                 merged[statement.id] = statement
+    if not merged and skipped:
+        raise CorpusError(
+            f"The corpus has no statements: every line was skipped as unreadable "
+            f"({len(skipped)} skipped, the first: {skipped[0]})."
+        )
     if not merged:
         raise CorpusError("The corpus has no statements: every line is blank.")
     return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer, tuple(skipped))
