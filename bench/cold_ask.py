@@ -1,18 +1,21 @@
-"""Cold `qa ask` against `python -c pass` and the plain sentence-transformers route, and the
-chat's answer latency once loaded. Medians over several runs; ratios from the same run.
+"""Cold `qa ask --json` on the bundled seeds against `python -c pass` and the plain
+sentence-transformers route, and the chat's answer latency once loaded, under light load and
+under heavy load (two processes spinning on the CPU, started here). With `--baseline DIR` (a
+checkout of an earlier version) the two versions are run in alternation, so each pair of
+numbers comes from the same machine state.
 
-    .venv/bin/python bench/cold_ask.py [--runs 10]
+    .venv/bin/python -m bench.cold_ask [--runs 10] [--baseline /path/to/old/checkout]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
+import json
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench.machine import load, median, percentile, qa_command, run, state, timed
 
 QUESTION = "What did Italy say about peacekeepers?"
 PLAIN_ROUTE = f"""
@@ -25,66 +28,89 @@ index = faiss.IndexFlatIP(384); index.add(vectors)
 q = model.encode([{QUESTION!r}], normalize_embeddings=True)
 index.search(q, 5)
 """
-
-
-def timed(command: list[str], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
+CHAT = """
+import json, sys, time
+from pathlib import Path
+from qa.answer import Engine, answer
+from qa.evaluation import default_questions_path, load_questions
+from qa.settings import Settings
+engine = Engine(Settings(index_dir=Path(sys.argv[1]))).load()
+questions = [q.question for q in load_questions(default_questions_path())]
+answer(engine, questions[0])
+latencies = []
+for _ in range(int(sys.argv[2])):
+    for question in questions:
         start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return times
+        answer(engine, question)
+        latencies.append((time.perf_counter() - start) * 1000)
+print(json.dumps(latencies))
+"""
 
 
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+def chat_latencies(index_dir: str, checkout, rounds: int) -> list[float]:
+    out = run([sys.executable, "-c", CHAT, index_dir, str(rounds)], checkout)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--plain-runs", type=int, default=3)
+    parser.add_argument("--chat-rounds", type=int, default=3)
+    parser.add_argument("--loads", nargs="+", default=["light", "heavy"])
+    parser.add_argument("--baseline", type=Path)
     args = parser.parse_args()
-    qa = str(Path(sys.executable).with_name("qa"))
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([qa, "index", "--index-dir", folder], check=True, capture_output=True)
-        ask = [qa, "ask", QUESTION, "--index-dir", folder]
-        subprocess.run(ask, check=True, capture_output=True)  # warm the page cache
-        results = {
-            "python -c pass": timed([sys.executable, "-c", "pass"], args.runs),
-            "qa ask (index built)": timed(ask, args.runs),
-            "sentence-transformers route": timed([sys.executable, "-c", PLAIN_ROUTE], args.runs),
-        }
-        medians = {name: statistics.median(t) for name, t in results.items()}
-        print("| command | median s | min s | max s |")
-        print("|---|---:|---:|---:|")
-        for name, times in results.items():
-            print(f"| {name} | {medians[name]:.3f} | {min(times):.3f} | {max(times):.3f} |")
-        ask_median = medians["qa ask (index built)"]
-        print()
-        print(
-            f"sentence-transformers route / qa ask: {medians['sentence-transformers route'] / ask_median:.1f}x"
-        )
-        print(f"qa ask - python -c pass: {ask_median - medians['python -c pass']:.3f} s")
-
-        from qa.answer import Engine, answer
-        from qa.evaluation import default_questions_path, load_questions
-        from qa.settings import Settings
-
-        engine = Engine(Settings(index_dir=Path(folder))).load()
-        questions = [q.question for q in load_questions(default_questions_path())]
-        answer(engine, questions[0])
-        latencies = []
-        for _ in range(3):
-            for question in questions:
-                start = time.perf_counter()
-                answer(engine, question)
-                latencies.append((time.perf_counter() - start) * 1000)
-        print()
-        print(
-            f"chat answer once loaded, {len(latencies)} answers: p50 {percentile(latencies, 0.5):.1f} ms, "
-            f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
-        )
+    versions = {"this version": None}
+    if args.baseline:
+        versions["baseline"] = args.baseline.resolve()
+    with tempfile.TemporaryDirectory() as temp:
+        folders = {}
+        for name, checkout in versions.items():
+            folders[name] = str(Path(temp) / name.replace(" ", "-"))
+            run(qa_command("index", "--index-dir", folders[name]), checkout)
+            run(qa_command("ask", QUESTION, "--json", "--index-dir", folders[name]), checkout)
+        for kind in args.loads:
+            with load(kind):
+                before = state()
+                times = {name: [] for name in versions}
+                times["python -c pass"] = []
+                for _ in range(args.runs):
+                    times["python -c pass"].append(timed([sys.executable, "-c", "pass"], None))
+                    for name, checkout in versions.items():
+                        ask = qa_command("ask", QUESTION, "--json", "--index-dir", folders[name])
+                        times[name].append(timed(ask, checkout))
+                plain = [
+                    timed([sys.executable, "-c", PLAIN_ROUTE], None) for _ in range(args.plain_runs)
+                ]
+                chats = {
+                    name: chat_latencies(folders[name], checkout, args.chat_rounds)
+                    for name, checkout in versions.items()
+                }
+                after = state()
+            print(f"### {kind} load\n")
+            print(f"Machine at the start: {before}; at the end: {after}.\n")
+            print("| command | median s | min s | max s |")
+            print("|---|---:|---:|---:|")
+            for name, values in times.items():
+                label = name if name == "python -c pass" else f"qa ask --json ({name})"
+                print(f"| {label} | {median(values):.3f} | {min(values):.3f} | {max(values):.3f} |")
+            print(
+                f"| sentence-transformers route | {median(plain):.3f} | {min(plain):.3f} | "
+                f"{max(plain):.3f} |"
+            )
+            print()
+            ask_median = median(times["this version"])
+            print(f"- sentence-transformers route / qa ask: {median(plain) / ask_median:.1f}x")
+            if args.baseline:
+                ratios = [a / b for a, b in zip(times["this version"], times["baseline"])]
+                print(f"- paired ratio this version / baseline (median): {median(ratios):.2f}")
+            for name, latencies in chats.items():
+                print(
+                    f"- chat answer once loaded ({name}, {len(latencies)} answers): "
+                    f"p50 {percentile(latencies, 0.5):.1f} ms, "
+                    f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
+                )
+            print(flush=True)
 
 
 if __name__ == "__main__":

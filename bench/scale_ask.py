@@ -1,15 +1,16 @@
-"""A cold `qa ask` against large indexes: N synthetic statements, their vectors drawn around
-real embeddings (as in bench/scale.py) so the build takes minutes, not hours; the question is
-embedded for real. Reports build time and the whole ask process: wall time and peak memory.
+"""A cold `qa ask --json` against large indexes: N synthetic statements, their vectors drawn
+around real embeddings (as in bench/scale.py) so the build takes minutes, not hours; the
+question is embedded for real. Reports build time, disk per statement, the whole ask process
+(wall time and peak memory) and the answer latency once loaded, under light and heavy load,
+paired with an earlier checkout when `--baseline DIR` is given.
 
-    .venv/bin/python -m bench.scale_ask --sizes 100000 1000000
+    .venv/bin/python -m bench.scale_ask --sizes 100000 [--baseline /path/to/old/checkout]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
+import json
 import sys
 import tempfile
 import time
@@ -17,71 +18,155 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.scale import BASE, draw
+from bench.machine import load, median, percentile, qa_command, run, state
+from bench.scale import BASE
 from bench.synthetic import statements
-from qa.embedding import Encoder, resolve_model
-from qa.index import build
 
 QUESTIONS = [
     "What did the Kremlin say about a ceasefire?",
     "What did Zelensky say in March?",
     "Who said security guarantees will be part of any agreement?",
+    "What did Macron say about peacekeepers?",
+    "What was said about frozen assets?",
 ]
-
+BUILD = """
+import sys, time
+from pathlib import Path
+import numpy as np
+from qa.embedding import resolve_model
+from qa.index import build
 
 class DrawnEncoder:
-    """Vectors drawn around real embeddings of the benchmark's base sentences."""
-
-    def __init__(self, info, base: np.ndarray):
+    def __init__(self, info, base):
         self.info, self.base, self.dimension, self.calls = info, base, base.shape[1], 0
-
     def encode(self, texts, batch_size=64):
         self.calls += 1
-        return draw(self.base, len(texts), seed=self.calls)
+        rng = np.random.default_rng(self.calls)
+        rows = self.base[rng.integers(len(self.base), size=len(texts))]
+        rows = rows + rng.normal(0, 0.05, size=rows.shape).astype(np.float32)
+        return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+corpus, index_dir, base = sys.argv[1:4]
+start = time.perf_counter()
+built = build([Path(corpus)], Path(index_dir), DrawnEncoder(resolve_model(), np.load(base)))
+print(time.perf_counter() - start, built.folder, built.manifest["faiss"]["type"])
+"""
+CHAT = """
+import json, sys, time
+from pathlib import Path
+from qa.answer import Engine, answer
+from qa.settings import Settings
+corpus, index_dir, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+questions = json.loads(sys.argv[4])
+engine = Engine(Settings(corpus=(Path(corpus),), index_dir=Path(index_dir))).load()
+answer(engine, questions[0])
+latencies = []
+for _ in range(rounds):
+    for question in questions:
+        start = time.perf_counter()
+        answer(engine, question)
+        latencies.append((time.perf_counter() - start) * 1000)
+print(json.dumps(latencies))
+"""
+
+
+def disk(folder: Path) -> tuple[int, int]:
+    """Bytes of a generation, all files and without the statements' text."""
+    sizes = {p.name: p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+    total = sum(sizes.values())
+    return total, total - sizes.get("statements.jsonl", 0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--runs", type=int, default=6)
+    parser.add_argument("--chat-rounds", type=int, default=10)
+    parser.add_argument("--loads", nargs="+", default=["light", "heavy"])
+    parser.add_argument("--baseline", type=Path)
     args = parser.parse_args()
-    info = resolve_model()
-    base = Encoder(info).encode(statements(BASE, seed=42))
-    qa = str(Path(sys.executable).with_name("qa"))
-    print("| statements | build s | ask median s | ask min s | peak memory MiB | FAISS |")
-    print("|---:|---:|---:|---:|---:|---|")
+    versions = {"this version": None}
+    if args.baseline:
+        versions["baseline"] = args.baseline.resolve()
+    from qa.embedding import Encoder, resolve_model
+
+    base = Encoder(resolve_model()).encode(statements(BASE, seed=42))
     for n in args.sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            corpus = Path(folder) / "synthetic.txt"
+        with tempfile.TemporaryDirectory() as temp:
+            temp = Path(temp)
+            np.save(temp / "base.npy", base)
+            corpus = temp / "synthetic.txt"
             corpus.write_text("\n".join(statements(n, seed=n)) + "\n", encoding="utf-8")
-            start = time.perf_counter()
-            built = build([corpus], Path(folder) / "index", DrawnEncoder(info, base))
-            build_s = time.perf_counter() - start
-            kind = built.manifest["faiss"]["type"]
-            del built
-            times, peaks = [], []
-            for i in range(args.runs):
-                command = [
-                    "/usr/bin/time",
-                    "-f",
-                    "%M",
-                    qa,
-                    "ask",
-                    QUESTIONS[i % len(QUESTIONS)],
-                    "--corpus",
-                    str(corpus),
-                    "--index-dir",
-                    str(Path(folder) / "index"),
-                ]
-                start = time.perf_counter()
-                done = subprocess.run(command, capture_output=True, text=True, check=True)
-                times.append(time.perf_counter() - start)
-                peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
-            print(
-                f"| {n:,} | {build_s:.0f} | {statistics.median(times):.2f} | {min(times):.2f} | "
-                f"{max(peaks):.0f} | {kind} |",
-                flush=True,
-            )
+            folders, built = {}, {}
+            for name, checkout in versions.items():
+                folders[name] = str(temp / name.replace(" ", "-"))
+                out = run(
+                    [
+                        sys.executable,
+                        "-c",
+                        BUILD,
+                        str(corpus),
+                        folders[name],
+                        str(temp / "base.npy"),
+                    ],
+                    checkout,
+                )
+                seconds, folder, kind = out.stdout.split()[-3:]
+                built[name] = (float(seconds), Path(folder), kind)
+            time.sleep(2.5)  # let the corpus and index files settle (see qa/manifest.py)
+            print(f"## {n:,} statements\n")
+            print("| version | FAISS | build s | bytes/statement | without text |")
+            print("|---|---|---:|---:|---:|")
+            for name, (seconds, folder, kind) in built.items():
+                total, no_text = disk(folder)
+                print(
+                    f"| {name} | {kind} | {seconds:.0f} | {total / n:,.0f} | {no_text / n:,.0f} |"
+                )
+            print()
+            for kind in args.loads:
+                with load(kind):
+                    before = state()
+                    times = {name: [] for name in versions}
+                    peaks = {name: [] for name in versions}
+                    for i in range(args.runs):
+                        for name, checkout in versions.items():
+                            ask = qa_command(
+                                "ask", QUESTIONS[i % len(QUESTIONS)], "--json",
+                                "--corpus", str(corpus), "--index-dir", folders[name],
+                            )  # fmt: skip
+                            start = time.perf_counter()
+                            done = run(["/usr/bin/time", "-f", "%M", *ask], checkout)
+                            times[name].append(time.perf_counter() - start)
+                            peaks[name].append(int(done.stderr.strip().splitlines()[-1]) / 1024)
+                    chats = {}
+                    for name, checkout in versions.items():
+                        out = run(
+                            [
+                                sys.executable, "-c", CHAT, str(corpus), folders[name],
+                                str(args.chat_rounds), json.dumps(QUESTIONS),
+                            ],
+                            checkout,
+                        )  # fmt: skip
+                        chats[name] = json.loads(out.stdout.strip().splitlines()[-1])
+                    after = state()
+                print(f"### {kind} load\n")
+                print(f"Machine at the start: {before}; at the end: {after}.\n")
+                print(
+                    "| version | cold ask median s | min s | max s | peak MiB | "
+                    "answer p50 ms | answer p95 ms |"
+                )
+                print("|---|---:|---:|---:|---:|---:|---:|")
+                for name in versions:
+                    t, c = times[name], chats[name]
+                    print(
+                        f"| {name} | {median(t):.3f} | {min(t):.3f} | {max(t):.3f} | "
+                        f"{max(peaks[name]):.0f} | {percentile(c, 0.5):.1f} | "
+                        f"{percentile(c, 0.95):.1f} |"
+                    )
+                if args.baseline:
+                    ratios = [a / b for a, b in zip(times["this version"], times["baseline"])]
+                    print(f"\npaired cold-ask ratio this version / baseline: {median(ratios):.2f}")
+                print(flush=True)
 
 
 if __name__ == "__main__":

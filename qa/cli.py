@@ -163,13 +163,20 @@ def index(
     index_dir: IndexDirOption = None,
     model: ModelOption = None,
     skip_bad: SkipBadOption = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Read every file of the index and verify its checksum.")
+    ] = False,
 ) -> None:
     """Build (or rebuild) the search index for the corpus."""
     from qa.embedding import Encoder, resolve_model
-    from qa.index import build
+    from qa.index import build, load
 
     settings = _settings(corpus, index_dir, model, skip_bad=skip_bad)
     try:
+        if check:
+            checked = load(settings.index_dir, full_check=True)
+            typer.echo(f"The index in {checked.folder} is sound ({len(checked)} statements).")
+            return
         encoder = Encoder(resolve_model(settings.model, settings.index_dir))
         built = build(
             list(settings.corpus) or None,

@@ -9,15 +9,16 @@ the one in use and published atomically (see qa/generations.py for the folders a
         statements.jsonl row i is statement i
         offsets.npy      byte offset of each row of statements.jsonl (and of its end)
         facts/           per-row speaker, affiliation, role and date facts for filtering
-        vectors.npy      row i is the normalised embedding of statement i
+        vectors.npy      row i is the normalised embedding of statement i (exact search)
+        dense.faiss      or, from HNSW_THRESHOLD statements up, an HNSW index holding them
         row_hashes.npy   per row: a hash of the embedded text, and of that with the vector
-        dense.faiss      FAISS index over the same rows
         bm25/            bm25s index (JSON and .npy, no pickle)
         .lease           readers hold a shared lock on it while they use the generation
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -31,7 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from qa import corpus as corpus_module
+from qa import dense as dense_module
 from qa import generations, keywords
+from qa import manifest as manifest_module
 from qa.corpus import Corpus, default_corpus_paths, load_corpus
 from qa.embedding import Encoder, ModelInfo
 from qa.errors import IndexStateError
@@ -43,22 +46,20 @@ from qa.manifest import (
     FORMAT_VERSION,
     checksums_of,
     files_problem,
-    large_file_signatures,
     manifest_bytes,
     schema_problem,
     sha256_bytes,
-    write_verified,
 )
 from qa.statements import Statement
 from qa.text import tokenize
 
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
 PARSER_VERSION = 1
-# Below this many statements FAISS searches exactly; above it, HNSW (see BENCHMARKS.md).
-HNSW_THRESHOLD = 200_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+# Below this many statements the vectors are searched exactly; above it, HNSW (BENCHMARKS.md).
+HNSW_THRESHOLD = dense_module.HNSW_THRESHOLD
+# The corpus signature under which a generation last matched the corpus fingerprint, so that
+# a question does not read the whole corpus to hash it; a cache, not part of the checksums.
+CORPUS_SEEN = ".corpus.json"
 # How often a reader tries again when the generation it was pointed at was just replaced.
 OPEN_ATTEMPTS = 20
 ROW_HASH_BYTES = 16
@@ -91,6 +92,30 @@ def corpus_fingerprint(paths: list[Path]) -> str:
         if gazetteer.is_file():
             digest.update(gazetteer.read_bytes())
     return digest.hexdigest()
+
+
+def corpus_signature(paths: list[Path]) -> list:
+    """What the files behind the fingerprint look like, without reading them: path, size,
+    modification and change times, inode (and the bundled places, which are small)."""
+    places = resources.files("qa.data").joinpath("places.toml").read_bytes()
+    signature: list = [f"format {FORMAT_VERSION} parser {PARSER_VERSION}", sha256_bytes(places)]
+    files = [f for p in paths for f in (p, p.with_name(p.name + ".meta.toml"))]
+    for path in files + corpus_gazetteer_files(paths):
+        try:
+            info = os.stat(path)
+        except OSError:
+            signature.append([str(path), None])
+            continue
+        times = [info.st_mtime_ns, info.st_ctime_ns]
+        signature.append([str(path.resolve()), info.st_size, *times, info.st_ino])
+    return signature
+
+
+def _settled(signature: list) -> bool:
+    """No file of the signature changed in the last SETTLED_SECONDS (a change within the
+    clock tick of the recording could leave the signature as it was)."""
+    limit = time.time_ns() - manifest_module.SETTLED_SECONDS * 1e9
+    return all(len(entry) < 5 or max(entry[2:4]) < limit for entry in signature[2:])
 
 
 class StatementStore:
@@ -139,8 +164,8 @@ class Index:
     folder: Path
     manifest: dict
     statements: StatementStore
-    vectors: np.ndarray  # memory-mapped from vectors.npy
-    dense: object  # faiss.Index
+    vectors: np.ndarray | dense_module.StoredVectors  # row i's vector, read in place
+    dense: dense_module.FlatSearch | object  # or a faiss.IndexHNSWFlat, memory-mapped
     bm25: Bm25Index
     lease: Lease | None = field(default=None, repr=False)
     built: bool = False  # True when this process built it, False when it was already there
@@ -179,9 +204,10 @@ def current_folder(index_dir: Path) -> Path | None:
     return Path(index_dir) / pointer["generation"] if pointer else None
 
 
-def load(index_dir: Path) -> Index:
+def load(index_dir: Path, full_check: bool = False) -> Index:
     """Open the current generation, verified against its pointer, schema and checksums (but
-    not against a corpus: see `stale_reason`)."""
+    not against a corpus: see `stale_reason`). Files verified before and untouched since are
+    not read again unless `full_check`."""
     index_dir = Path(index_dir)
     reason = "there is no index yet"
     for _ in range(OPEN_ATTEMPTS):
@@ -200,14 +226,14 @@ def load(index_dir: Path) -> Index:
             time.sleep(0.01)
             continue  # a build moved the pointer and removed that generation: look again
         try:
-            return _open(folder, pointer["manifest_sha256"], lease)
+            return _open(folder, pointer["manifest_sha256"], lease, full_check)
         except IndexStateError:
             lease.release()
             raise
     raise IndexStateError(f"No usable index in {index_dir} ({reason}); run `qa index`.", reason)
 
 
-def _open(folder: Path, manifest_sha256: str, lease: Lease) -> Index:
+def _open(folder: Path, manifest_sha256: str, lease: Lease, full_check: bool = False) -> Index:
     def damaged(reason: str) -> IndexStateError:
         message = f"The index in {folder} is damaged ({reason}); run `qa index`."
         return IndexStateError(message, f"it is damaged: {reason}")
@@ -222,16 +248,13 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease) -> Index:
         manifest = json.loads(data)
     except ValueError:
         raise damaged("its manifest is not JSON") from None
-    problem = schema_problem(manifest) or files_problem(folder, manifest["checksums"])
+    problem = schema_problem(manifest) or files_problem(folder, manifest["checksums"], full_check)
     if problem:
         raise damaged(problem)
     try:
-        import faiss
-
         offsets = np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False)
         statements = StatementStore(folder / "statements.jsonl", offsets)
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
-        dense = faiss.read_index(str(folder / "dense.faiss"))
+        vectors, dense = dense_module.open_dense(folder, manifest["faiss"]["type"])
         bm25 = Bm25Index(folder / "bm25")
     except Exception as error:  # any unreadable file means "rebuild", whatever the library
         raise damaged(f"{type(error).__name__}: {error}") from None
@@ -242,8 +265,6 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease) -> Index:
         and bm25.size == count and int(offsets[-1]) == statements.path.stat().st_size
     ):  # fmt: skip
         raise damaged("its files disagree on the number of statements")
-    if hasattr(dense, "hnsw"):
-        dense.hnsw.efSearch = HNSW_EF_SEARCH
     return Index(folder, manifest, statements, vectors, dense, bm25, lease)
 
 
@@ -256,17 +277,36 @@ def stale_reason(index: Index, fingerprint: str, model: ModelInfo) -> str | None
     return None
 
 
-def _fresh(index_dir: Path, fingerprint: str, model: ModelInfo) -> tuple[Index | None, str]:
+def _fresh(
+    index_dir: Path, paths: list[Path], model: ModelInfo, fingerprint: str | None = None
+) -> tuple[Index | None, str]:
     """The current generation if it is sound and built from this corpus and model, else
-    None and why not."""
+    None and why not. The corpus is hashed only when its signature differs from the one
+    under which this generation last matched it."""
     try:
         index = load(index_dir)
     except IndexStateError as error:
         return None, error.reason or str(error)
-    reason = stale_reason(index, fingerprint, model)
+    signature = corpus_signature(paths)
+    seen = index.folder / CORPUS_SEEN
+    try:
+        known = json.loads(seen.read_text(encoding="utf-8")) == signature
+    except (OSError, ValueError, UnicodeDecodeError):
+        known = False
+    if known:
+        fingerprint = index.manifest["corpus"]["fingerprint"]
+    reason = stale_reason(index, fingerprint or corpus_fingerprint(paths), model)
     if reason:
         index.close()
         return None, reason
+    if not known and _settled(signature):
+        temp = seen.with_name(f"{CORPUS_SEEN}.{os.getpid()}")
+        try:
+            temp.write_text(json.dumps(signature), encoding="utf-8")
+            os.replace(temp, seen)
+        except OSError:  # a read-only index only costs the next question a hash
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
     return index, ""
 
 
@@ -282,7 +322,7 @@ def ensure(
     else a new one built first. The Index returned is one generation, held for as long as it
     lives, whatever other processes build meanwhile."""
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
-    index, reason = _fresh(Path(index_dir), corpus_fingerprint(paths), encoder.info)
+    index, reason = _fresh(Path(index_dir), paths, encoder.info)
     if index is not None:
         return index
     try:
@@ -313,7 +353,7 @@ def build(
     with BuildLock(index_dir, waiting):
         fingerprint = corpus_fingerprint(paths)
         if not force:
-            index, _ = _fresh(index_dir, fingerprint, encoder.info)
+            index, _ = _fresh(index_dir, paths, encoder.info, fingerprint)
             if index is not None:
                 return index  # built by another process while this one waited
         _cleanup(index_dir)
@@ -371,12 +411,9 @@ def _write_generation(
     temp = index_dir / f"{generations.TEMP_PREFIX}{os.getpid()}-{time.time_ns()}"
     try:
         temp.mkdir(parents=True)
-        _write_files(temp, statements, vectors, keys, corpus)
-        kind = "HNSWFlat" if len(statements) >= HNSW_THRESHOLD else "FlatIP"
+        kind = dense_module.kind_for(len(statements), HNSW_THRESHOLD)
+        _write_files(temp, statements, vectors, keys, corpus, kind)
         checksums = checksums_of(temp)
-        large = large_file_signatures(temp, checksums)
-        if large:
-            write_verified(temp, large)
     except OSError as error:
         shutil.rmtree(temp, ignore_errors=True)
         raise _write_error(index_dir, error) from None
@@ -412,7 +449,9 @@ def _write_generation(
     return manifest, temp
 
 
-def _write_files(temp: Path, statements, vectors: np.ndarray, keys, corpus: Corpus) -> None:
+def _write_files(
+    temp: Path, statements, vectors: np.ndarray, keys, corpus: Corpus, kind: str
+) -> None:
     offsets = np.zeros(len(statements) + 1, dtype=np.int64)
     with open(temp / "statements.jsonl", "wb") as handle:
         for i, s in enumerate(statements):
@@ -422,31 +461,9 @@ def _write_files(temp: Path, statements, vectors: np.ndarray, keys, corpus: Corp
     np.save(temp / "offsets.npy", offsets, allow_pickle=False)
     facts = StatementFilter.from_statements(statements, corpus.gazetteer, corpus.timeline)
     facts.save(temp / "facts")
-    np.save(temp / "vectors.npy", vectors, allow_pickle=False)
     np.save(temp / "row_hashes.npy", _row_hashes(keys, vectors), allow_pickle=False)
-    import faiss
-
-    try:
-        faiss.write_index(_faiss_index(vectors), str(temp / "dense.faiss"))
-    except RuntimeError as error:  # FAISS reports a failed write (a full disk) this way
-        raise OSError(f"FAISS could not write {temp / 'dense.faiss'}") from error
+    dense_module.write(temp, vectors, kind)
     keywords.build([tokenize(s.passage) for s in statements], temp / "bm25")
-
-
-def _faiss_index(vectors: np.ndarray):
-    import faiss
-
-    dim = vectors.shape[1]
-    # Vectors are L2-normalised, so inner product is cosine similarity.
-    if len(vectors) >= HNSW_THRESHOLD:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(vectors)
-    return index
 
 
 # -- reusing embeddings -------------------------------------------------------------------
@@ -481,7 +498,8 @@ def _reused_vectors(
     if lease is None:
         return None, todo
     try:
-        old_vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        kind = json.loads((folder / "manifest.json").read_bytes())["faiss"]["type"]
+        old_vectors, _ = dense_module.open_dense(folder, kind)
         old_hashes = np.load(folder / "row_hashes.npy", allow_pickle=False)
         if (
             old_vectors.ndim != 2 or old_vectors.dtype != np.float32
@@ -495,7 +513,7 @@ def _reused_vectors(
         for i, key in enumerate(keys):
             j = rows.get(key)
             if j is not None:
-                vector = np.array(old_vectors[j])
+                vector = np.array(old_vectors[j], dtype=np.float32)
                 if _vector_hash(key, vector) == bytes(old_hashes[j][ROW_HASH_BYTES:]):
                     vectors[i] = vector
                     continue

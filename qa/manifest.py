@@ -12,25 +12,29 @@ import json
 import os
 import re
 import stat
+import time
 from pathlib import Path
 
+from qa.dense import FILES as DENSE_FILES
 from qa.embedding import sha256_of
 from qa.filters import ARRAYS
 
-FORMAT_VERSION = 3
-FAISS_TYPES = ("FlatIP", "HNSWFlat")
+FORMAT_VERSION = 4
+FAISS_TYPES = tuple(DENSE_FILES)
 REQUIRED_FILES = (
-    "statements.jsonl", "offsets.npy", "vectors.npy", "row_hashes.npy", "dense.faiss",
+    "statements.jsonl", "offsets.npy", "row_hashes.npy",
     "facts/vocabularies.json", *(f"facts/{name}.npy" for name in ARRAYS),
     "bm25/params.index.json", "bm25/vocab.index.json", "bm25/data.csc.index.npy",
     "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy",
 )  # fmt: skip
-NOT_CHECKSUMMED = ("manifest.json", ".lease", ".verified.json")
-# Files up to this size are hashed every time a generation is opened. Larger ones (the vectors
-# and FAISS index of a big corpus) are hashed again only when their size, modification time or
-# inode differ from when they were last verified, recorded in VERIFIED_NAME.
-FULL_HASH_LIMIT = 64 * 2**20
+NOT_CHECKSUMMED = ("manifest.json", ".lease", ".verified.json", ".corpus.json")
+# Every file is hashed when a generation is first opened; after that, only when its size,
+# modification or change time, or inode differ from when it was last verified (recorded in
+# VERIFIED_NAME), so a question does not re-read the index. `qa index --check` hashes all.
+# A signature is recorded only for a file unchanged for SETTLED_SECONDS: a change within the
+# clock tick of the recording could otherwise leave the signature as it was.
 VERIFIED_NAME = ".verified.json"
+SETTLED_SECONDS = 2.0
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 SAFE_NAME = re.compile(r"[A-Za-z0-9_]+[A-Za-z0-9_.-]*(/[A-Za-z0-9_]+[A-Za-z0-9_.-]*)*")
@@ -67,7 +71,8 @@ def schema_problem(manifest: object) -> str | None:
         for name, digest in checksums.items()
     ):  # fmt: skip
         return "the manifest's checksums are malformed"
-    missing = [name for name in REQUIRED_FILES if name not in checksums]
+    required = (*REQUIRED_FILES, DENSE_FILES[manifest["faiss"]["type"]])
+    missing = [name for name in required if name not in checksums]
     if missing:
         return f"the manifest has no checksum for {missing[0]}"
     return None
@@ -106,11 +111,13 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def files_problem(folder: Path, checksums: dict[str, str]) -> str | None:
+def files_problem(folder: Path, checksums: dict[str, str], full: bool = False) -> str | None:
     """The first listed file that is missing, not a regular file, or not what its checksum
-    says, or None."""
-    verified = _read_verified(folder)
+    says, or None. Files verified before and untouched since are not read again unless
+    `full`."""
+    verified = {} if full else _read_verified(folder)
     changed = False
+    now = time.time_ns()
     for name, expected in checksums.items():
         path = folder / name
         try:
@@ -119,17 +126,17 @@ def files_problem(folder: Path, checksums: dict[str, str]) -> str | None:
             return f"the index file {name} is missing"
         if not stat.S_ISREG(info.st_mode):
             return f"the index file {name} is not a regular file"
-        signature = [info.st_size, info.st_mtime_ns, info.st_ino]
-        if info.st_size > FULL_HASH_LIMIT and verified.get(name) == [expected, *signature]:
-            continue  # a large file verified before, untouched since
+        signature = [expected, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        if verified.get(name) == signature:
+            continue  # verified before, untouched since
         try:
             actual = sha256_of(path)
         except OSError:
             return f"the index file {name} cannot be read"
         if actual != expected:
             return f"the index file {name} does not match its checksum"
-        if info.st_size > FULL_HASH_LIMIT:
-            verified[name], changed = [expected, *signature], True
+        if now - max(info.st_mtime_ns, info.st_ctime_ns) > SETTLED_SECONDS * 1e9:
+            verified[name], changed = signature, True
     if changed:
         write_verified(folder, verified)
     return None
@@ -153,13 +160,3 @@ def write_verified(folder: Path, verified: dict) -> None:
             temp.unlink(missing_ok=True)
         except OSError:
             pass
-
-
-def large_file_signatures(folder: Path, checksums: dict[str, str]) -> dict:
-    """The verification record of a freshly written generation's large files."""
-    verified = {}
-    for name, digest in checksums.items():
-        info = os.lstat(folder / name)
-        if info.st_size > FULL_HASH_LIMIT:
-            verified[name] = [digest, info.st_size, info.st_mtime_ns, info.st_ino]
-    return verified

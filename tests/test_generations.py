@@ -205,6 +205,8 @@ def test_a_full_disk_is_one_sentence_and_leaves_no_temporary_files(
         raise OSError("4096 requested and 0 written")  # what numpy says: no errno
 
     target = {"np.save": (np, "save"), "faiss": (faiss, "write_index")}
+    if writer == "faiss":  # only an HNSW index is a FAISS file
+        monkeypatch.setattr("qa.index.HNSW_THRESHOLD", 100)
     monkeypatch.setattr(*target.get(writer, (generations_module, "fsync_tree")), fail)
     monkeypatch.setattr(generations_module, "_disk_full", lambda where: True)
     with pytest.raises(IndexStateError) as raised:

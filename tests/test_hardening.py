@@ -211,7 +211,7 @@ def test_damaged_index_files_are_detected_and_rebuilt(tmp_path, small_corpus, fa
     other = write(tmp_path / "other.txt", "Something else entirely, a spokesman said.\n")
     build([other], tmp_path / "other-idx", fake_encoder)
     folder = current_folder(tmp_path / "idx")
-    target = folder / "dense.faiss"
+    target = folder / "vectors.npy"  # the dense file of an index this small
     if damage == "truncate":
         target.write_bytes(target.read_bytes()[:100])
     elif damage == "edit":
@@ -219,10 +219,10 @@ def test_damaged_index_files_are_detected_and_rebuilt(tmp_path, small_corpus, fa
         data[-5] ^= 0xFF
         target.write_bytes(bytes(data))
     elif damage == "swap":
-        target.write_bytes((current_folder(tmp_path / "other-idx") / "dense.faiss").read_bytes())
+        target.write_bytes((current_folder(tmp_path / "other-idx") / "vectors.npy").read_bytes())
     else:
         target.unlink()
-    with pytest.raises(IndexStateError, match="damaged .*dense.faiss"):
+    with pytest.raises(IndexStateError, match="damaged .*vectors.npy"):
         load(tmp_path / "idx")
     rebuilt = index_module.ensure([small_corpus], tmp_path / "idx", fake_encoder)
     assert rebuilt.built and len(rebuilt) == 2

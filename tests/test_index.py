@@ -42,7 +42,7 @@ def test_build_writes_plain_files_and_a_manifest(tmp_path, corpus, fake_encoder)
     ]  # fmt: skip
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        ".lease", "bm25", "dense.faiss", "facts", "manifest.json", "offsets.npy",
+        ".lease", "bm25", "facts", "manifest.json", "offsets.npy",
         "row_hashes.npy", "statements.jsonl", "vectors.npy",
     ]  # fmt: skip
     pointer = json.loads((tmp_path / "idx" / "CURRENT").read_text())
@@ -56,7 +56,7 @@ def test_build_writes_plain_files_and_a_manifest(tmp_path, corpus, fake_encoder)
     assert manifest["model"]["weights_sha256"] == "f" * 64
     assert manifest["corpus"]["fingerprint"] == corpus_fingerprint([corpus])
     assert manifest["faiss"]["type"] == "FlatIP"
-    assert set(manifest["checksums"]) >= {"statements.jsonl", "vectors.npy", "dense.faiss"}
+    assert set(manifest["checksums"]) >= {"statements.jsonl", "vectors.npy"}
     vectors = np.load(folder / "vectors.npy", allow_pickle=False)
     assert vectors.shape == (3, fake_encoder.dimension)
     rows = [json.loads(line) for line in (folder / "statements.jsonl").read_text().splitlines()]
@@ -93,6 +93,25 @@ def test_changed_corpus_is_rebuilt_and_appending_embeds_only_new_statements(
     assert fake_encoder.encoded == [new_line]
     assert rebuilt.manifest["counts"] == {"statements": 4, "embedded": 1, "reused": 3}
     assert rebuilt.statements[-1].speaker == "Ilie Bolojan"
+
+
+def test_an_unchanged_corpus_is_not_read_again_to_answer(
+    tmp_path, corpus, fake_encoder, monkeypatch
+):
+    monkeypatch.setattr(manifest_module, "SETTLED_SECONDS", 0)
+    build([corpus], tmp_path / "idx", fake_encoder)
+    ensure([corpus], tmp_path / "idx", fake_encoder)  # hashes the corpus, records its signature
+    hashed = []
+    real = index_module.corpus_fingerprint
+    monkeypatch.setattr(index_module, "corpus_fingerprint", lambda p: hashed.append(p) or real(p))
+    again = ensure([corpus], tmp_path / "idx", fake_encoder)
+    assert not again.built and hashed == []
+    corpus.write_text(corpus.read_text().replace("Grain", "Wheat"))  # same size
+    stat = corpus.stat()
+    os.utime(corpus, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    rebuilt = ensure([corpus], tmp_path / "idx", fake_encoder)
+    assert rebuilt.built and hashed
+    assert [s.text for s in rebuilt.statements][2].startswith("Wheat")
 
 
 def test_changed_gazetteer_triggers_rebuild(tmp_path, corpus, fake_encoder):
@@ -179,23 +198,34 @@ def test_hnsw_above_threshold_keeps_recall_against_exact(tmp_path, fake_encoder,
     _, approx = built.dense.search(queries, 10)
     recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
     assert recall >= 0.95
+    # The vectors are stored once, in the HNSW index, and read back from it by row.
+    folder = current_folder(tmp_path / "idx")
+    assert (folder / "dense.faiss").is_file() and not (folder / "vectors.npy").exists()
+    assert np.array_equal(vectors, fake_encoder.encode(lines))
+    assert np.array_equal(built.vectors[np.array([5, 2, 599])], vectors[[5, 2, 599]])
+    assert np.array_equal(built.vectors[7], vectors[7])
+    # A rebuild reuses them from there.
+    path.write_text("\n".join(lines + ["One more line, a diplomat said."]) + "\n")
+    rebuilt = ensure([path], tmp_path / "idx", fake_encoder)
+    assert rebuilt.manifest["counts"] == {"statements": 601, "embedded": 1, "reused": 600}
 
 
-def test_large_files_are_rehashed_only_when_their_signature_changes(
+def test_files_are_rehashed_only_when_their_signature_changes(
     tmp_path, corpus, fake_encoder, monkeypatch
 ):
-    monkeypatch.setattr(manifest_module, "FULL_HASH_LIMIT", 100)  # every file but tiny ones
+    monkeypatch.setattr(manifest_module, "SETTLED_SECONDS", 0)  # record files just written
     build([corpus], tmp_path / "idx", fake_encoder)
     folder = current_folder(tmp_path / "idx")
+    load(tmp_path / "idx")  # the first open hashes every file and records its signature
     verified = json.loads((folder / ".verified.json").read_text())
-    assert "vectors.npy" in verified
+    assert {"vectors.npy", "statements.jsonl", "bm25/data.csc.index.npy"} <= set(verified)
     hashed = []
     real_hash = manifest_module.sha256_of
     monkeypatch.setattr(
         manifest_module, "sha256_of", lambda p: hashed.append(p.name) or real_hash(p)
     )
     load(tmp_path / "idx")
-    assert "vectors.npy" not in hashed and "statements.jsonl" not in hashed
+    assert hashed == []
     # Same size, different bytes, a new modification time: hashed again and refused.
     path = folder / "vectors.npy"
     data = bytearray(path.read_bytes())
@@ -205,6 +235,56 @@ def test_large_files_are_rehashed_only_when_their_signature_changes(
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     with pytest.raises(IndexStateError, match="vectors.npy does not match its checksum"):
         load(tmp_path / "idx")
+
+
+def test_files_just_written_are_hashed_again_until_settled(tmp_path, corpus, fake_encoder):
+    build([corpus], tmp_path / "idx", fake_encoder)
+    load(tmp_path / "idx")
+    folder = current_folder(tmp_path / "idx")
+    assert not (folder / ".verified.json").exists()  # a change in the same clock tick could hide
+
+
+def test_full_check_reads_every_file_whatever_its_signature(
+    tmp_path, corpus, fake_encoder, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+
+    monkeypatch.setattr(manifest_module, "SETTLED_SECONDS", 0)
+    build([corpus], tmp_path / "idx", fake_encoder)
+    folder = current_folder(tmp_path / "idx")
+    runner = CliRunner()
+    done = runner.invoke(app, ["index", "--check", "--index-dir", str(tmp_path / "idx")])
+    assert done.exit_code == 0
+    assert done.stdout == f"The index in {folder} is sound (3 statements).\n"
+    # A change the signature missed: the record is made to match the damaged file.
+    path = folder / "statements.jsonl"
+    path.write_bytes(path.read_bytes().replace(b"Grain", b"Grail"))
+    verified = json.loads((folder / ".verified.json").read_text())
+    info = path.stat()
+    verified["statements.jsonl"][1:] = [
+        info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+    ]  # fmt: skip
+    (folder / ".verified.json").write_text(json.dumps(verified))
+    load(tmp_path / "idx")  # the cheap check trusts the record
+    with pytest.raises(IndexStateError, match="statements.jsonl does not match its checksum"):
+        load(tmp_path / "idx", full_check=True)
+    done = runner.invoke(app, ["index", "--check", "--index-dir", str(tmp_path / "idx")])
+    assert done.exit_code == 2
+    assert "statements.jsonl does not match its checksum" in done.stderr
+    assert "Traceback" not in done.output
+
+
+def test_index_check_without_an_index_is_one_sentence(tmp_path):
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+
+    done = CliRunner().invoke(app, ["index", "--check", "--index-dir", str(tmp_path / "none")])
+    assert done.exit_code == 2
+    assert done.stderr.startswith("Error: No usable index in ")
+    assert done.stderr.count("\n") == 1
 
 
 NOTHING_TO_DO = """

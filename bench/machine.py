@@ -1,0 +1,82 @@
+"""What the benchmarks share: the machine's state, background load, and running a version of
+the product (this checkout, or an earlier one given as a folder) in a fresh process.
+
+A version is run with PYTHONPATH set to its checkout, so one virtual environment serves both
+and the comparison is of the code alone. The product's thread settings are its own: the
+thread variables of the calling shell are removed from the environment of every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+HOG = "while True: pass"
+
+
+def environment(checkout: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    if checkout is not None:
+        env["PYTHONPATH"] = str(checkout)
+    return env
+
+
+def qa_command(*args: str) -> list[str]:
+    return [sys.executable, "-c", "import sys; from qa.cli import main; main()", *args]
+
+
+def run(command: list[str], checkout: Path | None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command,
+        env=environment(checkout),
+        cwd=str(checkout or Path.cwd()),
+        check=True,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
+
+
+def timed(command: list[str], checkout: Path | None) -> float:
+    start = time.perf_counter()
+    run(command, checkout)
+    return time.perf_counter() - start
+
+
+def state() -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+        f"load average {load}, Python {platform.python_version()}"
+    )
+
+
+@contextlib.contextmanager
+def load(kind: str, hogs: int = 2):
+    """Light load: nothing added. Heavy: `hogs` processes spinning on the CPU meanwhile."""
+    started = []
+    if kind == "heavy":
+        started = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(hogs)]
+        time.sleep(1.0)
+    try:
+        yield
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+
+
+def percentile(values, q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def median(values) -> float:
+    return statistics.median(values)
