@@ -74,6 +74,8 @@ def _settings(corpus, index_dir, model, top_k=None, skip_bad=False) -> Settings:
 
 
 def _warn_skipped(skipped: list[str]) -> None:
+    if not skipped:
+        return  # rich, under qa.render, takes a tenth of a cold ask to import
     from qa.render import neutralise
 
     for line in skipped:

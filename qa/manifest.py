@@ -25,7 +25,8 @@ REQUIRED_FILES = (
     "statements.jsonl", "offsets.npy", "row_hashes.npy",
     "facts/vocabularies.json", *(f"facts/{name}.npy" for name in ARRAYS),
     "bm25/params.index.json", "bm25/vocab.index.json", "bm25/data.csc.index.npy",
-    "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy",
+    "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy", "bm25/vocab.bytes.npy",
+    "bm25/vocab.starts.npy", "bm25/vocab.ids.npy",
 )  # fmt: skip
 NOT_CHECKSUMMED = ("manifest.json", ".lease", ".verified.json", ".corpus.json")
 # Every file is hashed when a generation is first opened; after that, only when its size,
