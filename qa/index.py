@@ -46,9 +46,11 @@ from qa.manifest import (
     FORMAT_VERSION,
     checksums_of,
     files_problem,
+    large_file_signatures,
     manifest_bytes,
     schema_problem,
     sha256_bytes,
+    write_verified,
 )
 from qa.statements import Statement
 from qa.text import tokenize
@@ -111,11 +113,21 @@ def corpus_signature(paths: list[Path]) -> list:
     return signature
 
 
-def _settled(signature: list) -> bool:
-    """No file of the signature changed in the last SETTLED_SECONDS (a change within the
-    clock tick of the recording could leave the signature as it was)."""
+def _remember_corpus(folder: Path, signature: list, paths: list[Path]) -> None:
+    """Record that the corpus, as `signature` describes it, matched this generation: only if
+    it is still so described, and no file of it changed in the last SETTLED_SECONDS (a change
+    within the clock tick of the recording could leave the signature as it was)."""
     limit = time.time_ns() - manifest_module.SETTLED_SECONDS * 1e9
-    return all(len(entry) < 5 or max(entry[2:4]) < limit for entry in signature[2:])
+    settled = all(len(entry) < 5 or max(entry[2:4]) < limit for entry in signature[2:])
+    if not settled or corpus_signature(paths) != signature:
+        return
+    temp = folder / f"{CORPUS_SEEN}.{os.getpid()}"
+    try:
+        temp.write_text(json.dumps(signature), encoding="utf-8")
+        os.replace(temp, folder / CORPUS_SEEN)
+    except OSError:  # a read-only index only costs the next question a hash
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 class StatementStore:
@@ -288,9 +300,8 @@ def _fresh(
     except IndexStateError as error:
         return None, error.reason or str(error)
     signature = corpus_signature(paths)
-    seen = index.folder / CORPUS_SEEN
     try:
-        known = json.loads(seen.read_text(encoding="utf-8")) == signature
+        known = json.loads((index.folder / CORPUS_SEEN).read_text(encoding="utf-8")) == signature
     except (OSError, ValueError, UnicodeDecodeError):
         known = False
     if known:
@@ -299,14 +310,8 @@ def _fresh(
     if reason:
         index.close()
         return None, reason
-    if not known and _settled(signature):
-        temp = seen.with_name(f"{CORPUS_SEEN}.{os.getpid()}")
-        try:
-            temp.write_text(json.dumps(signature), encoding="utf-8")
-            os.replace(temp, seen)
-        except OSError:  # a read-only index only costs the next question a hash
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+    if not known:
+        _remember_corpus(index.folder, signature, paths)
     return index, ""
 
 
@@ -351,6 +356,7 @@ def build(
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
     index_dir = Path(index_dir)
     with BuildLock(index_dir, waiting):
+        signature = corpus_signature(paths)
         fingerprint = corpus_fingerprint(paths)
         if not force:
             index, _ = _fresh(index_dir, paths, encoder.info, fingerprint)
@@ -359,6 +365,7 @@ def build(
         _cleanup(index_dir)
         corpus = corpus or load_corpus(paths, skip_bad)
         manifest, temp = _write_generation(corpus, fingerprint, index_dir, encoder, progress)
+        _remember_corpus(temp, signature, paths)
         try:
             data = manifest_bytes(manifest)
             (temp / "manifest.json").write_bytes(data)
@@ -414,6 +421,9 @@ def _write_generation(
         kind = dense_module.kind_for(len(statements), HNSW_THRESHOLD)
         _write_files(temp, statements, vectors, keys, corpus, kind)
         checksums = checksums_of(temp)
+        large = large_file_signatures(temp, checksums)
+        if large:
+            write_verified(temp, large)
     except OSError as error:
         shutil.rmtree(temp, ignore_errors=True)
         raise _write_error(index_dir, error) from None

@@ -29,12 +29,14 @@ REQUIRED_FILES = (
     "bm25/vocab.starts.npy", "bm25/vocab.ids.npy",
 )  # fmt: skip
 NOT_CHECKSUMMED = ("manifest.json", ".lease", ".verified.json", ".corpus.json")
-# Every file is hashed when a generation is first opened; after that, only when its size,
-# modification or change time, or inode differ from when it was last verified (recorded in
-# VERIFIED_NAME), so a question does not re-read the index. `qa index --check` hashes all.
-# A signature is recorded only for a file unchanged for SETTLED_SECONDS: a change within the
-# clock tick of the recording could otherwise leave the signature as it was.
+# A file is hashed again only when its size, modification or change time, or inode differ
+# from when it was last verified (recorded in VERIFIED_NAME), so a question does not re-read
+# the index; `qa index --check` hashes every file. A build records the files it hashed that
+# are over FULL_HASH_LIMIT; any other file is recorded once it has been unchanged for
+# SETTLED_SECONDS, since a change within the clock tick of the recording could leave the
+# signature as it was (the first questions after a build hash the small files).
 VERIFIED_NAME = ".verified.json"
+FULL_HASH_LIMIT = 64 * 2**20
 SETTLED_SECONDS = 2.0
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -161,3 +163,13 @@ def write_verified(folder: Path, verified: dict) -> None:
             temp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def large_file_signatures(folder: Path, checksums: dict[str, str]) -> dict:
+    """The verification record of a freshly written generation's large files."""
+    verified = {}
+    for name, digest in checksums.items():
+        info = os.lstat(folder / name)
+        if info.st_size > FULL_HASH_LIMIT:
+            verified[name] = [digest, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    return verified
