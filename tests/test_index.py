@@ -16,6 +16,7 @@ from conftest import write
 import qa.generations as generations_module
 import qa.index as index_module
 import qa.manifest as manifest_module
+from qa.dense import StoredVectors
 from qa.errors import IndexStateError
 from qa.index import build, corpus_fingerprint, current_folder, ensure, load
 from qa.text import tokenize
@@ -202,7 +203,11 @@ def test_hnsw_above_threshold_keeps_recall_against_exact(tmp_path, fake_encoder,
     folder = current_folder(tmp_path / "idx")
     assert (folder / "dense.faiss").is_file() and not (folder / "vectors.npy").exists()
     assert np.array_equal(vectors, fake_encoder.encode(lines))
+    assert isinstance(built.vectors, np.memmap)  # a view on the HNSW file's storage
     assert np.array_equal(built.vectors[np.array([5, 2, 599])], vectors[[5, 2, 599]])
+    stored = StoredVectors(built.dense)  # read through FAISS: the same vectors
+    assert np.array_equal(stored[np.array([5, 2, 599])], vectors[[5, 2, 599]])
+    assert np.array_equal(np.asarray(stored), vectors) and np.array_equal(stored[3], vectors[3])
     assert np.array_equal(built.vectors[7], vectors[7])
     # A rebuild reuses them from there.
     path.write_text("\n".join(lines + ["One more line, a diplomat said."]) + "\n")
