@@ -70,6 +70,19 @@ print(json.dumps(latencies))
 """
 
 
+# Prepended to the ask: at exit, the process's private (anonymous) resident memory on stderr.
+# Its peak resident memory (from /usr/bin/time) also counts the pages of memory-mapped index
+# files it touched, which are the shared, reclaimable page cache.
+PRIVATE = """
+import atexit, sys
+def _private():
+    for line in open("/proc/self/status"):
+        if line.startswith("RssAnon:"):
+            sys.stderr.write(line)
+atexit.register(_private)
+"""
+
+
 def disk(folder: Path) -> tuple[int, int]:
     """Bytes of a generation, all files and without the statements' text."""
     sizes = {p.name: p.stat().st_size for p in folder.rglob("*") if p.is_file()}
@@ -128,16 +141,20 @@ def main() -> None:
                     before = state()
                     times = {name: [] for name in versions}
                     peaks = {name: [] for name in versions}
+                    private = {name: [] for name in versions}
                     for i in range(args.runs):
                         for name, checkout in versions.items():
                             ask = qa_command(
                                 "ask", QUESTIONS[i % len(QUESTIONS)], "--json",
                                 "--corpus", str(corpus), "--index-dir", folders[name],
                             )  # fmt: skip
+                            ask[2] = PRIVATE + ask[2]
                             start = time.perf_counter()
                             done = run(["/usr/bin/time", "-f", "%M", *ask], checkout)
                             times[name].append(time.perf_counter() - start)
-                            peaks[name].append(int(done.stderr.strip().splitlines()[-1]) / 1024)
+                            lines = done.stderr.strip().splitlines()
+                            peaks[name].append(int(lines[-1]) / 1024)
+                            private[name].append(int(lines[-2].split()[1]) / 1024)
                     chats = {}
                     for name, checkout in versions.items():
                         out = run(
@@ -152,15 +169,16 @@ def main() -> None:
                 print(f"### {kind} load\n")
                 print(f"Machine at the start: {before}; at the end: {after}.\n")
                 print(
-                    "| version | cold ask median s | min s | max s | peak MiB | "
+                    "| version | cold ask median s | min s | max s | peak MiB | private MiB at exit | "
                     "answer p50 ms | answer p95 ms |"
                 )
-                print("|---|---:|---:|---:|---:|---:|---:|")
+                print("|---|---:|---:|---:|---:|---:|---:|---:|")
                 for name in versions:
                     t, c = times[name], chats[name]
                     print(
                         f"| {name} | {median(t):.3f} | {min(t):.3f} | {max(t):.3f} | "
-                        f"{max(peaks[name]):.0f} | {percentile(c, 0.5):.1f} | "
+                        f"{max(peaks[name]):.0f} | {max(private[name]):.0f} | "
+                        f"{percentile(c, 0.5):.1f} | "
                         f"{percentile(c, 0.95):.1f} |"
                     )
                 if args.baseline:
