@@ -38,7 +38,10 @@ class Vocabulary:
 
     def __init__(self, folder: Path):
         load = {"mmap_mode": "r", "allow_pickle": False}
-        self.data, self.starts, self.ids = (np.load(folder / name, **load) for name in self.NAMES)
+        # Plain views on the memory maps: indexing an np.memmap costs microseconds a time.
+        self.data, self.starts, self.ids = (
+            np.asarray(np.load(folder / name, **load)) for name in self.NAMES
+        )
         if len(self.starts) != len(self.ids) + 1 or self.data.dtype != np.uint8:
             raise ValueError("the sorted vocabulary files do not match")
 
