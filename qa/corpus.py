@@ -9,12 +9,12 @@ import io
 import json
 import tomllib
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
 from qa.dates import DateMention, Timeline, find_dates
 from qa.errors import CorpusError
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.settings import bundled_path
 from qa.statements import SaidOn, Statement
 
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
@@ -22,11 +22,7 @@ OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
 
 def default_corpus_paths() -> list[Path]:
     """The bundled seeds: from the checkout when run there, else from the installed package."""
-    checkout = Path(__file__).resolve().parent.parent / "seeds"
-    if checkout.is_dir():
-        folder = checkout
-    else:
-        folder = Path(str(resources.files("qa").joinpath("seeds")))
+    folder = bundled_path("seeds")
     files = (
         sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".jsonl", ".csv"})
         if folder.is_dir()

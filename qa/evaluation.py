@@ -16,7 +16,7 @@ from ir_measures import RR, P, R, nDCG
 from qa.answer import Answer, Engine, answer
 from qa.corpus import load_corpus, read_rows
 from qa.errors import QaError
-from qa.settings import CHECKOUT, Settings
+from qa.settings import Settings, bundled_path
 from qa.text import tokenize
 
 K = 5
@@ -37,7 +37,7 @@ class EvaluationError(QaError):
 
 
 def default_questions_path() -> Path:
-    return CHECKOUT / "evals" / "questions.toml"
+    return bundled_path("evals") / "questions.toml"
 
 
 @dataclass(frozen=True)
