@@ -131,6 +131,7 @@ def run_chat(
     console = make_console(color)
     interactive = input is not None or (sys.stdin.isatty() and sys.stdout.isatty())
     if not interactive:
+        engine.load()  # a corpus or index that cannot be used stops here, as an error
         return run_piped(engine, sys.stdin, console, as_json)
     return _interactive(engine, console, as_json, input, output)
 
@@ -140,6 +141,8 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.completion import Completer, Completion
     from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    from qa.speakers import completions
 
     loading: dict = {"error": None}
 
@@ -163,9 +166,8 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
                 reader = engine.searcher.reader
                 options += sorted(set(reader.speaker_aliases.values()))
                 options += engine.searcher.gazetteer.place_names()
-            for option in options:
-                if option.lower().startswith(word.lower()) and option.lower() != word.lower():
-                    yield Completion(option, start_position=-len(word))
+            for option in completions(word, options):
+                yield Completion(option, start_position=-len(word))
 
     history_path = os.environ.get(ENV_HISTORY) or str(default_history_file())
     try:
@@ -193,7 +195,7 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
             console.print("Loading the model and index…")
             loader.join()
         if loading["error"] is not None:
-            console.print(f"Error: {loading['error']}")
+            print(f"Error: {loading['error']}", file=sys.stderr)
             return 2
         reply = conversation.handle(line)
         if reply.show == "quit":

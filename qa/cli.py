@@ -26,7 +26,6 @@ from qa.settings import (
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Ask questions of a collection of news statements and get back only what was said.",
     pretty_exceptions_enable=False,
 )
 
@@ -595,9 +594,21 @@ def evaluate(
 
 
 def main() -> None:
+    """The console script: usage errors (a bad option, a bad environment value) are one
+    sentence on stderr too, not a box of usage text."""
+    import click
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "qa"
+        if error.format_message():  # empty when the help was printed for no arguments
+            sys.stderr.write(f"Error: {error.format_message()} (see `{command} --help`)\n")
+        sys.exit(error.exit_code)
+    except click.ClickException as error:
+        sys.stderr.write(f"Error: {error.format_message()}\n")
+        sys.exit(error.exit_code)
+    except (KeyboardInterrupt, click.Abort):
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
     except Exception as error:  # a bug: say so in one line; QA_DEBUG=1 shows the traceback
@@ -607,3 +618,4 @@ def main() -> None:
             f"Internal error ({type(error).__name__}: {error}); set QA_DEBUG=1 for details.\n"
         )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -206,7 +206,9 @@ def _record_meta(s: Statement) -> Text:
 
 def _statements_table(statements: list[Statement], header: bool) -> Table:
     table = Table(show_lines=True, expand=True, show_header=header)
-    for name, ratio in (("source", 1), ("kind", 1), ("speaker", 2), ("said on", 2), ("passage", 6)):
+    table.add_column("source", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    for name, ratio in (("speaker", 2), ("said on", 2), ("passage", 6)):
         table.add_column(name, ratio=ratio, overflow="fold")
     for s in statements:
         table.add_row(
@@ -281,8 +283,9 @@ def render_speakers(console: Console, speakers) -> None:
     """Speakers as a table on a terminal, one tab-separated line each off a terminal."""
     columns = ("name", "role", "affiliation", "statements", "first", "last")
     if console.soft_wrap:
-        for sp in speakers:
-            console.print("\t".join(neutralise(str(getattr(sp, c) or "–")) for c in columns))
+        for sp in speakers:  # tab-separated for cut and sort: written as is
+            console.file.write("\t".join(neutralise(str(getattr(sp, c) or "–")) for c in columns))
+            console.file.write("\n")
         return
     table = Table(expand=False)
     for name in columns:

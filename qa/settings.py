@@ -20,8 +20,8 @@ ENV_MODEL = "QA_MODEL"
 ENV_TOP_K = "QA_TOP_K"
 ENV_HISTORY = "QA_HISTORY"
 ENV_SKIP_BAD = "QA_SKIP_BAD"
-TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"", "0", "false", "no", "off"}
+TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
+FALSE_WORDS = {"", "0", "false", "f", "no", "n", "off"}
 
 
 class SettingsError(QaError):
