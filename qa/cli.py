@@ -22,6 +22,7 @@ from qa.settings import (
     ENV_SKIP_BAD,
     ENV_TOP_K,
     Settings,
+    default_index_dir,
 )
 
 app = typer.Typer(
@@ -67,6 +68,7 @@ IndexDirOption = Annotated[
         "--index-dir",
         help="The folder that holds the built indexes (see `qa paths`).",
         envvar=ENV_INDEX_DIR,
+        show_default=str(default_index_dir()),
     ),
 ]
 ModelOption = Annotated[
@@ -228,11 +230,13 @@ def statements(
     """List the statement records of the corpus: who said what, when."""
     from qa.corpus import load_corpus
     from qa.listing import select_statements
+    from qa.progress import Feedback
 
     settings = _settings(corpus=corpus, index_dir=index_dir, collection=collection)
     try:
-        loaded = load_corpus(list(settings.corpus) or None, skip_bad or settings.skip_bad)
-        chosen = select_statements(loaded, speaker, affiliation, date, by_date, since, until)
+        with Feedback("Reading the corpus"):
+            loaded = load_corpus(list(settings.corpus) or None, skip_bad or settings.skip_bad)
+            chosen = select_statements(loaded, speaker, affiliation, date, by_date, since, until)
     except QaError as error:
         _fail(error)
     _warn_skipped(list(loaded.skipped))
@@ -408,11 +412,13 @@ def speakers(
 ) -> None:
     """Who is in the corpus: each speaker's role, affiliation, statements and dates."""
     from qa.corpus import load_corpus
+    from qa.progress import Feedback
     from qa.speakers import speakers as find_speakers
 
     settings = _settings(corpus=corpus, index_dir=index_dir, collection=collection)
     try:
-        loaded = load_corpus(list(settings.corpus) or None, skip_bad or settings.skip_bad)
+        with Feedback("Reading the corpus"):
+            loaded = load_corpus(list(settings.corpus) or None, skip_bad or settings.skip_bad)
         if affiliation:
             place = loaded.gazetteer.place(affiliation)
             affiliation = place.name if place else affiliation
@@ -579,10 +585,12 @@ def evaluate(
     """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
     from qa import formats
     from qa.evaluation import default_questions_path, run_evaluation
+    from qa.progress import Feedback
 
     settings = _settings(index_dir=index_dir)
     try:
-        report = run_evaluation(questions or default_questions_path(), settings)
+        with Feedback("Answering the evaluation questions"):
+            report = run_evaluation(questions or default_questions_path(), settings)
     except QaError as error:
         _fail(error)
     if as_json:
