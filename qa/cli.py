@@ -54,12 +54,24 @@ CorpusOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _collection_names(incomplete: str) -> list[str]:
+    """Shell completion for --collection: the collections in the index folder."""
+    from qa.collections import FOLDER
+
+    root = Path(os.environ.get(ENV_INDEX_DIR) or default_index_dir()) / FOLDER
+    names = sorted(p.name for p in root.glob("*") if p.is_dir()) if root.is_dir() else []
+    return [name for name in names if name.startswith(incomplete)]
+
+
 CollectionOption = Annotated[
     str | None,
     typer.Option(
         "--collection",
         help="Name the index of this corpus, to use it again later without --corpus.",
         envvar=ENV_COLLECTION,
+        autocompletion=_collection_names,
     ),
 ]
 IndexDirOption = Annotated[

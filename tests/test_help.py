@@ -87,3 +87,14 @@ def test_completion_completes_commands_and_options():
         prog_name="qa",
     )  # fmt: skip
     assert completed.output.split() == ["--format"]
+
+
+def test_completion_of_collection_names(tmp_path):
+    for name in ("news", "nato", "other"):
+        (tmp_path / "collections" / name).mkdir(parents=True)
+    completed = runner.invoke(
+        app, [], prog_name="qa",
+        env={"_QA_COMPLETE": "complete_bash", "COMP_WORDS": "qa ask x --collection n",
+             "COMP_CWORD": "4", "QA_INDEX_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert completed.output.split() == ["nato", "news"]
