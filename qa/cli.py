@@ -132,7 +132,9 @@ UntilOption = Annotated[
 FormatOption = Annotated[
     Format,
     typer.Option(
-        "--format", help="How to print: text for people, or json, jsonl, markdown or csv."
+        "--format",
+        help="How to print: text for people, or json, jsonl, markdown or csv.",
+        envvar="QA_FORMAT",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
@@ -221,7 +223,8 @@ def statements(
     date: Annotated[
         str | None,
         typer.Option(
-            help="Only statements said on this date or in this month, e.g. 'March 19' or 'January'."
+            help="Only statements said on this date or in this month, e.g. 'March 19' or 'January'.",
+            envvar="QA_DATE",
         ),
     ] = None,
     since: SinceOption = None,
