@@ -142,7 +142,7 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
     from prompt_toolkit.completion import Completer, Completion
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
-    from qa.speakers import completions
+    from qa.speakers import matches
 
     loading: dict = {"error": None}
 
@@ -166,8 +166,9 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
                 reader = engine.searcher.reader
                 options += sorted(set(reader.speaker_aliases.values()))
                 options += engine.searcher.gazetteer.place_names()
-            for option in completions(word, options):
-                yield Completion(option, start_position=-len(word))
+            for option in options:
+                if matches(word, option):  # any word of a name: "Zel", "Meln", "Ye"
+                    yield Completion(option, start_position=-len(word))
 
     history_path = os.environ.get(ENV_HISTORY) or str(default_history_file())
     try:

@@ -153,9 +153,18 @@ def _examples(*lines: str) -> str:
     return "Examples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
 
 
-def _settings(**given) -> Settings:
+def _settings(
+    corpus=None, index_dir=None, model=None, top_k=None, skip_bad=False, collection=None
+) -> Settings:
     try:
-        return Settings.from_env(**given)
+        return Settings.from_env(
+            corpus=corpus,
+            index_dir=index_dir,
+            model=model,
+            top_k=top_k,
+            skip_bad=skip_bad,
+            collection=collection,
+        )
     except QaError as error:
         _fail(error)
 

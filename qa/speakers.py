@@ -104,17 +104,19 @@ def _sort_key(sort: str):
     return lambda sp: sp.name.casefold()
 
 
+def matches(word: str, name: str) -> bool:
+    """True when any word of `name` starts with `word` ("Zel", "Meln", "Ye" for the names they
+    begin), case-insensitively, and the name is not already typed in full."""
+    prefix, folded = word.casefold(), name.casefold()
+    if not prefix or folded == prefix:
+        return False
+    return any(part.startswith(prefix) for part in [folded, *folded.replace("-", " ").split()])
+
+
 def completions(word: str, names: Iterable[str]) -> list[str]:
-    """Names any word of which starts with `word` ("Zel", "Meln", "Ye" complete to the full
-    name), case-insensitively, without the name already typed in full."""
-    prefix = word.casefold()
-    if not prefix:
-        return []
-    chosen = []
+    """The names that `word` completes (see `matches`), each once, in the given order."""
+    chosen: list[str] = []
     for name in names:
-        folded = name.casefold()
-        if folded == prefix or name in chosen:
-            continue
-        if any(part.startswith(prefix) for part in [folded, *folded.replace("-", " ").split()]):
+        if name not in chosen and matches(word, name):
             chosen.append(name)
     return chosen
