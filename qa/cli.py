@@ -265,34 +265,9 @@ def statements(
         _fail(error)
     _warn_skipped(list(loaded.skipped))
     kind = Format.jsonl if as_json else output_format
-    _print_records(chosen, kind, color)
+    from qa import output
 
-
-def _print_records(records, kind: Format, color: Color) -> None:
-    """Statement records in the chosen format, written as they are made (a long listing
-    streams rather than being held)."""
-    from qa import formats
-
-    out = sys.stdout
-    if kind is Format.jsonl:
-        for s in records:
-            out.write(formats.json_text(s.to_json()) + "\n")
-    elif kind is Format.json:
-        out.write("[")
-        for i, s in enumerate(records):
-            out.write(("," if i else "") + "\n" + formats.json_text(s.to_json()))
-        out.write("\n]\n")
-    elif kind is Format.csv:
-        out.write(formats.csv_header())
-        for s in records:
-            out.write(formats.csv_row(s))
-    elif kind is Format.markdown:
-        for i, s in enumerate(records):
-            out.write(("\n" if i else "") + formats.markdown_citation(s))
-    else:
-        from qa.render import make_console, render_statements
-
-        render_statements(make_console(_color(color)), records)
+    output.records(chosen, kind.value, _color(color))
 
 
 @app.command(
@@ -339,29 +314,9 @@ def ask(
     except QaError as error:
         _fail(error)
     _warn_skipped(engine.skipped)
-    _print_answer(result, Format.json if as_json else output_format, color)
+    from qa import output
 
-
-def _print_answer(result, kind: Format, color: Color) -> None:
-    from qa import formats
-
-    if kind is Format.json:
-        typer.echo(formats.json_text(result.to_json()))
-    elif kind is Format.jsonl:
-        for passage in result.passages if result.answered else ():
-            typer.echo(formats.json_text(passage.to_json()))
-    elif kind is Format.csv:
-        sys.stdout.write(formats.csv_header())
-        for passage in result.passages if result.answered else ():
-            sys.stdout.write(formats.csv_row(passage))
-    elif kind is Format.markdown:
-        sys.stdout.write(formats.answer_markdown(result))
-    else:
-        from qa.render import make_console, render_answer
-
-        render_answer(make_console(_color(color)), result)
-    if not result.answered and kind in (Format.jsonl, Format.csv) and result.note:
-        typer.echo(result.note, err=True)
+    output.answer(result, "json" if as_json else output_format.value, _color(color))
 
 
 @app.command(
@@ -450,32 +405,9 @@ def speakers(
     except QaError as error:
         _fail(error)
     _warn_skipped(list(loaded.skipped))
-    _print_speakers(found, Format.json if as_json else output_format, color)
+    from qa import output
 
-
-def _print_speakers(found, kind: Format, color: Color) -> None:
-    from qa import formats
-
-    columns = ("name", "role", "affiliation", "statements", "first", "last")
-    if kind is Format.json:
-        typer.echo(formats.json_text([sp.to_json() for sp in found], indent=1))
-    elif kind is Format.jsonl:
-        for sp in found:
-            typer.echo(formats.json_text(sp.to_json()))
-    elif kind is Format.csv:
-        sys.stdout.write(formats.csv_line(columns))
-        for sp in found:
-            sys.stdout.write(formats.csv_line([getattr(sp, c) or "" for c in columns]))
-    elif kind is Format.markdown:
-        typer.echo("| " + " | ".join(columns) + " |")
-        typer.echo("|" + "---|" * len(columns))
-        for sp in found:
-            cells = [formats.markdown_escape(str(getattr(sp, c) or "")) for c in columns]
-            typer.echo("| " + " | ".join(cells) + " |")
-    else:
-        from qa.render import make_console, render_speakers
-
-        render_speakers(make_console(_color(color)), found)
+    output.speakers(found, "json" if as_json else output_format.value, _color(color))
 
 
 @app.command(
