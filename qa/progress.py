@@ -75,6 +75,7 @@ class Feedback:
         with self._lock:
             if self._bar is not None:
                 self._bar.update(self._task, description=what + "…")
+                self._bar.refresh()
 
     def report(self, done: int, total: int) -> None:
         """The index build's progress callback: statements embedded so far, of how many."""
@@ -96,3 +97,4 @@ class Feedback:
                     self._task, description=description, completed=done, total=total or None,
                     rate=rate,
                 )  # fmt: skip
+                self._bar.refresh()

@@ -226,3 +226,16 @@ def test_every_command_says_what_is_wrong_on_stderr(monkeypatch, capsys, args, e
 def test_a_good_run_exits_zero(monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, ["statements", "--speaker", "Tykhyi"])
     assert code == 0 and "Heorhii Tykhyi" in out and err == ""
+
+
+def test_statements_since_and_until_narrow_like_ask():
+    def listed(*args):
+        out = runner.invoke(app, ["statements", "--json", *args]).stdout
+        return [json.loads(line)["source"] for line in out.splitlines()]
+
+    february = set(listed("--date", "February"))
+    assert february and set(listed("--since", "Feb. 1", "--until", "Feb. 28")) == february
+    since = set(listed("--since", "March 1"))
+    until = set(listed("--until", "Feb. 28"))
+    assert since and until and not since & until
+    assert february <= until and not february & since
