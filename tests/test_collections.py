@@ -52,8 +52,9 @@ def test_bad_collection_names(tmp_path, name, message):
 
 
 def _ask(tmp_path, *args):
+    """An ask that loads (or builds) the collection's index; what it answers is not the point."""
     result = runner.invoke(
-        app, ["ask", "What was said about the line?", "--json", "--index-dir",
+        app, ["ask", "What did the President say?", "--json", "--index-dir",
               str(tmp_path / "index"), *args],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -81,15 +82,16 @@ def _files(tmp_path) -> dict:
 def test_switching_corpora_reuses_each_index(tmp_path):
     a = write(tmp_path / "a.txt", POLAND)
     b = write(tmp_path / "b.txt", MOLDOVA)
-    assert _ask(tmp_path, "--corpus", str(a))["passages"][0]["speaker"] == "Karol Nawrocki"
+    _ask(tmp_path, "--corpus", str(a))
     _ask(tmp_path, "--corpus", str(b), "--collection", "moldova")
     first = _listed(tmp_path)
     assert set(first) == {corpus_key((a,)), "moldova"}
     assert first["moldova"]["statements"] == 1 and first["moldova"]["corpus"] == [str(b.resolve())]
+    assert first[corpus_key((a,))]["corpus"] == [str(a.resolve())]
     assert all(c["size_bytes"] > 0 and c["built_at"] and not c["stale"] for c in first.values())
     built = _files(tmp_path)
     # Back to the first corpus, then the named one by name alone: nothing is rebuilt.
-    assert _ask(tmp_path, "--corpus", str(a))["passages"][0]["speaker"] == "Karol Nawrocki"
+    _ask(tmp_path, "--corpus", str(a))
     answer = _ask(tmp_path, "--collection", "moldova")
     assert {p["speaker"] for p in answer["passages"] + answer["closest"]} <= {"Maia Sandu"}
     assert _listed(tmp_path) == first
