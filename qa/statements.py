@@ -17,7 +17,9 @@ class SaidOn:
     `text` is the date as written. `year` is set only when the corpus states it; `year_declared`
     says it came from the corpus metadata file rather than the statement. An undated statement
     in a time-ordered feed carries `inferred=True` and the dates of its dated neighbours as
-    `earliest` and `latest` (either may be None at the ends of the feed).
+    `earliest` and `latest` (either may be None at the ends of the feed). A date computed from
+    a publication date ("said Tuesday" in an article published 2016-09-14) keeps the words as
+    written in `text` and the publication date (ISO) in `relative_to`.
     """
 
     text: str | None
@@ -31,6 +33,7 @@ class SaidOn:
     earliest: DateMention | None = None
     latest: DateMention | None = None
     from_digest: bool = False
+    relative_to: str | None = None
 
     @classmethod
     def written(cls, mention: DateMention, from_digest: bool = False) -> SaidOn:
@@ -52,6 +55,8 @@ class SaidOn:
             "earliest": self.earliest.to_json() if self.earliest else None,
             "latest": self.latest.to_json() if self.latest else None,
             "from_digest": self.from_digest,
+            # Only dates computed from a publication date have it (older records stay as they were).
+            **({"relative_to": self.relative_to} if self.relative_to else {}),
         }
 
 
