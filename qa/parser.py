@@ -277,7 +277,7 @@ def parse_passage(
     """Parse one passage (a whole line, or one item of a digest line)."""
     spans = find_quotes(passage)
     masked = _mask_quotes(passage, spans)
-    found = _find_attributions(masked, gazetteer)
+    found = found_all = _find_attributions(masked, gazetteer)
     # A pronoun ("she added") speaks for the last named speaker before it.
     named = [f for f in found if not f.who.pronoun]
     primary = named[0].who if named else None
@@ -305,6 +305,15 @@ def parse_passage(
             speaker = speaker_as_written
             if primary.body and speaker and speaker.startswith("the "):
                 speaker = speaker[4:]
+    source_mention = speaker_from = None
+    if primary is not None and speaker is None:
+        source_mention = primary.phrase
+    elif primary is None:
+        pronouns = [f for f in found_all if f.who.pronoun]
+        if pronouns:
+            source_mention = pronouns[0].who.phrase
+    if speaker is not None:
+        speaker_from = "text" if speaker in passage else "gazetteer"
     cue = named[0].cue if named else None
     clause = passage[named[0].clause_start : named[0].clause_end] if named else ""
     channel = _channel(passage, clause) if named else None
@@ -317,6 +326,8 @@ def parse_passage(
         quotes=tuple(q for q in (quote_text(passage, s) for s in spans) if q),
         speaker=speaker,
         speaker_as_written=speaker_as_written,
+        source_mention=source_mention,
+        speaker_from=speaker_from,
         role=role,
         role_from=role_from,
         affiliation=affiliation,

@@ -63,7 +63,14 @@ class SaidOn:
 @dataclass(frozen=True)
 class Statement:
     """One attributed passage. `text` is the verbatim corpus line; `part` the verbatim piece of
-    it when the line is a digest of several items. Unknown facts are None, never guesses."""
+    it when the line is a digest of several items. Unknown facts are None, never guesses.
+
+    `source_mention` keeps the words of a source that is not a name ("he", "the senator", "a
+    spokesman"); `speaker` stays None for it unless another sentence of the same article names
+    the speaker. `speaker_from` says where the speaker came from: "text" (named in the passage),
+    "gazetteer" (an alias the corpus's people file resolves), "resolved" (named in another
+    sentence of the same article, kept in `resolved_from`), or None when there is no speaker.
+    """
 
     id: str
     sources: tuple[str, ...]
@@ -73,6 +80,9 @@ class Statement:
     quotes: tuple[str, ...] = ()
     speaker: str | None = None
     speaker_as_written: str | None = None
+    source_mention: str | None = None
+    speaker_from: str | None = None
+    resolved_from: str | None = None
     role: str | None = None
     role_from: str | None = None
     affiliation: str | None = None
@@ -106,6 +116,9 @@ class Statement:
             "quotes": list(self.quotes),
             "speaker": self.speaker,
             "speaker_as_written": self.speaker_as_written,
+            "source_mention": self.source_mention,
+            "speaker_from": self.speaker_from,
+            "resolved_from": self.resolved_from,
             "role": self.role,
             "role_from": self.role_from,
             "affiliation": self.affiliation,
@@ -137,6 +150,9 @@ class Statement:
             quotes=tuple(data.get("quotes", ())),
             speaker=data.get("speaker"),
             speaker_as_written=data.get("speaker_as_written"),
+            source_mention=data.get("source_mention"),
+            speaker_from=data.get("speaker_from"),
+            resolved_from=data.get("resolved_from"),
             role=data.get("role"),
             role_from=data.get("role_from"),
             affiliation=data.get("affiliation"),
