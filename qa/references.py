@@ -119,7 +119,9 @@ def _is_name(words: list[str], gazetteer: Gazetteer) -> bool:
 
 def _roles_before(text: str, start: int) -> set[str]:
     """Role words written right before a name ("Republican presidential nominee Donald Trump")."""
-    words = re.search(r"(?:[\w’'-]+\s+){0,4}$", text[max(0, start - 60) : start]).group().split()
+    before = text[max(0, start - 60) : start]
+    words = re.search(r"(?:[\w’'-]+\s+){0,4}$", before).group().split()
+    words += re.findall(r"([\w’'-]+),\s*$", before)  # "the mayor, Helen Okafor"
     return {TITLE_WORDS.get(w.lower(), w.lower()) for w in words} & PERSON_ROLES
 
 
