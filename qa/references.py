@@ -10,7 +10,10 @@ role words written with a name. When two readings are open, the reference stays 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
 
 from qa.gazetteer import Gazetteer
 from qa.statements import Statement
@@ -59,14 +62,20 @@ ORGANISATION_WORDS = {
     "valley", "beach", "lake", "mountain", "bay", "airlines", "motors", "studios", "records",
     "republic", "kingdom", "empire", "army", "navy", "force", "guard", "security", "reserve",
     "television", "channel", "show", "tonight", "today", "weekly", "daily", "tribune",
-    "herald", "gazette", "observer", "examiner", "insider", "wire", "world",
+    "herald", "gazette", "observer", "examiner", "insider", "wire", "world", "war", "election",
+    "summit", "games", "cup", "prize", "award", "awards",
 }  # fmt: skip
 _TOKEN = r"(?:[A-Z][’'])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
 NAME_PATTERN = re.compile(
     rf"(?:\b(?P<hon>Mrs?|Ms|Miss|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev)\.?\s+)?"
-    rf"\b(?P<name>{_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_TOKEN}){{0,3}})\b(?![’']?\w)"
+    rf"\b(?P<name>{_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_TOKEN}){{0,6}})\b(?![’']?\w)"
 )
 _ROLE_WORD = re.compile(r"[A-Za-z]+")
+_ATTRIBUTIVE = re.compile(
+    r"\s+(?:campaign|administration|supporters?|aides?|team|camp|voters|era|presidency|family|"
+    r"allies|surrogates|loyalists|backers|staff|staffers|spokes(?:man|woman|person)|advisers?)\b"
+)
+_LEADING_PRONOUN = re.compile(r"(?:[A-Z][a-z]+,\s+)?([Hh]e|[Ss]he)\b")
 MAX_PARAGRAPHS_BACK = 3  # a pronoun looks no further back than this for its person
 
 
@@ -101,6 +110,15 @@ class Mention:
     person: Person | None = None  # None: a surname that two people share
 
 
+@cache
+def given_names() -> dict[str, str]:
+    """Common given names and the gender they tell ("m" or "f"), from qa/data/given_names.toml."""
+    data = tomllib.loads(
+        resources.files("qa.data").joinpath("given_names.toml").read_text(encoding="utf-8")
+    )
+    return {**{n: "f" for n in data["female"]}, **{n: "m" for n in data["male"]}}
+
+
 def _mask_quotes(text: str) -> str:
     from qa.parser import find_quotes
 
@@ -118,11 +136,16 @@ def _is_name(words: list[str], gazetteer: Gazetteer) -> bool:
 
 
 def _roles_before(text: str, start: int) -> set[str]:
-    """Role words written right before a name ("Republican presidential nominee Donald Trump")."""
+    """The role word written right before a name ("presidential nominee Donald Trump", "the
+    mayor, Helen Okafor"), with the role words that run up to it."""
     before = text[max(0, start - 60) : start]
-    words = re.search(r"(?:[\w’'-]+\s+){0,4}$", before).group().split()
-    words += re.findall(r"([\w’'-]+),\s*$", before)  # "the mayor, Helen Okafor"
-    return {TITLE_WORDS.get(w.lower(), w.lower()) for w in words} & PERSON_ROLES
+    m = re.search(r"((?:[\w’'-]+\s+){1,4})$|([\w’'-]+),\s*$", before)
+    if not m:
+        return set()
+    words = [TITLE_WORDS.get(w.lower(), w.lower()) for w in (m.group(1) or m.group(2)).split()]
+    if words[-1] not in PERSON_ROLES:
+        return set()
+    return {w for w in words if w in PERSON_ROLES}
 
 
 def _person_roles() -> set[str]:
@@ -131,7 +154,7 @@ def _person_roles() -> set[str]:
     return (PERSON_HEADS | set(GENDERED_ROLES) | set(TITLE_WORDS.values())) | {
         "nominee", "candidate", "businessman", "lawyer", "doctor", "professor", "pollster",
         "strategist", "economist", "author", "activist", "founder", "owner", "mogul",
-        "host", "anchor", "reporter", "columnist", "historian", "manager", "consultant",
+        "anchor", "reporter", "columnist", "historian", "manager", "consultant",
         "surrogate", "runningmate", "challenger", "incumbent", "contender", "hopeful",
     }  # fmt: skip
 
@@ -144,13 +167,17 @@ def _names(masked: str, unit: int, gazetteer: Gazetteer) -> list[Mention]:
 
     found = []
     for m in NAME_PATTERN.finditer(masked):
+        if re.search(r"\b(?:[Tt]he|an?|An?)\s+$", masked[max(0, m.start() - 4) : m.start()]):
+            continue  # "the Clinton campaign" names a campaign, not its candidate
+        if _ATTRIBUTIVE.match(masked, m.end()):
+            continue  # "Trump campaign spokesman Jason Miller"
         words = [w for w in m.group("name").split() if not re.fullmatch(r"[A-Z]\.", w)]
-        leading = []
-        while words and words[0].lower() in TITLES | PERSON_ROLES:
-            leading.append(words.pop(0).lower())  # "President Barack Obama"
+        titles = [i for i, w in enumerate(words) if w.lower() in TITLES | PERSON_ROLES]
+        cut = titles[-1] + 1 if titles else 0  # "Homeland Security Secretary Jeh Johnson"
+        leading, words = [w.lower() for w in words[:cut]], words[cut:]
         if masked.startswith(".", m.end()) and words and words[-1].lower() in TITLE_WORDS:
             words.pop()  # "Former Pennsylvania Gov." before the name
-        if not words or not _is_name(words, gazetteer):
+        if not words or len(words) > 4 or not _is_name(words, gazetteer):
             continue
         honorific = (m.group("hon") or "").lower()
         roles = _roles_before(masked, m.start()) | (set(leading) & PERSON_ROLES)
@@ -189,6 +216,16 @@ class People:
         for i, unit_text in enumerate(masked):
             self._learn_gender(self.mentions[i], unit_text)
 
+    def speaker_first(self, unit: int, speaker: str | None) -> None:
+        """The speaker of a statement is its unit's subject, wherever the name is written (or
+        when only "he" stands for it), so a later "he said" looks at the speaker first."""
+        person = self.lookup(tuple((speaker or "").split()))
+        if person is None:
+            return
+        mentions = self.mentions[unit]
+        first = Mention(unit, -1, tuple(person.name.split()), "", frozenset(), person)
+        self.mentions[unit] = [first, *(m for m in mentions if m.person is not person)]
+
     def surname(self, word: str, any_: bool = False) -> list[Person]:
         found = [p for p in self.by_name.values() if p.name.split()[-1] == word]
         return found if any_ or len(found) == 1 else []
@@ -211,6 +248,10 @@ class People:
         gender = HONORIFICS.get(m.honorific) or next(
             (GENDERED_ROLES[r] for r in m.roles if r in GENDERED_ROLES), None
         )
+        if gender is None and len(m.words) >= 2:
+            gender = given_names().get(m.words[0])
+        if gender is not None:
+            person.evidence = True
         if gender == "m":
             person.he += 3
         elif gender == "f":
@@ -265,7 +306,15 @@ def resolve_references(
     for i, (_paragraph, start, end) in enumerate(units):
         statement = kept.get(start)
         if statement is not None:
-            result.append(_resolve(statement, i, units, people, named_in, text))
+            statement = _resolve(statement, i, units, people, named_in, text)
+            result.append(statement)
+            people.speaker_first(i, statement.speaker)
+        else:  # "He could not explain why ...": its subject is the person "he" stands for
+            subject = _LEADING_PRONOUN.match(text, start, end)
+            if subject:
+                gender = PRONOUN_GENDER[subject.group(1).lower()]
+                person = _referent(people, i, units, gender, None)
+                people.speaker_first(i, person.name if person else None)
         for m in people.mentions[i]:
             if m.person is not None and " ".join(m.words) == m.person.name:
                 named_in[m.person.name] = (start, end)
