@@ -202,24 +202,49 @@ class People:
             if len(m.words) == 1 and (m.honorific or m.roles) and not self.surname(m.words[0]):
                 self.by_name.setdefault(m.words[0], Person(m.words[0]))
         self.mentions: list[list[Mention]] = [[] for _ in units]
+        # By surname, the person last named in full and where; None when two namesakes were
+        # named together ("Jon Berg and Tomas Berg"), so that a later "Berg" is either.
+        latest: dict[str, tuple[Person | None, int]] = {}
         for m in raw:
             person = self.lookup(m.words)
-            if person is None and len(m.words) == 1 and not self.surname(m.words[0], any_=True):
-                continue  # a lone capitalised word is no evidence of a person
+            surname = m.words[-1]
+            if len(m.words) == 1 and person is None:
+                if not self.surname(surname, any_=True):
+                    continue  # a lone capitalised word is no evidence of a person
+                person = latest.get(surname, (None, -1))[0]  # of namesakes, the last named
+            elif len(m.words) >= 2:
+                last, unit = latest.get(surname, (None, -1))
+                together = unit == m.unit and last is not person
+                latest[surname] = (None if together else person, m.unit)
             self.mentions[m.unit].append(replace(m, person=person))
             if person is not None:
                 self._learn(person, m, masked[m.unit])
         for statement in statements:
-            person = self.lookup(tuple((statement.speaker or "").split()))
+            person = self.speaking(statement.speaker)
             if person is not None and statement.speaker_from in {"text", "gazetteer"}:
                 person.evidence = True
         for i, unit_text in enumerate(masked):
             self._learn_gender(self.mentions[i], unit_text)
 
+    def named(self, unit: int, name: str | None) -> Person | None:
+        """The person a name written in a unit stands for."""
+        words = tuple((name or "").split())
+        found = [m.person for m in self.mentions[unit] if m.words == words]
+        return found[0] if found else self.speaking(name)
+
+    def speaking(self, speaker: str | None) -> Person | None:
+        """The person a speaker's words end with ("NBC's Dante Chinni")."""
+        words = tuple((speaker or "").split())
+        for start in range(max(0, len(words) - 4), len(words)):
+            person = self.lookup(words[start:])
+            if person is not None:
+                return person
+        return None
+
     def speaker_first(self, unit: int, speaker: str | None) -> None:
         """The speaker of a statement is its unit's subject, wherever the name is written (or
         when only "he" stands for it), so a later "he said" looks at the speaker first."""
-        person = self.lookup(tuple((speaker or "").split()))
+        person = self.named(unit, speaker)
         if person is None:
             return
         mentions = self.mentions[unit]
@@ -324,7 +349,7 @@ def resolve_references(
 def _resolve(statement, index, units, people, named_in, text) -> Statement:
     if statement.speaker and statement.speaker_from == "text":
         words = tuple(statement.speaker.split())
-        person = people.lookup(words) if len(words) == 1 else None
+        person = people.named(index, statement.speaker) if len(words) == 1 else None
         if person is not None and person.name != words[0] and person.name in named_in:
             return _resolved(statement, person.name, named_in[person.name], text)
         return statement
@@ -353,6 +378,8 @@ def _referent(people: People, index: int, units, gender: str | None, role: str |
             if person is None:
                 return None
             if not person.evidence:
+                if m is people.mentions[i][0]:
+                    return None  # the subject may be someone the article does not show
                 continue
             if role is not None:
                 if role in person.roles:
