@@ -202,12 +202,18 @@ def date_from_publication(statement: Statement, published: date) -> Statement:
     Tuesday", "last week"), marked as computed from the publication date."""
     if statement.said_on is not None and statement.said_on.month is not None:
         return statement
-    from qa.parser import CUE_PATTERN
+    from qa.parser import CUE_PATTERN, find_quotes
 
-    cues = [statement.cue] if statement.cue else []
-    cues += [m.group(1) for m in CUE_PATTERN.finditer(statement.passage) if m.group(1) not in cues]
-    for cue in cues:
-        words = speech_relative_date(statement.passage, cue)
+    passage = statement.passage
+    masked = list(passage)
+    for start, end in find_quotes(passage):
+        masked[start:end] = "§" * (end - start)  # a date inside a quote is what was said
+    masked = "".join(masked)
+    # The parser's cue, and the first speech verb ("he said Tuesday" has no cue of its own;
+    # "according to ..., who said Friday" has two).
+    first = CUE_PATTERN.search(masked)
+    for cue in dict.fromkeys(c for c in (statement.cue, first and first.group(1)) if c):
+        words = speech_relative_date(masked, cue)
         mention = resolve_relative(words.text, published) if words else None
         if mention is not None:
             said = replace(SaidOn.written(mention), relative_to=published.isoformat())

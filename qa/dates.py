@@ -172,11 +172,14 @@ class RelativeDate:
 
 
 def find_relative_dates(text: str) -> list[RelativeDate]:
-    """Every relative date phrase in the text; weekdays must be capitalised, as written."""
+    """Every relative date phrase in the text, written as news writes them: weekdays
+    capitalised, the other words in lower case."""
     found = []
     for m in RELATIVE_PATTERN.finditer(text):
         if m.group("weekday") and not m.group("weekday")[0].isupper():
             continue
+        if not m.group("weekday") and not m.group("words")[0].islower():
+            continue  # "USA Today" is a newspaper
         found.append(RelativeDate(m.group("words"), m.start(), m.end()))
     return found
 
@@ -235,11 +238,13 @@ def _plain_gap(words: str) -> bool:
 
 def speech_relative_date(passage: str, cue: str) -> RelativeDate | None:
     """The relative date words that tell when the speech verb `cue` happened: "said Tuesday",
-    "told reporters on Monday", "Smith on Monday said", "On Monday, Smith said"."""
+    "told reporters on Monday", "Smith on Monday said", "On Monday, Smith said". Only the
+    verb's first use counts (a later one is usually someone else speaking inside the content);
+    quoted words should be masked out of `passage` beforehand."""
     mentions = find_relative_dates(passage)
     if not mentions or not cue:
         return None
-    for m in re.finditer(rf"\b{re.escape(cue)}\b", passage):
+    for m in list(re.finditer(rf"\b{re.escape(cue)}\b", passage))[:1]:
         for mention in mentions:
             if mention.start >= m.end():
                 gap = passage[m.end() : mention.start]
