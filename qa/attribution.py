@@ -195,17 +195,17 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     owner = [i for i, word in enumerate(words[:-1]) if re.search(r"['’]s$", word)]
     if owner:
         words = words[owner[-1] + 1 :]  # "NBC’s Dante Chinni"
-    if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
-        words = words[1:]  # "Activist Angela Davis" opening a sentence
     if not words:
         return None
-    name = " ".join(words)
     if words[-1].lower() in ORG_HEADS:
         # "Tax Policy Center", "The New York Times": an organisation's name keeps its words.
         while words and words[0].lower() in ARTICLES:
             words.pop(0)
         full = " ".join(words)
         return Attribution(phrase, full, full, body=True)
+    if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
+        words = words[1:]  # "Activist Angela Davis" opening a sentence
+    name = " ".join(words)
     cut = _title_end(words)
     if known is not None and (known.body or known.name == " ".join(words[cut:])):
         return known

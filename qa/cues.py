@@ -60,6 +60,7 @@ BASE_FORMS = frozenset(REPORTING_VERBS)
 MODALS = frozenset(
     "will would shall should can could may might must do does did not n't to never".split()
 )
+BE_FORMS = frozenset("be is are was were been being".split())
 # The say family: the cues that never mean anything but reporting speech.
 SAY_FAMILY = frozenset(
     form for lemma in ("say", "tell", "add", "write") for form in verb_forms(lemma)
@@ -81,7 +82,7 @@ INVERTING = frozenset(
     for lemma in """say add write explain note continue recall insist argue declare reply respond
     assert observe remark counter quip joke state conclude acknowledge concede admit predict
     suggest complain contend maintain emphasize stress caution lament muse retort agree
-    wonder""".split()
+    wonder report""".split()
     for form in verb_forms(lemma)
 )
 # Words that may stand between a speaker and the verb: "has said", "also told", "would not say".
@@ -107,5 +108,7 @@ def is_skippable(word: str) -> bool:
     """A word that may stand between the speaker and the cue without ending the subject."""
     if not word[:1].islower():
         return False  # "May", "Will" and "Long" are names when capitalised
-    bare = word.lower().strip(",")
+    bare = word.lower().strip(",").replace("’", "'")
+    if bare.endswith("n't"):
+        return True  # "isn't", "didn’t"
     return bare in AUXILIARIES or bare in ("n't", "not") or bool(re.fullmatch(r"[a-z]+ly", bare))

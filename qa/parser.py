@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from qa import subjects
 from qa.attribution import Attribution, read_attribution, read_source
-from qa.cues import BASE_FORMS, CUE_PATTERN, INVERTING, MODALS
+from qa.cues import BASE_FORMS, BE_FORMS, CUE_PATTERN, INVERTING, MODALS, is_skippable
 from qa.dates import DateMention, find_dates
 from qa.gazetteer import Gazetteer
 from qa.statements import SaidOn, Statement, statement_id
@@ -137,10 +137,15 @@ def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
             continue
         if cue in BASE_FORMS and _after_auxiliary(masked, m.start()):
             continue  # "must admit", "did not say", "declined to comment": nothing was said
-        subject = subjects.before(masked, m.start(), participle=cue.endswith("ing"))
+        if cue.endswith(("ed", "en")) and _passive(masked, m.start()):
+            if not masked.startswith(" by ", m.end()):
+                continue  # "has been mentioned": the subject is spoken of, not speaking
+            subject = subjects.after(masked, m.end() + 4)  # "was first reported by the Post"
+        else:
+            subject = subjects.before(masked, m.start(), participle=cue.endswith("ing"))
         if (
             subject is None
-            and cue in INVERTING
+            and cue.lower() in INVERTING
             and not cue.endswith("ing")
             and _opens_clause(masked, m.start())
         ):
@@ -169,6 +174,14 @@ def _main(found: list[_Found]) -> _Found | None:
         )
 
     return min(found, key=rank) if found else None
+
+
+def _passive(masked: str, cue_start: int) -> bool:
+    """True when a form of "be" stands before the cue ("was first reported")."""
+    words = masked[max(0, cue_start - 40) : cue_start].split()
+    while words and is_skippable(words[-1]) and words[-1].lower() not in BE_FORMS:
+        words.pop()
+    return bool(words) and words[-1].lower() in BE_FORMS
 
 
 def _after_auxiliary(masked: str, cue_start: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.attribution import DESCRIBED_HEADS, ORG_HEADS
 from qa.cues import TO_VERBS, WEEKDAYS, is_skippable
 
 # How far before or after a cue a source may be written. Longer subjects are not read.
@@ -121,7 +122,7 @@ def _name_run(tokens: list[tuple[int, int, str]], end: int) -> int:
         if is_name_word(word):
             i -= 1
         elif (
-            word.lower() in NAME_GLUE
+            (word.lower() in NAME_GLUE or word == "on" and tokens[i - 2][2].lower() in ORG_HEADS)
             and 1 < i < end
             and is_name_word(tokens[i - 2][2])
             and not tokens[i - 2][2].endswith(",")
@@ -200,7 +201,9 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
         return None
     last = tokens[end - 1][2]
     if last.endswith(","):
-        return _opening_subject(tokens) if participle else _appositive(tokens, end)
+        return _opening_subject(tokens[:end]) if participle else _appositive(tokens, end)
+    if last == "and" and end > 1 and tokens[end - 2][2][:1].islower():
+        return _opening_subject(tokens[: end - 1])  # "Cruz exhorted Republicans ... and said"
     if last.lower() in PRONOUNS:
         start = tokens[end - 1][0]
         return Subject(start, tokens[end - 1][1], pronoun=True)
@@ -217,6 +220,18 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
             start = _name_run(tokens, end)
             if start == end:
                 return None
+            while (
+                start > 1
+                and tokens[start - 1][2].endswith(",")
+                and _name_run(tokens, start) < start
+            ):
+                end = start  # "Sens. Jeff Merkley (D-Ore.), Sherrod Brown (D-Ohio) and ..."
+                start = _name_run(tokens, end)
+            if tokens[end - 1][2].endswith(","):
+                end_token = tokens[end - 1]
+                return Subject(
+                    tokens[start][0], end_token[1] - 1, tokens[start][0], end_token[1] - 1
+                )
         phrase_start = _description_start(tokens, start)
         if phrase_start > 0 and tokens[phrase_start - 1][2].lower() in PREPOSITIONS:
             return None  # "of Republican claims", "with the board of the Post": not a subject
@@ -230,16 +245,42 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
 
 
 def _opening_subject(tokens: list[tuple[int, int, str]]) -> Subject | None:
-    """The name that opens the sentence, when a verb follows it: "Trump ..., saying"."""
-    k = 0
-    while k < len(tokens) and is_name_word(tokens[k][2]) and not tokens[k][2].endswith(","):
-        k += 1
-    start = _name_run(tokens, k)
-    if start == k or k == len(tokens) or not tokens[k][2][:1].islower():
-        return None
-    if any(tokens[j][2].lower() in OPENERS for j in range(start)):
-        return None  # "In Ohio Trump ...": not a plain opening subject
-    return Subject(tokens[0][0], tokens[k - 1][1], tokens[start][0], tokens[k - 1][1])
+    """The subject of the clause a participle hangs on ("Trump revised his plan, saying"):
+    the name just before the first verb-like word of the last clauses before the comma."""
+    bounds = [0] + [j + 1 for j, (_, _, w) in enumerate(tokens[:-1]) if w.endswith(",")]
+    for first in reversed(bounds[-3:]):
+        for k in range(first, len(tokens)):
+            word = tokens[k][2]
+            if word.endswith(","):
+                break
+            if not _looks_like_verb(word):
+                continue
+            subject_end = k
+            while subject_end > first and is_skippable(tokens[subject_end - 1][2]):
+                subject_end -= 1  # "Mr. Schultz generally supported"
+            if tokens[subject_end - 1][2].endswith(",") and subject_end > first:
+                return _appositive(tokens, subject_end)  # "Donald Trump, her opponent, said"
+            start = _name_run(tokens, subject_end)
+            k = subject_end
+            if start < k and (
+                start == first
+                or tokens[start - 1][2].lower() in DETERMINERS
+                or tokens[start - 1][2][:1].islower()
+            ):
+                return Subject(
+                    tokens[start][0], tokens[k - 1][1], tokens[start][0], tokens[k - 1][1]
+                )
+            break
+    return None
+
+
+def _looks_like_verb(word: str) -> bool:
+    """A lower-case past tense, third person or auxiliary: "revised", "chimed", "is"."""
+    if not word[:1].islower():
+        return False
+    return word in ("is", "was", "has", "had", "will", "would") or bool(
+        re.fullmatch(r"[a-z]{3,}(?:ed|es|s)", word)
+    )
 
 
 def _description_start(tokens: list[tuple[int, int, str]], name_start: int) -> int:
@@ -290,6 +331,8 @@ def _describes(segment: list[tuple[int, int, str]]) -> bool:
     first = segment[0][2]
     if _PARTY_BARE.match(first):
         return True
+    if first.lower().rstrip(",") in DESCRIBED_HEADS:
+        return True  # "Democrat of California"
     if first.lower() in DETERMINERS or first.lower() in ("who", "whose", "which", "former"):
         return True
     if first[:1].isdigit() or first[:1].islower() or re.search(r"['’]s$", first):
