@@ -169,3 +169,112 @@ def read_attribution(phrase: str, gazetteer: Gazetteer) -> Attribution | None:
     if place is not None and len(prefix) - 1 in in_place:
         return Attribution(text, None, core, None, place, place_as_written, body=True)
     return None
+
+
+def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribution | None:
+    """Read a located source: `phrase` is its noun phrase, `name` the run of name words in it
+    (None for a description such as "a campaign spokesman"). Titles and honorifics are split
+    off the name ("Sen. Mary Quinlan (D-Va.)" is Mary Quinlan, role "Sen.")."""
+    known = read_attribution(phrase, gazetteer)
+    if name is None:
+        if known is not None and (not known.name or re.search(r"['’]s\b", phrase)):
+            return known  # "a senior official", "Giorgia Meloni's office"
+        head = phrase.split()[-1].lower() if phrase.split() else ""
+        if head in DESCRIBED_HEADS or head.rstrip("s") in DESCRIBED_HEADS:
+            return Attribution(phrase)  # "the campaign", "critics": unnamed, words kept
+        return None  # "the agreement states": a document, not a speaker
+    words = name.split()
+    while words and _PARTY_TAG.match(words[-1]):
+        words.pop()
+    for i, word in enumerate(words):
+        # "Rangel of New York", "Easley for Morning Consult": a person's name ends before
+        # "of"; "Secretary of State" and "Bank of America" keep it.
+        if word in ("of", "for") and 0 < i and words[i - 1].lower() not in TITLE_WORDS | ORG_HEADS:
+            words = words[:i]
+            break
+    owner = [i for i, word in enumerate(words[:-1]) if re.search(r"['’]s$", word)]
+    if owner:
+        words = words[owner[-1] + 1 :]  # "NBC’s Dante Chinni"
+    if not words:
+        return None
+    if words[-1].lower() in ORG_HEADS:
+        # "Tax Policy Center", "The New York Times": an organisation's name keeps its words.
+        while words and words[0].lower() in ARTICLES:
+            words.pop(0)
+        full = " ".join(words)
+        return Attribution(phrase, full, full, body=True)
+    if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
+        words = words[1:]  # "Activist Angela Davis" opening a sentence
+    name = " ".join(words)
+    cut = _title_end(words)
+    if known is not None and (known.body or known.name == " ".join(words[cut:])):
+        return known
+    person = words[cut:]
+    if not person:
+        return Attribution(phrase, role=name)
+    full = " ".join(person)
+    titles = [w for w in words[:cut] if w.lower() not in COURTESY_TITLES]
+    prefix = phrase[: phrase.find(name)].strip() if name in phrase else ""
+    role_words = " ".join(w for w in (prefix.split() + titles) if w.lower() not in ARTICLES)
+    place, place_as_written = None, None
+    hits = gazetteer.find_places(role_words) if role_words else []
+    if hits:
+        match, place = hits[0]
+        place_as_written = match.group(0)
+        if match.start() == 0 and _is_demonym_like(place_as_written, place):
+            role_words = role_words[match.end() :].strip()
+    return Attribution(phrase, full, full, role_words or None, place, place_as_written)
+
+
+def _title_end(words: list[str]) -> int:
+    """Where the titles before a name end: after the last title or honorific. A title word
+    right after an honorific is a surname ("Mr. King")."""
+    cut = 0
+    for i, word in enumerate(words):
+        bare = word.lower().rstrip(",")
+        if bare in TITLE_WORDS or bare in HONORIFIC_TITLES or bare in COURTESY_TITLES:
+            cut = i + 1
+    honorifics = HONORIFIC_TITLES | COURTESY_TITLES
+    if cut == len(words) and len(words) >= 2:
+        if words[-2].lower() in honorifics:
+            return cut - 1  # "Mr. King"
+        if words[-2].lower() not in TITLE_WORDS:
+            return _title_end(words[:-1])  # "Charlie King": a surname that is also a title
+    return cut
+
+
+_PARTY_TAG = re.compile(r"^\([A-Z][\w.]*(?:-[\w. ]+)?\),?$")
+HONORIFIC_TITLES = {"sen.", "rep.", "gov.", "gen.", "lt.", "col.", "sgt.", "capt.", "rev.",
+                    "prof.", "adm.", "maj.", "cmdr.", "atty.", "amb.", "sens.", "reps."}  # fmt: skip
+COURTESY_TITLES = {"mr.", "mrs.", "ms.", "dr.", "miss", "mr", "mrs", "ms"}
+ARTICLES = {"the", "a", "an"}
+# Nouns for people and groups that speak, beyond the titles: "the campaign", "critics".
+DESCRIBED_HEADS = {
+    "campaign", "critic", "supporter", "opponent", "police", "analyst", "expert", "aide",
+    "adviser", "advisor", "resident", "voter", "protester", "activist", "lawyer", "authorities",
+    "investigator", "observer", "economist", "researcher", "scientist", "historian", "pollster",
+    "strategist", "donor", "group", "organization", "organisation", "company", "firm",
+    "network", "newspaper", "paper", "man", "woman", "people", "person", "friend", "neighbor",
+    "neighbour", "candidate", "nominee", "questioner", "moderator", "host", "anchor",
+    "reporter", "correspondent", "columnist", "editor", "writer", "author", "professor",
+    "veteran", "worker", "employee", "executive", "founder", "owner", "manager", "ceo",
+    "mother", "father", "son", "daughter", "wife", "husband", "family", "witness", "victim",
+    "student", "teacher", "doctor", "physician", "nurse", "officer", "soldier", "union",
+    "spokesperson", "spokesman", "spokeswoman", "representative", "lawmaker", "legislator",
+    "senator", "congressman", "congresswoman", "governor", "mayor", "president", "minister",
+    "official", "leader", "chairman", "chairwoman", "director", "agency", "department",
+    "administration", "government", "ministry", "office", "committee", "board", "court",
+    "judge", "prosecutor", "attorney", "sheriff", "chief", "commissioner", "member", "staff",
+    "team", "party", "democrat", "republican", "conservative", "liberal", "pundit", "commentator",
+    "blogger", "journalist", "insider", "source", "diplomat", "envoy", "ambassador",
+}  # fmt: skip
+# Last words of an organisation's name.
+ORG_HEADS = {
+    "center", "centre", "committee", "commission", "institute", "council", "department",
+    "party", "university", "foundation", "association", "union", "agency", "bureau", "board",
+    "court", "service", "group", "network", "times", "post", "journal", "news", "press",
+    "tribune", "herald", "magazine", "corporation", "company", "bank", "fund", "coalition",
+    "alliance", "league", "federation", "society", "organization", "organisation", "ministry",
+    "administration", "office", "campaign", "caucus", "project", "program", "programme",
+    "inc.", "corp.", "co.", "llc", "ltd", "reuters", "globe", "daily", "review", "gazette",
+}  # fmt: skip
