@@ -36,13 +36,12 @@ MAX_UNIT_SENTENCES = 12  # a stray quotation mark never swallows a whole article
 @dataclass(frozen=True)
 class Article:
     """One article: its full text (offsets count from its first character), where it came
-    from, and what the corpus says about it."""
+    from, its publication date, and whether the text opens with its headline."""
 
     text: str
     label: str  # "file.txt", or "file.jsonl:3" for the third record of a JSONL file
-    title: str | None = None
     published: date | None = None
-    url: str | None = None
+    headline: bool = True  # a JSONL record keeps its headline in "title", not in "text"
 
 
 @dataclass(frozen=True)
@@ -57,26 +56,24 @@ class Unit:
         return f"{label}:p{self.paragraph}:{self.start}-{self.end}"
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of the paragraphs. The first non-blank line is the headline; after it, paragraphs
-    are blocks separated by blank lines, or single lines when the body has no blank line."""
+def paragraphs(text: str, headline: bool = True) -> list[tuple[int, int]]:
+    """Spans of the paragraphs: the headline (the first non-blank line) when the text has one,
+    then blocks separated by blank lines, or single lines when the body has no blank line."""
     lines = []
     for m in re.finditer(r"[^\n]*\S[^\n]*", text):
         stripped = m.group().strip()
         start = m.start() + m.group().index(stripped)
         lines.append((start, start + len(stripped)))
-    if not lines:
-        return []
-    head, body = lines[0], lines[1:]
-    if not re.search(r"\n[ \t\r]*\n", text[head[1] :].strip()):
-        return lines
-    spans = [head]
+    head, body = (lines[:1], lines[1:]) if headline else ([], lines)
+    if not body or not re.search(r"\n[ \t\r]*\n", text[body[0][0] :]):
+        return head + body
+    spans: list[tuple[int, int]] = []
     for start, end in body:
-        if len(spans) > 1 and text.count("\n", spans[-1][1], start) == 1:
+        if spans and text.count("\n", spans[-1][1], start) == 1:
             spans[-1] = (spans[-1][0], end)  # a line wrapped inside a paragraph
         else:
             spans.append((start, end))
-    return spans
+    return head + spans
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -125,14 +122,15 @@ def _opens_with_quote(text: str, start: int) -> bool:
     return bool(re.match(r"''|[\"“«]", text[start : start + 2]))
 
 
-def units(text: str) -> list[Unit]:
+def units(text: str, headline: bool = True) -> list[Unit]:
     """The article cut into units: sentences, joined while a quotation runs on. A paragraph that
     ends inside a quotation continues into the next when that one opens with a quotation mark
     (the news convention for a quote of several paragraphs)."""
     result: list[Unit] = []
     current: list = []  # [paragraph, start, end, sentence count]
     open_ = False
-    for number, (p_start, p_end) in enumerate(paragraphs(text)):
+    first = 0 if headline else 1  # paragraph 0 is the headline
+    for number, (p_start, p_end) in enumerate(paragraphs(text, headline), start=first):
         continues = open_ and current and _opens_with_quote(text, p_start)
         if not continues:
             if current:
@@ -168,7 +166,7 @@ def article_statements(article: Article, gazetteer: Gazetteer) -> list[Statement
 
     text = article.text
     kept: list[tuple[Unit, Statement]] = []
-    all_units = units(text)
+    all_units = units(text, article.headline)
     for unit in all_units:
         if unit.paragraph == 0:
             continue  # the headline is the article's title, not a statement
@@ -236,14 +234,9 @@ def publication_date(value, where: str) -> date | None:
     raise CorpusError(f"{where}: published must be a date written 2016-09-12.")
 
 
-def read_article(text: str, label: str, overrides: dict, where: str) -> Article:
-    """An article from its whole text and the fields its corpus gives (title, published, url)."""
-    if not paragraphs(text)[1:]:
-        raise CorpusError(f"{where} has a headline but no article text after it.")
-    return Article(
-        text,
-        label,
-        title=overrides.get("title"),
-        published=publication_date(overrides.get("published"), where),
-        url=overrides.get("url"),
-    )
+def read_article(text: str, label: str, published, where: str, headline: bool = True) -> Article:
+    """An article from its text, with a publication date as its corpus gives it."""
+    if not paragraphs(text, headline)[1 if headline else 0 :]:
+        what = "a headline but no article text after it" if headline else "no article text"
+        raise CorpusError(f"{where} has {what}.")
+    return Article(text, label, publication_date(published, where), headline)

@@ -24,7 +24,7 @@ from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.statements import SaidOn, Statement
 
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
-ARTICLE_FIELDS = ("title", "published", "url")  # a JSONL record with one holds a whole article
+ARTICLE_FIELDS = ("title", "published")  # a JSONL record with one holds a whole article
 
 
 def default_corpus_paths() -> list[Path]:
@@ -193,8 +193,9 @@ def read_metadata(path: Path) -> dict:
 
 def _file_statements(path: Path, rows: list[Row], meta: dict, gazetteer: Gazetteer):
     """The statements of one corpus file, and whether they came from whole articles: a plain
-    text file whose meta says `kind = "article"` is one article; a JSONL record with a
-    `title` or `published` field (or every record, with that meta) is one article."""
+    text file whose meta says `kind = "article"` is one article, headline first; a JSONL record
+    with a `title` or `published` field (or every record, with that meta) is one article
+    whose `text` is the body, its headline being in `title`."""
     # Imported here: answering from a built index never parses, and the parser's patterns
     # take a noticeable share of a cold start to compile.
     from qa.parser import parse_line
@@ -204,14 +205,15 @@ def _file_statements(path: Path, rows: list[Row], meta: dict, gazetteer: Gazette
     if whole_file and path.suffix.lower() not in {".jsonl", ".csv"}:
         # Offsets count characters of the text with each line break as one "\n".
         text = "\n".join(row.text for row in rows)
-        fields = {"published": published} if published else {}
-        return article_statements(read_article(text, path.name, fields, str(path)), gazetteer), True
+        article = read_article(text, path.name, published, str(path))
+        return article_statements(article, gazetteer), True
     statements, articles = [], False
     for row in rows:
         if whole_file or any(row.overrides.get(k) for k in ARTICLE_FIELDS):
-            fields = {"published": published, **row.overrides}
             where = f"{path}:{row.line_no}"
-            article = read_article(row.text, f"{path.name}:{row.line_no}", fields, where)
+            date = row.overrides.get("published", published)
+            label = f"{path.name}:{row.line_no}"
+            article = read_article(row.text, label, date, where, headline=False)
             statements += article_statements(article, gazetteer)
             articles = True
             continue

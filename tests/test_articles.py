@@ -200,23 +200,28 @@ def test_article_file_through_the_meta_file(tmp_path):
 
 
 def test_jsonl_articles_beside_ordinary_records(tmp_path):
+    body = ARTICLE.split("\n\n", 1)[1]  # the headline goes in "title"
     records = [
-        {"text": '"Ordinary line," Commissioner Peter Albrecht said.'},
-        {"title": "Harbor council split", "published": "2031-03-14T09:00:00Z", "text": ARTICLE},
-        {"text": ARTICLE.replace("Lindqvist", "Lindgren"), "url": "https://example.org/a"},
+        {"text": '"Ordinary line," Commissioner Peter Albrecht said.', "url": "https://a.example"},
+        {"title": "Harbor council split", "published": "2031-03-14T09:00:00Z", "text": body},
+        {"title": "Harbor split", "text": body.replace("Lindqvist", "Lindgren")},
     ]
     path = write(tmp_path / "news.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
     statements = load_corpus([path]).statements
-    assert statements[0].source == "news.jsonl:1"
+    assert statements[0].source == "news.jsonl:1"  # a record with a url only is one statement
     second = [s for s in statements if any(x.startswith("news.jsonl:2:") for x in s.sources)]
     third = [s for s in statements if any(x.startswith("news.jsonl:3:") for x in s.sources)]
-    assert len(second) == len(third) == 6  # identical passages fold into one record
+    assert len(second) == len(third) == 6
     for statement in second:
-        _p, start, end = (int(x) for x in SOURCE.match(statement.source).group(2, 3, 4))
-        assert ARTICLE[start:end] == statement.passage
+        source = next(x for x in statement.sources if x.startswith("news.jsonl:2:"))
+        paragraph, start, end = (int(x) for x in SOURCE.match(source).group(2, 3, 4))
+        assert body[start:end] == statement.passage
+    lindqvist = second[0]
+    assert lindqvist.source.startswith("news.jsonl:2:p2:")  # the body's second paragraph
     she = next(s for s in second if s.passage.startswith("She"))
     assert she.said_on.relative_to == "2031-03-14"
     assert len(she.sources) == 2  # the same sentence in both articles
+    assert next(s for s in third if s.passage.startswith("She")) is she
     lindgren = next(s for s in third if "Lindgren" in s.passage)
     assert lindgren.speaker == "Rosa Lindgren"
 
@@ -233,8 +238,10 @@ runner = CliRunner()
          'kind must be "article" or "lines"'),
         ({"a.txt": ARTICLE, "a.txt.meta.toml": 'kind = "article"\npublished = "last week"\n'},
          "published must be a date written 2016-09-12"),
-        ({"a.jsonl": '{"text": "Headline\\n\\nBody.", "published": "soon"}\n'},
+        ({"a.jsonl": '{"text": "Body.", "published": "soon"}\n'},
          "a.jsonl:1: published must be a date written 2016-09-12"),
+        ({"a.jsonl": '{"text": " ", "title": "Headline only"}\n'},
+         "a.jsonl:1 has no article text"),
     ],
 )  # fmt: skip
 def test_bad_article_files_are_one_sentence(tmp_path, files, message):
@@ -263,8 +270,9 @@ REAL = ROOT.parent / "shared" / "real" / "polnear-dev"
 
 @pytest.mark.skipif(not (REAL / "gold.jsonl").is_file(), reason="real news folder not present")
 def test_real_articles_in_article_mode():
-    """All real articles ingest with every passage verbatim; figures as EVALUATION.md reports
-    them (the targets not reached yet are the ones asserted at the level reached)."""
+    """All real articles ingest with every passage verbatim and every computed date fits its
+    publication date; speakers at the levels EVALUATION.md reports (pronouns at the 70 %
+    target, scored against automatic coreference names)."""
     spec = importlib.util.spec_from_file_location("bench_articles", ROOT / "bench" / "articles.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -273,6 +281,7 @@ def test_real_articles_in_article_mode():
     assert result["gold_found_in_article"] == result["gold_lines"]
     dates = result["relative_dates"]
     assert dates["computed"] > 0 and dates["consistent"] == dates["computed"]
-    assert result["named"]["precision_pct"] >= 90
-    assert result["pronoun"]["right_pct"] >= 65
-    assert result["pronoun"]["precision_pct"] >= 85
+    assert result["named"]["precision_pct"] >= 93
+    assert result["named"]["strict_pct"] >= 80
+    assert result["pronoun"]["right_pct"] >= 70
+    assert result["pronoun"]["precision_pct"] >= 80
