@@ -152,6 +152,16 @@ def units(text: str, headline: bool = True) -> list[Unit]:
     return result
 
 
+def mask_quotes(text: str) -> str:
+    """The text with the words inside quotation marks blanked out, offsets unchanged."""
+    from qa.parser import find_quotes
+
+    chars = list(text)
+    for start, end in find_quotes(text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
 def _attributed(statement: Statement) -> bool:
     return bool(statement.speaker or statement.role or statement.source_mention)
 
@@ -200,13 +210,9 @@ def date_from_publication(statement: Statement, published: date) -> Statement:
     Tuesday", "last week"), marked as computed from the publication date."""
     if statement.said_on is not None and statement.said_on.month is not None:
         return statement
-    from qa.parser import CUE_PATTERN, find_quotes
+    from qa.parser import CUE_PATTERN
 
-    passage = statement.passage
-    masked = list(passage)
-    for start, end in find_quotes(passage):
-        masked[start:end] = "§" * (end - start)  # a date inside a quote is what was said
-    masked = "".join(masked)
+    masked = mask_quotes(statement.passage)  # a date inside a quote is what was said
     # The parser's cue, and the first speech verb ("he said Tuesday" has no cue of its own;
     # "according to ..., who said Friday" has two).
     first = CUE_PATTERN.search(masked)

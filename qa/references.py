@@ -1,10 +1,13 @@
 """References across one article: "he said", "the senator added" or "Quinlan said" resolved to a
 person named earlier in the same article, marked as resolved and never as stated.
 
-The rules are few and general: the most recent person named before the statement, of a
-compatible gender when the article shows one (an honorific, a gendered role word, or an
-earlier resolution); a surname matches the one full name seen with it; a role noun matches the
-role words written with a name. When two readings are open, the reference stays unresolved.
+The rules are few and general. A pronoun takes the person named most recently before it, the
+subject (a statement's speaker, or the first name of a sentence) before the others, of a
+compatible gender when the article shows one (an honorific, a gendered role word, a common
+given name, or a sentence about that person alone that says "his" or "her"). A surname takes
+the one full name written with it (of two namesakes, the one named last). A role noun ("the
+senator") takes the person last named with that role word. Only names the article shows to be
+people count, and when two readings are open the reference stays unresolved.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
+from qa.articles import mask_quotes
 from qa.gazetteer import Gazetteer
 from qa.statements import Statement
 
@@ -119,15 +123,6 @@ def given_names() -> dict[str, str]:
     return {**{n: "f" for n in data["female"]}, **{n: "m" for n in data["male"]}}
 
 
-def _mask_quotes(text: str) -> str:
-    from qa.parser import find_quotes
-
-    chars = list(text)
-    for start, end in find_quotes(text):
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
 def _is_name(words: list[str], gazetteer: Gazetteer) -> bool:
     if any(w.lower() in NOT_NAMES or w.lower() in ORGANISATION_WORDS for w in words):
         return False
@@ -192,15 +187,16 @@ class People:
     """The people an article names: a full name, or a surname only one of them has."""
 
     def __init__(self, text: str, units, statements: list[Statement], gazetteer: Gazetteer):
-        masked = [_mask_quotes(text[start:end]) for _p, start, end in units]
+        masked = [mask_quotes(text[start:end]) for _p, start, end in units]
         raw = [m for i, unit_text in enumerate(masked) for m in _names(unit_text, i, gazetteer)]
         self.by_name: dict[str, Person] = {}
+        self.by_surname: dict[str, list[Person]] = {}
         for m in raw:
             if len(m.words) >= 2:
-                self.by_name.setdefault(" ".join(m.words), Person(" ".join(m.words)))
+                self._add(" ".join(m.words))
         for m in raw:  # "Mr. Novak" with no full name anywhere is still a person
             if len(m.words) == 1 and (m.honorific or m.roles) and not self.surname(m.words[0]):
-                self.by_name.setdefault(m.words[0], Person(m.words[0]))
+                self._add(m.words[0])
         self.mentions: list[list[Mention]] = [[] for _ in units]
         # By surname, the person last named in full and where; None when two namesakes were
         # named together ("Jon Berg and Tomas Berg"), so that a later "Berg" is either.
@@ -251,8 +247,14 @@ class People:
         first = Mention(unit, -1, tuple(person.name.split()), "", frozenset(), person)
         self.mentions[unit] = [first, *(m for m in mentions if m.person is not person)]
 
+    def _add(self, name: str) -> None:
+        if name not in self.by_name:
+            self.by_name[name] = Person(name)
+            self.by_surname.setdefault(name.split()[-1], []).append(self.by_name[name])
+
     def surname(self, word: str, any_: bool = False) -> list[Person]:
-        found = [p for p in self.by_name.values() if p.name.split()[-1] == word]
+        """The people with this surname; with `any_` False, only when there is one."""
+        found = self.by_surname.get(word, [])
         return found if any_ or len(found) == 1 else []
 
     def lookup(self, words: tuple[str, ...]) -> Person | None:
@@ -331,7 +333,7 @@ def resolve_references(
     for i, (_paragraph, start, end) in enumerate(units):
         statement = kept.get(start)
         if statement is not None:
-            statement = _resolve(statement, i, units, people, named_in, text)
+            statement = _resolve(statement, i, units, people, named_in, text, gazetteer)
             result.append(statement)
             people.speaker_first(i, statement.speaker)
         else:  # "He could not explain why ...": its subject is the person "he" stands for
@@ -346,12 +348,12 @@ def resolve_references(
     return result
 
 
-def _resolve(statement, index, units, people, named_in, text) -> Statement:
+def _resolve(statement, index, units, people, named_in, text, gazetteer) -> Statement:
     if statement.speaker and statement.speaker_from == "text":
         words = tuple(statement.speaker.split())
         person = people.named(index, statement.speaker) if len(words) == 1 else None
         if person is not None and person.name != words[0] and person.name in named_in:
-            return _resolved(statement, person.name, named_in[person.name], text)
+            return _resolved(statement, person.name, named_in[person.name], text, gazetteer)
         return statement
     mention = (statement.source_mention or "").strip()
     if statement.speaker or not mention:
@@ -363,7 +365,7 @@ def _resolve(statement, index, units, people, named_in, text) -> Statement:
     person = _referent(people, index, units, gender, role)
     if person is None or person.name not in named_in:
         return statement
-    return _resolved(statement, person.name, named_in[person.name], text)
+    return _resolved(statement, person.name, named_in[person.name], text, gazetteer)
 
 
 def _referent(people: People, index: int, units, gender: str | None, role: str | None):
@@ -389,7 +391,18 @@ def _referent(people: People, index: int, units, gender: str | None, role: str |
     return None
 
 
-def _resolved(statement: Statement, name: str, unit: tuple[int, int], text: str) -> Statement:
-    return replace(
-        statement, speaker=name, speaker_from="resolved", resolved_from=text[unit[0] : unit[1]]
-    )
+def _resolved(statement: Statement, name: str, unit, text: str, gazetteer) -> Statement:
+    """The statement with the resolved name, and what the gazetteer knows of that person."""
+    changes = {
+        "speaker": name,
+        "speaker_from": "resolved",
+        "resolved_from": text[unit[0] : unit[1]],
+    }
+    known = gazetteer.person(name)
+    if known is not None:
+        changes["speaker"] = known.name
+        if statement.role is None and known.role:
+            changes.update(role=known.role, role_from="gazetteer")
+        if statement.affiliation is None and known.affiliation:
+            changes.update(affiliation=known.affiliation, affiliation_from="gazetteer")
+    return replace(statement, **changes)

@@ -123,6 +123,19 @@ def test_references_resolve_to_a_person_named_earlier_and_say_so():
     assert (role.speaker, role.speaker_from) == ("Helen Okafor", "resolved")
 
 
+def test_a_resolved_speaker_gets_what_the_gazetteer_knows(tmp_path):
+    write(
+        tmp_path / "gazetteer.toml",
+        '["Helen Okafor"]\nrole = "Mayor"\naffiliation = "Harbor City"\n',
+    )
+    path = write(tmp_path / "harbor.txt", ARTICLE)
+    write(tmp_path / "harbor.txt.meta.toml", 'kind = "article"\n')
+    she = next(s for s in load_corpus([path]).statements if s.passage.startswith("She"))
+    assert (she.speaker, she.speaker_from) == ("Helen Okafor", "resolved")
+    assert (she.role, she.role_from) == ("Mayor", "gazetteer")
+    assert (she.affiliation, she.affiliation_from) == ("Harbor City", "gazetteer")
+
+
 def test_unclear_references_stay_unresolved():
     text = (
         "Two council members clash\n\n"
