@@ -69,7 +69,7 @@ ORGANISATION_WORDS = {
     "herald", "gazette", "observer", "examiner", "insider", "wire", "world", "war", "election",
     "summit", "games", "cup", "prize", "award", "awards",
 }  # fmt: skip
-_TOKEN = r"(?:[A-Z][’'])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+_TOKEN = r"(?:[A-Z][’'])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Za-z][a-z]+)?"
 NAME_PATTERN = re.compile(
     rf"(?:\b(?P<hon>Mrs?|Ms|Miss|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev)\.?\s+)?"
     rf"\b(?P<name>{_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_TOKEN}){{0,6}})\b(?![’']?\w)"
@@ -78,6 +78,10 @@ _ROLE_WORD = re.compile(r"[A-Za-z]+")
 _ATTRIBUTIVE = re.compile(
     r"\s+(?:campaign|administration|supporters?|aides?|team|camp|voters|era|presidency|family|"
     r"allies|surrogates|loyalists|backers|staff|staffers|spokes(?:man|woman|person)|advisers?)\b"
+)
+_ROLE_MENTION = re.compile(
+    r"\b(?P<det>[Tt]he|[Mm]y|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?P<role>[a-z]+)\b(?!,?\s+(?:[A-Z]|who\b))"  # not "the mayor, Helen Okafor"
 )
 _LEADING_PRONOUN = re.compile(r"(?:[A-Z][a-z]+,\s+)?([Hh]e|[Ss]he)\b")
 MAX_PARAGRAPHS_BACK = 3  # a pronoun looks no further back than this for its person
@@ -104,7 +108,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Mention:
-    """A name written in a unit, outside quotation marks."""
+    """A name written in a unit, outside quotation marks, or a role noun standing for one
+    ("the president": no words, the role, and "the" as its honorific)."""
 
     unit: int
     start: int
@@ -180,7 +185,11 @@ def _names(masked: str, unit: int, gazetteer: Gazetteer) -> list[Mention]:
             roles.add(TITLE_WORDS.get(honorific, honorific))
         start = m.start("name") + m.group("name").index(words[0])
         found.append(Mention(unit, start, tuple(words), honorific, frozenset(roles)))
-    return found
+    for m in _ROLE_MENTION.finditer(masked):  # "the president", "my father": someone unnamed
+        if m.group("role") in PERSON_ROLES:
+            determiner = m.group("det").lower()
+            found.append(Mention(unit, m.start(), (), determiner, frozenset([m.group("role")])))
+    return sorted(found, key=lambda m: m.start)
 
 
 class People:
@@ -201,13 +210,23 @@ class People:
         # By surname, the person last named in full and where; None when two namesakes were
         # named together ("Jon Berg and Tomas Berg"), so that a later "Berg" is either.
         latest: dict[str, tuple[Person | None, int]] = {}
+        by_role: dict[str, Person] = {}  # the person last named with each role word
+        guessed: set[int] = set()  # units where a surname was taken for one of two namesakes
         for m in raw:
+            if not m.words:  # "the president" is the president last named; "my father" no one
+                person = by_role.get(next(iter(m.roles))) if m.honorific == "the" else None
+                self.mentions[m.unit].append(replace(m, person=person))
+                continue
             person = self.lookup(m.words)
             surname = m.words[-1]
             if len(m.words) == 1 and person is None:
                 if not self.surname(surname, any_=True):
                     continue  # a lone capitalised word is no evidence of a person
-                person = latest.get(surname, (None, -1))[0]  # of namesakes, the last named
+                # Of namesakes, the last named; a guess, so it teaches nothing about them.
+                person = latest.get(surname, (None, -1))[0]
+                self.mentions[m.unit].append(replace(m, person=person))
+                guessed.add(m.unit)
+                continue
             elif len(m.words) >= 2:
                 last, unit = latest.get(surname, (None, -1))
                 together = unit == m.unit and last is not person
@@ -215,12 +234,14 @@ class People:
             self.mentions[m.unit].append(replace(m, person=person))
             if person is not None:
                 self._learn(person, m, masked[m.unit])
+                by_role.update((role, person) for role in m.roles)
         for statement in statements:
             person = self.speaking(statement.speaker)
             if person is not None and statement.speaker_from in {"text", "gazetteer"}:
                 person.evidence = True
         for i, unit_text in enumerate(masked):
-            self._learn_gender(self.mentions[i], unit_text)
+            if i not in guessed:
+                self._learn_gender(self.mentions[i], unit_text)
 
     def named(self, unit: int, name: str | None) -> Person | None:
         """The person a name written in a unit stands for."""
@@ -287,11 +308,12 @@ class People:
     @staticmethod
     def _learn_gender(mentions: list[Mention], masked: str) -> None:
         """A sentence about one person that says "his" or "her" tells that person's gender."""
-        people = {id(m.person): m.person for m in mentions}
+        named = [m for m in mentions if m.words]  # "her husband" is no one else named
+        people = {id(m.person): m.person for m in named}
         if len(people) != 1 or None in people.values():
             return
-        person = mentions[0].person
-        rest = masked[mentions[0].start :].lower()
+        person = named[0].person
+        rest = masked[named[0].start :].lower()
         he = bool(re.search(r"\b(?:he|him|his|himself)\b", rest))
         she = bool(re.search(r"\b(?:she|her|hers|herself)\b", rest))
         if he != she:

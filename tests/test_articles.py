@@ -155,6 +155,23 @@ def test_unclear_references_stay_unresolved():
     assert statements["Berg"].speaker_from == "text"
 
 
+def test_an_unnamed_person_in_between_stops_the_search():
+    text = (
+        "Farm bill\n\n"
+        "Mr. Ivan Holt spoke first at the hearing on Tuesday.\n\n"
+        "My father, a farmer all his life, stood up next.\n\n"
+        '"The bridge costs too much," he said.\n\n'
+        "President Ana Ruiz opened the session.\n\n"
+        "The president's plan was adopted.\n\n"
+        '"We move on," she said.'
+    )
+    statements = {s.passage.split()[0]: s for s in _statements(text)}
+    # "he" is the father, who has no name: not Mr. Holt.
+    assert statements['"The'].speaker is None
+    # "the president" is the person last named with that role.
+    assert (statements['"We'].speaker, statements['"We'].speaker_from) == ("Ana Ruiz", "resolved")
+
+
 def test_a_pronoun_far_from_any_name_stays_unresolved():
     paragraphs_between = "\n\n".join("The weather was mild that week." for _ in range(5))
     text = f"Headline\n\nRosa Lindqvist arrived early.\n\n{paragraphs_between}\n\nShe said it was fine."
