@@ -179,8 +179,7 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     if name is None:
         if known is not None and (not known.name or re.search(r"['’]s\b", phrase)):
             return known  # "a senior official", "Giorgia Meloni's office"
-        head = phrase.split()[-1].lower() if phrase.split() else ""
-        if head in DESCRIBED_HEADS or head.rstrip("s") in DESCRIBED_HEADS:
+        if phrase.split() and _is_described_head(phrase.split()[-1]):
             return Attribution(phrase)  # "the campaign", "critics": unnamed, words kept
         return None  # "the agreement states": a document, not a speaker
     words = name.split()
@@ -212,10 +211,14 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     person = words[cut:]
     if not person:
         return Attribution(phrase, role=name)
+    if len(words) == 1 and _is_described_head(words[0]):
+        return Attribution(phrase)  # "Critics, including ..., say", "Police said"
     full = " ".join(person)
     titles = [w for w in words[:cut] if w.lower() not in COURTESY_TITLES]
     prefix = phrase[: phrase.find(name)].strip() if name in phrase else ""
     role_words = " ".join(w for w in (prefix.split() + titles) if w.lower() not in ARTICLES)
+    if not any(_is_role_word(w) for w in role_words.split()):
+        role_words = ""  # "Many Democrats", "Last week Lopez": no role is written
     place, place_as_written = None, None
     hits = gazetteer.find_places(role_words) if role_words else []
     if hits:
@@ -226,6 +229,16 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     return Attribution(phrase, full, full, role_words or None, place, place_as_written)
 
 
+def _is_described_head(word: str) -> bool:
+    bare = word.lower().rstrip(",.")
+    return bare in DESCRIBED_HEADS or (bare.endswith("s") and bare[:-1] in DESCRIBED_HEADS)
+
+
+def _is_role_word(word: str) -> bool:
+    bare = re.sub(r"['’]s$", "", word.lower().rstrip(","))
+    return bare in TITLE_WORDS or bare in LEADING_ROLES or bare in HONORIFIC_TITLES
+
+
 def _title_end(words: list[str]) -> int:
     """Where the titles before a name end: after the last title or honorific. A title word
     right after an honorific is a surname ("Mr. King")."""
@@ -234,6 +247,8 @@ def _title_end(words: list[str]) -> int:
         bare = word.lower().rstrip(",")
         if bare in TITLE_WORDS or bare in HONORIFIC_TITLES or bare in COURTESY_TITLES:
             cut = i + 1
+        elif i == cut and i < len(words) - 1 and bare in LEADING_ROLES:
+            cut = i + 1  # "Councillor Tomas Berg": a role written before the name
     honorifics = HONORIFIC_TITLES | COURTESY_TITLES
     if cut == len(words) and len(words) >= 2:
         if words[-2].lower() in honorifics:
@@ -267,6 +282,13 @@ DESCRIBED_HEADS = {
     "judge", "prosecutor", "attorney", "sheriff", "chief", "commissioner", "member", "staff",
     "team", "party", "democrat", "republican", "conservative", "liberal", "pundit", "commentator",
     "blogger", "journalist", "insider", "source", "diplomat", "envoy", "ambassador",
+}  # fmt: skip
+# Roles that may stand, capitalised, before a name, beyond the titles.
+LEADING_ROLES = DESCRIBED_HEADS | {
+    "councillor", "councilor", "councilman", "councilwoman", "alderman", "assemblyman",
+    "assemblywoman", "delegate", "sheriff", "coach", "bishop", "rabbi", "imam", "pastor",
+    "reverend", "dean", "provost", "superintendent", "inspector", "constable", "detective",
+    "trooper", "marshal", "comptroller", "treasurer", "auditor", "justice", "magistrate",
 }  # fmt: skip
 # Last words of an organisation's name.
 ORG_HEADS = {

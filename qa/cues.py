@@ -96,7 +96,12 @@ AUXILIARIES = frozenset(
 # "went on to say", "appeared to blame", "declined to say": a verb, then "to", then the cue.
 TO_VERBS = frozenset(
     """went appeared appears seemed seems continued continues wanted tried refused declined
-    used going went on proceeded moved rushed sought hastened""".split()
+    used going proceeded moved rushed sought hastened""".split()
+)
+# Of those, the ones after which the cue still reports what was said ("went on to say",
+# "continued to insist"), unlike "declined to say" or "wanted to tell".
+SAYING_TO_VERBS = frozenset(
+    "went appeared appears seemed seems continued continues proceeded moved rushed hastened".split()
 )
 # Time words that may stand between a speaker and the verb: "Trump on Monday said".
 WEEKDAYS = frozenset(

@@ -11,7 +11,15 @@ from dataclasses import dataclass, replace
 
 from qa import subjects
 from qa.attribution import Attribution, read_attribution, read_source
-from qa.cues import BASE_FORMS, BE_FORMS, CUE_PATTERN, INVERTING, MODALS, is_skippable
+from qa.cues import (
+    BASE_FORMS,
+    BE_FORMS,
+    CUE_PATTERN,
+    INVERTING,
+    MODALS,
+    SAYING_TO_VERBS,
+    is_skippable,
+)
 from qa.dates import DateMention, find_dates
 from qa.gazetteer import Gazetteer
 from qa.statements import SaidOn, Statement, statement_id
@@ -21,6 +29,9 @@ QUOTE_PAIRS = (("“", "”"), ("«", "»"))
 SAME_MARKS = re.compile("\"|''")
 # At most this many attributions are read in one passage; the first named one is its speaker.
 MAX_FOUND = 16
+# At most this many reporting verbs are examined in one passage: each costs at most a window of
+# subjects.WINDOW characters, so a passage of any length is parsed in linear time.
+MAX_CUES = 64
 # Words that cannot end a finished sentence or headline: a passage ending on one was cut off.
 OPEN_ENDINGS = {
     "a", "an", "the", "of", "to", "for", "about", "or", "and", "but", "with", "on", "in", "at",
@@ -121,8 +132,8 @@ def _clause_end(masked: str, start: int) -> int:
 
 def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
     found = []
-    for m in CUE_PATTERN.finditer(masked):
-        if len(found) == MAX_FOUND:
+    for examined, m in enumerate(CUE_PATTERN.finditer(masked)):
+        if len(found) == MAX_FOUND or examined == MAX_CUES:
             break
         cue = m.group("cue")
         if cue.lower().startswith("according"):
@@ -130,7 +141,7 @@ def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
             if subject is None or subject.pronoun:
                 continue
             who = _read(masked, subject, gazetteer)
-            if who is None or (who.speaker_as_written is None and who.role is None):
+            if who is None:
                 continue  # "according to the memo": a document, not a person
             end = _clause_end(masked, subject.end)
             found.append(_Found(who, cue, m.start(), end, end, False))
@@ -159,6 +170,8 @@ def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
         before = masked[:start].strip()
         speaker_first = before == "" or before[-1] in ".!?*•:"
         end = m.end() if speaker_first else _clause_end(masked, max(m.end(), subject.end))
+        if re.match(r",\s+(?:a|an|the)\s", masked[end : end + 6]):
+            end = _clause_end(masked, end + 1)  # '..." said Ann Lee, the city treasurer.'"
         found.append(_Found(who, cue, start, end, m.end(), speaker_first))
     return found
 
@@ -185,8 +198,12 @@ def _passive(masked: str, cue_start: int) -> bool:
 
 
 def _after_auxiliary(masked: str, cue_start: int) -> bool:
-    words = masked[max(0, cue_start - 12) : cue_start].split()
-    return bool(words) and words[-1].lower() in MODALS
+    """True when a modal, a negation or "to" stands before a base form: "must admit", "did not
+    say", "declined to comment"; but "went on to say" still reports what was said."""
+    words = masked[max(0, cue_start - 30) : cue_start].lower().split()
+    if not words or words[-1] not in MODALS:
+        return False
+    return not (words[-1] == "to" and len(words) > 1 and words[-2] in ("on", *SAYING_TO_VERBS))
 
 
 def _opens_clause(masked: str, cue_start: int) -> bool:
@@ -275,7 +292,8 @@ def _said_on(passage, masked, found, digest_date) -> SaidOn | None:
             if dates:
                 return SaidOn.written(dates[0])
     for mention in find_dates(passage):
-        if _SPEECH_EVENT_DATE.search(masked[: mention.start]):
+        # The pattern spans at most about 120 characters: read only those before the date.
+        if _SPEECH_EVENT_DATE.search(masked[max(0, mention.start - 160) : mention.start]):
             return SaidOn.written(mention)
     if digest_date is not None:
         return SaidOn.written(digest_date, from_digest=True)

@@ -148,8 +148,13 @@ def _skip_before_cue(tokens: list[tuple[int, int, str]]) -> int:
             i -= 1
         elif lower == "to" and i > 1 and tokens[i - 2][2].lower() in TO_VERBS:
             i -= 2
-        elif lower == "on" and i > 1 and tokens[i - 2][2].lower() == "went":
-            i -= 1  # "went on to say"
+        elif (
+            lower == "to"
+            and i > 2
+            and tokens[i - 2][2].lower() == "on"
+            and tokens[i - 3][2].lower() == "went"
+        ):
+            i -= 3  # "went on to say"
         elif lower == "on" and i < len(tokens) and tokens[i][2].lower() in WEEKDAYS:
             i -= 1  # "Trump on Monday said"
         else:
