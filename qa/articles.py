@@ -169,8 +169,9 @@ def _attributed(statement: Statement) -> bool:
 def article_statements(article: Article, gazetteer: Gazetteer) -> list[Statement]:
     """The statements of one article: every unit that names a source or quotes someone, with a
     quote-only unit right after an attributed one in the same paragraph joined to it (the
-    speaker goes on). The reporter's own narration is not a statement of anyone and is left
-    out. References ("he said", "Quinlan added") are resolved within the article."""
+    speaker goes on), and the headline when it names who speaks. The reporter's own narration
+    is not a statement of anyone and is left out. References ("he said", "Quinlan added") are
+    resolved within the article."""
     from qa.parser import parse_passage
     from qa.references import resolve_references
 
@@ -178,10 +179,12 @@ def article_statements(article: Article, gazetteer: Gazetteer) -> list[Statement
     kept: list[tuple[Unit, Statement]] = []
     all_units = units(text, article.headline)
     for unit in all_units:
-        if unit.paragraph == 0:
-            continue  # the headline is the article's title, not a statement
         passage = text[unit.start : unit.end]
         statement = parse_passage(passage, passage, unit.source(article.label), gazetteer)
+        if unit.paragraph == 0:  # a headline counts when it says who speaks ("X says Y")
+            if _attributed(statement):
+                kept.append((unit, statement))
+            continue
         previous = kept[-1] if kept else None
         if (
             previous is not None
