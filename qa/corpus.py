@@ -351,4 +351,11 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
                 merged[statement.id] = statement
     if not merged:
         raise CorpusError("The corpus has no statements: every line is blank.")
+    seasons = [
+        timeline.season_of(s.said_on.month, s.said_on.year)
+        for s in merged.values()
+        if s.said_on and s.said_on.year and s.said_on.month
+    ]
+    if seasons:  # dates with and without a year on one line of days
+        timeline = replace(timeline, season=max(seasons))
     return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer, tuple(skipped))

@@ -98,10 +98,14 @@ class Timeline:
 
     With no year in the corpus, a month-day date is placed in the year that makes the corpus
     contiguous: the timeline starts in the month after the longest run of months in which the
-    corpus has no date at all (a December-to-March feed starts in December).
+    corpus has no date at all (a December-to-March feed starts in December). A season is the
+    twelve months from the start month on, named by the year it starts in. When the corpus
+    states years, `season` is the latest season it dates: a date written without a year (in a
+    question, or in a statement beside dated ones) is placed in that season.
     """
 
     start_month: int = 1
+    season: int | None = None
 
     @classmethod
     def from_months(cls, months: list[int]) -> Timeline:
@@ -121,10 +125,14 @@ class Timeline:
         shifted = (month - self.start_month) % 12
         base = shifted * 31 + day
         if year is not None:
-            # Express the year relative to the timeline's first month.
-            season = year if month >= self.start_month else year - 1
-            return season * 400 + base
+            return self.season_of(month, year) * 400 + base
+        if self.season is not None:
+            return self.season * 400 + base
         return base
+
+    def season_of(self, month: int, year: int) -> int:
+        """The season a dated month falls in (the year of the timeline's first month)."""
+        return year if month >= self.start_month else year - 1
 
     def span(self, mention: DateMention) -> tuple[int, int]:
         """First and last day ordinal a mention covers."""

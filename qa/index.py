@@ -298,6 +298,7 @@ def build(
                     "fingerprint": fingerprint,
                     "files": [{"path": str(f.path), "sha256": f.sha256} for f in corpus.files],
                     "timeline_start_month": corpus.timeline.start_month,
+                    "timeline_season": corpus.timeline.season,
                     "skipped": list(corpus.skipped),
                 },
                 "counts": {

@@ -212,6 +212,17 @@ def test_relative_dates_with_and_without_a_publication_date():
     assert dated['"This'].said_on is None
 
 
+def test_a_computed_date_answers_a_date_filter_written_without_a_year(tmp_path):
+    from qa.listing import select_statements
+
+    path = write(tmp_path / "harbor.txt", ARTICLE)
+    write(tmp_path / "harbor.txt.meta.toml", 'kind = "article"\npublished = 2031-03-14\n')
+    corpus = load_corpus([path])
+    (found,) = select_statements(corpus, date="March 12")
+    assert found.passage.startswith("She said Wednesday")
+    assert select_statements(corpus, date="March 13") == []
+
+
 def test_line_corpus_with_a_publication_date_in_its_meta(tmp_path):
     path = write(
         tmp_path / "day.txt", "Commissioner Peter Albrecht said yesterday that he would vote no.\n"

@@ -108,3 +108,11 @@ def test_relative_words_are_found_as_written():
 def test_the_speech_date_is_the_one_next_to_the_speech_verb(passage, cue, words):
     found = speech_relative_date(passage, cue)
     assert (found.text if found else None) == words
+
+
+def test_a_date_without_a_year_falls_in_the_corpus_season():
+    timeline = Timeline(12, season=2030)  # December 2030 to November 2031
+    assert timeline.ordinal(12, 28) == timeline.ordinal(12, 28, 2030)
+    assert timeline.ordinal(1, 5) == timeline.ordinal(1, 5, 2031)
+    assert timeline.ordinal(12, 28, 2029) < timeline.ordinal(12, 28) < timeline.ordinal(1, 5)
+    assert Timeline(12).ordinal(1, 5) == Timeline(12).ordinal(1, 5, None)  # no years at all
