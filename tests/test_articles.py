@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from qa.articles import Article, article_statements, paragraphs, sentences, units
@@ -334,3 +336,22 @@ def test_real_articles_in_article_mode():
     assert result["named"]["strict_pct"] >= 85
     assert result["pronoun"]["right_pct"] >= 70
     assert result["pronoun"]["precision_pct"] >= 80
+
+
+ARTICLE_PIECES = [*"abcdefgh ABCDEFGH.,;:'\"“”’-0123456789", "\n", "\n\n", "\n\n\"", "''"] + [
+    " said ", " she said.", " he added.", "Mr. ", "Sen. ", "U.S. ", "Jan. ", " Quinlan",
+    "Mary Quinlan", " the senator", " on Tuesday", " last week", "My father ", "“We go. Now.”",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ARTICLE_PIECES), max_size=120).map("".join))
+def test_any_article_is_cut_verbatim_without_a_crash(text):
+    article = Article(text, "a.txt", published=date(2031, 3, 14))
+    statements = article_statements(article, Gazetteer.load([]))
+    for statement in statements:
+        _paragraph, start, end = _offsets(statement)
+        assert text[start:end] == statement.passage
+        assert statement.passage.strip() == statement.passage and statement.passage
+        if statement.speaker_from == "resolved":
+            assert statement.resolved_from in text
