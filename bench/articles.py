@@ -6,11 +6,11 @@ speakers scored against the human-annotated lines of `gold.jsonl`.
     .venv/bin/python -m bench.articles [FOLDER]   (default ../shared/real/polnear-dev)
 
 Scoring follows the folder's SOURCE.md: a speaker is right when, lower-cased and without
-honorifics, possessive 's and parentheses, it equals `gold_speaker` (strict); a pronoun source is
-right when the resolved name is the name `silver_resolved` gives, or one of the two is the
-other's surname alone (the scorer's lenient figure, surname contained, is given beside it). A gold line is matched
-to the statement whose passage holds the gold line's source words (else the one that overlaps
-it most); a line that no statement covers counts as no speaker.
+honorifics, possessive 's and parentheses, it equals `gold_speaker` (strict); a pronoun source
+is right when the resolved name is the name `silver_resolved` gives, or one of the two is the
+other's surname alone (the scorer's lenient figure, surname contained, is given beside it). A
+gold line is matched to the statement whose passage holds the gold line's source words (else the
+one that overlaps it most); a line that no statement covers counts as no speaker.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from qa.statements import SaidOn, Statement
 TITLES = {
     "mr", "mrs", "ms", "dr", "sen", "sens", "rep", "reps", "gov", "gen", "lt", "col", "sgt",
     "capt", "prof", "rev", "st", "ft", "mt", "jr", "sr", "no", "vs", "inc", "corp", "co", "ltd",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "pres", "atty", "supt", "det", "cpl", "pvt", "adm", "cmdr", "maj", "messrs", "mmes",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "pres",
+    "atty", "supt", "det", "cpl", "pvt", "adm", "cmdr", "maj", "messrs", "mmes",
 }  # fmt: skip
 # After an initialism ("U.S.", "D.C.") a sentence ends only when one of these words follows.
 SENTENCE_STARTERS = {

@@ -229,6 +229,9 @@ _CONTENT_WORDS = {
 }  # fmt: skip
 _LEAD = re.compile(r"^\s*(?:(?:on|late|early)\s+)?$", re.IGNORECASE)
 _MAX_GAP_WORDS = 6
+_OPENING_ON = re.compile(
+    r"(?:^|[.!?\"”]\s+)(?:on|late|early)$", re.IGNORECASE
+)  # "On Monday, X said"
 _ABBREVIATED = re.compile(
     r"\b(?:Mrs?|Ms|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Prof|St|Jr|Sr)\.|\b(?:[A-Z]\.)+"
 )
@@ -268,7 +271,7 @@ def speech_relative_date(passage: str, cue: str) -> RelativeDate | None:
             opens = (
                 not sentence_start
                 or sentence_start[-1] in '.!?"”'
-                or re.search(r"(?:^|[.!?\"”]\s+)(?:on|late|early)$", sentence_start, re.IGNORECASE)
+                or _OPENING_ON.search(sentence_start)
             )
             if re.fullmatch(r"\s+(?:also\s+)?", gap) or (
                 opens and gap.startswith(",") and _plain_gap(gap[1:])

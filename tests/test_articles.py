@@ -184,7 +184,7 @@ def test_an_unnamed_person_in_between_stops_the_search():
 
 def test_a_pronoun_far_from_any_name_stays_unresolved():
     paragraphs_between = "\n\n".join("The weather was mild that week." for _ in range(5))
-    text = f"Headline\n\nRosa Lindqvist arrived early.\n\n{paragraphs_between}\n\nShe said it was fine."
+    text = f"Headline\n\nRosa Lindqvist arrived.\n\n{paragraphs_between}\n\nShe said it was fine."
     (statement,) = _statements(text)
     assert statement.source_mention == "She" and statement.speaker is None
 
