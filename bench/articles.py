@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from qa.corpus import load_corpus
-from qa.dates import WEEKDAYS
+from qa.dates import WEEKDAYS, find_relative_dates
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "polnear-dev"
 NAMED = ("person", "org", "propn")
@@ -201,25 +201,31 @@ def measure(folder: Path = DEFAULT) -> dict:
 
 
 def _weekday_check(statements) -> dict:
-    """Every date computed from a publication date: a weekday must fall on that weekday,
-    within the six days up to the publication day."""
-    checked = consistent = 0
+    """Every date computed from a publication date. Relative words: a weekday must fall on that
+    weekday within the six days up to the publication day, a week or "yesterday" within the
+    fortnight before it. A written date given its year: on or before the publication day,
+    within a year of it."""
+    counts: Counter = Counter()
     for statement in statements:
         said = statement.said_on
         if not said or not said.relative_to:
             continue
-        checked += 1
         published = date.fromisoformat(said.relative_to)
         day = date(said.year, said.month, said.day)
         words = said.text.lower()
+        if not find_relative_dates(said.text):
+            counts["written"] += 1
+            counts["written_consistent"] += published - timedelta(days=366) < day <= published
+            continue
+        counts["computed"] += 1
         named = next((i for i, name in enumerate(WEEKDAYS) if name in words), None)
         if named is not None:
             back = 7 if words.startswith("last ") else 6
             ok = day.weekday() == named and published - timedelta(days=back) <= day <= published
         else:
             ok = published - timedelta(days=14) <= day <= published
-        consistent += ok
-    return {"computed": checked, "consistent": consistent}
+        counts["consistent"] += ok
+    return {key: counts[key] for key in ("computed", "consistent", "written", "written_consistent")}
 
 
 def main() -> None:

@@ -211,9 +211,16 @@ def article_statements(article: Article, gazetteer: Gazetteer) -> list[Statement
 
 def date_from_publication(statement: Statement, published: date) -> Statement:
     """Give a statement with no written date the day its relative date words mean ("said
-    Tuesday", "last week"), marked as computed from the publication date."""
-    if statement.said_on is not None and statement.said_on.month is not None:
-        return statement
+    Tuesday", "last week"), and a written date with no year ("said on March 4") the year that
+    puts it on or before the publication day; both marked as computed from that date."""
+    said = statement.said_on
+    if said is not None and said.month is not None:
+        if said.year is not None or said.inferred or said.day is None:
+            return statement
+        before = (said.month, said.day) <= (published.month, published.day)
+        year = published.year if before else published.year - 1
+        said = replace(said, year=year, relative_to=published.isoformat())
+        return replace(statement, said_on=said)
     from qa.parser import CUE_PATTERN
 
     masked = mask_quotes(statement.passage)  # a date inside a quote is what was said

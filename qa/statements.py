@@ -18,8 +18,9 @@ class SaidOn:
     says it came from the corpus metadata file rather than the statement. An undated statement
     in a time-ordered feed carries `inferred=True` and the dates of its dated neighbours as
     `earliest` and `latest` (either may be None at the ends of the feed). A date computed from
-    a publication date ("said Tuesday" in an article published 2016-09-14) keeps the words as
-    written in `text` and the publication date (ISO) in `relative_to`.
+    a publication date ("said Tuesday" in an article published 2016-09-14, or the year of "said
+    on March 4" in it) keeps the words as written in `text` and the publication date (ISO) in
+    `relative_to`.
     """
 
     text: str | None

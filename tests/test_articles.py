@@ -225,6 +225,18 @@ def test_a_computed_date_answers_a_date_filter_written_without_a_year(tmp_path):
     assert select_statements(corpus, date="March 13") == []
 
 
+def test_a_written_date_gets_its_year_from_the_publication_date(tmp_path):
+    path = write(
+        tmp_path / "dates.txt",
+        "Commissioner Peter Albrecht said on Dec. 28 that the vote was lost.\n"
+        "Commissioner Peter Albrecht said on Jan. 2 that he would try again.\n",
+    )
+    write(tmp_path / "dates.txt.meta.toml", "published = 2031-01-03\n")
+    december, january = (s.said_on for s in load_corpus([path]).statements)
+    assert (december.text, december.year, december.relative_to) == ("Dec. 28", 2030, "2031-01-03")
+    assert (january.year, january.relative_to) == (2031, "2031-01-03")
+
+
 def test_line_corpus_with_a_publication_date_in_its_meta(tmp_path):
     path = write(
         tmp_path / "day.txt", "Commissioner Peter Albrecht said yesterday that he would vote no.\n"
@@ -332,6 +344,7 @@ def test_real_articles_in_article_mode():
     assert result["gold_found_in_article"] == result["gold_lines"]
     dates = result["relative_dates"]
     assert dates["computed"] > 0 and dates["consistent"] == dates["computed"]
+    assert dates["written_consistent"] == dates["written"]
     assert result["named"]["precision_pct"] >= 93
     assert result["named"]["strict_pct"] >= 85
     assert result["pronoun"]["right_pct"] >= 70
