@@ -191,7 +191,14 @@ def read_metadata(path: Path) -> dict:
     return data
 
 
-def _file_statements(path: Path, rows: list[Row], meta: dict, gazetteer: Gazetteer):
+def _file_statements(
+    path: Path,
+    rows: list[Row],
+    meta: dict,
+    gazetteer: Gazetteer,
+    skip_bad: bool = False,
+    skipped: list[str] | None = None,
+) -> tuple[list[Statement], bool]:
     """The statements of one corpus file, and whether they came from whole articles: a plain
     text file whose meta says `kind = "article"` is one article, headline first; a JSONL record
     with a `title` or `published` field (or every record, with that meta) is one article
@@ -213,7 +220,14 @@ def _file_statements(path: Path, rows: list[Row], meta: dict, gazetteer: Gazette
             where = f"{path}:{row.line_no}"
             date = row.overrides.get("published", published)
             label = f"{path.name}:{row.line_no}"
-            article = read_article(row.text, label, date, where, headline=False)
+            try:
+                article = read_article(row.text, label, date, where, headline=False)
+            except CorpusError as error:
+                if not skip_bad:
+                    raise
+                if skipped is not None:  # a bad record, skipped on request
+                    skipped.append(str(error).rstrip("."))
+                continue
             statements += article_statements(article, gazetteer)
             articles = True
             continue
@@ -328,7 +342,7 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
         rows = read_rows(path, skip_bad, skipped)
         files.append(CorpusFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), tuple(rows)))
         meta = read_metadata(path)
-        parsed, articles = _file_statements(path, rows, meta, gazetteer)
+        parsed, articles = _file_statements(path, rows, meta, gazetteer, skip_bad, skipped)
         per_file.append((path, parsed, {**meta, "articles": articles}))
     months = [
         s.said_on.month

@@ -319,6 +319,14 @@ def test_bad_article_files_are_one_sentence(tmp_path, files, message):
         load_corpus([corpus])
 
 
+def test_skip_bad_skips_a_bad_jsonl_article_with_a_warning(tmp_path):
+    records = [{"text": "Body.", "published": "soon"}, {"text": ARTICLE, "title": "Harbor"}]
+    path = write(tmp_path / "a.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    corpus = load_corpus([path], skip_bad=True)
+    assert corpus.skipped == (f"{path}:1: published must be a date written 2016-09-12",)
+    assert len(corpus.statements) == 6
+
+
 def test_a_long_article_is_cut_whole():
     paragraph = 'The council met again. "We disagree. We always will," Peter Albrecht said.'
     text = "Headline\n\n" + "\n\n".join([paragraph] * 3000)
