@@ -177,14 +177,12 @@ def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
 
 
 def _main(found: list[_Found]) -> _Found | None:
-    """The attribution that speaks for the passage: the first that names its source, one with
-    a cue of the say family first; else the first described source; else the first pronoun."""
+    """The attribution that speaks for the passage: the first that names its source, else the
+    first described source ("a spokesman"), else the first pronoun. (Measured on annotated
+    news: preferring say-family cues, or attributions that close a sentence, does no better.)"""
 
-    def rank(item: _Found) -> tuple[bool, bool, bool]:
-        return (
-            item.who.pronoun,
-            item.who.speaker_as_written is None,
-        )
+    def rank(item: _Found) -> tuple[bool, bool]:
+        return item.who.pronoun, item.who.speaker_as_written is None
 
     return min(found, key=rank) if found else None
 

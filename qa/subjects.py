@@ -209,9 +209,9 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
         return _opening_subject(tokens[:end]) if participle else _appositive(tokens, end)
     if last == "and" and end > 1 and tokens[end - 2][2][:1].islower():
         return _opening_subject(tokens[: end - 1])  # "Cruz exhorted Republicans ... and said"
-    if last.lower() in PRONOUNS:
-        start = tokens[end - 1][0]
-        return Subject(start, tokens[end - 1][1], pronoun=True)
+    if re.sub(r"['’](?:s|ve|d|ll)$", "", last.lower()) in PRONOUNS:
+        start = tokens[end - 1][0]  # "he", "He’s claiming", "they've said"
+        return Subject(start, start + len(re.sub(r"['’]\w+$", "", last)), pronoun=True)
     start = _name_run(tokens, end)
     if start < end:
         # "Mr. Grassley and Mr. Leahy say": the first of the speakers named together.

@@ -341,8 +341,7 @@ def test_attribution_classes(text, speaker, role, gazetteer):
 
 def test_the_issue_example_keeps_role_country_and_date(gazetteer):
     s = parse(
-        '"We will keep the borders open," Italian Agriculture Minister Anna Rossi said on '
-        "March 4.",
+        '"We will keep the borders open," Italian Agriculture Minister Anna Rossi said on March 4.',
         gazetteer,
     )
     assert (s.affiliation, s.affiliation_from) == ("Italy", "text")
@@ -376,7 +375,7 @@ def test_a_passage_of_several_sentences_parses_as_one_record(gazetteer):
     from qa.parser import parse_passage
 
     text = (
-        "The mayor spoke at noon. \"We will rebuild,\" said Ines Vidal. \"It will take years,\" "
+        'The mayor spoke at noon. "We will rebuild," said Ines Vidal. "It will take years," '
         "she added."
     )
     s = parse_passage(text, text, "a.txt:3", gazetteer)
