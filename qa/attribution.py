@@ -186,33 +186,37 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     while words and _PARTY_TAG.match(words[-1]):
         words.pop()
     for i, word in enumerate(words):
-        # "Rangel of New York", "Easley for Morning Consult": a person's name ends before
+        # "Ann Lee of Ohio", "Omar Haddad for the Lakeside Herald": a person's name ends before
         # "of"; "Secretary of State" and "Bank of America" keep it.
         if word in ("of", "for") and 0 < i and words[i - 1].lower() not in TITLE_WORDS | ORG_HEADS:
             words = words[:i]
             break
     owner = [i for i, word in enumerate(words[:-1]) if re.search(r"['’]s$", word)]
     if owner:
-        words = words[owner[-1] + 1 :]  # "NBC’s Dante Chinni"
+        words = words[owner[-1] + 1 :]  # "the Herald’s Ines Vidal"
+    if words and re.search(r"['’]s$", words[-1]):
+        # "Berg's claim that ...", "Vidal's comments on ...": a reporting noun whose
+        # source is the owner.
+        words = [*words[:-1], words[-1][:-2]]
     if not words:
         return None
     if words[-1].lower() in ORG_HEADS:
-        # "Tax Policy Center", "The New York Times": an organisation's name keeps its words.
+        # "Budget Policy Center", "The Lakeside Herald": an organisation's name keeps its words.
         while words and words[0].lower() in ARTICLES:
             words.pop(0)
         full = " ".join(words)
         return Attribution(phrase, full, full, body=True)
     if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
-        words = words[1:]  # "Activist Angela Davis" opening a sentence
+        words = words[1:]  # "Activist Tomas Berg" opening a sentence
     name = " ".join(words)
+    if len(words) == 1 and _is_described_head(words[0]) and not _is_party(words[0]):
+        return Attribution(phrase)  # "Critics, including ..., say", "Police said"
     cut = _title_end(words)
     if known is not None and (known.body or known.name == " ".join(words[cut:])):
         return known
     person = words[cut:]
     if not person:
         return Attribution(phrase, role=name)
-    if len(words) == 1 and _is_described_head(words[0]):
-        return Attribution(phrase)  # "Critics, including ..., say", "Police said"
     full = " ".join(person)
     titles = [w for w in words[:cut] if w.lower() not in COURTESY_TITLES]
     prefix = phrase[: phrase.find(name)].strip() if name in phrase else ""
@@ -232,6 +236,11 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
 def _is_described_head(word: str) -> bool:
     bare = word.lower().rstrip(",.")
     return bare in DESCRIBED_HEADS or (bare.endswith("s") and bare[:-1] in DESCRIBED_HEADS)
+
+
+def _is_party(word: str) -> bool:
+    """Party names are proper names: "Democrats said" names its source."""
+    return word.lower().rstrip("s,.") in {"democrat", "republican", "conservative", "liberal"}
 
 
 def _is_role_word(word: str) -> bool:

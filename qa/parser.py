@@ -177,14 +177,17 @@ def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
 
 
 def _main(found: list[_Found]) -> _Found | None:
-    """The attribution that speaks for the passage: the first that names its source, else the
-    first described source ("a spokesman"), else the first pronoun. (Measured on annotated
-    news: preferring say-family cues, or attributions that close a sentence, does no better.)"""
+    """The attribution that speaks for the passage: the first one, except that a described
+    source ("the mayor spoke ...") yields to a named one later in the passage. A pronoun keeps
+    its place ('"...," he said. Smith agreed' is his). Measured on annotated news, this gives
+    other names to pronoun sources least often; preferring say-family cues or
+    sentence-closing attributions does no better."""
 
-    def rank(item: _Found) -> tuple[bool, bool]:
-        return item.who.pronoun, item.who.speaker_as_written is None
+    def described(item: _Found) -> bool:
+        return not item.who.pronoun and item.who.speaker_as_written is None
 
-    return min(found, key=rank) if found else None
+    named = any(item.who.speaker_as_written is not None for item in found)
+    return min(found, key=lambda item: named and described(item)) if found else None
 
 
 def _passive(masked: str, cue_start: int) -> bool:

@@ -51,5 +51,5 @@ def test_the_class_table_agrees_with_the_scorer(figures):
 
 def test_unnamed_sources_get_no_name_from_elsewhere_in_the_line(figures):
     # In lines mode nothing is resolved: a pronoun source rarely gets someone else's name.
-    assert figures["table"]["pronoun"]["speaker_given_pct"] <= 5.0
+    assert figures["table"]["pronoun"]["speaker_given_pct"] <= 3.0
     assert figures["table"]["pronoun"]["source_mention_pct"] >= 75.0

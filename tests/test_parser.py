@@ -320,6 +320,10 @@ ATTRIBUTION_CLASSES = [
     ("The figures were first reported by the Lakeside Herald.", "Lakeside Herald", None),
     ("Mayor Ines Vidal and Councillor Omar Haddad said the budget was final.", "Ines Vidal",
      "Mayor"),
+    # a name set off as the appositive of a description; a reporting noun owned by a name
+    ("The mayor's spokeswoman, Ana Ruiz, told reporters the event was off.", "Ana Ruiz",
+     "mayor's spokeswoman"),
+    ("Berg's claim that the bridge was unsafe drew criticism.", "Berg", None),
     # no one speaks
     ("Officials must admit the error before the vote.", None, None),
     ("The memo was mentioned during the hearing.", None, None),
@@ -362,6 +366,12 @@ def test_two_apostrophes_are_quotation_marks(gazetteer):
         ("The plan is dead, a campaign spokesman said.", "a campaign spokesman"),
         ("The senator added that the vote would wait.", "The senator"),
         ('"It is over," said a senior aide.', "a senior aide"),
+        (
+            "Several officials, speaking on condition of anonymity, said the plan had stalled.",
+            "Several officials",
+        ),
+        ('"We are done," he said. Ann Lee agreed.', "he"),
+        ("Residents praised Thursday's vote on the new school.", "Residents"),
     ],
 )
 def test_unnamed_sources_keep_their_words(text, mention, gazetteer):
