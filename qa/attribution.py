@@ -190,7 +190,7 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
         # "Budget Policy Center", "The Lakeside Herald": an organisation's name keeps its words.
         while words and words[0].lower() in ARTICLES:
             words.pop(0)
-        full = " ".join(words)
+        full = _as_written(phrase, words)
         return Attribution(phrase, full, full, body=True)
     if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
         words = words[1:]  # "Activist Tomas Berg" opening a sentence
@@ -226,8 +226,8 @@ def _name_words(name: str) -> list[str]:
 
 def _person(phrase: str, words: list[str], cut: int, gazetteer: Gazetteer) -> Attribution:
     """A person's name after `cut` title words, with the role and place written before it."""
-    name = " ".join(words)
-    full = " ".join(words[cut:])
+    name = _as_written(phrase, words)
+    full = _as_written(phrase, words[cut:])
     titles = [w for w in words[:cut] if w.lower() not in COURTESY_TITLES]
     prefix = phrase[: phrase.find(name)].strip() if name in phrase else ""
     role = " ".join(w for w in (prefix.split() + titles) if w.lower() not in ARTICLES)
@@ -241,6 +241,12 @@ def _person(phrase: str, words: list[str], cut: int, gazetteer: Gazetteer) -> At
         if match.start() == 0 and _is_demonym_like(place_as_written, place):
             role = role[match.end() :].strip()
     return Attribution(phrase, full, full, role or None, place, place_as_written)
+
+
+def _as_written(phrase: str, words: list[str]) -> str:
+    """The words as the phrase writes them, with its own spaces between them."""
+    match = re.search(r"\s+".join(map(re.escape, words)), phrase)
+    return match.group(0) if match else " ".join(words)
 
 
 def _is_described_head(word: str) -> bool:

@@ -355,7 +355,7 @@ def parse_passage(
             if primary.body and speaker and speaker.startswith("the "):
                 speaker = speaker[4:]
     source_mention = speaker_from = None
-    if main is not None and speaker is None:
+    if main is not None and speaker is None and main.who.phrase in passage:
         source_mention = main.who.phrase
     if speaker is not None:
         speaker_from = "text" if speaker in passage else "gazetteer"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qa.gazetteer import Gazetteer, Person
 from qa.parser import digest_items, find_quotes, is_truncated, parse_line, quote_text
@@ -498,3 +500,28 @@ def test_parsing_work_grows_linearly_with_the_line(unit, monkeypatch):
     large = _parse_work(unit * (4 * size // len(unit)), monkeypatch)
     # Four times the text: four times the work, with room for rounding; quadratic would be 16.
     assert large <= 5 * small, (small, large)
+
+
+NEWS_PIECES = [
+    "Sen. ", "Mr. ", "Ann", "  Lee", "\tBerg", " (D-Ore.)", ", a professor,", " said", " told",
+    " has also said", " he", " the campaign", ' "We will win,"', " ''Done,''", "“Yes”", " “open",
+    ", saying", " and said", " according to", " was reported by", " The Lakeside Herald", ".",
+    " ", "\n", " on March 3", " Thursday's", " of Ohio", " spokesman", " Residents",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(NEWS_PIECES), max_size=40).map("".join))
+def test_sources_are_verbatim_and_consistent(line):
+    gazetteer = Gazetteer.load([])
+    for s in parse_line(line, "p.txt", 1, gazetteer):
+        if s.speaker is not None:
+            assert s.speaker in s.passage and s.speaker_from == "text"
+            assert s.speaker_as_written in s.passage
+            assert s.source_mention is None
+        else:
+            assert s.speaker_from is None
+        if s.source_mention is not None:
+            assert s.source_mention in s.passage
+        if s.role is not None and s.role_from == "text":
+            assert all(word in s.passage for word in s.role.split())
