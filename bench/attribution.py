@@ -1,138 +1,50 @@
-"""Attribution on real news: the parser's speaker against human-annotated sources, by class.
+"""Attribution on real news: the parser's speaker against human-annotated sources, by class
+(see qa/measure.py for what is measured and how).
 
-Reads a folder laid out like `../shared/real/polnear-dev/` (`statements.txt`, one attribution a
-line; `gold.jsonl`, the annotation; `score_statements.py`, the scorer), parses every line on
-its own ("lines mode": nothing is carried from one line to the next, no people file), and runs
-the folder's own scorer on the records. The table groups the scorer's per-line verdicts.
-
-    .venv/bin/python -m bench.attribution [FOLDER] [--json]
+    .venv/bin/python -m bench.attribution [FOLDER] [--json] [--errors misses.jsonl]
+    .venv/bin/python -m bench.attribution --sizes   # parse time of hostile lines, 100 KB and 1 MB
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
+import time
 from pathlib import Path
 
 from qa.gazetteer import Gazetteer
+from qa.measure import NAMED, measure, render
 from qa.parser import parse_line
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "polnear-dev"
-# The scorer's "say family": a cue holding one of these words.
-SAY_FAMILY = set(
-    "say says said saying tell tells told telling add adds added adding write writes wrote "
-    "writing".split()
-)
-NAMED = ("person", "org", "propn")
+# Lines built by repeating one piece: each would cost quadratic time in a parser that rescans.
+HOSTILE = {
+    "said x N": "said ",
+    "cue phrases": "the minister said that ",
+    "according to x N": "according to ",
+    "quote and speaker": '"We will win," Sen. Mary Quinlan said on March 4. ',
+    "unclosed curly quotes": "“",
+    "unclosed quotes and words": "“a b ",
+    "repeated dates": "on March 3, ",
+    "interviews": "in an interview with Radio ",
+    "two apostrophes": "'' x ",
+    "names and commas": "Ann Lee, ",
+}
 
 
-def parse_lines(statements_file: Path) -> list[dict]:
-    """Every line parsed on its own, as `qa statements --json` would print it."""
+def sizes() -> None:
+    """Seconds to parse each hostile line at 100 KB and 1 MB."""
     gazetteer = Gazetteer.load([])
-    records = []
-    lines = statements_file.read_text(encoding="utf-8").split("\n")
-    for number, line in enumerate(lines, start=1):
-        for statement in parse_line(line, statements_file.name, number, gazetteer):
-            records.append(statement.to_json())
-    return records
-
-
-def score(folder: Path, records: list[dict]) -> tuple[dict, list[dict]]:
-    """The folder's scorer run on these records: its figures and its per-line rows."""
-    with tempfile.TemporaryDirectory() as scratch:
-        predictions = Path(scratch) / "records.jsonl"
-        with open(predictions, "w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        prefix = Path(scratch) / "score"
-        subprocess.run(
-            [sys.executable, str(folder / "score_statements.py"), str(folder / "gold.jsonl"),
-             str(predictions), str(prefix)],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-        metrics = json.loads(Path(f"{prefix}_metrics.json").read_text(encoding="utf-8"))
-        rows = [json.loads(line) for line in open(f"{prefix}_rows.jsonl", encoding="utf-8")]
-    return metrics, rows
-
-
-def _say_family(cue: str) -> bool:
-    return bool({w.lower().strip(":,") for w in cue.split()} & SAY_FAMILY)
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
-
-
-def _named_row(rows: list[dict]) -> dict:
-    n = len(rows)
-    given = sum(r["pred"] is not None for r in rows)
-    strict = sum(bool(r["strict"]) for r in rows)
-    return {
-        "n": n,
-        "strict_pct": _pct(strict, n),
-        "lenient_pct": _pct(sum(bool(r["lenient"]) for r in rows), n),
-        "null_pct": _pct(n - given, n),
-        "precision_pct": _pct(strict, given),
-    }
-
-
-def table(rows: list[dict], records: list[dict]) -> dict[str, dict]:
-    """Figures by class: named sources (all, by cue, by kind), pronoun and nominal sources."""
-    named = [r for r in rows if r["cls"] in NAMED]
-    out = {
-        "named": _named_row(named),
-        "named, say-family cue": _named_row([r for r in named if _say_family(r["gold_cue"])]),
-        "named, other cue": _named_row([r for r in named if not _say_family(r["gold_cue"])]),
-    }
-    for kind in ("quote", "mixed", "paraphrase"):
-        out[f"named, {kind}"] = _named_row([r for r in named if r["gold_kind"] == kind])
-    first = {}
-    for record in records:
-        first.setdefault(int(record["source"].rsplit(":", 1)[1]), record)
-    for cls in ("pronoun", "nominal"):
-        chosen = [r for r in rows if r["cls"] == cls]
-        n = len(chosen)
-        given = sum(r["pred"] is not None for r in chosen)
-        mention = sum(bool(first.get(r["line"], {}).get("source_mention")) for r in chosen)
-        out[cls] = {
-            "n": n,
-            "null_pct": _pct(n - given, n),
-            "speaker_given_pct": _pct(given, n),
-            "source_mention_pct": _pct(mention, n),
-        }
-    return out
-
-
-def measure(folder: Path = DEFAULT_FOLDER) -> dict:
-    """Parse and score the folder: the class table and the scorer's own figures."""
-    records = parse_lines(folder / "statements.txt")
-    metrics, rows = score(folder, records)
-    return {"table": table(rows, records), "scorer": metrics, "rows": rows}
-
-
-def render(figures: dict[str, dict]) -> str:
-    """The class table as Markdown."""
-    lines = [
-        "| source class | n | strict % | lenient % | no speaker % | precision % |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for name, row in figures.items():
-        if "strict_pct" in row:
-            cells = [row["strict_pct"], row["lenient_pct"], row["null_pct"], row["precision_pct"]]
-        else:
-            cells = ["–", "–", row["null_pct"], "–"]
-        lines.append(f"| {name} | {row['n']} | " + " | ".join(map(str, cells)) + " |")
-    for cls in ("pronoun", "nominal"):
-        row = figures[cls]
-        lines.append(
-            f"\n{cls} sources: speaker given on {row['speaker_given_pct']} %, "
-            f"their words kept as source_mention on {row['source_mention_pct']} %."
-        )
-    return "\n".join(lines)
+    print("| line | 100 KB s | 1 MB s |\n|---|---:|---:|")
+    for name, unit in HOSTILE.items():
+        seconds = []
+        for size in (100_000, 1_000_000):
+            line = unit * (size // len(unit))
+            start = time.perf_counter()
+            parse_line(line, "hostile.txt", 1, gazetteer)
+            seconds.append(time.perf_counter() - start)
+        print(f"| {name} | {seconds[0]:.2f} | {seconds[1]:.2f} |")
 
 
 def main() -> None:
@@ -140,7 +52,11 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--errors", type=Path, help="Write the misses as JSON lines here.")
+    parser.add_argument("--sizes", action="store_true", help="Time hostile long lines instead.")
     args = parser.parse_args()
+    if args.sizes:
+        sizes()
+        return
     if not (args.folder / "gold.jsonl").is_file():
         sys.exit(f"No gold.jsonl in {args.folder}.")
     result = measure(args.folder)

@@ -174,64 +174,89 @@ def read_attribution(phrase: str, gazetteer: Gazetteer) -> Attribution | None:
 def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribution | None:
     """Read a located source: `phrase` is its noun phrase, `name` the run of name words in it
     (None for a description such as "a campaign spokesman"). Titles and honorifics are split
-    off the name ("Sen. Mary Quinlan (D-Va.)" is Mary Quinlan, role "Sen.")."""
+    off the name ("Sen. Mary Quinlan (D-Va.)" is Mary Quinlan, role "Sen."). None when the
+    phrase names no one who speaks ("the agreement states")."""
     known = read_attribution(phrase, gazetteer)
     if name is None:
         if known is not None and (not known.name or re.search(r"['’]s\b", phrase)):
             return known  # "a senior official", "Giorgia Meloni's office"
         if phrase.split() and _is_described_head(phrase.split()[-1]):
             return Attribution(phrase)  # "the campaign", "critics": unnamed, words kept
-        return None  # "the agreement states": a document, not a speaker
+        return None
+    words = _name_words(name)
+    if not words:
+        return None
+    if words[-1].lower() in ORG_HEADS:
+        # "Budget Policy Center", "The Lakeside Herald": an organisation's name keeps its words.
+        while words and words[0].lower() in ARTICLES:
+            words.pop(0)
+        full = _as_written(phrase, words)
+        return Attribution(phrase, full, full, body=True)
+    if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
+        words = words[1:]  # "Activist Tomas Berg" opening a sentence
+    if len(words) == 1 and _is_described_head(words[0]) and not _is_party(words[0]):
+        return Attribution(phrase)  # "Critics, including ..., say", "Police said"
+    cut = _title_end(words)
+    if known is not None and (known.body or known.name == " ".join(words[cut:])):
+        return known  # the reader of known titles and places agrees on the name
+    if cut == len(words):
+        return Attribution(phrase, role=" ".join(words))
+    return _person(phrase, words, cut, gazetteer)
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name run without what is written around the name itself."""
     words = name.split()
     while words and _PARTY_TAG.match(words[-1]):
         words.pop()
     for i, word in enumerate(words):
-        # "Rangel of New York", "Easley for Morning Consult": a person's name ends before
+        # "Ann Lee of Ohio", "Omar Haddad for the Lakeside Herald": a person's name ends before
         # "of"; "Secretary of State" and "Bank of America" keep it.
         if word in ("of", "for") and 0 < i and words[i - 1].lower() not in TITLE_WORDS | ORG_HEADS:
             words = words[:i]
             break
     owner = [i for i, word in enumerate(words[:-1]) if re.search(r"['’]s$", word)]
     if owner:
-        words = words[owner[-1] + 1 :]  # "NBC’s Dante Chinni"
-    if not words:
-        return None
-    if words[-1].lower() in ORG_HEADS:
-        # "Tax Policy Center", "The New York Times": an organisation's name keeps its words.
-        while words and words[0].lower() in ARTICLES:
-            words.pop(0)
-        full = " ".join(words)
-        return Attribution(phrase, full, full, body=True)
-    if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
-        words = words[1:]  # "Activist Angela Davis" opening a sentence
-    name = " ".join(words)
-    cut = _title_end(words)
-    if known is not None and (known.body or known.name == " ".join(words[cut:])):
-        return known
-    person = words[cut:]
-    if not person:
-        return Attribution(phrase, role=name)
-    if len(words) == 1 and _is_described_head(words[0]):
-        return Attribution(phrase)  # "Critics, including ..., say", "Police said"
-    full = " ".join(person)
+        words = words[owner[-1] + 1 :]  # "the Herald’s Ines Vidal"
+    if words and re.search(r"['’]s$", words[-1]):
+        # "Berg's claim that ...": a reporting noun whose source is its owner.
+        words = [*words[:-1], words[-1][:-2]]
+    return words
+
+
+def _person(phrase: str, words: list[str], cut: int, gazetteer: Gazetteer) -> Attribution:
+    """A person's name after `cut` title words, with the role and place written before it."""
+    name = _as_written(phrase, words)
+    full = _as_written(phrase, words[cut:])
     titles = [w for w in words[:cut] if w.lower() not in COURTESY_TITLES]
     prefix = phrase[: phrase.find(name)].strip() if name in phrase else ""
-    role_words = " ".join(w for w in (prefix.split() + titles) if w.lower() not in ARTICLES)
-    if not any(_is_role_word(w) for w in role_words.split()):
-        role_words = ""  # "Many Democrats", "Last week Lopez": no role is written
+    role = " ".join(w for w in (prefix.split() + titles) if w.lower() not in ARTICLES)
+    if not any(_is_role_word(w) for w in role.split()):
+        role = ""  # "Many Democrats", "Last week Lopez": no role is written
     place, place_as_written = None, None
-    hits = gazetteer.find_places(role_words) if role_words else []
+    hits = gazetteer.find_places(role) if role else []
     if hits:
         match, place = hits[0]
         place_as_written = match.group(0)
         if match.start() == 0 and _is_demonym_like(place_as_written, place):
-            role_words = role_words[match.end() :].strip()
-    return Attribution(phrase, full, full, role_words or None, place, place_as_written)
+            role = role[match.end() :].strip()
+    return Attribution(phrase, full, full, role or None, place, place_as_written)
+
+
+def _as_written(phrase: str, words: list[str]) -> str:
+    """The words as the phrase writes them, with its own spaces between them."""
+    match = re.search(r"\s+".join(map(re.escape, words)), phrase)
+    return match.group(0) if match else " ".join(words)
 
 
 def _is_described_head(word: str) -> bool:
     bare = word.lower().rstrip(",.")
     return bare in DESCRIBED_HEADS or (bare.endswith("s") and bare[:-1] in DESCRIBED_HEADS)
+
+
+def _is_party(word: str) -> bool:
+    """Party names are proper names: "Democrats said" names its source."""
+    return word.lower().rstrip("s,.") in {"democrat", "republican", "conservative", "liberal"}
 
 
 def _is_role_word(word: str) -> bool:

@@ -65,7 +65,7 @@ BE_FORMS = frozenset("be is are was were been being".split())
 SAY_FAMILY = frozenset(
     form for lemma in ("say", "tell", "add", "write") for form in verb_forms(lemma)
 )
-# Headlines and inverted openings capitalise the say family: "Lindsey Graham Says", "Said Ellis:".
+# Headlines and inverted openings capitalise the say family: "Ann Lee Says", "Said Berg:".
 CAPITALISED = frozenset(word.capitalize() for word in SAY_FAMILY)
 CUE_PATTERN = re.compile(
     r"\b(?P<cue>(?i:according\s+to)|"
@@ -103,7 +103,7 @@ TO_VERBS = frozenset(
 SAYING_TO_VERBS = frozenset(
     "went appeared appears seemed seems continued continues proceeded moved rushed hastened".split()
 )
-# Time words that may stand between a speaker and the verb: "Trump on Monday said".
+# Time words that may stand between a speaker and the verb: "Berg on Monday said".
 WEEKDAYS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight".split()
 )

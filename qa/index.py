@@ -36,7 +36,7 @@ from qa.text import tokenize
 
 FORMAT_VERSION = 2
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 INDEX_NAME = "qa-index"
 # Below this many statements FAISS searches exactly; above it, HNSW (see BENCHMARKS.md).
 HNSW_THRESHOLD = 200_000

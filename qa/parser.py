@@ -27,7 +27,7 @@ from qa.statements import SaidOn, Statement, statement_id
 QUOTE_PAIRS = (("“", "”"), ("«", "»"))
 # Marks that open and close a quotation alike: straight quotes, and two apostrophes (''so'').
 SAME_MARKS = re.compile("\"|''")
-# At most this many attributions are read in one passage; the first named one is its speaker.
+# At most this many attributions are read in one passage (see _main for the one that counts).
 MAX_FOUND = 16
 # At most this many reporting verbs are examined in one passage: each costs at most a window of
 # subjects.WINDOW characters, so a passage of any length is parsed in linear time.
@@ -135,58 +135,59 @@ def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
     for examined, m in enumerate(CUE_PATTERN.finditer(masked)):
         if len(found) == MAX_FOUND or examined == MAX_CUES:
             break
-        cue = m.group("cue")
-        if cue.lower().startswith("according"):
-            subject = subjects.after(masked, m.end())
-            if subject is None or subject.pronoun:
-                continue
-            who = _read(masked, subject, gazetteer)
-            if who is None:
-                continue  # "according to the memo": a document, not a person
-            end = _clause_end(masked, subject.end)
-            found.append(_Found(who, cue, m.start(), end, end, False))
-            continue
-        if cue in BASE_FORMS and _after_auxiliary(masked, m.start()):
-            continue  # "must admit", "did not say", "declined to comment": nothing was said
-        if cue.endswith(("ed", "en")) and _passive(masked, m.start()):
-            if not masked.startswith(" by ", m.end()):
-                continue  # "has been mentioned": the subject is spoken of, not speaking
-            subject = subjects.after(masked, m.end() + 4)  # "was first reported by the Post"
-        else:
-            subject = subjects.before(masked, m.start(), participle=cue.endswith("ing"))
-        if (
-            subject is None
-            and cue.lower() in INVERTING
-            and not cue.endswith("ing")
-            and _opens_clause(masked, m.start())
-        ):
-            subject = subjects.after(masked, m.end())
-        if subject is None:
-            continue
-        who = _read(masked, subject, gazetteer)
-        if who is None:
-            continue
-        start = min(subject.start, m.start())
-        before = masked[:start].strip()
-        speaker_first = before == "" or before[-1] in ".!?*•:"
-        end = m.end() if speaker_first else _clause_end(masked, max(m.end(), subject.end))
-        if re.match(r",\s+(?:a|an|the)\s", masked[end : end + 6]):
-            end = _clause_end(masked, end + 1)  # '..." said Ann Lee, the city treasurer.'"
-        found.append(_Found(who, cue, start, end, m.end(), speaker_first))
+        subject = _locate(masked, m)
+        who = _read(masked, subject, gazetteer) if subject is not None else None
+        if who is not None:
+            found.append(_attribution(masked, m, subject, who))
     return found
 
 
+def _locate(masked: str, m: re.Match) -> subjects.Subject | None:
+    """Where the source of the cue `m` is written, or None when the cue reports nothing."""
+    cue = m.group("cue")
+    if cue.lower().startswith("according"):
+        subject = subjects.after(masked, m.end())
+        return None if subject is None or subject.pronoun else subject
+    if cue in BASE_FORMS and _after_auxiliary(masked, m.start()):
+        return None  # "must admit", "did not say", "declined to comment": nothing was said
+    if cue.endswith(("ed", "en")) and _passive(masked, m.start()):
+        if not masked.startswith(" by ", m.end()):
+            return None  # "has been mentioned": the subject is spoken of, not speaking
+        return subjects.after(masked, m.end() + 4)  # "was first reported by the Herald"
+    participle = cue.endswith("ing")
+    subject = subjects.before(masked, m.start(), participle=participle)
+    if subject is None and cue.lower() in INVERTING and not participle:
+        if _opens_clause(masked, m.start()):
+            subject = subjects.after(masked, m.end())  # '"...," said Ann Lee'
+    return subject
+
+
+def _attribution(masked: str, m: re.Match, subject: subjects.Subject, who: Attribution) -> _Found:
+    """The attribution with the span of its clause (what is not the statement's content)."""
+    if m.group("cue").lower().startswith("according"):
+        end = _clause_end(masked, subject.end)
+        return _Found(who, m.group("cue"), m.start(), end, end, False)
+    start = min(subject.start, m.start())
+    before = masked[:start].strip()
+    speaker_first = before == "" or before[-1] in ".!?*•:"
+    end = m.end() if speaker_first else _clause_end(masked, max(m.end(), subject.end))
+    if re.match(r",\s+(?:a|an|the)\s", masked[end : end + 6]):
+        end = _clause_end(masked, end + 1)  # '..." said Ann Lee, the city treasurer.'
+    return _Found(who, m.group("cue"), start, end, m.end(), speaker_first)
+
+
 def _main(found: list[_Found]) -> _Found | None:
-    """The attribution that speaks for the passage: the first that names its source, one with
-    a cue of the say family first; else the first described source; else the first pronoun."""
+    """The attribution that speaks for the passage: the first one, except that a described
+    source ("the mayor spoke ...") yields to a named one later in the passage. A pronoun keeps
+    its place ('"...," he said. Smith agreed' is his). Measured on annotated news, this gives
+    other names to pronoun sources least often; preferring say-family cues or
+    sentence-closing attributions does no better."""
 
-    def rank(item: _Found) -> tuple[bool, bool, bool]:
-        return (
-            item.who.pronoun,
-            item.who.speaker_as_written is None,
-        )
+    def described(item: _Found) -> bool:
+        return not item.who.pronoun and item.who.speaker_as_written is None
 
-    return min(found, key=rank) if found else None
+    named = any(item.who.speaker_as_written is not None for item in found)
+    return min(found, key=lambda item: named and described(item)) if found else None
 
 
 def _passive(masked: str, cue_start: int) -> bool:
@@ -354,7 +355,7 @@ def parse_passage(
             if primary.body and speaker and speaker.startswith("the "):
                 speaker = speaker[4:]
     source_mention = speaker_from = None
-    if main is not None and speaker is None:
+    if main is not None and speaker is None and main.who.phrase in passage:
         source_mention = main.who.phrase
     if speaker is not None:
         speaker_from = "text" if speaker in passage else "gazetteer"

@@ -19,8 +19,6 @@ HONORIFICS = frozenset(
     """mr. mrs. ms. dr. sen. sens. rep. reps. gov. gen. lt. col. sgt. capt. rev. prof. adm. maj.
     cmdr. atty. amb. supt. insp. cpl. pvt. gens. govs.""".split()
 )
-# Honorifics that are not a role: dropped from the role, kept out of the name.
-COURTESY = frozenset({"mr.", "mrs.", "ms.", "dr.", "miss"})
 ABBREVIATED = frozenset(
     """u.s. u.k. u.n. e.u. d.c. inc. co. corp. ltd. jr. sr. st. l.p. n.y. l.a. a.p.""".split()
 )
@@ -109,6 +107,8 @@ def is_name_word(word: str) -> bool:
         return True
     if word.lower() in ABBREVIATED:
         return True
+    if re.sub(r"['’]s$", "", word.lower()) in WEEKDAYS:
+        return False  # "Thursday's vote"
     return bool(_CAPITAL.match(word)) and not _ends_sentence(word) and not word[0].isdigit()
 
 
@@ -156,7 +156,7 @@ def _skip_before_cue(tokens: list[tuple[int, int, str]]) -> int:
         ):
             i -= 3  # "went on to say"
         elif lower == "on" and i < len(tokens) and tokens[i][2].lower() in WEEKDAYS:
-            i -= 1  # "Trump on Monday said"
+            i -= 1  # "Berg on Monday said"
         else:
             break
     return i
@@ -186,7 +186,7 @@ def _described(tokens: list[tuple[int, int, str]], end: int) -> int | None:
             return None
         i -= 1
         if bare in DETERMINERS or bare.endswith(("'s", "’s")):
-            # "Trump's campaign manager": the owner's name is part of the description
+            # "the mayor's campaign manager": the owner's name is part of the description
             while i > 0 and is_name_word(tokens[i - 1][2]) and not tokens[i - 1][2].endswith(","):
                 i -= 1
             return i
@@ -208,13 +208,13 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
     if last.endswith(","):
         return _opening_subject(tokens[:end]) if participle else _appositive(tokens, end)
     if last == "and" and end > 1 and tokens[end - 2][2][:1].islower():
-        return _opening_subject(tokens[: end - 1])  # "Cruz exhorted Republicans ... and said"
-    if last.lower() in PRONOUNS:
-        start = tokens[end - 1][0]
-        return Subject(start, tokens[end - 1][1], pronoun=True)
+        return _opening_subject(tokens[: end - 1])  # "Berg thanked the voters ... and said"
+    if re.sub(r"['’](?:s|ve|d|ll)$", "", last.lower()) in PRONOUNS:
+        start = tokens[end - 1][0]  # "he", "He’s claiming", "they've said"
+        return Subject(start, start + len(re.sub(r"['’]\w+$", "", last)), pronoun=True)
     start = _name_run(tokens, end)
     if start < end:
-        # "Mr. Grassley and Mr. Leahy say": the first of the speakers named together.
+        # "Ms. Lee and Mr. Berg say": the first of the speakers named together.
         if (
             start > 1
             and tokens[start - 1][2] == "and"
@@ -230,7 +230,7 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
                 and tokens[start - 1][2].endswith(",")
                 and _name_run(tokens, start) < start
             ):
-                end = start  # "Sens. Jeff Merkley (D-Ore.), Sherrod Brown (D-Ohio) and ..."
+                end = start  # "Sens. Ann Lee (D-Ore.), Tom Berg (D-Ohio) and ..."
                 start = _name_run(tokens, end)
             if tokens[end - 1][2].endswith(","):
                 end_token = tokens[end - 1]
@@ -239,7 +239,7 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
                 )
         phrase_start = _description_start(tokens, start)
         if phrase_start > 0 and tokens[phrase_start - 1][2].lower() in PREPOSITIONS:
-            return None  # "of Republican claims", "with the board of the Post": not a subject
+            return None  # "of Democratic claims", "with the editors of the Herald": not a subject
         return Subject(
             tokens[phrase_start][0], tokens[end - 1][1], tokens[start][0], tokens[end - 1][1]
         )
@@ -250,7 +250,7 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
 
 
 def _opening_subject(tokens: list[tuple[int, int, str]]) -> Subject | None:
-    """The subject of the clause a participle hangs on ("Trump revised his plan, saying"):
+    """The subject of the clause a participle hangs on ("Berg revised his plan, saying"):
     the name just before the first verb-like word of the last clauses before the comma."""
     bounds = [0] + [j + 1 for j, (_, _, w) in enumerate(tokens[:-1]) if w.endswith(",")]
     for first in reversed(bounds[-3:]):
@@ -262,9 +262,9 @@ def _opening_subject(tokens: list[tuple[int, int, str]]) -> Subject | None:
                 continue
             subject_end = k
             while subject_end > first and is_skippable(tokens[subject_end - 1][2]):
-                subject_end -= 1  # "Mr. Schultz generally supported"
+                subject_end -= 1  # "Mr. Berg generally supported"
             if tokens[subject_end - 1][2].endswith(",") and subject_end > first:
-                return _appositive(tokens, subject_end)  # "Donald Trump, her opponent, said"
+                return _appositive(tokens, subject_end)  # "Tom Berg, her opponent, said"
             start = _name_run(tokens, subject_end)
             k = subject_end
             if start < k and (
@@ -317,27 +317,52 @@ def _appositive(tokens: list[tuple[int, int, str]], end: int) -> Subject | None:
         if not tokens[s][2][:1].isupper():
             continue  # itself a description: "the foreign minister of France,"
         name_start = _name_run(tokens, e)
+        segment_end = tokens[e - 1][1] - 1
         if name_start < e and tokens[e - 1][2][:-1].lower() not in OPENERS:
-            name_end = tokens[e - 1][1] - 1
             return Subject(
                 tokens[s][0],
-                name_end,
+                segment_end,
                 tokens[name_start][0],
-                name_end,
+                segment_end,
                 described_start=tokens[e][0],
                 described_end=tokens[end - 1][1] - 1,
             )
-    return None
+        if tokens[s][2].lower() in DETERMINERS and e - s <= 4:
+            return Subject(tokens[s][0], segment_end)  # "Several officials, speaking ..., said"
+        return None
+    return _name_after_description(tokens, segments)
+
+
+def _name_after_description(tokens, segments) -> Subject | None:
+    """ "The prime minister's spokesman, James Slack, told": the name is the appositive."""
+    if len(segments) < 2:
+        return None
+    (ds, de), (s, e) = segments[-2], segments[-1]
+    description = tokens[ds:de]
+    opens = description[0][2].lower() in DETERMINERS
+    if not (opens or any(re.search(r"['’]s$", w) for _, _, w in description)):
+        return None
+    if not _describes(description) or _name_run(tokens, e) != s:
+        return None
+    name_end = tokens[e - 1][1] - 1
+    return Subject(
+        tokens[ds][0],
+        name_end,
+        tokens[s][0],
+        name_end,
+        described_start=tokens[ds][0],
+        described_end=tokens[de - 1][1] - 1,
+    )
 
 
 def _describes(segment: list[tuple[int, int, str]]) -> bool:
     """A segment that describes a person rather than names one: "a professor", "56", "who
-    has served", "McCrory's opponent"."""
+    has served", "Berg's opponent"."""
     first = segment[0][2]
     if _PARTY_BARE.match(first):
         return True
     if first.lower().rstrip(",") in DESCRIBED_HEADS:
-        return True  # "Democrat of California"
+        return True  # "Democrat of Ohio"
     if first.lower() in DETERMINERS or first.lower() in ("who", "whose", "which", "former"):
         return True
     if first[:1].isdigit() or first[:1].islower() or re.search(r"['’]s$", first):
@@ -379,7 +404,7 @@ def after(masked: str, cue_end: int) -> Subject | None:
         return None
     closed = tokens[k - 1][2][-1:] in ",.;:" or k == len(tokens)
     if not closed and tokens[k][2].lower() not in AFTER_NAME:
-        return None  # 'said the EB-5 program has ...': a clause, not a source
+        return None  # 'said the X-7 program has ...': a clause, not a source
     last = tokens[k - 1][2].rstrip(",")
     if _ends_sentence(last):
         last = last[:-1]

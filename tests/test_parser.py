@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qa.gazetteer import Gazetteer, Person
 from qa.parser import digest_items, find_quotes, is_truncated, parse_line, quote_text
@@ -320,6 +322,10 @@ ATTRIBUTION_CLASSES = [
     ("The figures were first reported by the Lakeside Herald.", "Lakeside Herald", None),
     ("Mayor Ines Vidal and Councillor Omar Haddad said the budget was final.", "Ines Vidal",
      "Mayor"),
+    # a name set off as the appositive of a description; a reporting noun owned by a name
+    ("The mayor's spokeswoman, Ana Ruiz, told reporters the event was off.", "Ana Ruiz",
+     "mayor's spokeswoman"),
+    ("Berg's claim that the bridge was unsafe drew criticism.", "Berg", None),
     # no one speaks
     ("Officials must admit the error before the vote.", None, None),
     ("The memo was mentioned during the hearing.", None, None),
@@ -362,6 +368,12 @@ def test_two_apostrophes_are_quotation_marks(gazetteer):
         ("The plan is dead, a campaign spokesman said.", "a campaign spokesman"),
         ("The senator added that the vote would wait.", "The senator"),
         ('"It is over," said a senior aide.', "a senior aide"),
+        (
+            "Several officials, speaking on condition of anonymity, said the plan had stalled.",
+            "Several officials",
+        ),
+        ('"We are done," he said. Ann Lee agreed.', "he"),
+        ("Residents praised Thursday's vote on the new school.", "Residents"),
     ],
 )
 def test_unnamed_sources_keep_their_words(text, mention, gazetteer):
@@ -488,3 +500,28 @@ def test_parsing_work_grows_linearly_with_the_line(unit, monkeypatch):
     large = _parse_work(unit * (4 * size // len(unit)), monkeypatch)
     # Four times the text: four times the work, with room for rounding; quadratic would be 16.
     assert large <= 5 * small, (small, large)
+
+
+NEWS_PIECES = [
+    "Sen. ", "Mr. ", "Ann", "  Lee", "\tBerg", " (D-Ore.)", ", a professor,", " said", " told",
+    " has also said", " he", " the campaign", ' "We will win,"', " ''Done,''", "“Yes”", " “open",
+    ", saying", " and said", " according to", " was reported by", " The Lakeside Herald", ".",
+    " ", "\n", " on March 3", " Thursday's", " of Ohio", " spokesman", " Residents",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(NEWS_PIECES), max_size=40).map("".join))
+def test_sources_are_verbatim_and_consistent(line):
+    gazetteer = Gazetteer.load([])
+    for s in parse_line(line, "p.txt", 1, gazetteer):
+        if s.speaker is not None:
+            assert s.speaker in s.passage and s.speaker_from == "text"
+            assert s.speaker_as_written in s.passage
+            assert s.source_mention is None
+        else:
+            assert s.speaker_from is None
+        if s.source_mention is not None:
+            assert s.source_mention in s.passage
+        if s.role is not None and s.role_from == "text":
+            assert all(word in s.passage for word in s.role.split())
