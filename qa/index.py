@@ -53,7 +53,7 @@ from qa.statements import Statement
 from qa.text import tokenize
 
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 # Below this many statements FAISS searches exactly; above it, HNSW (see BENCHMARKS.md).
 HNSW_THRESHOLD = 200_000
 HNSW_M = 32
@@ -397,6 +397,7 @@ def _write_generation(
             "fingerprint": fingerprint,
             "files": [{"path": str(f.path), "sha256": f.sha256} for f in corpus.files],
             "timeline_start_month": corpus.timeline.start_month,
+            "timeline_season": corpus.timeline.season,
             "skipped": list(corpus.skipped),
         },
         "counts": {
