@@ -18,7 +18,9 @@ from qa.cues import (
     INVERTING,
     MODALS,
     SAYING_TO_VERBS,
+    TITLE_CUE_PATTERN,
     is_skippable,
+    is_title_case,
 )
 from qa.dates import DateMention, find_dates
 from qa.gazetteer import Gazetteer
@@ -130,9 +132,10 @@ def _clause_end(masked: str, start: int) -> int:
     return stop
 
 
-def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
+def _find_attributions(masked: str, gazetteer: Gazetteer, headline: bool) -> list[_Found]:
     found = []
-    for examined, m in enumerate(CUE_PATTERN.finditer(masked)):
+    pattern = TITLE_CUE_PATTERN if headline else CUE_PATTERN
+    for examined, m in enumerate(pattern.finditer(masked)):
         if len(found) == MAX_FOUND or examined == MAX_CUES:
             break
         subject = _locate(masked, m)
@@ -329,7 +332,7 @@ def parse_passage(
     """Parse one passage (a whole line, or one item of a digest line)."""
     spans = find_quotes(passage)
     masked = _mask_quotes(passage, spans)
-    found = _find_attributions(masked, gazetteer)
+    found = _find_attributions(masked, gazetteer, is_title_case(passage))
     main = _main(found)
     primary = main.who if main is not None and not main.who.pronoun else None
     speaker = speaker_as_written = role = affiliation = None

@@ -60,6 +60,8 @@ _TOKEN = re.compile(r"\S+")
 # A party or state tag after a name: "(D-Conn.)", "(R)", "(Vt.)"; and "R-Ky." between commas.
 _PARTY = re.compile(r"^\([A-Z][\w.]*(?:-[\w. ]+)?\),?$")
 _PARTY_BARE = re.compile(r"^[DRI]-[A-Z][\w.]*,?$")
+# An appositive between dashes that ends just before the cue.
+_DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAPITAL = re.compile(r"^[A-ZÀ-Ý0-9][\w’'\-.&]*$")
 _BOUNDARY = set(';:"“”«»§*•()[]—–')
@@ -200,6 +202,10 @@ def _described(tokens: list[tuple[int, int, str]], end: int) -> int | None:
 def before(masked: str, cue_start: int, participle: bool = False) -> Subject | None:
     """The source written before a cue, or None. A participle after a comma ("..., saying")
     speaks for the subject that opens the sentence."""
+    closing = masked[max(0, cue_start - 4) : cue_start].rstrip().endswith(("--", "—", "–"))
+    dashes = closing and _DASHED.search(masked, max(0, cue_start - WINDOW), cue_start)
+    if dashes:
+        return before(masked, dashes.start())  # "Ann Lee -- a former mayor -- said"
     tokens = _clause_tokens(masked, cue_start)
     end = _skip_before_cue(tokens)
     if end == 0:

@@ -322,6 +322,11 @@ ATTRIBUTION_CLASSES = [
     ("The figures were first reported by the Lakeside Herald.", "Lakeside Herald", None),
     ("Mayor Ines Vidal and Councillor Omar Haddad said the budget was final.", "Ines Vidal",
      "Mayor"),
+    ("Ann Lee -- a former mayor of the town -- said the plan was sound.", "Ann Lee", None),
+    # headlines in title case
+    ("Ann Lee Vows To Cut Taxes For Working Families", "Ann Lee", None),
+    ("Tomas Berg Calls Stadium Plan A Waste Of Money", "Tomas Berg", None),
+    ("Senate Report Finds Waste In Defense Spending", None, None),
     # a name set off as the appositive of a description; a reporting noun owned by a name
     ("The mayor's spokeswoman, Ana Ruiz, told reporters the event was off.", "Ana Ruiz",
      "mayor's spokeswoman"),
@@ -492,6 +497,9 @@ def _parse_work(line: str, monkeypatch) -> int:
         "Ann Lee ",
         "told Ann ",
         "Key developments on May 1: * one * two ",
+        "Ann Lee -- a mayor -- said ",
+        "Ann Lee Vows More Tax Cuts ",
+        "— said ",
     ],
 )
 def test_parsing_work_grows_linearly_with_the_line(unit, monkeypatch):
