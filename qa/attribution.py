@@ -178,7 +178,8 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     phrase names no one who speaks ("the agreement states")."""
     known = read_attribution(phrase, gazetteer)
     if name is None:
-        if known is not None and (not known.name or re.search(r"['’]s\b", phrase)):
+        owned = re.search(r"['’]s\s+\S", phrase)  # "Giorgia Meloni's office"
+        if known is not None and (not known.name or owned):
             return known  # "a senior official", "Giorgia Meloni's office"
         if phrase.split() and _is_described_head(phrase.split()[-1]):
             return Attribution(phrase)  # "the campaign", "critics": unnamed, words kept

@@ -109,8 +109,8 @@ def is_name_word(word: str) -> bool:
         return True
     if word.lower() in ABBREVIATED:
         return True
-    if re.sub(r"['’]s$", "", word.lower()) in WEEKDAYS:
-        return False  # "Thursday's vote"
+    if re.sub(r"['’]s$", "", word.lower()) in WEEKDAYS or re.search(r"n['’]t$", word):
+        return False  # "Thursday's vote", "Don't"
     return bool(_CAPITAL.match(word)) and not _ends_sentence(word) and not word[0].isdigit()
 
 
@@ -324,6 +324,8 @@ def _appositive(tokens: list[tuple[int, int, str]], end: int) -> Subject | None:
             continue  # itself a description: "the foreign minister of France,"
         name_start = _name_run(tokens, e)
         segment_end = tokens[e - 1][1] - 1
+        if _after_preposition(tokens, s, name_start):
+            return None  # "Officials at the Lakeside Institute, a ..., said"
         if name_start < e and tokens[e - 1][2][:-1].lower() not in OPENERS:
             return Subject(
                 tokens[s][0],
@@ -337,6 +339,14 @@ def _appositive(tokens: list[tuple[int, int, str]], end: int) -> Subject | None:
             return Subject(tokens[s][0], segment_end)  # "Several officials, speaking ..., said"
         return None
     return _name_after_description(tokens, segments)
+
+
+def _after_preposition(tokens: list[tuple[int, int, str]], first: int, start: int) -> bool:
+    """True when a preposition (and perhaps a determiner) stands before the name at `start`."""
+    j = start - 1
+    if j >= first and tokens[j][2].lower() in DETERMINERS:
+        j -= 1
+    return j >= first and tokens[j][2].lower() in PREPOSITIONS
 
 
 def _name_after_description(tokens, segments) -> Subject | None:

@@ -337,6 +337,9 @@ ATTRIBUTION_CLASSES = [
     ("Ahmed declined to say when the talks would resume.", None, None),
     ("The agreement states the budget will rise.", None, None),
     ("No talks are planned before the summit.", None, None),
+    ("The Harbor Street attack shocked the city.", None, None),
+    ("Ohio state lawmakers approved the budget.", None, None),
+    ("Officials at the Lakeside Institute, a research group, said the data was old.", None, None),
 ]  # fmt: skip
 
 
@@ -379,6 +382,8 @@ def test_two_apostrophes_are_quotation_marks(gazetteer):
         ),
         ('"We are done," he said. Ann Lee agreed.', "he"),
         ("Residents praised Thursday's vote on the new school.", "Residents"),
+        ("Prices will rise in the spring, the agency said.", "the agency"),
+        ("Don't blame the voters, the mayor said.", "the mayor"),
     ],
 )
 def test_unnamed_sources_keep_their_words(text, mention, gazetteer):
