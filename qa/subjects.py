@@ -62,7 +62,7 @@ _PARTY = re.compile(r"^\([A-Z][\w.]*(?:-[\w. ]+)?\),?$")
 _PARTY_BARE = re.compile(r"^[DRI]-[A-Z][\w.]*,?$")
 # An appositive between dashes that ends just before the cue.
 _DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
-_INITIAL = re.compile(r"^[A-Z]\.$")
+_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")  # "J.", "G.K."
 _CAPITAL = re.compile(r"^[A-ZÀ-Ý0-9][\w’'\-.&]*$")
 _BOUNDARY = set(';:"“”«»§*•()[]—–')
 

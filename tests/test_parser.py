@@ -301,6 +301,8 @@ ATTRIBUTION_CLASSES = [
     ("Mr. Delgado said the hearing would resume on Friday.", "Delgado", None),
     ("Gov. Ruth Amsel (D-Ore.) told reporters the roads were safe.", "Ruth Amsel", "Gov."),
     ('"There is no deficit," Ronald T. Weeks said.', "Ronald T. Weeks", None),
+    ('"This is a sad day," said Rep. J.R. Tolliver (D-N.C.), head of the caucus.', "J.R. Tolliver",
+     "Rep."),
     # auxiliaries, adverbs and participles around the cue
     ("Ortega has said he will not run again.", "Ortega", None),
     ("Ortega also said the tax would be cut.", "Ortega", None),
@@ -320,6 +322,10 @@ ATTRIBUTION_CLASSES = [
     # organisations, passives with their agent, coordinated speakers
     ("The Springfield Gazette reported that the mayor would resign.", "Springfield Gazette", None),
     ("The figures were first reported by the Lakeside Herald.", "Lakeside Herald", None),
+    ("The Commission on Harbor Safety says the pier is unsafe.", "Commission on Harbor Safety",
+     None),
+    ("Citizens for Clean Water advocates a ban on the plant.", "Citizens for Clean Water", None),
+    ("Ann Lee of Ohio said the vote was close.", "Ann Lee", None),
     ("Mayor Ines Vidal and Councillor Omar Haddad said the budget was final.", "Ines Vidal",
      "Mayor"),
     ("Ann Lee -- a former mayor of the town -- said the plan was sound.", "Ann Lee", None),
