@@ -213,8 +213,10 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
     last = tokens[end - 1][2]
     if last.endswith(","):
         return _opening_subject(tokens[:end]) if participle else _appositive(tokens, end)
-    if last == "and" and end > 1 and tokens[end - 2][2][:1].islower():
+    if last == "and" and end > 1:
         return _opening_subject(tokens[: end - 1])  # "Berg thanked the voters ... and said"
+    if participle and last.lower() in ("by", "after", "before", "while", "when", "without"):
+        return _opening_subject(tokens[: end - 1])  # "Berg began by saying"
     if re.sub(r"['’](?:s|ve|d|ll)$", "", last.lower()) in PRONOUNS:
         start = tokens[end - 1][0]  # "he", "He’s claiming", "they've said"
         return Subject(start, start + len(re.sub(r"['’]\w+$", "", last)), pronoun=True)
@@ -243,9 +245,9 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
                 return Subject(
                     tokens[start][0], end_token[1] - 1, tokens[start][0], end_token[1] - 1
                 )
-        phrase_start = _description_start(tokens, start)
-        if phrase_start > 0 and tokens[phrase_start - 1][2].lower() in PREPOSITIONS:
+        if _after_preposition(tokens, 0, start):
             return None  # "of Democratic claims", "with the editors of the Herald": not a subject
+        phrase_start = _description_start(tokens, start)
         return Subject(
             tokens[phrase_start][0], tokens[end - 1][1], tokens[start][0], tokens[end - 1][1]
         )
@@ -269,7 +271,7 @@ def _opening_subject(tokens: list[tuple[int, int, str]]) -> Subject | None:
             subject_end = k
             while subject_end > first and is_skippable(tokens[subject_end - 1][2]):
                 subject_end -= 1  # "Mr. Berg generally supported"
-            if tokens[subject_end - 1][2].endswith(",") and subject_end > first:
+            if subject_end > 0 and tokens[subject_end - 1][2].endswith(","):
                 return _appositive(tokens, subject_end)  # "Tom Berg, her opponent, said"
             start = _name_run(tokens, subject_end)
             k = subject_end
@@ -406,13 +408,13 @@ def after(masked: str, cue_end: int) -> Subject | None:
     k = j
     while k < len(tokens):
         word = tokens[k][2]
-        bare = word.rstrip(",")
+        bare = word.rstrip(",:;")
         if _ends_sentence(bare):
             bare = bare[:-1]
         if not (is_name_word(bare) or (bare.lower() in NAME_GLUE and k > j)):
             break
         k += 1
-        if word.endswith(",") or _ends_sentence(word.rstrip(",")):
+        if word[-1] in ",:;" or _ends_sentence(word.rstrip(",")):
             break
     while k > j and tokens[k - 1][2].rstrip(",.").lower() in NAME_GLUE:
         k -= 1
@@ -421,7 +423,7 @@ def after(masked: str, cue_end: int) -> Subject | None:
     closed = tokens[k - 1][2][-1:] in ",.;:" or k == len(tokens)
     if not closed and tokens[k][2].lower() not in AFTER_NAME:
         return None  # 'said the X-7 program has ...': a clause, not a source
-    last = tokens[k - 1][2].rstrip(",")
+    last = tokens[k - 1][2].rstrip(",:;")
     if _ends_sentence(last):
         last = last[:-1]
     name_end = tokens[k - 1][0] + len(last)
@@ -429,7 +431,7 @@ def after(masked: str, cue_end: int) -> Subject | None:
 
 
 def _without_full_stop(word: str) -> str:
-    word = word.rstrip(",")
+    word = word.rstrip(",:;")
     return word[:-1] if _ends_sentence(word) else word
 
 

@@ -309,6 +309,14 @@ ATTRIBUTION_CLASSES = [
     ("Ortega went on to say that the tax would be cut.", "Ortega", None),
     ("Vidal rejected the plan, saying it would cost too much.", "Vidal", None),
     ("Kessler criticised the ruling and said it would be appealed.", "Kessler", None),
+    ("Mr. Berg generally backed the mayor during his term, which ended in 2015, and said he "
+     "would not run.", "Berg", None),
+    ("Lee, a doctor, appeared on the radio on Tuesday and began by saying she would not run.",
+     "Lee", None),
+    ('Said Ann Lee: "The budget is final."', "Ann Lee", None),
+    ("In a radio interview Berg declared that the plan was dead.", "Berg", None),
+    ("In a meeting with the editors of the Lakeside Herald Berg said the plan was dead.", None,
+     None),
     # appositives between the name and the verb
     ("Laura Fenwick, a professor of government at a state university, said the vote was close.",
      "Laura Fenwick", None),
