@@ -178,7 +178,8 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     phrase names no one who speaks ("the agreement states")."""
     known = read_attribution(phrase, gazetteer)
     if name is None:
-        if known is not None and (not known.name or re.search(r"['’]s\b", phrase)):
+        owned = re.search(r"['’]s\s+\S", phrase)  # "Giorgia Meloni's office"
+        if known is not None and (not known.name or owned):
             return known  # "a senior official", "Giorgia Meloni's office"
         if phrase.split() and _is_described_head(phrase.split()[-1]):
             return Attribution(phrase)  # "the campaign", "critics": unnamed, words kept
@@ -186,7 +187,7 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     words = _name_words(name)
     if not words:
         return None
-    if words[-1].lower() in ORG_HEADS:
+    if words[-1].lower() in ORG_HEADS or _names_organisation(words):
         # "Budget Policy Center", "The Lakeside Herald": an organisation's name keeps its words.
         while words and words[0].lower() in ARTICLES:
             words.pop(0)
@@ -199,8 +200,10 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     cut = _title_end(words)
     if known is not None and (known.body or known.name == " ".join(words[cut:])):
         return known  # the reader of known titles and places agrees on the name
-    if cut == len(words):
-        return Attribution(phrase, role=" ".join(words))
+    if cut == len(words) or (cut and len(words) - cut == 1 and words[-1].lower() in LEADING_ROLES):
+        return Attribution(phrase, role=" ".join(words))  # "Former White House Doctor"
+    if len(words) == 1 and re.search(r"(?:ic|ese|ish)$", words[0]):
+        return None  # "Democratic", "Chinese": an adjective, not a name
     return _person(phrase, words, cut, gazetteer)
 
 
@@ -212,7 +215,7 @@ def _name_words(name: str) -> list[str]:
     for i, word in enumerate(words):
         # "Ann Lee of Ohio", "Omar Haddad for the Lakeside Herald": a person's name ends before
         # "of"; "Secretary of State" and "Bank of America" keep it.
-        if word in ("of", "for") and 0 < i and words[i - 1].lower() not in TITLE_WORDS | ORG_HEADS:
+        if word in ("of", "for") and i >= 2 and words[i - 1].lower() not in TITLE_WORDS | ORG_HEADS:
             words = words[:i]
             break
     owner = [i for i, word in enumerate(words[:-1]) if re.search(r"['’]s$", word)]
@@ -241,6 +244,15 @@ def _person(phrase: str, words: list[str], cut: int, gazetteer: Gazetteer) -> At
         if match.start() == 0 and _is_demonym_like(place_as_written, place):
             role = role[match.end() :].strip()
     return Attribution(phrase, full, full, role or None, place, place_as_written)
+
+
+def _names_organisation(words: list[str]) -> bool:
+    """ "Commission on Presidential Debates", "Center for Tax Justice": an organisation's head
+    word followed by the words that name what it is for."""
+    return any(
+        word.lower() in ORG_HEADS and words[i + 1] in ("of", "for", "on")
+        for i, word in enumerate(words[:-2])
+    )
 
 
 def _as_written(phrase: str, words: list[str]) -> str:

@@ -74,6 +74,27 @@ CUE_PATTERN = re.compile(
     + "|".join(sorted(CUE_WORDS, key=len, reverse=True))
     + r")\b(?![-’'])"
 )
+# A headline in title case capitalises every cue ("Ann Lee Vows To Cut Taxes"): there, the
+# third person and past forms count too (never the base form, which headlines use as a noun).
+TITLE_CUE_WORDS = frozenset(
+    form.capitalize()
+    for lemma in REPORTING_VERBS
+    for form in verb_forms(lemma)
+    if form != lemma and not form.endswith("ing")
+)
+TITLE_CUE_PATTERN = re.compile(
+    r"\b(?P<cue>"
+    + "|".join(sorted(TITLE_CUE_WORDS | CUE_WORDS, key=len, reverse=True))
+    + r")\b(?![-’'])"
+)
+
+
+def is_title_case(text: str) -> bool:
+    """A headline written in title case: nine in ten words of four letters or more are
+    capitalised."""
+    words = re.findall(r"[A-Za-z]{4,}", text[:400])
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+
 
 # Cues whose source may follow them ('"...," said Mary Quinlan'); after the others ("told",
 # "asked", "urged") the next name is the one spoken to.

@@ -18,7 +18,9 @@ from qa.cues import (
     INVERTING,
     MODALS,
     SAYING_TO_VERBS,
+    TITLE_CUE_PATTERN,
     is_skippable,
+    is_title_case,
 )
 from qa.dates import DateMention, find_dates
 from qa.gazetteer import Gazetteer
@@ -32,6 +34,8 @@ MAX_FOUND = 16
 # At most this many reporting verbs are examined in one passage: each costs at most a window of
 # subjects.WINDOW characters, so a passage of any length is parsed in linear time.
 MAX_CUES = 64
+# Nouns for many people that take a plural verb without ending in s ("Police say").
+COLLECTIVE = {"police", "people", "staff", "clergy", "military", "personnel"}
 # Words that cannot end a finished sentence or headline: a passage ending on one was cut off.
 OPEN_ENDINGS = {
     "a", "an", "the", "of", "to", "for", "about", "or", "and", "but", "with", "on", "in", "at",
@@ -130,9 +134,10 @@ def _clause_end(masked: str, start: int) -> int:
     return stop
 
 
-def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
+def _find_attributions(masked: str, gazetteer: Gazetteer, headline: bool) -> list[_Found]:
     found = []
-    for examined, m in enumerate(CUE_PATTERN.finditer(masked)):
+    pattern = TITLE_CUE_PATTERN if headline else CUE_PATTERN
+    for examined, m in enumerate(pattern.finditer(masked)):
         if len(found) == MAX_FOUND or examined == MAX_CUES:
             break
         subject = _locate(masked, m)
@@ -156,6 +161,8 @@ def _locate(masked: str, m: re.Match) -> subjects.Subject | None:
         return subjects.after(masked, m.end() + 4)  # "was first reported by the Herald"
     participle = cue.endswith("ing")
     subject = subjects.before(masked, m.start(), participle=participle)
+    if subject is not None and cue in BASE_FORMS and not _plural(masked, subject, m.start()):
+        return None  # "the San Marco attack", "New York state": a noun, not a verb
     if subject is None and cue.lower() in INVERTING and not participle:
         if _opens_clause(masked, m.start()):
             subject = subjects.after(masked, m.end())  # '"...," said Ann Lee'
@@ -188,6 +195,22 @@ def _main(found: list[_Found]) -> _Found | None:
 
     named = any(item.who.speaker_as_written is not None for item in found)
     return min(found, key=lambda item: named and described(item)) if found else None
+
+
+def _plural(masked: str, subject: subjects.Subject, cue_start: int) -> bool:
+    """A subject that takes the base form of a verb ("they", "Democrats", "Ann and Tom"), or a
+    base form that follows "to" or "and" ("went on to say", "... and accuse")."""
+    before = masked[max(0, cue_start - 20) : cue_start].split()
+    if before and before[-1].lower() in ("to", "and", "or"):
+        return True
+    words = masked[subject.start : subject.end].split()
+    if not words:
+        return False
+    last = words[-1].lower().rstrip(",")
+    if subject.pronoun:
+        return last in ("i", "we", "you", "they")
+    between = masked[subject.start : cue_start]
+    return last.endswith("s") or last in COLLECTIVE or " and " in between
 
 
 def _passive(masked: str, cue_start: int) -> bool:
@@ -329,7 +352,7 @@ def parse_passage(
     """Parse one passage (a whole line, or one item of a digest line)."""
     spans = find_quotes(passage)
     masked = _mask_quotes(passage, spans)
-    found = _find_attributions(masked, gazetteer)
+    found = _find_attributions(masked, gazetteer, is_title_case(passage))
     main = _main(found)
     primary = main.who if main is not None and not main.who.pronoun else None
     speaker = speaker_as_written = role = affiliation = None
@@ -354,6 +377,8 @@ def parse_passage(
             speaker = speaker_as_written
             if primary.body and speaker and speaker.startswith("the "):
                 speaker = speaker[4:]
+            if speaker is not None and speaker.islower():
+                speaker = speaker_as_written = None  # "the agency said": described, not named
     source_mention = speaker_from = None
     if main is not None and speaker is None and main.who.phrase in passage:
         source_mention = main.who.phrase

@@ -60,7 +60,9 @@ _TOKEN = re.compile(r"\S+")
 # A party or state tag after a name: "(D-Conn.)", "(R)", "(Vt.)"; and "R-Ky." between commas.
 _PARTY = re.compile(r"^\([A-Z][\w.]*(?:-[\w. ]+)?\),?$")
 _PARTY_BARE = re.compile(r"^[DRI]-[A-Z][\w.]*,?$")
-_INITIAL = re.compile(r"^[A-Z]\.$")
+# An appositive between dashes that ends just before the cue.
+_DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
+_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")  # "J.", "G.K."
 _CAPITAL = re.compile(r"^[A-ZÀ-Ý0-9][\w’'\-.&]*$")
 _BOUNDARY = set(';:"“”«»§*•()[]—–')
 
@@ -107,8 +109,8 @@ def is_name_word(word: str) -> bool:
         return True
     if word.lower() in ABBREVIATED:
         return True
-    if re.sub(r"['’]s$", "", word.lower()) in WEEKDAYS:
-        return False  # "Thursday's vote"
+    if re.sub(r"['’]s$", "", word.lower()) in WEEKDAYS or re.search(r"n['’]t$", word):
+        return False  # "Thursday's vote", "Don't"
     return bool(_CAPITAL.match(word)) and not _ends_sentence(word) and not word[0].isdigit()
 
 
@@ -200,6 +202,10 @@ def _described(tokens: list[tuple[int, int, str]], end: int) -> int | None:
 def before(masked: str, cue_start: int, participle: bool = False) -> Subject | None:
     """The source written before a cue, or None. A participle after a comma ("..., saying")
     speaks for the subject that opens the sentence."""
+    closing = masked[max(0, cue_start - 4) : cue_start].rstrip().endswith(("--", "—", "–"))
+    dashes = closing and _DASHED.search(masked, max(0, cue_start - WINDOW), cue_start)
+    if dashes:
+        return before(masked, dashes.start())  # "Ann Lee -- a former mayor -- said"
     tokens = _clause_tokens(masked, cue_start)
     end = _skip_before_cue(tokens)
     if end == 0:
@@ -207,8 +213,10 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
     last = tokens[end - 1][2]
     if last.endswith(","):
         return _opening_subject(tokens[:end]) if participle else _appositive(tokens, end)
-    if last == "and" and end > 1 and tokens[end - 2][2][:1].islower():
+    if last == "and" and end > 1:
         return _opening_subject(tokens[: end - 1])  # "Berg thanked the voters ... and said"
+    if participle and last.lower() in ("by", "after", "before", "while", "when", "without"):
+        return _opening_subject(tokens[: end - 1])  # "Berg began by saying"
     if re.sub(r"['’](?:s|ve|d|ll)$", "", last.lower()) in PRONOUNS:
         start = tokens[end - 1][0]  # "he", "He’s claiming", "they've said"
         return Subject(start, start + len(re.sub(r"['’]\w+$", "", last)), pronoun=True)
@@ -237,9 +245,9 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
                 return Subject(
                     tokens[start][0], end_token[1] - 1, tokens[start][0], end_token[1] - 1
                 )
-        phrase_start = _description_start(tokens, start)
-        if phrase_start > 0 and tokens[phrase_start - 1][2].lower() in PREPOSITIONS:
+        if _after_preposition(tokens, 0, start):
             return None  # "of Democratic claims", "with the editors of the Herald": not a subject
+        phrase_start = _description_start(tokens, start)
         return Subject(
             tokens[phrase_start][0], tokens[end - 1][1], tokens[start][0], tokens[end - 1][1]
         )
@@ -263,7 +271,7 @@ def _opening_subject(tokens: list[tuple[int, int, str]]) -> Subject | None:
             subject_end = k
             while subject_end > first and is_skippable(tokens[subject_end - 1][2]):
                 subject_end -= 1  # "Mr. Berg generally supported"
-            if tokens[subject_end - 1][2].endswith(",") and subject_end > first:
+            if subject_end > 0 and tokens[subject_end - 1][2].endswith(","):
                 return _appositive(tokens, subject_end)  # "Tom Berg, her opponent, said"
             start = _name_run(tokens, subject_end)
             k = subject_end
@@ -318,6 +326,8 @@ def _appositive(tokens: list[tuple[int, int, str]], end: int) -> Subject | None:
             continue  # itself a description: "the foreign minister of France,"
         name_start = _name_run(tokens, e)
         segment_end = tokens[e - 1][1] - 1
+        if _after_preposition(tokens, s, name_start):
+            return None  # "Officials at the Lakeside Institute, a ..., said"
         if name_start < e and tokens[e - 1][2][:-1].lower() not in OPENERS:
             return Subject(
                 tokens[s][0],
@@ -331,6 +341,14 @@ def _appositive(tokens: list[tuple[int, int, str]], end: int) -> Subject | None:
             return Subject(tokens[s][0], segment_end)  # "Several officials, speaking ..., said"
         return None
     return _name_after_description(tokens, segments)
+
+
+def _after_preposition(tokens: list[tuple[int, int, str]], first: int, start: int) -> bool:
+    """True when a preposition (and perhaps a determiner) stands before the name at `start`."""
+    j = start - 1
+    if j >= first and tokens[j][2].lower() in DETERMINERS:
+        j -= 1
+    return j >= first and tokens[j][2].lower() in PREPOSITIONS
 
 
 def _name_after_description(tokens, segments) -> Subject | None:
@@ -390,13 +408,13 @@ def after(masked: str, cue_end: int) -> Subject | None:
     k = j
     while k < len(tokens):
         word = tokens[k][2]
-        bare = word.rstrip(",")
+        bare = word.rstrip(",:;")
         if _ends_sentence(bare):
             bare = bare[:-1]
         if not (is_name_word(bare) or (bare.lower() in NAME_GLUE and k > j)):
             break
         k += 1
-        if word.endswith(",") or _ends_sentence(word.rstrip(",")):
+        if word[-1] in ",:;" or _ends_sentence(word.rstrip(",")):
             break
     while k > j and tokens[k - 1][2].rstrip(",.").lower() in NAME_GLUE:
         k -= 1
@@ -405,7 +423,7 @@ def after(masked: str, cue_end: int) -> Subject | None:
     closed = tokens[k - 1][2][-1:] in ",.;:" or k == len(tokens)
     if not closed and tokens[k][2].lower() not in AFTER_NAME:
         return None  # 'said the X-7 program has ...': a clause, not a source
-    last = tokens[k - 1][2].rstrip(",")
+    last = tokens[k - 1][2].rstrip(",:;")
     if _ends_sentence(last):
         last = last[:-1]
     name_end = tokens[k - 1][0] + len(last)
@@ -413,7 +431,7 @@ def after(masked: str, cue_end: int) -> Subject | None:
 
 
 def _without_full_stop(word: str) -> str:
-    word = word.rstrip(",")
+    word = word.rstrip(",:;")
     return word[:-1] if _ends_sentence(word) else word
 
 

@@ -301,12 +301,22 @@ ATTRIBUTION_CLASSES = [
     ("Mr. Delgado said the hearing would resume on Friday.", "Delgado", None),
     ("Gov. Ruth Amsel (D-Ore.) told reporters the roads were safe.", "Ruth Amsel", "Gov."),
     ('"There is no deficit," Ronald T. Weeks said.', "Ronald T. Weeks", None),
+    ('"This is a sad day," said Rep. J.R. Tolliver (D-N.C.), head of the caucus.', "J.R. Tolliver",
+     "Rep."),
     # auxiliaries, adverbs and participles around the cue
     ("Ortega has said he will not run again.", "Ortega", None),
     ("Ortega also said the tax would be cut.", "Ortega", None),
     ("Ortega went on to say that the tax would be cut.", "Ortega", None),
     ("Vidal rejected the plan, saying it would cost too much.", "Vidal", None),
     ("Kessler criticised the ruling and said it would be appealed.", "Kessler", None),
+    ("Mr. Berg generally backed the mayor during his term, which ended in 2015, and said he "
+     "would not run.", "Berg", None),
+    ("Lee, a doctor, appeared on the radio on Tuesday and began by saying she would not run.",
+     "Lee", None),
+    ('Said Ann Lee: "The budget is final."', "Ann Lee", None),
+    ("In a radio interview Berg declared that the plan was dead.", "Berg", None),
+    ("In a meeting with the editors of the Lakeside Herald Berg said the plan was dead.", None,
+     None),
     # appositives between the name and the verb
     ("Laura Fenwick, a professor of government at a state university, said the vote was close.",
      "Laura Fenwick", None),
@@ -320,8 +330,17 @@ ATTRIBUTION_CLASSES = [
     # organisations, passives with their agent, coordinated speakers
     ("The Springfield Gazette reported that the mayor would resign.", "Springfield Gazette", None),
     ("The figures were first reported by the Lakeside Herald.", "Lakeside Herald", None),
+    ("The Commission on Harbor Safety says the pier is unsafe.", "Commission on Harbor Safety",
+     None),
+    ("Citizens for Clean Water advocates a ban on the plant.", "Citizens for Clean Water", None),
+    ("Ann Lee of Ohio said the vote was close.", "Ann Lee", None),
     ("Mayor Ines Vidal and Councillor Omar Haddad said the budget was final.", "Ines Vidal",
      "Mayor"),
+    ("Ann Lee -- a former mayor of the town -- said the plan was sound.", "Ann Lee", None),
+    # headlines in title case
+    ("Ann Lee Vows To Cut Taxes For Working Families", "Ann Lee", None),
+    ("Tomas Berg Calls Stadium Plan A Waste Of Money", "Tomas Berg", None),
+    ("Senate Report Finds Waste In Defense Spending", None, None),
     # a name set off as the appositive of a description; a reporting noun owned by a name
     ("The mayor's spokeswoman, Ana Ruiz, told reporters the event was off.", "Ana Ruiz",
      "mayor's spokeswoman"),
@@ -332,6 +351,9 @@ ATTRIBUTION_CLASSES = [
     ("Ahmed declined to say when the talks would resume.", None, None),
     ("The agreement states the budget will rise.", None, None),
     ("No talks are planned before the summit.", None, None),
+    ("The Harbor Street attack shocked the city.", None, None),
+    ("Ohio state lawmakers approved the budget.", None, None),
+    ("Officials at the Lakeside Institute, a research group, said the data was old.", None, None),
 ]  # fmt: skip
 
 
@@ -374,6 +396,8 @@ def test_two_apostrophes_are_quotation_marks(gazetteer):
         ),
         ('"We are done," he said. Ann Lee agreed.', "he"),
         ("Residents praised Thursday's vote on the new school.", "Residents"),
+        ("Prices will rise in the spring, the agency said.", "the agency"),
+        ("Don't blame the voters, the mayor said.", "the mayor"),
     ],
 )
 def test_unnamed_sources_keep_their_words(text, mention, gazetteer):
@@ -492,6 +516,9 @@ def _parse_work(line: str, monkeypatch) -> int:
         "Ann Lee ",
         "told Ann ",
         "Key developments on May 1: * one * two ",
+        "Ann Lee -- a mayor -- said ",
+        "Ann Lee Vows More Tax Cuts ",
+        "— said ",
     ],
 )
 def test_parsing_work_grows_linearly_with_the_line(unit, monkeypatch):
