@@ -1,9 +1,9 @@
 """Collections: one index folder per corpus, so that switching corpora reuses each index.
 
-<index dir>/qa-index/                the bundled seeds (the default collection)
+<index dir>/                         the bundled seeds (the default collection)
 <index dir>/collections/NAME/        any other corpus: NAME is given with --collection, or
     collection.json                  `corpus-<hash>` of the resolved corpus paths
-    qa-index/
+    CURRENT, gen-<id>/               its index (see qa/index.py)
 
 `collection.json` records the corpus paths, so `--collection NAME` alone finds its corpus again.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ class Collection:
     statements: int | None
     size_bytes: int
     built_at: str | None
-    stale: str | None  # why it can be pruned, or None
+    stale: str | None  # what is wrong with it, or None
 
     def to_json(self) -> dict:
         return {
@@ -114,25 +113,33 @@ def _write_record(folder: Path, corpus: tuple[Path, ...]) -> None:
         pass  # an unwritable index folder is reported when the index is written
 
 
-def _size(folder: Path) -> int:
+def _size(folder: Path, skip: str | None = None) -> int:
     total = 0
-    for path in folder.rglob("*"):
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if path.name == skip or path.is_symlink():
+            continue
         try:
-            if path.is_file() and not path.is_symlink():
-                total += path.stat().st_size
+            total += path.stat().st_size if path.is_file() else _size(path)
         except OSError:
             continue
     return total
 
 
-def _describe(name: str, folder: Path, corpus: tuple[Path, ...], nested: bool) -> Collection:
-    from qa.index import index_folder, read_manifest
+def _manifest(folder: Path) -> dict:
+    """The manifest of the collection's current index, read only to describe it."""
+    from qa.index import current_folder
 
+    current = current_folder(folder)
     try:
-        manifest = read_manifest(index_folder(folder)) or {}
-    except Exception:  # noqa: BLE001 - a manifest of any shape is only described, never trusted
-        manifest = {}
-    counts = manifest.get("counts") if isinstance(manifest, dict) else None
+        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    except (TypeError, OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _describe(name: str, folder: Path, corpus: tuple[Path, ...]) -> Collection:
+    manifest = _manifest(folder)
+    counts = manifest.get("counts")
     statements = counts.get("statements") if isinstance(counts, dict) else None
     missing = [p for p in corpus if not Path(p).is_file()]
     stale = None
@@ -140,20 +147,20 @@ def _describe(name: str, folder: Path, corpus: tuple[Path, ...], nested: bool) -
         stale = f"corpus file {missing[0]} is gone"
     elif not manifest:
         stale = "no index built"
-    size = _size(folder) if nested else _size(index_folder(folder))
+    size = _size(folder, skip=FOLDER if name == DEFAULT else None)
     return Collection(name, folder, corpus, statements, size, manifest.get("built_at"), stale)
 
 
 def list_collections(root: Path) -> list[Collection]:
     """Every collection under the index folder, the default one first."""
     root = Path(root)
-    found = [_describe(DEFAULT, root, (), nested=False)] if root.is_dir() else []
+    found = [_describe(DEFAULT, root, ())] if root.is_dir() else []
     if found and found[0].stale == "no index built":
         found = []
     for folder in sorted((root / FOLDER).glob("*")) if (root / FOLDER).is_dir() else []:
         if folder.is_dir():
             corpus = _read_record(folder)
-            collection = _describe(folder.name, folder, corpus or (), nested=True)
+            collection = _describe(folder.name, folder, corpus or ())
             if corpus is None:
                 collection = Collection(**{**collection.__dict__, "stale": "no corpus recorded"})
             found.append(collection)
@@ -161,11 +168,15 @@ def list_collections(root: Path) -> list[Collection]:
 
 
 def prune(root: Path) -> list[Collection]:
-    """Remove the collections whose corpus files are gone or that hold no index; returns them.
-    The default collection is never removed."""
+    """Remove the collections whose corpus files are gone (or that record none), except while
+    a reader uses them; returns those removed. The default collection is never removed, nor
+    one not built yet (its first build may be running)."""
+    from qa.generations import remove_index
+
     removed = []
     for collection in list_collections(root):
-        if collection.stale and collection.folder != Path(root):
-            shutil.rmtree(collection.folder, ignore_errors=True)
-            removed.append(collection)
+        unbuilt = collection.stale == "no index built"
+        if collection.stale and not unbuilt and collection.folder != Path(root):
+            if remove_index(collection.folder):
+                removed.append(collection)
     return removed

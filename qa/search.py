@@ -67,8 +67,10 @@ class Searcher:
         self.index = index
         self.encoder = encoder
         self.gazetteer = gazetteer
-        start = index.manifest.get("corpus", {}).get("timeline_start_month", 1)
-        self.timeline = Timeline(start)
+        corpus = index.manifest.get("corpus", {})
+        self.timeline = Timeline(
+            corpus.get("timeline_start_month", 1), corpus.get("timeline_season")
+        )
         self.filters = StatementFilter.load(index.folder / "facts", gazetteer, self.timeline)
         self.reader = QuestionReader(
             index.statements, gazetteer, self.timeline, speakers=self.filters.speakers
