@@ -3,6 +3,7 @@ statement records. Corpus words are written verbatim; only fixed labels are adde
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
@@ -39,6 +40,8 @@ def date_label(said: SaidOn | None) -> str:
     """'March 22', 'undated', or 'undated (between Jan. 15 and Feb. 17, inferred)'."""
     if said is None:
         return "undated"
+    if said.relative_to and said.month and said.day and said.year:
+        return f"{said.text} ({_day_range(said)}, computed from the publication date {said.relative_to})"
     if not said.inferred:
         label = said.text or ""
         if said.year is not None:
@@ -55,6 +58,14 @@ def date_label(said: SaidOn | None) -> str:
     if late:
         return f"undated (on or before {late}, inferred)"
     return "undated"
+
+
+def _day_range(said: SaidOn) -> str:
+    """'May 14, 2024' or 'May 6 - May 12, 2024' from a date's numbers."""
+    first = f"{calendar.month_name[said.month]} {said.day}"
+    if said.end_month and said.end_day:
+        first += f" - {calendar.month_name[said.end_month]} {said.end_day}"
+    return f"{first}, {said.year}"
 
 
 def who_label(speaker, role, affiliation, affiliation_from=None, role_from=None) -> str:

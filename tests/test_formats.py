@@ -164,3 +164,18 @@ def test_statement_table_streams_in_chunks():
     assert render_statements(console, produce()) == 3 * TABLE_CHUNK + 5
     assert seen_while_producing[0].count(records[0]["source"]) > TABLE_CHUNK // len(records)
     assert len(re.findall(r"┃ *source *┃", out.getvalue())) == 1  # one header
+
+
+def test_a_date_computed_from_the_publication_date_says_so():
+    from qa.formats import date_label
+    from qa.statements import SaidOn
+
+    tuesday = SaidOn("Tuesday", 5, 14, year=2024, relative_to="2024-05-16")
+    assert date_label(tuesday) == (
+        "Tuesday (May 14, 2024, computed from the publication date 2024-05-16)"
+    )
+    week = SaidOn("last week", 5, 6, 5, 12, 2024, relative_to="2024-05-16")
+    assert date_label(week) == (
+        "last week (May 6 - May 12, 2024, computed from the publication date 2024-05-16)"
+    )
+    assert date_label(SaidOn("March 4", 3, 4)) == "March 4"
