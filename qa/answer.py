@@ -3,19 +3,16 @@ door (ask, chat, eval) calls `answer()` and only renders what it returns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
 
-from qa.corpus import default_corpus_paths
-from qa.embedding import Encoder, ModelInfo, resolve_model
+from qa.engine import Engine
 from qa.errors import QaError, QuestionError
-from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.index import Progress, ensure
-from qa.minilm import NumpyEncoder, supports
-from qa.query import Understanding
-from qa.search import Hit, Searcher
-from qa.settings import Settings
+from qa.intent import REFUSALS, asks_quantity, has_number
+from qa.query import DateRange, Understanding
+from qa.search import Hit, SearchResult
 from qa.statements import SaidOn
+
+__all__ = ["Answer", "Engine", "ExplicitFilters", "Passage", "answer", "explicit_filters"]
 
 
 class VerbatimError(QaError):
@@ -96,11 +93,16 @@ class Answer:
     closest: tuple[Passage, ...]
     available: int
     offset: int = 0
+    # Why nothing was answered: a filter that matched nothing ("speaker", "affiliation",
+    # "role", "date"), "relevance", or a kind of question not answered with passages
+    # ("opinion", "forecast", "instruction", "quantity", "language", "explanation").
+    reason: str | None = None
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answered": self.answered,
+            "reason": self.reason,
             "understood": self.understood.to_json(),
             "note": self.note,
             "passages": [p.to_json() for p in self.passages],
@@ -110,60 +112,41 @@ class Answer:
         }
 
 
-class Engine:
-    """The loaded pieces: model, index and searcher. Loads lazily, once."""
+@dataclass(frozen=True)
+class ExplicitFilters:
+    """Filters given as options (`qa ask --speaker ...`), resolved against the corpus; they
+    replace what the question says of the same kind."""
 
-    def __init__(self, settings: Settings | None = None, progress: Progress | None = None):
-        self.settings = settings or Settings()
-        self.progress = progress
+    speakers: tuple[str, ...] | None = None
+    unknown_speakers: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] | None = None
+    date: DateRange | None = None
 
-    @cached_property
-    def corpus_paths(self):
-        return list(self.settings.corpus) or default_corpus_paths()
+    def __bool__(self) -> bool:
+        return self.speakers is not None or bool(self.affiliations) or self.date is not None
 
-    @cached_property
-    def model(self) -> ModelInfo:
-        return resolve_model(self.settings.model, self.settings.index_dir)
-
-    @cached_property
-    def encoder(self) -> Encoder:
-        """sentence-transformers, for building the index (loads torch when first used)."""
-        return Encoder(self.model)
-
-    @cached_property
-    def query_encoder(self):
-        """The torch-free encoder for questions, where the model's shape allows it."""
-        if supports(self.model.path):
-            return NumpyEncoder(self.model)
-        return self.encoder
-
-    @cached_property
-    def searcher(self) -> Searcher:
-        index = ensure(
-            self.corpus_paths,
-            self.settings.index_dir,
-            self.encoder,
-            self.progress,
-            self.settings.skip_bad,
-        )
-        gazetteer = Gazetteer.load(corpus_gazetteer_files(self.corpus_paths))
-        return Searcher(index, self.query_encoder, gazetteer)
-
-    def load(self) -> Engine:
-        _ = self.searcher
-        return self
-
-    @property
-    def skipped(self) -> list[str]:
-        """Bad corpus lines the index was built without (--skip-bad)."""
-        return list(self.searcher.index.manifest.get("corpus", {}).get("skipped", []))
+    def applied_to(self, u: Understanding) -> Understanding:
+        changes: dict = {}
+        given = []
+        if self.speakers is not None:
+            changes["speakers"] = self.speakers
+            changes["unknown_speakers"] = self.unknown_speakers
+            changes["corrections"] = ()
+            given.append("speaker")
+        if self.affiliations:
+            changes["affiliations"] = self.affiliations
+            given.append("affiliation")
+        if self.date is not None:
+            changes["date"] = self.date
+            given.append("date")
+        return replace(u, **changes, explicit=tuple(given)) if changes else u
 
 
 def understand(
     engine: Engine,
     question: str,
     context: Understanding | None = None,
-    filters: dict | None = None,
+    filters: ExplicitFilters | None = None,
 ) -> Understanding:
     """What the question asks, with explicit filters (options) in place of what it says."""
     text = question.strip()
@@ -171,8 +154,10 @@ def understand(
         raise QuestionError("The question is empty; type a question about the statements.")
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("The question has no words; type a question about the statements.")
-    understood = _with_filters(engine.searcher.understand(text, context), filters)
-    if not understood.topic and not understood.has_filters:
+    understood = engine.reader.read(text, context)
+    if filters:
+        understood = filters.applied_to(understood)
+    if not understood.topic and not understood.has_filters and not understood.refusal:
         raise QuestionError(
             "The question names no topic, speaker, country, role or date; "
             "ask about something the statements could say."
@@ -186,42 +171,49 @@ def answer(
     context: Understanding | None = None,
     top_k: int | None = None,
     offset: int = 0,
-    filters: dict | None = None,
+    filters: ExplicitFilters | None = None,
 ) -> Answer:
     """Answer one question; `context` is the previous question's understanding in a chat."""
     understood = understand(engine, question, context, filters)
-    result = engine.searcher.search(understood, top_k or engine.settings.top_k, offset)
-    return _compose(question, result, offset)
+    return answer_understood(engine, understood, top_k, offset)
 
 
-def _compose(question: str, result, offset: int) -> Answer:
+def answer_understood(
+    engine: Engine, understood: Understanding, top_k: int | None = None, offset: int = 0
+) -> Answer:
+    """The answer to a question already understood (a chat refines one without re-reading)."""
+    top_k = top_k or engine.settings.top_k
+    if understood.refusal:
+        return refused(understood, understood.refusal)
+    result = engine.searcher.search(understood, top_k, offset)
+    if asks_quantity(understood.question) and not any(
+        has_number(h.statement.passage) for h in result.hits[:1]
+    ):
+        closest = result.hits[:3] or result.closest
+        result = replace(result, hits=(), closest=closest, answered=False, available=0)
+        return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
+    return _compose(understood.question, result, offset, result.reason, result.note)
+
+
+def refused(understood: Understanding, reason: str) -> Answer:
+    """A question of a kind `qa` does not answer with passages, with its one-sentence reply."""
+    return Answer(understood.question, False, understood, REFUSALS[reason], (), (), 0, 0, reason)
+
+
+def _compose(
+    question: str, result: SearchResult, offset: int, reason: str | None, note: str | None
+) -> Answer:
     return Answer(
         question=question,
         answered=result.answered,
         understood=result.understood,
-        note=result.note,
+        note=note,
         passages=tuple(Passage.of(h) for h in result.hits),
         closest=tuple(Passage.of(h) for h in result.closest),
         available=result.available,
         offset=offset,
+        reason=None if result.answered else reason,
     )
-
-
-def _with_filters(u: Understanding, filters: dict | None) -> Understanding:
-    """Explicit filters from options (--speaker, --affiliation, --since, --until) win."""
-    if not filters:
-        return u
-    from dataclasses import replace
-
-    changes = {}
-    if "speakers" in filters:
-        changes["speakers"] = tuple(filters["speakers"])
-        changes["unknown_speakers"] = tuple(filters.get("unknown_speakers", ()))
-    if filters.get("affiliations"):
-        changes["affiliations"] = tuple(filters["affiliations"])
-    if filters.get("date") is not None:
-        changes["date"] = filters["date"]
-    return replace(u, **changes)
 
 
 def explicit_filters(
@@ -230,20 +222,17 @@ def explicit_filters(
     affiliation: str | None = None,
     since: str | None = None,
     until: str | None = None,
-) -> dict:
+) -> ExplicitFilters:
     """Filters given as options, resolved against the corpus; unreadable dates are refused."""
-    from qa.query import DateRange
-
-    reader = engine.searcher.reader
-    filters: dict = {}
+    reader = engine.reader
+    speakers = unknown = None
     if speaker:
         name = reader.resolve_speaker(speaker)
-        filters["speakers"] = [name] if name else []
-        if not name:
-            filters["unknown_speakers"] = [speaker]
+        speakers, unknown = ((name,), ()) if name else ((), (speaker,))
+    affiliations = None
     if affiliation:
-        place = engine.searcher.gazetteer.place(affiliation)
-        filters["affiliations"] = [place.name if place else affiliation]
+        place = reader.place(affiliation)
+        affiliations = (place.name if place else affiliation,)
     start = end = None
     labels = []
     for words, kind in ((since, "since"), (until, "until")):
@@ -257,6 +246,5 @@ def explicit_filters(
         start = rng.start if kind == "since" else start
         end = rng.end if kind == "until" else end
         labels.append(rng.label)
-    if labels:
-        filters["date"] = DateRange(start, end, " and ".join(labels))
-    return filters
+    date = DateRange(start, end, " and ".join(labels)) if labels else None
+    return ExplicitFilters(speakers, unknown or (), affiliations, date)

@@ -264,25 +264,27 @@ def chat(
 def evaluate(
     questions: Annotated[
         Path | None,
-        typer.Option("--questions", help="The evaluation file (default: evals/questions.toml)."),
+        typer.Option("--questions", help="One evaluation file (default: the tuning and held-out parts in evals/)."),
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
-    from qa.evaluation import default_questions_path, run_evaluation
+    from qa.evaluation import run_parts
 
     settings = _settings(None, index_dir, None)
     try:
-        report = run_evaluation(questions or default_questions_path(), settings)
+        reports = run_parts(settings, {"tuning": questions} if questions else None)
     except QaError as error:
         _fail(error)
     if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        parts = [r.to_json() for r in reports]
+        typer.echo(json.dumps(parts[0] if questions else parts, ensure_ascii=False, indent=2))
         return
     from qa.render import make_console, render_evaluation
 
-    render_evaluation(make_console(width=130), report)
+    for report in reports:
+        render_evaluation(make_console(width=160), report)
 
 
 def main() -> None:

@@ -8,8 +8,15 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from qa.attribution import PERSON_HEADS, TITLE_WORDS
-from qa.dates import MONTH, Timeline, find_dates, month_number
+from qa.dates import Timeline, find_dates
 from qa.gazetteer import Gazetteer
+from qa.intent import intent as intent_of
+from qa.intent import lead_in_removed, refusal
+from qa.lexicon import PLACE_WORDS, ROLE_PHRASES, ROLE_SYNONYMS, closest_name, topic_expansion
+from qa.when import DATE_LEADS, DateRange, DateReader, with_month_capitals
+
+__all__ = ["DATE_LEADS", "DateRange", "ROLE_SYNONYMS", "QuestionReader", "RoleFilter",
+           "Understanding", "speaker_owner", "with_month_capitals"]  # fmt: skip
 
 MAX_QUESTION_CHARS = 2000
 SPEECH_WORDS = (
@@ -29,17 +36,13 @@ _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
 # "statements from Russia", "any comments by Canada": a speech noun names who speaks.
 _SPEECH_NOUN_LEAD = re.compile(
     r"\b(?:statements?|quotes?|comments?|remarks|words|reactions?|responses?|messages?|"
-    r"anything|something|everything|news)\s+(?:from|by)\s*$",
+    r"anything|something|everything|news)\s+(?:from|by)\s*$"
+    r"|\b(?:views?|positions?|stance|opinions?|take|thoughts|words|line)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
-    r"^\s*(?:and|and what about|what about|how about|what of|same for|and for|also)\b",
-    re.IGNORECASE,
-)
-_WHO = re.compile(
-    r"^\s*(?:who|whom|whose|which\s+(?:\w+\s+){0,2}?(?:official|officials|leader|leaders|"
-    r"person|people|politician|minister|country|countries|diplomat|president|organisation|"
-    r"organization|speaker|one))\b",
+    r"^\s*(?:and|and what about|what about|how about|what of|same for|and for|also|only|just|"
+    r"now|but)\b",
     re.IGNORECASE,
 )
 # Generic words for "someone from there": they ask for a country, not for a role.
@@ -54,7 +57,6 @@ GENERIC_HEADS = {
     "politicians",
     "diplomats",
 }
-_WHEN = re.compile(r"^\s*(?:when|on what date|on which day|what date|which day)\b", re.IGNORECASE)
 SCAFFOLD = {
     "what", "did", "does", "do", "has", "have", "had", "is", "are", "was", "were", "who", "whom",
     "when", "which", "how", "about", "regarding", "concerning", "on", "the", "me", "us", "any", "anything", "something",
@@ -64,51 +66,17 @@ SCAFFOLD = {
     "all", "every", "please", "can", "you", "i", "want", "know", "also", "ever", "else", "again", "same", "for",
     "happen", "happened", "happening", "news", "going", "latest", "new", "been", "will",
     "everything", "everyone", "everybody",
-    "would", "could", "should", "this", "that", "these", "those",
+    "would", "could", "should", "this", "that", "these", "those", "only", "just", "now", "but",
+    "tell", "say", "said", "says", "talk", "talked", "speak", "spoke", "report", "reported",
+    "reports", "mentioned", "mention",
 }  # fmt: skip
-# Generic words for a role, each standing for the titles that fill it.
-ROLE_SYNONYMS = {
-    "chief": ("secretary general", "president", "prime minister", "head", "chief", "leader",
-              "chancellor", "director"),
-    "leader": ("president", "prime minister", "leader", "chancellor", "head", "secretary general"),
-    "head": ("head", "chief", "secretary general", "president", "director"),
-    "boss": ("head", "chief", "secretary general", "president", "director"),
-    "envoy": ("representative", "envoy", "ambassador"),
-    "representative": ("representative", "envoy", "ambassador"),
-    "ambassador": ("representative", "envoy", "ambassador"),
-    "spokesperson": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
-    "spokesman": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
-    "spokeswoman": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
-    "premier": ("prime minister", "premier"),
-    "pm": ("prime minister", "premier"),
-    "lawmaker": ("congressman", "congresswoman", "senator", "lawmaker", "mp"),
-    "congressman": ("congressman", "congresswoman", "lawmaker"),
-}  # fmt: skip
+# Words that, after a name's possessive, make the name the employer, not the speaker.
+_AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
+               "spokeswoman", "aide", "adviser", "advisor", "office", "secretary", "deputy",
+               "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
+               "defence", "press"}  # fmt: skip
 ROLE_HEADS = PERSON_HEADS | set(ROLE_SYNONYMS) | GENERIC_HEADS | {"pm"}
 ROLE_MODIFIERS = (TITLE_WORDS - {"new", "former", "first", "top", "senior"}) | {"defence"}
-DATE_LEADS = {
-    "before": "before", "after": "after", "since": "since", "until": "until", "till": "until",
-    "by": "until", "prior to": "before", "ahead of": "before", "following": "after",
-    "from": "since",
-}  # fmt: skip
-_MONTH_ONLY = re.compile(
-    rf"(?:\b(?P<lead>before|after|since|until|till|by|prior to|ahead of|following|from|in|"
-    rf"during|of|on)\s+)?(?:the\s+)?(?P<part>early|mid|late|end of|beginning of|start of|"
-    rf"middle of)?[\s-]*(?:the\s+)?\b(?P<month>{MONTH}|january|february|march|april|june|july|"
-    rf"august|september|october|november|december)(?!\s*\d)\b",
-)
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """An inclusive range of timeline ordinals; None leaves that side open."""
-
-    start: int | None
-    end: int | None
-    label: str
-
-    def to_json(self) -> dict:
-        return {"label": self.label, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)
@@ -136,11 +104,25 @@ class Understanding:
     date: DateRange | None = None
     unknown_speakers: tuple[str, ...] = ()
     follow_up: bool = False
+    sources: tuple[str, ...] = ()  # outlets or names the statements mention, not speakers
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as the corpus writes it)
+    refusal: str | None = None  # a kind of question not answered with passages
+    kind: str | None = None  # only passages of this kind ("quote")
+    explicit: tuple[str, ...] = ()  # the filters given as options, not read from the question
+    # The topic's words, each with the other words that stand for it (synonyms, the name of a
+    # place the topic calls otherwise: "the alliance" -> NATO).
+    concepts: tuple[tuple[str, ...], ...] = ()
 
     @property
     def has_filters(self) -> bool:
         return bool(
-            self.speakers or self.affiliations or self.roles or self.date or self.unknown_speakers
+            self.speakers
+            or self.affiliations
+            or self.roles
+            or self.date
+            or self.unknown_speakers
+            or self.sources
+            or self.kind
         )
 
     def to_json(self) -> dict:
@@ -152,6 +134,9 @@ class Understanding:
             "roles": [r.to_json() for r in self.roles],
             "date": self.date.to_json() if self.date else None,
             "unknown_speakers": list(self.unknown_speakers),
+            "sources": list(self.sources),
+            "corrections": [{"typed": t, "understood": n} for t, n in self.corrections],
+            "kind": self.kind,
             "follow_up": self.follow_up,
         }
 
@@ -172,13 +157,19 @@ class QuestionReader:
         gazetteer: Gazetteer,
         timeline: Timeline,
         speakers: list[str] | None = None,
+        speaker_places: dict[str, str] | None = None,
+        mentioned=None,
     ):
         """`statements` is only read to place events in time; `speakers` (who the corpus
-        quotes) is taken from them when not given."""
+        quotes) and `speaker_places` (where each serves) are taken from them when not given;
+        `mentioned(name)` says whether the corpus text has a name at all."""
         self.statements = statements
         self.gazetteer = gazetteer
         self.timeline = timeline
         self._speakers = speakers
+        self._speaker_places = speaker_places
+        self._mentioned = mentioned
+        self.dates = DateReader(timeline, self._event_date)
 
     @cached_property
     def speaker_aliases(self) -> dict[str, str]:
@@ -204,6 +195,20 @@ class QuestionReader:
         return table
 
     @cached_property
+    def speaker_places(self) -> dict[str, str]:
+        """Speaker name -> the country or organisation they speak for."""
+        table = dict(self._speaker_places or {})
+        if self._speaker_places is None:
+            for s in self.statements:
+                owner = speaker_owner(s.speaker)
+                if owner and s.affiliation:
+                    table.setdefault(owner, s.affiliation)
+        for person in self.gazetteer.people:
+            if person.affiliation:
+                table.setdefault(person.name, person.affiliation)
+        return table
+
+    @cached_property
     def _speaker_pattern(self) -> re.Pattern | None:
         aliases = sorted(self.speaker_aliases, key=len, reverse=True)
         if not aliases:
@@ -213,48 +218,46 @@ class QuestionReader:
 
     @cached_property
     def _place_pattern(self) -> re.Pattern:
-        long = sorted(
-            {a for p in self.gazetteer.places for a in (p.name, *p.aliases) if len(a) > 3},
-            key=len,
-            reverse=True,
-        )
-        short = sorted(
-            {a for p in self.gazetteer.places for a in (p.name, *p.aliases) if len(a) <= 3},
-            key=len,
-            reverse=True,
-        )
+        names = {a for p in self.gazetteer.places for a in (p.name, *p.aliases)} | set(PLACE_WORDS)
+        long = sorted({a for a in names if len(a) > 3}, key=len, reverse=True)
+        short = sorted({a for a in names if len(a) <= 3}, key=len, reverse=True)
         long_body = "|".join(re.escape(a) for a in long)
         short_body = "|".join(re.escape(a) for a in short)
         return re.compile(rf"(?<![\w.])(?:(?i:{long_body})|{short_body})(?:['’]s)?(?![\w])")
 
+    def place(self, words: str):
+        """The place or organisation words stand for, including question-only names."""
+        bare = re.sub(r"['’]s$", "", words.strip())
+        if bare.lower() in PLACE_WORDS:
+            return self.gazetteer.place(PLACE_WORDS[bare.lower()])
+        return self.gazetteer.place(words)
+
     def resolve_speaker(self, words: str) -> str | None:
-        """The speaker a name, surname or alias stands for, or None."""
-        return self.speaker_aliases.get(re.sub(r"['’]s$", "", words.strip()).lower())
+        """The speaker a name, surname or alias stands for (typos forgiven), or None."""
+        bare = re.sub(r"['’]s$", "", words.strip()).lower()
+        return self.speaker_aliases.get(bare) or closest_name(bare, self.speaker_aliases)
 
     def resolve_date(self, words: str, kind: str | None = None) -> DateRange | None:
         """A date or month written by a user ("Feb. 1", "March", "end of December"), as a
         range; `kind` is "since" or "until" to open one side."""
-        point = self._point(words)
-        if point is None:
-            return None
-        return _bounded(kind, point[0], point[1], f"{kind} {words}" if kind else words)
+        return self.dates.resolve(words, kind)
 
     # ----------------------------------------------------------------------------------
     def read(self, question: str, context: Understanding | None = None) -> Understanding:
         """Understand one question; a follow-up borrows what it leaves out from `context`."""
-        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        original = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        refused = refusal(original)
+        text = lead_in_removed(original)
+        intent = intent_of(text)
         speech = _SPEECH.search(text)
-        intent = "what"
-        if _WHO.match(text) and speech:
-            intent = "who"
-        elif _WHEN.match(text):
-            intent = "when"
         taken: list[tuple[int, int]] = []
 
-        date, date_spans = self._read_date(text)
+        date, date_spans = self.dates.read(text)
         taken += date_spans
+        if speech and _overlaps(speech.span(), taken):
+            speech = None
         verb_at = speech.start() if speech else None
-        if speech and not _overlaps(speech.span(), taken):
+        if speech:
             taken.append(speech.span())  # the speech verb is not part of the topic
 
         def in_filter_position(start: int, end: int) -> bool:
@@ -268,19 +271,15 @@ class QuestionReader:
             if _SPEECH_NOUN_LEAD.search(text[:start]):
                 return True
             if re.match(
-                r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:the\s+)?$", text[:start], re.I
+                r"^\s*(?:and\s+|what about\s+|how about\s+|only\s+|just\s+|now\s+)?(?:the\s+)?$",
+                text[:start],
+                re.I,
             ):
                 return verb_at is None
             return False
 
-        speakers, affiliations, roles, unknown = [], [], [], []
-        for m in self._speaker_pattern.finditer(text) if self._speaker_pattern else ():
-            if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
-                continue
-            name = self.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
-            if name not in speakers:
-                speakers.append(name)
-            taken.append(m.span())
+        speakers, corrections = self._read_speakers(text, taken, in_filter_position)
+        affiliations, roles, unknown, sources = [], [], [], []
         for role, span in self._read_roles(text, taken, in_filter_position):
             taken.append(span)
             if role.words[-1] in GENERIC_HEADS:
@@ -291,7 +290,7 @@ class QuestionReader:
         for m in self._place_pattern.finditer(text):
             if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                 continue
-            place = self.gazetteer.place(m.group(0))
+            place = self.place(m.group(0))
             if place is None:
                 continue
             taken.append(m.span())
@@ -300,11 +299,21 @@ class QuestionReader:
         if not speakers and not affiliations and not roles and intent != "who":
             name = self._unknown_name(text, taken, verb_at)
             if name:
-                unknown.append(name[0])
+                if self._mentioned is not None and self._mentioned(name[0]):
+                    sources.append(name[0])
+                else:
+                    unknown.append(name[0])
                 taken.append(name[1])
 
         topic = _topic(text, taken)
-        follow_up = bool(context) and (bool(_FOLLOW_UP.match(text)) or (not topic and not speech))
+        if refused == "forecast" and date is not None:
+            refused = None  # "Who will meet on March 27?": an event the statements date
+        concepts = self._concepts(topic)
+        lowered = text.lower()
+        kind = "quote" if re.search(r"\b(?:only|just)\s+(?:direct\s+)?quotes\b", lowered) else None
+        follow_up = bool(context) and (
+            bool(_FOLLOW_UP.match(text)) or (not topic and not speech) or bool(kind)
+        )
         understanding = Understanding(
             question=question,
             intent=intent,
@@ -315,16 +324,108 @@ class QuestionReader:
             date=date,
             unknown_speakers=tuple(unknown),
             follow_up=follow_up,
+            sources=tuple(sources),
+            corrections=tuple(corrections),
+            refusal=refused,
+            kind=kind,
+            concepts=concepts,
         )
         if follow_up and context is not None:
             return _merge(understanding, context)
         return understanding
 
+    def _concepts(self, topic: str) -> tuple[tuple[str, ...], ...]:
+        """The topic's words, each with its synonyms; a place or organisation the topic calls
+        otherwise ("the alliance", "Kyiv", "the Kremlin") is one concept with its name."""
+        concepts: list[tuple[str, ...]] = []
+        covered: list[tuple[int, int]] = []
+        for m in self._place_pattern.finditer(topic):
+            place = self.place(m.group(0))
+            if place:
+                bare = re.sub(r"['’]s$", "", m.group(0))
+                concepts.append((bare, place.name) if place.name != bare else (bare,))
+                covered.append(m.span())
+        for m in re.finditer(r"[^\W_]+(?:['’\-][^\W_]+)*", topic):
+            if not _overlaps(m.span(), covered):
+                concepts.append((m.group(0), *topic_expansion([m.group(0)])))
+        return tuple(concepts)
+
     # ----------------------------------------------------------------------------------
+    def _read_speakers(self, text, taken, in_filter_position):
+        """Speakers named exactly or nearly ("Zelenskiy", "Rute"); a name's possessive before
+        a role ("Zelensky's chief of staff") names the employer, not the speaker."""
+        speakers: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        for m in self._speaker_pattern.finditer(text) if self._speaker_pattern else ():
+            if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
+                continue
+            if self._names_employer(text, m):
+                continue
+            name = self.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
+            if name not in speakers:
+                speakers.append(name)
+            taken.append(m.span())
+        if speakers:
+            return speakers, corrections
+        tokens = [
+            t for t in re.finditer(r"[^\W\d_][\w’'\-]*", text) if not _overlaps(t.span(), taken)
+        ]
+        for token in tokens:
+            word = token.group(0)
+            bare = re.sub(r"['’]s$", "", word).lower()
+            if (
+                len(bare) < 4
+                or bare in SCAFFOLD
+                or bare in SPEECH_SET
+                or bare in ROLE_HEADS
+                or bare in ROLE_MODIFIERS
+                or self.gazetteer.place(word)
+                or not in_filter_position(*token.span())
+                or not (word[0].isupper() or _in_speaker_slot(text, token.start()))
+            ):
+                continue
+            name = closest_name(bare, self.speaker_aliases)
+            if name is None or self._names_employer(text, token):
+                continue
+            if name not in speakers:
+                speakers.append(name)
+                corrections.append(
+                    (word.rstrip("'’s") if word.endswith(("'s", "’s")) else word, name)
+                )
+            taken.append(token.span())
+        # A first name typed before a corrected surname belongs to the same person.
+        for start, _end in list(taken):
+            before = re.search(r"([A-Za-z][\w’'\-]*)\s+$", text[:start])
+            if (
+                before
+                and corrections
+                and before.group(1).lower() in {n.split()[0].lower() for n in speakers}
+            ):
+                taken.append(before.span(1))
+        return speakers, corrections
+
+    def _names_employer(self, text: str, match: re.Match) -> bool:
+        if not re.search(r"['’]s$", match.group(0)):
+            return False
+        following = re.match(r"\s+([\w\-]+)", text[match.end() :])
+        return bool(following) and following.group(1).lower() in _AIDE_WORDS
+
     def _read_roles(self, text, taken, in_filter_position):
         """Roles asked about: "Canada's foreign minister", "the NATO chief", "the head of
-        Ukraine's presidential office", "Ukrainian officials"."""
+        Ukraine's presidential office", "Zelensky's chief of staff", "the premier"."""
         found = []
+        for phrase, words in ROLE_PHRASES.items():
+            for m in re.finditer(rf"\b{re.escape(phrase)}\b", text, re.IGNORECASE):
+                if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
+                    continue
+                start, end = m.start(), m.end()
+                place, start = self._place_before(text, start)
+                place_after, end = self._place_after(text, end)
+                place = place or place_after
+                found.append(
+                    (RoleFilter(tuple(words.split()), place, text[start:end]), (start, end))
+                )
+                taken.append((start, end))
         tokens = list(re.finditer(r"[\w’'.\-]+", text))
         for k, m in enumerate(tokens):
             word = m.group(0).lower().strip(".")
@@ -346,25 +447,31 @@ class QuestionReader:
             for prior in reversed(tokens[:k]):
                 token = prior.group(0)
                 bare = re.sub(r"['’]s$", "", token).strip(".").lower()
+                if _overlaps(prior.span(), taken):
+                    break
                 if bare in ROLE_MODIFIERS and bare not in SCAFFOLD:
                     words.insert(0, bare)
                     start = prior.start()
                     continue
-                candidate = self.gazetteer.place(token)
+                candidate = self._place_of(token)
                 if candidate and place is None:
-                    place, start = candidate.name, prior.start()
+                    place, start = candidate, prior.start()
                     continue
                 break
-            # "head of Ukraine's presidential office", "president of France".
-            after = re.match(r"\s+of\s+(?:the\s+)?(?P<rest>[\w’'.\- ]+)", text[m.end() :])
+            # "head of Ukraine's presidential office", "president of France", "envoy to the UN".
+            after = re.match(
+                r"\s+(?:of|to|at|for)\s+(?:the\s+)?(?P<rest>[\w’'.\- ]+)", text[m.end() :]
+            )
             if after:
                 consumed = 0
                 for piece in re.finditer(r"[\w’'.\-]+", after.group("rest")):
                     token = piece.group(0)
                     bare = re.sub(r"['’]s$", "", token).strip(".").lower()
-                    candidate = self.gazetteer.place(token)
+                    candidate = self._place_of(token)
                     if candidate and place is None:
-                        place = candidate.name
+                        place = candidate
+                    elif candidate and bare in {"un", "u.n", "united nations"}:
+                        words.append("un")
                     elif bare in ROLE_MODIFIERS and bare not in SCAFFOLD:
                         words.insert(len(words) - 1, bare)
                     else:
@@ -389,6 +496,37 @@ class QuestionReader:
             found.append((RoleFilter(tuple(words), place, text[start:end]), (start, end)))
         return found
 
+    def _place_of(self, token: str) -> str | None:
+        """The place a token names: a place, or the place a named speaker serves ("Macron's")."""
+        candidate = self.place(token)
+        if candidate:
+            return candidate.name
+        if re.search(r"['’]s$", token):
+            name = self.speaker_aliases.get(re.sub(r"['’]s$", "", token).lower())
+            if name is None:
+                bare = re.sub(r"['’]s$", "", token).lower()
+                name = closest_name(bare, self.speaker_aliases) if len(bare) >= 4 else None
+            return self.speaker_places.get(name) if name else None
+        return None
+
+    def _place_before(self, text: str, start: int) -> tuple[str | None, int]:
+        before = re.search(r"([\w’'.\-]+)\s+$", text[:start])
+        if before:
+            place = self._place_of(before.group(1))
+            if place:
+                return place, before.start(1)
+        return None, start
+
+    def _place_after(self, text: str, end: int) -> tuple[str | None, int]:
+        after = re.match(
+            r"\s+(?:of|in|for|at)\s+(?:the\s+)?([\w’'.\-]+(?:\s[A-Z][\w.]+)?)", text[end:]
+        )
+        if after:
+            candidate = self.place(after.group(1))
+            if candidate:
+                return candidate.name, end + after.end()
+        return None, end
+
     def _unknown_name(self, text, taken, verb_at):
         """A capitalised name in the speaker's place that the corpus does not know."""
         if verb_at is None:
@@ -403,63 +541,6 @@ class QuestionReader:
         if name.lower() in SCAFFOLD or _overlaps(m.span("name"), taken):
             return None
         return name, m.span("name")
-
-    def _read_date(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
-        tl = self.timeline
-        between = re.search(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>[^?!,;]+)", text, re.IGNORECASE)
-        if between:
-            a = self._point(between.group("a"))
-            b = self._point(between.group("b").rstrip(" ."))
-            if a and b:
-                return DateRange(a[0], b[1], between.group(0).rstrip(" .")), [between.span()]
-        for mention in find_dates(text):
-            lead = re.search(
-                r"\b(before|after|since|until|till|by|prior to|ahead of|following|from|on|in)\s+(?:the\s+)?$",
-                text[: mention.start],
-                re.IGNORECASE,
-            )
-            first, last = tl.span(mention)
-            span = (lead.start() if lead else mention.start, mention.start + len(mention.text))
-            kind = DATE_LEADS.get(lead.group(1).lower()) if lead else None
-            return _bounded(kind, first, last, text[span[0] : span[1]]), [span]
-        for m in _MONTH_ONLY.finditer(text):
-            month_word = m.group("month")
-            if month_word.lower().startswith("mar") and not month_word[0].isupper():
-                continue  # "march" the verb
-            month = month_number(month_word)
-            if month is None:
-                continue
-            part = (m.group("part") or "").replace(" of", "").strip() or None
-            part = {"middle": "mid"}.get(part, part)
-            first, last = tl.month_span(month, part)
-            lead = (m.group("lead") or "").lower()
-            span = m.span()
-            # "statements from December" are those of December; "since December" runs on.
-            kind = None if lead == "from" else DATE_LEADS.get(lead)
-            return _bounded(kind, first, last, text[span[0] : span[1]].strip()), [span]
-        event = re.search(
-            r"\b(?P<lead>before|after|since|until|prior to|ahead of|following)\s+(?P<event>(?:the\s+)?"
-            r"[\w’'\- ]{3,60}?)(?=[?.!,]|$)",
-            text,
-            re.IGNORECASE,
-        )
-        if event:
-            when = self._event_date(event.group("event"))
-            if when is not None:
-                kind = DATE_LEADS[event.group("lead").lower()]
-                return _bounded(kind, when, when, event.group(0)), [event.span()]
-        return None, []
-
-    def _point(self, words: str) -> tuple[int, int] | None:
-        dates = find_dates(words)
-        if dates:
-            return self.timeline.span(dates[0])
-        m = _MONTH_ONLY.search(words)
-        if m and month_number(m.group("month")):
-            part = (m.group("part") or "").replace(" of", "").strip() or None
-            return self.timeline.month_span(month_number(m.group("month")), part)
-        when = self._event_date(words)
-        return (when, when) if when is not None else None
 
     def _event_date(self, phrase: str) -> int | None:
         """The date the corpus gives an event ("the Paris summit on March 27")."""
@@ -476,21 +557,20 @@ class QuestionReader:
         return None
 
 
+def _in_speaker_slot(text: str, at: int) -> bool:
+    """Whether a lower-case word sits where a speaker's name goes ("what did rute say")."""
+    return bool(
+        re.search(
+            r"\b(?:did|does|has|have|had|was|is|by|from|according to)\s+(?:\w+\s+)?$",
+            text[:at],
+            re.IGNORECASE,
+        )  # fmt: skip
+    )
+
+
 def _has_modifier(text: str, at: int) -> bool:
     before = re.findall(r"[\w’'.]+", text[:at])
     return bool(before) and before[-1].lower() in ROLE_MODIFIERS | {"nato", "un", "eu"}
-
-
-def _bounded(kind: str | None, first: int, last: int, label: str) -> DateRange:
-    if kind == "before":
-        return DateRange(None, first - 1, label)
-    if kind == "after":
-        return DateRange(last + 1, None, label)
-    if kind == "since":
-        return DateRange(first, None, label)
-    if kind == "until":
-        return DateRange(None, last, label)
-    return DateRange(first, last, label)
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -511,7 +591,9 @@ def _topic(text: str, taken: list[tuple[int, int]]) -> str:
 
 def _merge(new: Understanding, old: Understanding) -> Understanding:
     """A follow-up keeps the previous topic and whatever filter kind it does not name."""
-    names_someone = bool(new.speakers or new.affiliations or new.roles or new.unknown_speakers)
+    names_someone = bool(
+        new.speakers or new.affiliations or new.roles or new.unknown_speakers or new.sources
+    )
     return replace(
         new,
         intent=old.intent if new.intent == "what" else new.intent,
@@ -520,5 +602,8 @@ def _merge(new: Understanding, old: Understanding) -> Understanding:
         affiliations=new.affiliations if names_someone else old.affiliations,
         roles=new.roles if names_someone else old.roles,
         unknown_speakers=new.unknown_speakers if names_someone else old.unknown_speakers,
+        sources=new.sources if names_someone else old.sources,
         date=new.date or old.date,
+        kind=new.kind or old.kind,
+        concepts=new.concepts if new.topic else old.concepts,
     )

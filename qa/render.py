@@ -226,6 +226,8 @@ def render_evaluation(console: Console, report) -> None:
         "ndcg@5",
         "abstention",
         "speaker",
+        "robust_recall",
+        "turns",
         "attribution",
         "non_verbatim",
     ]
@@ -235,7 +237,8 @@ def render_evaluation(console: Console, report) -> None:
             return "–"
         return str(value) if isinstance(value, int) else f"{value:.3f}"
 
-    table = Table(title=f"Evaluation: {report.questions} questions, {report.seconds:.1f} s")
+    title = f"Evaluation, {report.part} part: {report.questions} questions, {report.seconds:.1f} s"
+    table = Table(title=title)
     table.add_column("scope")
     table.add_column("system")
     for name in names:
@@ -260,7 +263,7 @@ def render_evaluation(console: Console, report) -> None:
     for miss in report.failures:
         console.print(
             Text(
-                f"  miss {miss['id']}: {miss['question']} ({miss['note'] or 'missing ' + ', '.join(miss['missing'])})",
+                f"  miss {miss['id']}: {miss['question']} ({miss.get('reason') or miss['note'] or 'missing ' + ', '.join(miss['missing'])})",
                 style="dim",
             )
         )
