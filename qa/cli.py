@@ -264,7 +264,10 @@ def chat(
 def evaluate(
     questions: Annotated[
         Path | None,
-        typer.Option("--questions", help="One evaluation file (default: the tuning and held-out parts in evals/)."),
+        typer.Option(
+            "--questions",
+            help="One evaluation file (default: the tuning and held-out parts in evals/).",
+        ),
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,

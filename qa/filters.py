@@ -135,6 +135,8 @@ class StatementFilter:
             if not wanted:
                 continue
             matched = self._matching(vocabulary, codes, wanted)
+            if name == "affiliation":
+                matched |= self._placed_by_text(wanted, mentions)
             if not matched.any():
                 return FilterResult(
                     matched, f"No statement by {' or '.join(wanted)} in the corpus.", why, name
@@ -173,6 +175,19 @@ class StatementFilter:
             why["date"] = said
             why["date mentioned"] = matched & ~said
         return FilterResult(mask, None, why)
+
+    def _placed_by_text(self, wanted, mentions) -> np.ndarray:
+        """Rows attributed only to a role, with no country ("..., defense minister says" in a
+        digest), whose text names one of the places wanted."""
+        found = np.zeros(self.size, dtype=bool)
+        unplaced = (self.role_codes != 0) & (self.affiliation_codes == 0)
+        if mentions is None or not unplaced.any():
+            return found
+        for name in wanted:
+            place = next((p for p in self.gazetteer.places if p.name == name), None)
+            for alias in (place.name, *place.aliases) if place else (name,):
+                found |= mentions(alias)
+        return found & unplaced
 
     def role_mask(self, role: RoleFilter, mentions=None) -> np.ndarray:
         """Rows whose role has every word asked for (or a synonym) and, when a place was

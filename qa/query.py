@@ -28,7 +28,8 @@ SPEECH_WORDS = (
     r"promise|promised|pledge|pledged|demand|demanded|call|called|offer|offered|express|"
     r"expressed|discuss|discussed|reveal|revealed|admit|admitted|deny|denied|stress|stressed|"
     r"note|noted|add|added|joke|joked|predict|predicted|"
-    r"quote|quoted|quotes|opinion|talk|talked|speak|spoke|speaks|mention|mentioned"
+    r"quote|quoted|quotes|opinion|talk|talked|speak|spoke|speaks|mention|mentioned|report|"
+    r"reported|reports"
 )
 SPEECH_SET = set(SPEECH_WORDS.split("|"))
 _SPEECH = re.compile(rf"\b(?:{SPEECH_WORDS})\b", re.IGNORECASE)

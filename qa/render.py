@@ -119,12 +119,17 @@ def understood_label(answer: Answer) -> str:
     parts = []
     if u.intent != "what":
         parts.append(f"{u.intent} question")
+    parts.extend(f"{typed} → {name}" for typed, name in u.corrections)
     if u.speakers:
         parts.append("speaker: " + " or ".join(u.speakers))
     if u.unknown_speakers:
         parts.append("speaker: " + " or ".join(u.unknown_speakers))
     if u.affiliations:
         parts.append("by: " + " or ".join(u.affiliations))
+    if u.sources:
+        parts.append("source: " + " or ".join(u.sources))
+    if u.kind:
+        parts.append(f"only: {u.kind}s")
     for role in u.roles:
         parts.append("role: " + role.label)
     if u.date:

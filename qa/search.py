@@ -129,8 +129,14 @@ class Searcher:
         hits = self._of_kind(hits, u.kind)
         hits = self._by_parts(hits, query_vectors)
         if not any(_answers(h) for h in hits):
-            closest = self._read(sorted(hits, key=lambda h: -relevance(h))[:3])
-            return SearchResult(u, (), closest, False, _nothing_note(u, filtered), 0, "relevance")
+            closest = sorted(hits, key=lambda h: -relevance(h))[:3]
+            note = _nothing_note(u, filtered)
+            others = self._unfiltered_answers(u, query_vectors) if filtered else []
+            if others:
+                # The filter is reported, not silently applied: others did speak to the topic.
+                note += " Statements by others about it are listed first below."
+                closest = others[:3] + closest[:2]
+            return SearchResult(u, (), self._read(closest), False, note, 0, "relevance")
         relevant = [h for h in hits if _worth_showing(h)]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders.
@@ -204,6 +210,12 @@ class Searcher:
             total += weight * present
             weight_sum += weight
         return total / weight_sum if weight_sum else total
+
+    def _unfiltered_answers(self, u: Understanding, query_vectors) -> list[Hit]:
+        """Statements that answer the topic when no filter applies."""
+        everything = np.ones(len(self.index), dtype=bool)
+        hits = self.rank(u, query_vectors, everything, {}, False)
+        return [h for h in self._of_kind(hits, u.kind) if _answers(h)]
 
     def _by_parts(self, hits: list[Hit], query_vectors) -> list[Hit]:
         """A long passage can hold the answer in one sentence or quote that its whole meaning

@@ -99,7 +99,12 @@ class DateReader:
     def read(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
         """The range a question's date phrase asks for, and the spans of its words."""
         cased = with_month_capitals(text)
-        between = re.search(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>[^?!,;]+)", cased, re.IGNORECASE)
+        between = re.search(
+            r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=\s+(?:about|on|regarding|concerning|"
+            r"over|with|for|to|in)\b|[?!,;]|$)",
+            cased,
+            re.IGNORECASE,
+        )
         if between:
             a = self.point(between.group("a"))
             b = self.point(between.group("b").rstrip(" ."))
