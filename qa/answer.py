@@ -12,6 +12,9 @@ from qa.query import DateRange, Understanding
 from qa.search import Hit, SearchResult
 from qa.statements import SaidOn
 
+# Refusals that still list the closest statements on the subject, labelled as not an answer.
+WITH_CLOSEST = {"opinion", "forecast"}
+
 __all__ = ["Answer", "Engine", "ExplicitFilters", "Passage", "answer", "explicit_filters"]
 
 
@@ -184,7 +187,12 @@ def answer_understood(
     """The answer to a question already understood (a chat refines one without re-reading)."""
     top_k = top_k or engine.settings.top_k
     if understood.refusal:
-        return refused(understood, understood.refusal)
+        closest = ()
+        if understood.refusal in WITH_CLOSEST and understood.topic:
+            # What was said on the subject, labelled as not an answer.
+            found = engine.searcher.search(understood, 3)
+            closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
+        return replace(refused(understood, understood.refusal), closest=closest)
     result = engine.searcher.search(understood, top_k, offset)
     if asks_quantity(understood.question) and not any(
         has_number(h.statement.passage) for h in result.hits[:1]

@@ -68,7 +68,8 @@ class Conversation:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.last: Answer | None = None
-        self.shown: list = []  # every passage shown for the last answer, across pages
+        self.anchor: Answer | None = None  # the last answer that showed passages
+        self.shown: list = []  # every passage shown for the anchor, across pages
         self.context: Understanding | None = None
 
     def handle(self, line: str) -> Reply:
@@ -82,7 +83,7 @@ class Conversation:
         if bare == "help":
             return Reply(lines=tuple(HELP), show="text")
         if bare in {"clear", "reset", "new"}:
-            self.last, self.shown, self.context = None, [], None
+            self.last, self.anchor, self.shown, self.context = None, None, [], None
             return Reply(lines=("Cleared; the next question starts afresh.",), show="text")
         if text.startswith("/") and bare not in {"more"}:
             return self._command(lowered)
@@ -95,7 +96,7 @@ class Conversation:
 
     # ----------------------------------------------------------------------------------
     def _ask(self, text: str) -> Reply:
-        top = self.last.passages[0] if self.last and self.last.answered else None
+        top = self.anchor.passages[0] if self.anchor and self.anchor.passages else None
         if top is not None and _WHO_SAID_THAT.match(text):
             return self._about_top(text, "who")
         if top is not None and _WHEN_WAS_THAT.match(text):
@@ -120,12 +121,10 @@ class Conversation:
 
     def _about_top(self, text: str, intent: str) -> Reply:
         """ "Who said that?" and "When?": the passage shown first, with its speaker or date."""
-        top = self.last.passages[0]
-        understood = replace(self.last.understood, question=text, intent=intent, follow_up=True)
-        result = Answer(text, True, understood, None, (top,), (), 1)
-        self.last = result
-        self.shown = [top]
-        return Reply(answer=result)
+        top = self.anchor.passages[0]
+        understood = replace(self.anchor.understood, question=text, intent=intent, follow_up=True)
+        self.last = Answer(text, True, understood, None, (top,), (), 1)
+        return Reply(answer=self.last)
 
     def _shifted(self, text: str, way: str) -> Reply:
         """ "Earlier?" / "Later?": the same question, before or after what was shown."""
@@ -143,24 +142,28 @@ class Conversation:
 
     def _keep(self, result: Answer) -> Reply:
         self.last = result
-        self.shown = list(result.passages)
+        if result.answered:
+            self.anchor = result
+            self.shown = list(result.passages)
         understood = result.understood
         if result.reason == "speaker":
             # A name the corpus does not know is not carried into the next question.
             understood = replace(understood, unknown_speakers=(), sources=())
+        if result.reason == "date":
+            understood = replace(understood, date=None)  # nor a date with nothing in it
         if not understood.refusal:
             self.context = replace(understood, corrections=())
         return Reply(answer=result)
 
     def _more(self) -> Reply:
-        if self.last is None or not self.last.answered:
+        if self.anchor is None:
             return Reply(lines=("There is no answer to show more of yet.",), show="text")
-        shown = self.last.offset + len(self.last.passages)
-        if shown >= self.last.available:
+        shown = self.anchor.offset + len(self.anchor.passages)
+        if shown >= self.anchor.available:
             return Reply(lines=("That was all of the last answer.",), show="text")
-        understood = self.last.understood
+        understood = self.anchor.understood
         result = answer_understood(self.engine, understood, offset=shown)
-        self.last = result
+        self.last = self.anchor = result
         self.shown.extend(result.passages)
         first, last = shown + 1, shown + len(result.passages)
         return Reply(
@@ -172,7 +175,8 @@ class Conversation:
         if command in {"/sources", "/filters"} and self.last is None:
             return Reply(lines=("Ask a question first.",), show="text")
         if command == "/sources":
-            return Reply(answer=replace(self.last, passages=tuple(self.shown)), show="sources")
+            shown = self.anchor if self.anchor is not None else self.last
+            return Reply(answer=replace(shown, passages=tuple(self.shown)), show="sources")
         if command == "/filters":
             return Reply(answer=self.last, show="filters")
         return Reply(lines=(f"Unknown command {command}; type /help.",), show="error")

@@ -74,8 +74,11 @@ _PAST_SPEECH = re.compile(
     r"promised|pledged|suggested|spoke|talked|mentioned|reported|commented|remarked|proposed)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
-                     r"thousand|million|billion|dozen)\b", re.IGNORECASE)  # fmt: skip
+_NUMBER = re.compile(
+    r"[$€£]\s?\d|\d[\d,.]*\s?(?:%|percent|per cent|troops|soldiers|people|million|billion)|"
+    r"\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b|\b\d{2,}(?:,\d{3})*\b",
+    re.IGNORECASE,
+)
 
 # Function words of English and of the languages questions most often arrive in instead.
 _ENGLISH = set(
@@ -123,17 +126,29 @@ def asks_quantity(text: str) -> bool:
 
 
 def has_number(text: str) -> bool:
+    """Whether a passage gives a figure (an amount, a count), dates left out."""
+    from qa.dates import find_dates
+
+    for mention in reversed(find_dates(text)):
+        text = text[: mention.start] + text[mention.start + len(mention.text) :]
+    text = re.sub(r"\b(?:19|20)\d\d\b", "", text)  # a year is not a figure
     return bool(_NUMBER.search(text))
 
 
 def intent(text: str) -> str:
     """who | when | what: who-questions whatever their verb ("Who backs ..."), when-questions
     whatever their wording ("On what date ...", "How long ago ...")."""
-    if _WHO.match(text):
-        return "who"
-    if _WHEN.match(text):
-        return "when"
-    return "what"
+    return intent_span(text)[0]
+
+
+def intent_span(text: str) -> tuple[str, tuple[int, int] | None]:
+    """The intent and the words that ask it ("How long ago", "Which leader"), which are not
+    part of the topic."""
+    for name, pattern in (("who", _WHO), ("when", _WHEN)):
+        m = pattern.match(text)
+        if m:
+            return name, m.span()
+    return "what", None
 
 
 def not_english(text: str) -> bool:

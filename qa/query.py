@@ -10,8 +10,7 @@ from functools import cached_property
 from qa.attribution import PERSON_HEADS, TITLE_WORDS
 from qa.dates import Timeline, find_dates
 from qa.gazetteer import Gazetteer
-from qa.intent import intent as intent_of
-from qa.intent import lead_in_removed, refusal
+from qa.intent import intent_span, lead_in_removed, refusal
 from qa.lexicon import PLACE_WORDS, ROLE_PHRASES, ROLE_SYNONYMS, closest_name, topic_expansion
 from qa.when import DATE_LEADS, DateRange, DateReader, with_month_capitals
 
@@ -66,7 +65,7 @@ SCAFFOLD = {
     "there", "a", "an", "it", "its", "their", "his", "her", "s", "show", "list", "give", "find",
     "all", "every", "please", "can", "you", "i", "want", "know", "also", "ever", "else", "again", "same", "for",
     "happen", "happened", "happening", "news", "going", "latest", "new", "been", "will",
-    "everything", "everyone", "everybody",
+    "everything", "everyone", "everybody", "much", "many", "he", "she", "they", "him", "them",
     "would", "could", "should", "this", "that", "these", "those", "only", "just", "now", "but",
     "tell", "say", "said", "says", "talk", "talked", "speak", "spoke", "report", "reported",
     "reports", "mentioned", "mention",
@@ -77,7 +76,8 @@ _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson
                "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
                "defence", "press"}  # fmt: skip
 ROLE_HEADS = PERSON_HEADS | set(ROLE_SYNONYMS) | GENERIC_HEADS | {"pm"}
-ROLE_MODIFIERS = (TITLE_WORDS - {"new", "former", "first", "top", "senior"}) | {"defence"}
+_LOOSE_MODIFIERS = {"new", "former", "top", "senior", "current", "then"}
+ROLE_MODIFIERS = (TITLE_WORDS - _LOOSE_MODIFIERS - {"first"}) | {"defence"}
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,7 @@ class QuestionReader:
         original = " ".join(question.split())[:MAX_QUESTION_CHARS]
         refused = refusal(original)
         text = lead_in_removed(original)
-        intent = intent_of(text)
+        intent, asking = intent_span(text)
         speech = _SPEECH.search(text)
         taken: list[tuple[int, int]] = []
 
@@ -263,6 +263,8 @@ class QuestionReader:
 
         def in_filter_position(start: int, end: int) -> bool:
             lead = _FILTER_LEAD.search(text[:start])
+            if asking and asking[0] <= start and end <= asking[1]:
+                return True  # "Which Canadian minister ...": who is asked for
             if intent == "who":
                 return bool(lead) and lead.group(0).lower().startswith(("according", "by"))
             if verb_at is not None and start < verb_at:
@@ -297,6 +299,8 @@ class QuestionReader:
             taken.append(m.span())
             if not speakers and not roles and place.name not in affiliations:
                 affiliations.append(place.name)
+        if asking and not _overlaps(asking, taken):
+            taken.append(asking)
         if not speakers and not affiliations and not roles and intent != "who":
             name = self._unknown_name(text, taken, verb_at)
             if name:
@@ -452,6 +456,9 @@ class QuestionReader:
                     break
                 if bare in ROLE_MODIFIERS and bare not in SCAFFOLD:
                     words.insert(0, bare)
+                    start = prior.start()
+                    continue
+                if bare in _LOOSE_MODIFIERS:  # "senior", "new": no title needs them
                     start = prior.start()
                     continue
                 candidate = self._place_of(token)
