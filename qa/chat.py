@@ -97,6 +97,8 @@ class Conversation:
     # ----------------------------------------------------------------------------------
     def _ask(self, text: str) -> Reply:
         top = self.anchor.passages[0] if self.anchor and self.anchor.passages else None
+        if top is None and (_WHO_SAID_THAT.match(text) or _WHEN_WAS_THAT.match(text)):
+            return Reply(lines=("Nothing has been shown yet to ask that about.",), show="text")
         if top is not None and _WHO_SAID_THAT.match(text):
             return self._about_top(text, "who")
         if top is not None and _WHEN_WAS_THAT.match(text):

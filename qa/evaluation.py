@@ -200,9 +200,7 @@ def _run_product(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun, l
         if q.conversation:
             chat = conversations.setdefault(q.conversation, Conversation(engine))
             reply = chat.handle(q.question)
-            if reply.answer is None:
-                raise EvaluationError(f"{q.id}: the chat gave no answer to {q.question!r}.")
-            result = reply.answer
+            result = reply.answer or _no_answer(q.question, reply.lines)
         else:
             result = answer(engine, q.question, top_k=K)
         answers.append(result)
@@ -213,6 +211,14 @@ def _run_product(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun, l
         run.top_speaker[q.id] = first.speaker if first else None
         run.top_said_on[q.id] = first.said_on.text if first and first.said_on else None
     return run, answers
+
+
+def _no_answer(question: str, lines: tuple[str, ...]) -> Answer:
+    """A chat reply of plain text (e.g. "Ask a question first."): no passages, no reason."""
+    from qa.query import Understanding
+
+    note = " ".join(lines) or None
+    return Answer(question, False, Understanding(question), note, (), (), 0, 0, "no answer")
 
 
 def _run_baselines(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun, SystemRun]:
