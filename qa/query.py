@@ -23,7 +23,7 @@ SPEECH_WORDS = (
     r"claim|claimed|claims|write|wrote|written|writes|post|posted|tell|told|tells|announce|"
     r"announced|argue|argued|warn|warned|believe|believes|believed|suggest|suggested|mean|meant|"
     r"stance|position|positions|view|views|comment|comments|commented|remarks|statement|"
-    r"statements|react|reacted|respond|responded|stated|state|declare|declared|insist|insisted|"
+    r"statements|react|reacted|respond|responded|stated|declare|declared|insist|insisted|"
     r"promise|promised|pledge|pledged|demand|demanded|call|called|offer|offered|express|"
     r"expressed|discuss|discussed|reveal|revealed|admit|admitted|deny|denied|stress|stressed|"
     r"note|noted|add|added|joke|joked|predict|predicted|"

@@ -139,9 +139,13 @@ class Searcher:
             return SearchResult(u, (), self._read(closest), False, note, 0, "relevance")
         relevant = [h for h in hits if _worth_showing(h)]
         if u.intent == "who":
-            # A "who" question asks for one statement's speaker: keep the close contenders.
-            best = max(h.dense for h in relevant)
-            relevant = [h for h in relevant if h.dense >= best - WHO_MARGIN]
+            # A "who" question asks for one statement's speaker: keep the close contenders,
+            # those with a named speaker first; a report with no named speaker only answers
+            # when no attributed statement does.
+            best = max(relevance(h) for h in relevant)
+            relevant = [h for h in relevant if relevance(h) >= best - WHO_MARGIN]
+            attributed = self.filters.attributed
+            relevant.sort(key=lambda h: not attributed[h.row])
         page = self._read(relevant[offset : offset + top_k])
         return SearchResult(u, page, (), True, None, len(relevant))
 
