@@ -242,6 +242,8 @@ def who_phrase(u: Understanding) -> str:
         return "by " + " or ".join(u.speakers)
     if u.affiliations:
         return "by " + " or ".join(u.affiliations)
+    if u.sources:
+        return "from " + " or ".join(u.sources)
     if u.roles:
         return "by a " + u.roles[0].label
     if u.date:

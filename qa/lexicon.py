@@ -47,6 +47,9 @@ ROLE_PHRASES = {
     "secretary-general": "secretary general",
     "press secretary": "press secretary",
     "prime minister": "prime minister",
+    "fm": "foreign minister",
+    "foreign secretary": "foreign minister",
+    "defmin": "defense minister",
 }
 
 # Other names of a place or organisation that only questions use ("the bloc").

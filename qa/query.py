@@ -72,7 +72,7 @@ SCAFFOLD = {
 }  # fmt: skip
 # Words that, after a name's possessive, make the name the employer, not the speaker.
 _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
-               "spokeswoman", "aide", "adviser", "advisor", "office", "secretary", "deputy",
+               "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
                "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
                "defence", "press"}  # fmt: skip
 ROLE_HEADS = PERSON_HEADS | set(ROLE_SYNONYMS) | GENERIC_HEADS | {"pm"}
@@ -147,6 +147,21 @@ def speaker_owner(speaker: str | None) -> str | None:
     if not speaker:
         return None
     return re.sub(r"['’]s\s+\w+(?:\s\w+)?$", "", speaker)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A stretch of the question read like a regular-expression match."""
+
+    string: str
+    begin: int
+    finish: int
+
+    def group(self, _=0) -> str:
+        return self.string[self.begin : self.finish]
+
+    def end(self) -> int:
+        return self.finish
 
 
 class QuestionReader:
@@ -369,45 +384,54 @@ class QuestionReader:
             name = self.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
             if name not in speakers:
                 speakers.append(name)
-            taken.append(m.span())
+            own = re.match(r"\s+(?:office|team|camp|government|administration)\b", text[m.end() :])
+            taken.append((m.start(), m.end() + (own.end() if own else 0)))
         if speakers:
             return speakers, corrections
-        tokens = [
-            t for t in re.finditer(r"[^\W\d_][\w’'\-]*", text) if not _overlaps(t.span(), taken)
+        # Names as typed: a word or two in a speaker's place, close to a corpus name.
+        candidates = [
+            t
+            for t in re.finditer(r"[^\W\d_][\w’'\-]*", text)
+            if not _overlaps(t.span(), taken) and self._may_name(text, t, in_filter_position)
         ]
-        for token in tokens:
-            word = token.group(0)
-            bare = re.sub(r"['’]s$", "", word).lower()
-            if (
-                len(bare) < 4
-                or bare in SCAFFOLD
-                or bare in SPEECH_SET
-                or bare in ROLE_HEADS
-                or bare in ROLE_MODIFIERS
-                or self.gazetteer.place(word)
-                or not in_filter_position(*token.span())
-                or not (word[0].isupper() or _in_speaker_slot(text, token.start()))
-            ):
-                continue
-            name = closest_name(bare, self.speaker_aliases)
-            if name is None or self._names_employer(text, token):
-                continue
-            if name not in speakers:
-                speakers.append(name)
-                corrections.append(
-                    (word.rstrip("'’s") if word.endswith(("'s", "’s")) else word, name)
-                )
-            taken.append(token.span())
-        # A first name typed before a corrected surname belongs to the same person.
-        for start, _end in list(taken):
-            before = re.search(r"([A-Za-z][\w’'\-]*)\s+$", text[:start])
-            if (
-                before
-                and corrections
-                and before.group(1).lower() in {n.split()[0].lower() for n in speakers}
-            ):
-                taken.append(before.span(1))
+        k = 0
+        while k < len(candidates):
+            token = candidates[k]
+            pair = candidates[k + 1] if k + 1 < len(candidates) else None
+            joined = pair is not None and text[token.end() : pair.start()].strip() == ""
+            spans = [(token.start(), pair.end())] if joined else []
+            spans.append(token.span())
+            for start, end in spans:
+                typed = re.sub(r"['’]s$", "", text[start:end])
+                name = closest_name(typed, self.speaker_aliases)
+                if name is None or self._names_employer(text, _Span(text, start, end)):
+                    continue
+                if name not in speakers:
+                    speakers.append(name)
+                    if typed.lower() not in self.speaker_aliases:
+                        corrections.append((typed, name))
+                taken.append((start, end))
+                k += 1 if end == token.end() else 2
+                break
+            else:
+                k += 1
         return speakers, corrections
+
+    def _may_name(self, text: str, token: re.Match, in_filter_position) -> bool:
+        """Whether a word could be a speaker's name typed loosely: not a question word, verb,
+        title or place, and where a name goes (capitalised, or after "did"/"by")."""
+        word = token.group(0)
+        bare = re.sub(r"['’]s$", "", word).lower()
+        return not (
+            len(bare) < 4
+            or bare in SCAFFOLD
+            or bare in SPEECH_SET
+            or bare in ROLE_HEADS
+            or bare in ROLE_MODIFIERS
+            or self.gazetteer.place(word)
+            or not in_filter_position(*token.span())
+            or not (word[0].isupper() or _in_speaker_slot(text, token.start()))
+        )
 
     def _names_employer(self, text: str, match: re.Match) -> bool:
         if not re.search(r"['’]s$", match.group(0)):
@@ -592,7 +616,7 @@ def _topic(text: str, taken: list[tuple[int, int]]) -> str:
         for i in range(start, min(end, len(chars))):
             chars[i] = " "
     rest = "".join(chars)
-    words = re.findall(r"[^\W_]+(?:['’\-][^\W_]+)*", rest)
+    words = re.findall(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*", rest)
     kept = [w for w in words if w.lower() not in SCAFFOLD]
     return " ".join(kept)
 

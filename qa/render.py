@@ -265,6 +265,9 @@ def render_evaluation(console: Console, report) -> None:
             style="bold green" if not failed else "bold red",
         )
     )
+    gaps = report.target_gaps() if hasattr(report, "target_gaps") else []
+    if gaps:
+        console.print(Text("Targets not reached yet: " + "; ".join(gaps), style="bold yellow"))
     for miss in report.failures:
         console.print(
             Text(

@@ -146,6 +146,13 @@ class Searcher:
             relevant = [h for h in relevant if relevance(h) >= best - WHO_MARGIN]
             attributed = self.filters.attributed
             relevant.sort(key=lambda h: not attributed[h.row])
+        elif u.intent == "when":
+            # A "when" question asks for a date: among close contenders, dated ones first.
+            best = max(relevance(h) for h in relevant)
+            close = [h for h in relevant if relevance(h) >= best - WHO_MARGIN]
+            rest = [h for h in relevant if relevance(h) < best - WHO_MARGIN]
+            close.sort(key=lambda h: h.said_order is None)
+            relevant = close + rest
         page = self._read(relevant[offset : offset + top_k])
         return SearchResult(u, page, (), True, None, len(relevant))
 

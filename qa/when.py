@@ -85,7 +85,26 @@ def with_month_capitals(text: str) -> str:
                 return word
         return word[0].upper() + word[1:]
 
-    return re.sub(rf"\b(?:{_FULL_MONTHS})\b", capital, text)
+    text = re.sub(rf"\b(?:{_FULL_MONTHS})\b", capital, text)
+    # "feb. 18", "dec 28": an abbreviation with a dot or a day after it.
+    return re.sub(
+        r"\b(?:jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)(?=\.|\s+\d)",
+        lambda m: m.group(0).capitalize(),
+        text,
+    )
+
+
+# Days known by name, as (month, day).
+NAMED_DAYS = {
+    "christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26),
+    "new year's eve": (12, 31), "new year’s eve": (12, 31), "new year's day": (1, 1),
+    "new year’s day": (1, 1), "new year": (1, 1), "new year's": (1, 1),
+}  # fmt: skip
+_NAMED_DAY = re.compile(
+    rf"\b(?:(?P<lead>{_LEAD})\s+)?(?:the\s+)?"
+    rf"(?P<day>{'|'.join(sorted((re.escape(d) for d in NAMED_DAYS), key=len, reverse=True))})\b",
+    re.IGNORECASE,
+)
 
 
 class DateReader:
@@ -115,6 +134,12 @@ class DateReader:
         mentions = find_dates(cased)
         if mentions:
             return self._days(text, cased, mentions)
+        named = _NAMED_DAY.search(text)
+        if named:
+            month, day = NAMED_DAYS[named.group("day").lower()]
+            first = last = self.timeline.ordinal(month, day)
+            kind = DATE_LEADS.get((named.group("lead") or "").lower())
+            return _bounded(kind, first, last, named.group(0)), [named.span()]
         for m in _MONTH_PHRASE.finditer(cased):
             month = month_number(m.group("month"))
             if month is None or (m.group("month")[0].islower()):
@@ -157,6 +182,10 @@ class DateReader:
         dates = find_dates(words)
         if dates:
             return self.timeline.span(dates[0])
+        named = _NAMED_DAY.search(words)
+        if named:
+            day = self.timeline.ordinal(*NAMED_DAYS[named.group("day").lower()])
+            return day, day
         m = _MONTH_PHRASE.search(words)
         if m and month_number(m.group("month")) and not m.group("month")[0].islower():
             return self.month_part(month_number(m.group("month")), m.group("part"))
