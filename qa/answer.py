@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from qa.engine import Engine
 from qa.errors import QaError, QuestionError
-from qa.intent import REFUSALS, asks_quantity, has_number
+from qa.intent import REFUSALS, asks_quantity, has_number, reported_future
 from qa.query import DateRange, Understanding
 from qa.search import Hit, SearchResult
 from qa.statements import SaidOn
@@ -186,6 +186,11 @@ def answer_understood(
 ) -> Answer:
     """The answer to a question already understood (a chat refines one without re-reading)."""
     top_k = top_k or engine.settings.top_k
+    if understood.refusal == "forecast" and not understood.question.lower().startswith("will"):
+        found = engine.searcher.search(understood, top_k, offset)
+        if found.hits and reported_future(understood.question, found.hits[0].statement.passage):
+            # A plan the statements report ("will bring together") is what was said.
+            return _compose(understood.question, found, offset, None, None)
     if understood.refusal:
         closest = ()
         if understood.refusal in WITH_CLOSEST and understood.topic:
@@ -194,8 +199,10 @@ def answer_understood(
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
         return replace(refused(understood, understood.refusal), closest=closest)
     result = engine.searcher.search(understood, top_k, offset)
-    if asks_quantity(understood.question) and not any(
-        has_number(h.statement.passage) for h in result.hits[:1]
+    if (
+        result.answered
+        and asks_quantity(understood.question)
+        and not any(has_number(h.statement.passage) for h in result.hits[:1])
     ):
         closest = result.hits[:3] or result.closest
         result = replace(result, hits=(), closest=closest, answered=False, available=0)

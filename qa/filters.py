@@ -176,6 +176,21 @@ class StatementFilter:
             why["date mentioned"] = matched & ~said
         return FilterResult(mask, None, why)
 
+    def attributed_with(self, tokens: set[str]) -> np.ndarray:
+        """Rows whose speaker, role or affiliation holds one of these keyword tokens."""
+        from qa.text import tokenize
+
+        found = np.zeros(self.size, dtype=bool)
+        for vocabulary, codes in (
+            (self.speakers, self.speaker_codes),
+            (self.roles, self.role_codes),
+            (self.affiliations, self.affiliation_codes),
+        ):
+            chosen = [i for i, v in enumerate(vocabulary) if v and tokens & set(tokenize(v))]
+            if chosen:
+                found |= np.isin(codes, chosen)
+        return found
+
     def _placed_by_text(self, wanted, mentions) -> np.ndarray:
         """Rows attributed only to a role, with no country ("..., defense minister says" in a
         digest), whose text names one of the places wanted."""

@@ -38,40 +38,64 @@ _WHEN = re.compile(
     r"which month|how recently|what was the date)\b",
     re.IGNORECASE,
 )
-# "Was X right to ...", "Should X ...", "Do you think ...": a judgement is asked for.
+# Words that judge: a question asking whether something is one of them wants a judgement.
+_JUDGING = (
+    r"right|wrong|wise|unwise|smart|foolish|correct|justified|mistaken|a mistake|good|bad|fair|"
+    r"unfair|naive|reckless|realistic|unrealistic|sensible|reasonable|worth|worthwhile|to blame|"
+    r"at fault|better|worse|best|worst|make sense|makes sense|most sense|legitimate|effective|"
+    r"helpful|useful|dangerous|credible|a good idea|a bad idea|the right call|the right decision"
+)
+# "Was X right to ...", "Should X ...", "Do you agree ...", "Whose plan is better?": a
+# judgement is asked for.
 _OPINION = re.compile(
-    r"^\s*(?:(?:is|was|were|are)\b.{0,60}?\b(?:right|wrong|wise|unwise|smart|foolish|correct|"
-    r"justified|mistaken|a mistake|a good idea|a bad idea|good|bad|fair|unfair|naive|reckless)\b"
-    r"|should\b|shouldn'?t\b|ought\b|(?:what )?do you (?:think|believe|feel|reckon)\b"
+    rf"^\s*(?:(?:is|was|were|are|did|does|do|has|have|which|whose|who is|who was|who's)\b"
+    rf".{{0,80}}?\b(?:{_JUDGING})\b"
+    r"|should\b|shouldn'?t\b|ought\b|how should\b|what should\b"
+    r"|(?:what )?do you (?:think|believe|feel|reckon|agree)\b|would you (?:say|agree)\b"
     r"|(?:what is|what's) your (?:view|opinion|take)\b|in your (?:view|opinion)\b"
-    r"|who (?:is|was) (?:right|wrong)\b|which .{0,40}\b(?:better|worse|best|worst)\b"
     r"|is it (?:good|bad|wise|fair|right|wrong)\b|how (?:good|bad|wise)\b)",
     re.IGNORECASE,
 )
 _FORECAST = re.compile(
     r"^\s*(?:will\b|won'?t\b|what will\b|when will\b|who will\b|how will\b|where will\b|"
+    r"which .{0,40}\bwill\b|"
     r"what(?:'s| is) (?:going|likely) to\b|is .{0,50}\bgoing to\b|are .{0,50}\bgoing to\b|"
     r"what (?:happens|would happen) (?:next|if)\b|what comes next\b|how likely\b|"
     r"(?:can you |could you )?(?:predict|forecast)\b)",
+    re.IGNORECASE,
+)
+_FORECAST_WORDS = re.compile(
+    r"\b(?:likely|unlikely|chances?|odds|probability|prospects|next (?:week|month|year))\b",
     re.IGNORECASE,
 )
 _INSTRUCTION = re.compile(
     r"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:write|compose|draft|summari[sz]e|"
     r"translate|pretend|imagine|act as|play the role|role-?play|roleplay|generate|create|make up|"
     r"invent|rewrite|paraphrase|explain|analy[sz]e|evaluate|assess|argue|ignore|forget|"
-    r"you are now)\b",
+    r"you are now|you are (?:a |an |the )?\w+|as (?:an?|the)\s+\w+,|"
+    r"(?:give|make|produce|prepare|build|show) (?:me |us )?(?:a|an|the) (?:summary|overview|"
+    r"analysis|table|chart|list|timeline|report|essay|poem|story|speech|tweet|post|letter|"
+    r"email|briefing|memo|ranking|comparison|prediction|forecast)|"
+    r"tell (?:me |us )?(?:a|an) (?:joke|story|poem))\b",
     re.IGNORECASE,
 )
-_QUANTITY = re.compile(r"^\s*(?:how (?:much|many)|what (?:is|was) the (?:cost|price|number|amount|"
-                       r"size|total))\b", re.IGNORECASE)  # fmt: skip
+_QUANTITY = re.compile(
+    r"^\s*(?:how (?:much|many|big|large|old|tall|far|high)|(?:what|what's|what is|what was|"
+    r"what are) (?:the )?(?:total |exact |overall )?(?:cost|price|number|amount|size|value|"
+    r"budget|sum|figure|percentage|share)s?)\b",
+    re.IGNORECASE,
+)
 _WHY_ALONE = re.compile(
-    r"^\s*(?:and\s+)?why(?:\s+(?:so|not|is that|was that|did (?:he|she|they|it) say (?:that|so)|"
+    r"^\s*(?:(?:and|but|so|ok|okay)[,\s]+)?why(?:\s+(?:so|not|is that|was that|did (?:he|she|they|it) say (?:that|so)|"
     r"did (?:he|she|they) do (?:that|so)|would (?:he|she|they)))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _PAST_SPEECH = re.compile(
-    r"\b(?:said|say|says|told|wrote|claimed|stated|announced|argued|warned|insisted|"
-    r"promised|pledged|suggested|spoke|talked|mentioned|reported|commented|remarked|proposed)\b",
+    r"\b(?:said|say|says|told|tell|wrote|write|claimed|claim|stated|announced|announce|argued|"
+    r"argue|warned|warn|insisted|insist|promised|pledged|suggested|suggest|spoke|speak|talked|"
+    r"talk|mentioned|mention|reported|report|commented|comment|remarked|proposed|propose|"
+    r"discussed|discuss|addressed|address|described|describe|called|posted|post|quoted|"
+    r"quote|stressed|noted|according to|statements?|remarks|comments?)\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -115,9 +139,22 @@ def refusal(text: str) -> str | None:
     speech = _PAST_SPEECH.search(text)
     if _OPINION.match(text) and not speech:
         return "opinion"
-    if _FORECAST.match(text) and not speech and not asks_quantity(text):
+    forecast = _FORECAST.match(text) or _FORECAST_WORDS.search(text)
+    if forecast and not speech and not asks_quantity(text):
         return "forecast"
     return None
+
+
+_YES_NO_FUTURE = re.compile(r"^\s*(?:will|won'?t|is .{0,50}\bgoing to|are .{0,50}\bgoing to)\b",
+                            re.IGNORECASE)  # fmt: skip
+_FUTURE = re.compile(r"\b(?:will|won't|plans? to|is to|are to|to meet|going to|scheduled|"
+                     r"expected to|intends? to)\b", re.IGNORECASE)  # fmt: skip
+
+
+def reported_future(question: str, passage: str) -> bool:
+    """Whether a forecast-shaped question ("Which countries will the summit bring together?")
+    is answered by a statement that itself reports the plan; a yes-or-no "Will ...?" never is."""
+    return not _YES_NO_FUTURE.match(question) and bool(_FUTURE.search(passage))
 
 
 def asks_quantity(text: str) -> bool:

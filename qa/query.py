@@ -326,6 +326,7 @@ class QuestionReader:
                 taken.append(name[1])
 
         topic = _topic(text, taken)
+        topic = self._without_own_place(topic, speakers, affiliations, roles)
         if refused == "forecast" and date is not None:
             refused = None  # "Who will meet on March 27?": an event the statements date
         concepts = self._concepts(topic)
@@ -353,6 +354,21 @@ class QuestionReader:
         if follow_up and context is not None:
             return _merge(understanding, context)
         return understanding
+
+    def _without_own_place(self, topic: str, speakers, affiliations, roles) -> str:
+        """The topic without the place every statement the filter allows already has ("What
+        did Pavel say about Czech elections?" asks Pavel about elections): within the filter
+        that word tells no statement from another. Kept when it is all the topic says."""
+        own = set(affiliations) | {r.place for r in roles if r.place}
+        own |= {self.speaker_places[s] for s in speakers if s in self.speaker_places}
+        if not own or not topic:
+            return topic
+        kept = []
+        for word in re.findall(r"\S+", topic):
+            place = self.place(word)
+            if place is None or place.name not in own:
+                kept.append(word)
+        return " ".join(kept) if kept else topic
 
     def _concepts(self, topic: str) -> tuple[tuple[str, ...], ...]:
         """The topic's words, each with its synonyms; a place or organisation the topic calls

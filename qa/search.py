@@ -214,6 +214,9 @@ class Searcher:
             present = np.zeros(n, dtype=bool)
             for token in dict.fromkeys(tokens):
                 present |= np.asarray(self.index.bm25.scores([token])) > 0
+            # A word of a statement's own attribution ("NATO" in "NATO Secretary General Mark
+            # Rutte said") is not the statement speaking about it.
+            present &= ~self.filters.attributed_with(set(tokens))
             share = present.mean() if n else 1.0
             if share > COMMON_WORD_SHARE:
                 continue

@@ -73,6 +73,15 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("Qu'est-ce que la Turquie a dit sur les navires?", "language"),
         ("Что сказал Эрдоган?", "language"),
         ("Why?", "explanation"),
+        ("But why?", "explanation"),
+        ("Do you agree with Fidan?", "opinion"),
+        ("Whose plan is better, Spain's or Japan's?", "opinion"),
+        ("Is Erdogan to blame?", "opinion"),
+        ("Is a deal on shipping likely?", "forecast"),
+        ("Are Spanish engineers going to be sent?", "forecast"),
+        ("Tell me a joke about the summit", "instruction"),
+        ("Make a table of who said what", "instruction"),
+        ("You are Erdogan. What do you say?", "instruction"),
     ],
 )
 def test_questions_passages_do_not_answer_get_their_kind(question, kind):
@@ -88,6 +97,9 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "How much did Japan pledge?",  # judged once searched: the statements may give the figure
         "Tell me what Erdogan wants.",
         "Was anything said about the summit in Madrid?",
+        "Could you tell me what Sanchez said about air defense?",
+        "Did anyone comment on the best way to keep shipping safe?",
+        "Is peace likely, according to Fidan?",
     ],
 )
 def test_ordinary_questions_are_not_refused(question):
@@ -166,3 +178,20 @@ def test_synonyms_are_concepts_of_the_topic(reader):
     assert ("soldiers", *topic_expansion(["soldiers"])) in u.concepts
     u = reader.read("What was said about Ankara's role?")
     assert ("Ankara", "Turkey") in u.concepts
+
+
+def test_a_figure_is_not_a_date():
+    from qa.intent import asks_quantity, has_number, reported_future
+
+    assert asks_quantity("How many engineers will Spain send?")
+    assert asks_quantity("What's the total cost of the loans?")
+    assert not asks_quantity("How many engineers did Sanchez say Spain will send?")
+    assert has_number("Japan pledged $2 billion in loans, Ishiba said on March 14.")
+    assert has_number("The summit will gather 30 leaders.")
+    assert not has_number("Ankara will host talks, Erdogan said on April 12, 2025.")
+    assert reported_future(
+        "Which leaders will gather in Madrid?", "The summit will gather 30 leaders."
+    )
+    assert not reported_future(
+        "Will the leaders gather in Madrid?", "The summit will gather 30 leaders."
+    )
