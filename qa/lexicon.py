@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
-
 # Generic words for a role, each standing for the titles that fill it.
 ROLE_SYNONYMS = {
     "chief": ("secretary general", "president", "prime minister", "head", "chief", "leader",
@@ -112,6 +109,9 @@ def closest_name(typed: str, names: dict[str, str]) -> str | None:
     word = re.sub(r"['’]s$", "", typed.strip()).lower()
     if len(word) < 4 or not names:
         return None
+    from rapidfuzz import process  # loaded on the first name not found as typed
+    from rapidfuzz.distance import JaroWinkler
+
     found = process.extractOne(
         word,
         [alias for alias in names if alias[:1] == word[:1]],

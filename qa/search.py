@@ -34,7 +34,7 @@ SHOWN = 0.33
 # Candidates this close under RELEVANT are also judged by their sentences and quotes; at most
 # PART_CANDIDATES of them, so that a question costs a few short encodings at most.
 PART_MARGIN = 0.12
-PART_CANDIDATES = 3
+PART_CANDIDATES = 2
 # A word held by more than this share of the statements is not distinctive of any of them.
 COMMON_WORD_SHARE = 0.5
 # For "who" questions, statements this much less similar than the best are not contenders.
@@ -75,6 +75,7 @@ class Searcher:
         self.index = index
         self.encoder = encoder
         self.filters = filters
+        self._part_vectors: dict[int, np.ndarray | None] = {}  # sentences and quotes, per row
 
     def mentions(self, name: str) -> np.ndarray:
         """Rows whose text holds every word of a name."""
@@ -127,7 +128,8 @@ class Searcher:
 
         hits = self.rank(u, query_vectors, mask, why, filtered)
         hits = self._of_kind(hits, u.kind)
-        hits = self._by_parts(hits, query_vectors)
+        if not any(_answers(h) for h in hits):
+            hits = self._by_parts(hits, query_vectors)
         if not any(_answers(h) for h in hits):
             closest = sorted(hits, key=lambda h: -relevance(h))[:3]
             note = _nothing_note(u, filtered)
@@ -238,16 +240,19 @@ class Searcher:
             (h for h in hits if RELEVANT - PART_MARGIN <= relevance(h) < RELEVANT),
             key=lambda h: -relevance(h),
         )[:PART_CANDIDATES]
-        pieces: list[tuple[int, str]] = []
-        for hit in near:
-            for part in passage_parts(self.index.statements[hit.row]):
-                pieces.append((hit.row, part))
-        if not pieces:
-            return hits
-        vectors = self.encoder.encode([text for _, text in pieces])
+        missing = [h.row for h in near if h.row not in self._part_vectors]
+        pieces = [
+            (row, part) for row in missing for part in passage_parts(self.index.statements[row])
+        ]
+        encoded = self.encoder.encode([text for _, text in pieces]) if pieces else []
+        for row in missing:
+            rows = [i for i, (r, _) in enumerate(pieces) if r == row]
+            self._part_vectors[row] = np.asarray(encoded)[rows] if rows else None
         best: dict[int, float] = {}
-        for (row, _), score in zip(pieces, (vectors @ np.asarray(query_vectors).T).max(axis=1)):
-            best[row] = max(best.get(row, -1.0), float(score))
+        for hit in near:
+            vectors = self._part_vectors[hit.row]
+            if vectors is not None and len(vectors):
+                best[hit.row] = float((vectors @ np.asarray(query_vectors).T).max())
         return [replace(h, dense=max(h.dense, best[h.row])) if h.row in best else h for h in hits]
 
     def _of_kind(self, hits: list[Hit], kind: str | None) -> list[Hit]:
