@@ -25,6 +25,10 @@ ROLE_SYNONYMS = {
     "lawmaker": ("congressman", "congresswoman", "senator", "lawmaker", "mp"),
     "congressman": ("congressman", "congresswoman", "lawmaker"),
     "defence": ("defense", "defence"),
+    "aide": ("aide", "adviser", "advisor", "office", "chief of staff", "spokesperson",
+             "spokesman", "spokeswoman", "deputy"),
+    "adviser": ("adviser", "advisor", "aide", "office"),
+    "advisor": ("adviser", "advisor", "aide", "office"),
 }  # fmt: skip
 
 # Multi-word paraphrases of a title, read before single role words: each becomes the role word
@@ -33,8 +37,8 @@ ROLE_PHRASES = {
     "head of government": "premier",
     "head of state": "president",
     "chief of staff": "presidential office",
-    "top diplomat": "foreign minister",
-    "chief diplomat": "foreign minister",
+    "top diplomat": "diplomat",
+    "chief diplomat": "diplomat",
     "foreign-policy chief": "foreign minister",
     "foreign policy chief": "foreign minister",
     "defence chief": "defense minister",

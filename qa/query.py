@@ -76,6 +76,7 @@ _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson
                "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
                "defence", "press"}  # fmt: skip
 ROLE_HEADS = PERSON_HEADS | set(ROLE_SYNONYMS) | GENERIC_HEADS | {"pm"}
+_UN = "United Nations"
 _LOOSE_MODIFIERS = {"new", "former", "top", "senior", "current", "then"}
 ROLE_MODIFIERS = (TITLE_WORDS - _LOOSE_MODIFIERS - {"first"}) | {"defence"}
 
@@ -502,6 +503,10 @@ class QuestionReader:
                     start = prior.start()
                     continue
                 candidate = self._place_of(token)
+                if candidate == _UN and _UN not in (place, *words):
+                    words.append("un")  # "the Russian UN envoy": the UN is where, not whose
+                    start = prior.start()
+                    continue
                 if candidate and place is None:
                     place, start = candidate, prior.start()
                     continue
@@ -511,8 +516,19 @@ class QuestionReader:
                 r"\s+(?:of|to|at|for)\s+(?:the\s+)?(?P<rest>[\w’'.\- ]+)", text[m.end() :]
             )
             if after:
-                consumed = 0
-                for piece in re.finditer(r"[\w’'.\-]+", after.group("rest")):
+                consumed = skip = 0
+                rest = after.group("rest")
+                whole = self._place_pattern.match(rest)
+                if whole and self.place(whole.group(0)):
+                    # A place of several words ("the United Nations") read as one.
+                    named = self.place(whole.group(0)).name
+                    if named == _UN:
+                        words.append("un")
+                    elif place is None:
+                        place = named
+                    skip = whole.end()
+                    consumed = after.start("rest") + skip
+                for piece in re.finditer(r"[\w’'.\-]+", rest[skip:]):
                     token = piece.group(0)
                     bare = re.sub(r"['’]s$", "", token).strip(".").lower()
                     candidate = self._place_of(token)
@@ -524,7 +540,7 @@ class QuestionReader:
                         words.insert(len(words) - 1, bare)
                     else:
                         break
-                    consumed = after.start("rest") + piece.end()
+                    consumed = after.start("rest") + skip + piece.end()
                 if consumed:
                     end = m.end() + consumed
             if not in_filter_position(start, end):

@@ -195,3 +195,14 @@ def test_a_figure_is_not_a_date():
     assert not reported_future(
         "Will the leaders gather in Madrid?", "The summit will gather 30 leaders."
     )
+
+
+def test_roles_by_relation_and_organisation(reader):
+    u = reader.read("What did Erdogan's top aide say about shipping?")
+    assert [(r.words, r.place) for r in u.roles] == [(("aide",), "Turkey")]
+    u = reader.read("What did Spain's representative at the United Nations say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("representative", "un"), "Spain")]
+    u = reader.read("What did the Turkish UN envoy say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("envoy", "un"), "Turkey")]
+    u = reader.read("What did the head of state of Turkey say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("president",), "Turkey")]
