@@ -41,8 +41,8 @@ _SPEECH_NOUN_LEAD = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
-    r"^\s*(?:and|and what about|what about|how about|what of|same for|and for|also|only|just|"
-    r"now|but)\b",
+    r"^\s*(?:(?:and|but|also|now|so|ok|okay)\b[\s,]*)*(?:(?:what about|how about|what of|"
+    r"same for|same with|as for|and for|only|just|then)\b)?",
     re.IGNORECASE,
 )
 # Generic words for "someone from there": they ask for a country, not for a role.
@@ -289,12 +289,10 @@ class QuestionReader:
                 return True
             if _SPEECH_NOUN_LEAD.search(text[:start]):
                 return True
-            if re.match(
-                r"^\s*(?:and\s+|what about\s+|how about\s+|only\s+|just\s+|now\s+)?(?:the\s+)?$",
-                text[:start],
-                re.I,
-            ):
-                return verb_at is None
+            lead_in = _FOLLOW_UP.match(text)
+            before = text[lead_in.end() if lead_in and lead_in.end() <= start else 0 : start]
+            if re.match(r"^[\s,]*(?:the\s+)?$", before):
+                return verb_at is None  # "And Canada?", "Same for the EU", "Only Italy"
             return False
 
         speakers, corrections = self._read_speakers(text, taken, in_filter_position)
@@ -334,7 +332,9 @@ class QuestionReader:
         lowered = text.lower()
         kind = "quote" if re.search(r"\b(?:only|just)\s+(?:direct\s+)?quotes\b", lowered) else None
         follow_up = bool(context) and (
-            bool(_FOLLOW_UP.match(text)) or (not topic and not speech) or bool(kind)
+            bool(_FOLLOW_UP.match(text).group(0).strip())
+            or (not topic and not speech)
+            or bool(kind)
         )
         understanding = Understanding(
             question=question,
