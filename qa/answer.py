@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 
 from qa.engine import Engine
 from qa.errors import QaError, QuestionError
+from qa.explicit import ExplicitFilters, resolve
 from qa.intent import REFUSALS, asks_quantity, has_number, reported_future
-from qa.query import DateRange, Understanding
+from qa.query import Understanding
 from qa.search import Hit, SearchResult
 from qa.statements import SaidOn
 
@@ -115,36 +116,6 @@ class Answer:
         }
 
 
-@dataclass(frozen=True)
-class ExplicitFilters:
-    """Filters given as options (`qa ask --speaker ...`), resolved against the corpus; they
-    replace what the question says of the same kind."""
-
-    speakers: tuple[str, ...] | None = None
-    unknown_speakers: tuple[str, ...] = ()
-    affiliations: tuple[str, ...] | None = None
-    date: DateRange | None = None
-
-    def __bool__(self) -> bool:
-        return self.speakers is not None or bool(self.affiliations) or self.date is not None
-
-    def applied_to(self, u: Understanding) -> Understanding:
-        changes: dict = {}
-        given = []
-        if self.speakers is not None:
-            changes["speakers"] = self.speakers
-            changes["unknown_speakers"] = self.unknown_speakers
-            changes["corrections"] = ()
-            given.append("speaker")
-        if self.affiliations:
-            changes["affiliations"] = self.affiliations
-            given.append("affiliation")
-        if self.date is not None:
-            changes["date"] = self.date
-            given.append("date")
-        return replace(u, **changes, explicit=tuple(given)) if changes else u
-
-
 def understand(
     engine: Engine,
     question: str,
@@ -239,27 +210,4 @@ def explicit_filters(
     until: str | None = None,
 ) -> ExplicitFilters:
     """Filters given as options, resolved against the corpus; unreadable dates are refused."""
-    reader = engine.reader
-    speakers = unknown = None
-    if speaker:
-        name = reader.resolve_speaker(speaker)
-        speakers, unknown = ((name,), ()) if name else ((), (speaker,))
-    affiliations = None
-    if affiliation:
-        place = reader.place(affiliation)
-        affiliations = (place.name if place else affiliation,)
-    start = end = None
-    labels = []
-    for words, kind in ((since, "since"), (until, "until")):
-        if not words:
-            continue
-        rng = reader.resolve_date(words, kind)
-        if rng is None:
-            raise QuestionError(
-                f"Cannot read {words!r} as a date; write it like 'March 19' or 'January'."
-            )
-        start = rng.start if kind == "since" else start
-        end = rng.end if kind == "until" else end
-        labels.append(rng.label)
-    date = DateRange(start, end, " and ".join(labels)) if labels else None
-    return ExplicitFilters(speakers, unknown or (), affiliations, date)
+    return resolve(engine.reader, speaker, affiliation, since, until)
