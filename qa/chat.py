@@ -205,7 +205,7 @@ def _render(reply: Reply, console, as_json: bool) -> None:
     if reply.show == "answer" and reply.answer is not None:
         for line in reply.lines:
             console.print(neutralise(line))
-        render_answer(console, reply.answer)
+        render_answer(console, reply.answer, chat=True)
         return
     elif reply.show == "sources" and reply.answer is not None:
         render_sources(console, reply.answer)

@@ -89,7 +89,9 @@ def passage_text(passage: Passage, query_words: set[str]) -> Text:
     return out
 
 
-def render_answer(console: Console, answer: Answer, show_filters: bool = True) -> None:
+def render_answer(
+    console: Console, answer: Answer, show_filters: bool = True, chat: bool = False
+) -> None:
     query_words = {stem(w) for w in words(answer.understood.topic)}
     if show_filters:
         understood = understood_label(answer)
@@ -111,7 +113,8 @@ def render_answer(console: Console, answer: Answer, show_filters: bool = True) -
             _render_passage(console, passage, query_words)
     remaining = answer.available - answer.offset - len(answer.passages)
     if answer.answered and remaining > 0:
-        console.print(Text(f"{remaining} more; type 'more' in chat or raise --top-k.", style="dim"))
+        hint = "type 'more' to see them" if chat else "type 'more' in chat or raise --top-k"
+        console.print(Text(f"{remaining} more; {hint}.", style="dim"))
 
 
 def understood_label(answer: Answer) -> str:
