@@ -170,11 +170,10 @@ def answer_understood(
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
         return replace(refused(understood, understood.refusal), closest=closest)
     result = engine.searcher.search(understood, top_k, offset)
-    if (
-        result.answered
-        and asks_quantity(understood.question)
-        and not any(has_number(h.statement.passage) for h in result.hits[:1])
+    if asks_quantity(understood.question) and not any(
+        has_number(h.statement.passage) for h in result.hits[:1]
     ):
+        # A figure the statements do not give, whatever else is missing.
         closest = result.hits[:3] or result.closest
         result = replace(result, hits=(), closest=closest, answered=False, available=0)
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
