@@ -53,6 +53,21 @@ ROLE_PHRASES = {
     "defmin": "defense minister",
 }
 
+# Words that ask, not what is asked about: they never belong to a topic.
+QUESTION_WORDS = {
+    "what", "did", "does", "do", "has", "have", "had", "is", "are", "was", "were", "who", "whom",
+    "when", "which", "how", "about", "regarding", "concerning", "on", "the", "me", "us", "any", "anything", "something",
+    "statement", "statements", "quote", "quotes", "position", "view", "views", "stance", "of",
+    "and", "what's", "whats", "according", "to", "from", "by", "in", "at", "during", "comment", "comments", "remarks", "official", "someone", "somebody", "anyone", "person",
+    "there", "a", "an", "it", "its", "their", "his", "her", "s", "show", "list", "give", "find",
+    "all", "every", "please", "can", "you", "i", "want", "know", "also", "ever", "else", "again", "same", "for",
+    "happen", "happened", "happening", "news", "going", "latest", "new", "been", "will",
+    "everything", "everyone", "everybody", "much", "many", "he", "she", "they", "him", "them",
+    "would", "could", "should", "this", "that", "these", "those", "only", "just", "now", "but",
+    "tell", "say", "said", "says", "talk", "talked", "speak", "spoke", "report", "reported",
+    "reports", "mentioned", "mention",
+}  # fmt: skip
+
 # Other names of a place or organisation that only questions use ("the bloc").
 PLACE_WORDS = {"the bloc": "European Union", "the union": "European Union"}
 
