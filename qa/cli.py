@@ -182,6 +182,11 @@ def index(
         _fail(error)
     _warn_skipped(built.manifest["corpus"]["skipped"])
     counts = built.manifest["counts"]
+    if not built.built:
+        typer.echo(
+            f"The index in {built.folder} is up to date ({counts['statements']} statements)."
+        )
+        return
     typer.echo(
         f"Indexed {counts['statements']} statements in {built.folder} "
         f"({counts['embedded']} embedded, {counts['reused']} reused; "

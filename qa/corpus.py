@@ -7,17 +7,31 @@ import csv
 import hashlib
 import io
 import json
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+from qa.articles import (
+    article_statements,
+    date_from_publication,
+    publication_date,
+    read_article,
+)
 from qa.dates import DateMention, Timeline, find_dates
 from qa.errors import CorpusError
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.statements import SaidOn, Statement
 
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
+# Limits that bound the work one input can cause; generous for news statements (a long article
+# is about 50,000 characters). A longer line is refused (or skipped with --skip-bad), a larger
+# file refused: split it into several files.
+MAX_LINE_CHARS = 2_000_000
+MAX_FILE_BYTES = 2**30
+ARTICLE_FIELDS = ("title", "published")  # a JSONL record with one holds a whole article
 
 
 def default_corpus_paths() -> list[Path]:
@@ -77,14 +91,7 @@ class _Lines:
 
     def text(self) -> str:
         path = self.path
-        if not path.exists():
-            raise CorpusError(f"Corpus file {path} does not exist.")
-        if path.is_dir():
-            raise CorpusError(f"Corpus path {path} is a directory; give a file.")
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+        data = read_regular_file(path)
         if b"\0" in data:
             line = data[: data.index(b"\0")].count(b"\n") + 1
             raise CorpusError(f"{path}:{line} contains a NUL byte; this looks like a binary file.")
@@ -110,6 +117,40 @@ class _Lines:
         return lines
 
 
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a corpus file. Pipes, devices and folders are refused before a byte is
+    read (opened without blocking, so that a pipe with no writer cannot hang), and so is a
+    file larger than MAX_FILE_BYTES."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise CorpusError(f"Corpus file {path} does not exist.") from None
+    except OSError as error:
+        raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+    too_large = CorpusError(
+        f"Corpus file {path} is larger than {MAX_FILE_BYTES // 2**20} MiB; "
+        "split it into several files."
+    )
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        os.close(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise CorpusError(f"Corpus path {path} is a directory; give a file.")
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a pipe, device or socket"
+            raise CorpusError(f"Corpus path {path} is not a regular file ({kind}); give a file.")
+        raise too_large
+    os.set_blocking(descriptor, True)
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since
+        except OSError as error:
+            raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large
+    return data
+
+
 def _lines(text: str) -> list[str]:
     # Windows and old Mac line endings count as one line break; a lone U+2028 does not.
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -123,7 +164,7 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
     if suffix == ".jsonl":
         rows = []
         for number, line in enumerate(_lines(text), start=1):
-            if not line.strip():
+            if not line.strip() or _too_long(reader, number, line):
                 continue
             try:
                 data = json.loads(line)
@@ -133,10 +174,12 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             if not isinstance(data, dict) or not isinstance(data.get("text"), str):
                 reader.bad(number, 'has no "text" string field')
                 continue
-            overrides = {k: str(data[k]) for k in OVERRIDE_FIELDS if data.get(k)}
+            fields = OVERRIDE_FIELDS + ARTICLE_FIELDS
+            overrides = {k: str(data[k]) for k in fields if data.get(k)}
             rows.append(Row(data["text"], number, overrides))
         return rows
     if suffix == ".csv":
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS + 1))
         records = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         try:
             fields = records.fieldnames
@@ -146,26 +189,48 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             raise CorpusError(f'{path}:1 has no "text" column in its header.')
         rows = []
         while True:
+            first_line = records.line_num + 1
             try:
                 record = next(records)
             except StopIteration:
                 break
             except csv.Error as error:
-                # The reader has not counted the line it failed on.
-                reader.bad(records.line_num + 1, f"is not valid CSV ({error})")
+                if "unexpected end of data" in str(error):
+                    reader.bad(
+                        first_line,
+                        "is not valid CSV (a quote opened here is never closed, "
+                        "so no line after it can be read)",
+                        "; close the quote",
+                    )
+                    break
+                reader.bad(first_line, f"is not valid CSV ({error})")
                 continue
             value = record.get("text")
             if value is None:
                 reader.bad(records.line_num, "has fewer columns than the header")
                 continue
+            if _too_long(reader, first_line, value):
+                continue
             overrides = {k: record[k] for k in OVERRIDE_FIELDS if record.get(k)}
             rows.append(Row(value, records.line_num, overrides))
         return rows
-    return [Row(line, n, {}) for n, line in enumerate(_lines(text), start=1)]
+    return [
+        Row(line, n, {})
+        for n, line in enumerate(_lines(text), start=1)
+        if not _too_long(reader, n, line)
+    ]
+
+
+def _too_long(reader: _Lines, number: int, line: str) -> bool:
+    if len(line) <= MAX_LINE_CHARS:
+        return False
+    reader.bad(number, f"is longer than {MAX_LINE_CHARS:,} characters", "; split it")
+    return True
 
 
 def read_metadata(path: Path) -> dict:
-    """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in)."""
+    """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in), `kind`
+    ("article": the file is one article, headline first) and `published` (its date)."""
     meta = path.with_name(path.name + ".meta.toml")
     if not meta.is_file():
         return {}
@@ -176,7 +241,58 @@ def read_metadata(path: Path) -> dict:
     year = data.get("year")
     if year is not None and not (isinstance(year, int) and 1000 <= year <= 9999):
         raise CorpusError(f"{meta}: year must be a four-digit number.")
+    if data.get("kind", "lines") not in {"lines", "article"}:
+        raise CorpusError(f'{meta}: kind must be "article" or "lines".')
+    data["published"] = publication_date(data.get("published"), str(meta))
     return data
+
+
+def _file_statements(
+    path: Path,
+    rows: list[Row],
+    meta: dict,
+    gazetteer: Gazetteer,
+    skip_bad: bool = False,
+    skipped: list[str] | None = None,
+) -> tuple[list[Statement], bool]:
+    """The statements of one corpus file, and whether they came from whole articles: a plain
+    text file whose meta says `kind = "article"` is one article, headline first; a JSONL record
+    with a `title` or `published` field (or every record, with that meta) is one article
+    whose `text` is the body, its headline being in `title`."""
+    # Imported here: answering from a built index never parses, and the parser's patterns
+    # take a noticeable share of a cold start to compile.
+    from qa.parser import parse_line
+
+    published = meta.get("published")
+    whole_file = meta.get("kind") == "article"
+    if whole_file and path.suffix.lower() not in {".jsonl", ".csv"}:
+        # Offsets count characters of the text with each line break as one "\n".
+        text = "\n".join(row.text for row in rows)
+        article = read_article(text, path.name, published, str(path))
+        return article_statements(article, gazetteer), True
+    statements, articles = [], False
+    for row in rows:
+        if whole_file or any(row.overrides.get(k) for k in ARTICLE_FIELDS):
+            where = f"{path}:{row.line_no}"
+            date = row.overrides.get("published", published)
+            label = f"{path.name}:{row.line_no}"
+            try:
+                article = read_article(row.text, label, date, where, headline=False)
+            except CorpusError as error:
+                if not skip_bad:
+                    raise
+                if skipped is not None:  # a bad record, skipped on request
+                    skipped.append(str(error).rstrip("."))
+                continue
+            statements += article_statements(article, gazetteer)
+            articles = True
+            continue
+        for statement in parse_line(row.text, path.name, row.line_no, gazetteer):
+            statement = _apply_overrides(statement, row.overrides, gazetteer)
+            if published is not None:
+                statement = date_from_publication(statement, published)
+            statements.append(statement)
+    return statements, articles
 
 
 def _apply_overrides(statement: Statement, overrides: dict, gazetteer: Gazetteer) -> Statement:
@@ -273,10 +389,6 @@ def _declare_year(statement: Statement, year: int, timeline: Timeline) -> Statem
 def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corpus:
     """Read, parse and merge every corpus file; with `skip_bad`, bad lines are skipped and
     listed in `Corpus.skipped` instead of stopping the load."""
-    # Imported here: answering from a built index never parses, and the parser's patterns
-    # take a noticeable share of a cold start to compile.
-    from qa.parser import parse_line
-
     paths = [Path(p) for p in (paths or default_corpus_paths())]
     gazetteer = Gazetteer.load(corpus_gazetteer_files(paths))
     files = []
@@ -285,11 +397,9 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
     for path in paths:
         rows = read_rows(path, skip_bad, skipped)
         files.append(CorpusFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), tuple(rows)))
-        parsed = []
-        for row in rows:
-            for statement in parse_line(row.text, path.name, row.line_no, gazetteer):
-                parsed.append(_apply_overrides(statement, row.overrides, gazetteer))
-        per_file.append((path, parsed, read_metadata(path)))
+        meta = read_metadata(path)
+        parsed, articles = _file_statements(path, rows, meta, gazetteer, skip_bad, skipped)
+        per_file.append((path, parsed, {**meta, "articles": articles}))
     months = [
         s.said_on.month
         for _, parsed, _ in per_file
@@ -299,7 +409,8 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
     timeline = Timeline.from_months(months)
     merged: dict[str, Statement] = {}
     for _path, parsed, meta in per_file:
-        parsed = _infer_feed_dates(parsed, timeline)
+        if not meta["articles"]:  # an article is not a feed ordered by time
+            parsed = _infer_feed_dates(parsed, timeline)
         if meta.get("year"):
             parsed = [_declare_year(s, meta["year"], timeline) for s in parsed]
         for statement in parsed:
@@ -308,6 +419,18 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
                 merged[statement.id] = first.with_sources(first.sources + statement.sources)
             else:
                 merged[statement.id] = statement
+    if not merged and skipped:
+        raise CorpusError(
+            f"The corpus has no statements: every line was skipped as unreadable "
+            f"({len(skipped)} skipped, the first: {skipped[0]})."
+        )
     if not merged:
         raise CorpusError("The corpus has no statements: every line is blank.")
+    seasons = [
+        timeline.season_of(s.said_on.month, s.said_on.year)
+        for s in merged.values()
+        if s.said_on and s.said_on.year and s.said_on.month
+    ]
+    if seasons:  # dates with and without a year on one line of days
+        timeline = replace(timeline, season=max(seasons))
     return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer, tuple(skipped))

@@ -61,7 +61,8 @@ class Engine:
 
     @cached_property
     def timeline(self) -> Timeline:
-        return Timeline(self.index.manifest.get("corpus", {}).get("timeline_start_month", 1))
+        corpus = self.index.manifest.get("corpus", {})
+        return Timeline(corpus.get("timeline_start_month", 1), corpus.get("timeline_season"))
 
     @cached_property
     def filters(self) -> StatementFilter:

@@ -20,6 +20,10 @@ class ModelError(QaError):
 class IndexStateError(QaError):
     """An index on disk is missing, locked, unwritable or does not match its manifest."""
 
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason  # why the index cannot be used, in a few words, when known
+
 
 class QuestionError(QaError):
     """A question or a filter cannot be understood."""

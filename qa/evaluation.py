@@ -39,7 +39,7 @@ GATES = {
         "recall@5": 0.86,
         "mrr": 0.85,
         "abstention": 0.85,
-        "speaker": 0.80,
+        "speaker": 0.75,
         "robust_recall": 0.83,
         "turns": 0.85,
         "attribution": 1.0,

@@ -1,13 +1,19 @@
-"""The index on disk: a folder of plain files plus a manifest, built atomically.
+"""The index on disk: generations of plain files, each described by a manifest, built beside
+the one in use and published atomically (see qa/generations.py for the folders and locks).
 
-<index dir>/qa-index/
-    manifest.json      format, model and weights hash, corpus hash, counts, checksums
-    statements.jsonl   row i is statement i
-    offsets.npy        byte offset of each row of statements.jsonl (and of its end)
-    facts/             per-row speaker, affiliation, role and date facts for filtering
-    vectors.npy        row i is the normalised embedding of statement i
-    dense.faiss        FAISS index over the same rows
-    bm25/              bm25s index (JSON and .npy, no pickle)
+<index dir>/
+    CURRENT              the generation in use and the SHA-256 of its manifest
+    .build.lock          held by the one build running
+    gen-<id>/            one generation, never changed once published
+        manifest.json    format, model and weights hash, corpus fingerprint, counts, checksums
+        statements.jsonl row i is statement i
+        offsets.npy      byte offset of each row of statements.jsonl (and of its end)
+        facts/           per-row speaker, affiliation, role and date facts for filtering
+        vectors.npy      row i is the normalised embedding of statement i
+        row_hashes.npy   per row: a hash of the embedded text, and of that with the vector
+        dense.faiss      FAISS index over the same rows
+        bm25/            bm25s index (JSON and .npy, no pickle)
+        .lease           readers hold a shared lock on it while they use the generation
 """
 
 from __future__ import annotations
@@ -18,37 +24,44 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from qa import keywords
+from qa import corpus as corpus_module
+from qa import generations, keywords
 from qa.corpus import Corpus, default_corpus_paths, load_corpus
-from qa.embedding import Encoder, ModelInfo, sha256_of
+from qa.embedding import Encoder, ModelInfo
 from qa.errors import IndexStateError
 from qa.filters import StatementFilter
 from qa.gazetteer import corpus_gazetteer_files
+from qa.generations import BuildLock, Lease, Waiting, describe, report_on_terminal
 from qa.keywords import Bm25Index
+from qa.manifest import (
+    FORMAT_VERSION,
+    checksums_of,
+    files_problem,
+    large_file_signatures,
+    manifest_bytes,
+    schema_problem,
+    sha256_bytes,
+    write_verified,
+)
 from qa.statements import Statement
 from qa.text import tokenize
 
-FORMAT_VERSION = 2
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
-PARSER_VERSION = 1
-INDEX_NAME = "qa-index"
+PARSER_VERSION = 2
 # Below this many statements FAISS searches exactly; above it, HNSW (see BENCHMARKS.md).
 HNSW_THRESHOLD = 200_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
-LOCK_TIMEOUT_SECONDS = 600
-# Files up to this size are hashed on every load. Larger ones (the vectors and FAISS index of a
-# big corpus) are hashed when their size, modification time or inode differ from when they
-# were last verified; their hash is then recorded in VERIFIED_NAME.
-FULL_HASH_LIMIT = 64 * 2**20
-VERIFIED_NAME = ".verified.json"
+# How often a reader tries again when the generation it was pointed at was just replaced.
+OPEN_ATTEMPTS = 20
+ROW_HASH_BYTES = 16
 
 Progress = Callable[[int, int], None]
 
@@ -61,7 +74,14 @@ def corpus_fingerprint(paths: list[Path]) -> str:
     for path in paths:
         digest.update(path.name.encode() + b"\0")
         try:
-            digest.update(path.read_bytes())
+            if not path.is_file():
+                digest.update(b"<not a file>")  # refused when the corpus is loaded
+            elif path.stat().st_size > corpus_module.MAX_FILE_BYTES:
+                digest.update(b"<too large>")
+            else:
+                with open(path, "rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
         except OSError:
             digest.update(b"<unreadable>")
         meta = path.with_name(path.name + ".meta.toml")
@@ -71,10 +91,6 @@ def corpus_fingerprint(paths: list[Path]) -> str:
         if gazetteer.is_file():
             digest.update(gazetteer.read_bytes())
     return digest.hexdigest()
-
-
-def _sha256_bytes(path: Path) -> str:
-    return sha256_of(path)
 
 
 class StatementStore:
@@ -98,18 +114,27 @@ class StatementStore:
             start, end = int(self.offsets[row]), int(self.offsets[row + 1])
             with open(self.path, "rb") as handle:
                 handle.seek(start)
-                self._read[row] = Statement.from_json(json.loads(handle.read(end - start)))
+                self._read[row] = self._record(handle.read(end - start))
         return self._read[row]
 
     def __iter__(self):
-        with open(self.path, encoding="utf-8") as handle:
+        with open(self.path, "rb") as handle:
             for line in handle:
-                yield Statement.from_json(json.loads(line))
+                yield self._record(line)
+
+    def _record(self, line: bytes) -> Statement:
+        try:
+            return Statement.from_json(json.loads(line))
+        except (ValueError, KeyError, TypeError):
+            raise IndexStateError(
+                f"The index file {self.path} was changed while in use; run the command again."
+            ) from None
 
 
 @dataclass
 class Index:
-    """A loaded index. Statements, vectors and the two search structures share row numbers."""
+    """One loaded generation. Statements, vectors and the two search structures share row
+    numbers. While the Index lives it holds the generation's lease, so its files stay."""
 
     folder: Path
     manifest: dict
@@ -117,75 +142,296 @@ class Index:
     vectors: np.ndarray  # memory-mapped from vectors.npy
     dense: object  # faiss.Index
     bm25: Bm25Index
+    lease: Lease | None = field(default=None, repr=False)
+    built: bool = False  # True when this process built it, False when it was already there
 
     def __len__(self) -> int:
         return len(self.statements)
 
+    def close(self) -> None:
+        if self.lease:
+            self.lease.release()
 
-def index_folder(index_dir: Path) -> Path:
-    return Path(index_dir) / INDEX_NAME
+    def rows_containing(self, text: str) -> np.ndarray | None:
+        """Rows whose passage holds every keyword of `text`, in row order, from the keyword
+        index's postings rather than a scan of the statements (for instance to find where
+        the corpus dates an event it names). None when `text` has no keyword."""
+        tokens = set(tokenize(text))
+        if not tokens:
+            return None
+        postings = []
+        for token in tokens:
+            at = self.bm25.vocab.get(token)
+            if at is None:
+                return np.empty(0, dtype=np.int64)
+            start, end = int(self.bm25.indptr[at]), int(self.bm25.indptr[at + 1])
+            postings.append(np.asarray(self.bm25.indices[start:end], dtype=np.int64))
+        postings.sort(key=len)
+        rows = np.unique(postings[0])
+        for posting in postings[1:]:
+            rows = np.intersect1d(rows, posting, assume_unique=False)
+        return rows
 
 
-def _manifest_path(folder: Path) -> Path:
-    return folder / "manifest.json"
+def current_folder(index_dir: Path) -> Path | None:
+    """The generation folder the pointer names, if any."""
+    pointer = generations.read_pointer(Path(index_dir))
+    return Path(index_dir) / pointer["generation"] if pointer else None
 
 
-def read_manifest(folder: Path) -> dict | None:
-    path = _manifest_path(folder)
-    if not path.is_file():
-        return None
+def load(index_dir: Path) -> Index:
+    """Open the current generation, verified against its pointer, schema and checksums (but
+    not against a corpus: see `stale_reason`)."""
+    index_dir = Path(index_dir)
+    reason = "there is no index yet"
+    for _ in range(OPEN_ATTEMPTS):
+        pointer = generations.read_pointer(index_dir)
+        if pointer is None:
+            if (index_dir / generations.POINTER).exists():
+                reason = "its pointer file is unreadable"
+            break
+        folder = index_dir / pointer["generation"]
+        lease = None if folder.is_symlink() else Lease.take(folder)
+        if lease is None:
+            if generations.read_pointer(index_dir) == pointer:
+                reason = f"the generation {folder.name} is missing or incomplete"
+                break
+            reason = "other builds kept replacing it"
+            time.sleep(0.01)
+            continue  # a build moved the pointer and removed that generation: look again
+        try:
+            return _open(folder, pointer["manifest_sha256"], lease)
+        except IndexStateError:
+            lease.release()
+            raise
+    raise IndexStateError(f"No usable index in {index_dir} ({reason}); run `qa index`.", reason)
+
+
+def _open(folder: Path, manifest_sha256: str, lease: Lease) -> Index:
+    def damaged(reason: str) -> IndexStateError:
+        message = f"The index in {folder} is damaged ({reason}); run `qa index`."
+        return IndexStateError(message, f"it is damaged: {reason}")
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
+        data = (folder / "manifest.json").read_bytes()
+    except OSError:
+        raise damaged("its manifest is missing") from None
+    if sha256_bytes(data) != manifest_sha256:
+        raise damaged("its manifest does not match the checksum in the pointer")
+    try:
+        manifest = json.loads(data)
+    except ValueError:
+        raise damaged("its manifest is not JSON") from None
+    problem = schema_problem(manifest) or files_problem(folder, manifest["checksums"])
+    if problem:
+        raise damaged(problem)
+    try:
+        import faiss
+
+        offsets = np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False)
+        statements = StatementStore(folder / "statements.jsonl", offsets)
+        vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        dense = faiss.read_index(str(folder / "dense.faiss"))
+        bm25 = Bm25Index(folder / "bm25")
+    except Exception as error:  # any unreadable file means "rebuild", whatever the library
+        raise damaged(f"{type(error).__name__}: {error}") from None
+    count, dimension = manifest["counts"]["statements"], manifest["model"]["dimension"]
+    if not (
+        offsets.ndim == 1 and len(statements) == count and vectors.shape == (count, dimension)
+        and vectors.dtype == np.float32 and dense.ntotal == count and dense.d == dimension
+        and bm25.size == count and int(offsets[-1]) == statements.path.stat().st_size
+    ):  # fmt: skip
+        raise damaged("its files disagree on the number of statements")
+    if hasattr(dense, "hnsw"):
+        dense.hnsw.efSearch = HNSW_EF_SEARCH
+    return Index(folder, manifest, statements, vectors, dense, bm25, lease)
 
 
-def check(folder: Path, fingerprint: str, model: ModelInfo) -> str | None:
-    """Why the index in this folder cannot be used as it is, or None if it can."""
-    manifest = read_manifest(folder)
-    if manifest is None:
-        return "there is no index yet"
-    if manifest.get("format_version") != FORMAT_VERSION:
-        return "the index was written by another version of qa"
-    if manifest.get("corpus", {}).get("fingerprint") != fingerprint:
-        return "the corpus changed"
-    if manifest.get("model", {}).get("weights_sha256") != model.weights_sha256:
-        return "the model changed"
-    verified = _read_verified(folder)
-    changed = False
-    for name, expected in manifest.get("checksums", {}).items():
-        path = folder / name
-        if not path.is_file():
-            return f"the index file {name} is missing"
-        signature = _signature(path)
-        if signature[0] > FULL_HASH_LIMIT and verified.get(name) == signature:
-            continue  # a large file verified before, untouched since
-        if _sha256_bytes(path) != expected:
-            return f"the index file {name} does not match its checksum"
-        if signature[0] > FULL_HASH_LIMIT:
-            verified[name], changed = signature, True
-    if changed:
-        _write_verified(folder, verified)
+def stale_reason(index: Index, fingerprint: str, model: ModelInfo) -> str | None:
+    """Why a generation cannot answer for this corpus and model, or None if it can."""
+    if index.manifest["corpus"]["fingerprint"] != fingerprint:
+        return "it was built from another corpus or an earlier version of it"
+    if index.manifest["model"]["weights_sha256"] != model.weights_sha256:
+        return "it was built with another model"
     return None
 
 
-def _signature(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-
-
-def _read_verified(folder: Path) -> dict:
+def _fresh(index_dir: Path, fingerprint: str, model: ModelInfo) -> tuple[Index | None, str]:
+    """The current generation if it is sound and built from this corpus and model, else
+    None and why not."""
     try:
-        return json.loads((folder / VERIFIED_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        index = load(index_dir)
+    except IndexStateError as error:
+        return None, error.reason or str(error)
+    reason = stale_reason(index, fingerprint, model)
+    if reason:
+        index.close()
+        return None, reason
+    return index, ""
 
 
-def _write_verified(folder: Path, verified: dict) -> None:
+def ensure(
+    corpus_paths: list[Path] | None,
+    index_dir: Path,
+    encoder: Encoder,
+    progress: Progress | None = None,
+    skip_bad: bool = False,
+    waiting: Waiting | None = report_on_terminal,
+) -> Index:
+    """The index for this corpus and model: the current generation if it was built from them,
+    else a new one built first. The Index returned is one generation, held for as long as it
+    lives, whatever other processes build meanwhile."""
+    paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
+    index, reason = _fresh(Path(index_dir), corpus_fingerprint(paths), encoder.info)
+    if index is not None:
+        return index
     try:
-        (folder / VERIFIED_NAME).write_text(json.dumps(verified), encoding="utf-8")
+        return build(paths, index_dir, encoder, progress, skip_bad=skip_bad, waiting=waiting)
+    except IndexStateError as error:
+        if reason == "there is no index yet":
+            raise
+        message = f"{str(error).rstrip('.')} (the index there cannot be used: {reason})."
+        raise IndexStateError(message, reason) from None
+
+
+def build(
+    corpus_paths: list[Path] | None,
+    index_dir: Path,
+    encoder: Encoder,
+    progress: Progress | None = None,
+    corpus: Corpus | None = None,
+    skip_bad: bool = False,
+    waiting: Waiting | None = report_on_terminal,
+    force: bool = False,
+) -> Index:
+    """Make the current generation the index of this corpus: after taking the build lock, use
+    the current one if it was built from this corpus and model (unless `force`), else parse
+    the corpus, embed what no sound earlier generation holds, write a new generation and
+    publish it. Returns the generation, held (`Index.built` says whether it was built here)."""
+    paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
+    index_dir = Path(index_dir)
+    with BuildLock(index_dir, waiting):
+        fingerprint = corpus_fingerprint(paths)
+        if not force:
+            index, _ = _fresh(index_dir, fingerprint, encoder.info)
+            if index is not None:
+                return index  # built by another process while this one waited
+        _cleanup(index_dir)
+        corpus = corpus or load_corpus(paths, skip_bad)
+        manifest, temp = _write_generation(corpus, fingerprint, index_dir, encoder, progress)
+        try:
+            data = manifest_bytes(manifest)
+            (temp / "manifest.json").write_bytes(data)
+            generations.publish(index_dir, temp, sha256_bytes(data))
+        except OSError as error:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise _write_error(index_dir, error) from None
+        index = load(index_dir)  # taken under the lock: no other build can replace it first
+        _cleanup(index_dir)
+    index.built = True
+    return index
+
+
+def _cleanup(index_dir: Path) -> None:
+    try:
+        generations.remove_unused(index_dir)
     except OSError:
-        pass  # a read-only index is re-hashed on the next run instead
+        pass  # leftovers never stop a build; a later one removes them
+
+
+def _write_error(index_dir: Path, error: BaseException) -> IndexStateError:
+    what = describe(error, index_dir)
+    fix = "free some space or pass" if what.startswith("the disk is full") else "pass"
+    return IndexStateError(
+        f"Cannot write the index in {index_dir}: {what}; {fix} --index-dir with another folder."
+    )
+
+
+def _write_generation(
+    corpus: Corpus, fingerprint: str, index_dir: Path, encoder: Encoder, progress
+) -> tuple[dict, Path]:
+    """Embed and write every file of a new generation into a temporary folder."""
+    statements = list(corpus.statements)
+    started = time.time()
+    keys = [_text_key(encoder.info, s.passage) for s in statements]
+    vectors, todo = _reused_vectors(index_dir, encoder.info, keys)
+    if todo:
+        dimension = encoder.dimension  # loads the model: only when something is to embed
+        if vectors is None or vectors.shape[1] != dimension:
+            vectors = np.zeros((len(statements), dimension), dtype=np.float32)
+            todo = list(range(len(statements)))
+    batch = 256
+    for start in range(0, len(todo), batch):
+        rows = todo[start : start + batch]
+        vectors[rows] = encoder.encode([statements[i].passage for i in rows])
+        if progress:
+            progress(min(start + batch, len(todo)), len(todo))
+    if progress and not todo:
+        progress(0, 0)
+    temp = index_dir / f"{generations.TEMP_PREFIX}{os.getpid()}-{time.time_ns()}"
+    try:
+        temp.mkdir(parents=True)
+        _write_files(temp, statements, vectors, keys, corpus)
+        kind = "HNSWFlat" if len(statements) >= HNSW_THRESHOLD else "FlatIP"
+        checksums = checksums_of(temp)
+        large = large_file_signatures(temp, checksums)
+        if large:
+            write_verified(temp, large)
+    except OSError as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise _write_error(index_dir, error) from None
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "parser_version": PARSER_VERSION,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.time() - started, 3),
+        "model": {
+            "id": encoder.info.model_id,
+            "weights_sha256": encoder.info.weights_sha256,
+            "dimension": int(vectors.shape[1]),
+        },
+        "corpus": {
+            "fingerprint": fingerprint,
+            "files": [{"path": str(f.path), "sha256": f.sha256} for f in corpus.files],
+            "timeline_start_month": corpus.timeline.start_month,
+            "timeline_season": corpus.timeline.season,
+            "skipped": list(corpus.skipped),
+        },
+        "counts": {
+            "statements": len(statements),
+            "embedded": len(todo),
+            "reused": len(statements) - len(todo),
+        },
+        "faiss": {"type": kind, "hnsw_threshold": HNSW_THRESHOLD},
+        "bm25": {"library": "bm25s", "tokenizer": "qa.text.tokenize"},
+        "row_hashes": "blake2b-128 of model SHA-256 and passage; then of that and the vector",
+        "checksums": checksums,
+    }
+    return manifest, temp
+
+
+def _write_files(temp: Path, statements, vectors: np.ndarray, keys, corpus: Corpus) -> None:
+    offsets = np.zeros(len(statements) + 1, dtype=np.int64)
+    with open(temp / "statements.jsonl", "wb") as handle:
+        for i, s in enumerate(statements):
+            line = (json.dumps(s.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+            handle.write(line)
+            offsets[i + 1] = offsets[i] + len(line)
+    np.save(temp / "offsets.npy", offsets, allow_pickle=False)
+    facts = StatementFilter.from_statements(statements, corpus.gazetteer, corpus.timeline)
+    facts.save(temp / "facts")
+    np.save(temp / "vectors.npy", vectors, allow_pickle=False)
+    np.save(temp / "row_hashes.npy", _row_hashes(keys, vectors), allow_pickle=False)
+    import faiss
+
+    try:
+        faiss.write_index(_faiss_index(vectors), str(temp / "dense.faiss"))
+    except RuntimeError as error:  # FAISS reports a failed write (a full disk) this way
+        raise OSError(f"FAISS could not write {temp / 'dense.faiss'}") from error
+    keywords.build([tokenize(s.passage) for s in statements], temp / "bm25")
 
 
 def _faiss_index(vectors: np.ndarray):
@@ -197,229 +443,66 @@ def _faiss_index(vectors: np.ndarray):
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = HNSW_EF_SEARCH
-        kind = "HNSWFlat"
     else:
         index = faiss.IndexFlatIP(dim)
-        kind = "FlatIP"
     if len(vectors):
         index.add(vectors)
-    return index, kind
+    return index
 
 
-def _previous_vectors(folder: Path, model: ModelInfo) -> dict[str, np.ndarray]:
-    """Embeddings already computed by the last build with the same model, by statement id."""
-    manifest = read_manifest(folder)
-    if not manifest or manifest.get("model", {}).get("weights_sha256") != model.weights_sha256:
-        return {}
+# -- reusing embeddings -------------------------------------------------------------------
+# Row i of row_hashes.npy holds two hashes: of the model's weights hash and the text embedded,
+# then of that and the bytes of vector i. A vector is reused only when both match, so a
+# damaged, swapped or zeroed vectors.npy is re-embedded from the text, never carried over.
+
+
+def _text_key(model: ModelInfo, passage: str) -> bytes:
+    data = model.weights_sha256.encode() + b"\0" + passage.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=ROW_HASH_BYTES).digest()
+
+
+def _vector_hash(key: bytes, vector: np.ndarray) -> bytes:
+    data = key + np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+    return hashlib.blake2b(data, digest_size=ROW_HASH_BYTES).digest()
+
+
+def _row_hashes(keys: list[bytes], vectors: np.ndarray) -> np.ndarray:
+    rows = [key + _vector_hash(key, vector) for key, vector in zip(keys, vectors)]
+    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(keys), 2 * ROW_HASH_BYTES)
+
+
+def _reused_vectors(
+    index_dir: Path, model: ModelInfo, keys: list[bytes]
+) -> tuple[np.ndarray | None, list[int]]:
+    """Vectors of the current generation whose row hashes check out, placed at the rows of
+    the statements they embed, and the rows still to embed."""
+    todo = list(range(len(keys)))
+    folder = current_folder(index_dir)
+    lease = Lease.take(folder) if folder else None
+    if lease is None:
+        return None, todo
     try:
-        ids = [
-            json.loads(line)["id"] for line in open(folder / "statements.jsonl", encoding="utf-8")
-        ]
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError, KeyError):
-        return {}
-    if len(ids) != len(vectors):
-        return {}
-    return {sid: vectors[i] for i, sid in enumerate(ids)}
-
-
-def build(
-    corpus_paths: list[Path] | None,
-    index_dir: Path,
-    encoder: Encoder,
-    progress: Progress | None = None,
-    corpus: Corpus | None = None,
-    skip_bad: bool = False,
-) -> Index:
-    """Parse the corpus, embed what is new, write the index to a temporary folder and move it
-    into place. Statements whose embeddings the previous index holds are not embedded again."""
-
-    paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
-    index_dir = Path(index_dir)
-    folder = index_folder(index_dir)
-    with _lock(index_dir):
-        fingerprint = corpus_fingerprint(paths)
-        _clear_leftovers(index_dir)
-        corpus = corpus or load_corpus(paths, skip_bad)
-        statements = list(corpus.statements)
-        started = time.time()
-        known = _previous_vectors(folder, encoder.info)
-        todo = [i for i, s in enumerate(statements) if s.id not in known]
-        dim = encoder.dimension
-        vectors = np.zeros((len(statements), dim), dtype=np.float32)
-        for i, s in enumerate(statements):
-            if s.id in known:
-                vectors[i] = known[s.id]
-        known.clear()
-        batch = 256
-        for start in range(0, len(todo), batch):
-            rows = todo[start : start + batch]
-            vectors[rows] = encoder.encode([statements[i].passage for i in rows])
-            if progress:
-                progress(min(start + batch, len(todo)), len(todo))
-        if progress and not todo:
-            progress(0, 0)
-
-        tmp = index_dir / f".{INDEX_NAME}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            tmp.mkdir(parents=True)
-            offsets = np.zeros(len(statements) + 1, dtype=np.int64)
-            with open(tmp / "statements.jsonl", "wb") as handle:
-                for i, s in enumerate(statements):
-                    line = (json.dumps(s.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
-                    handle.write(line)
-                    offsets[i + 1] = offsets[i] + len(line)
-            np.save(tmp / "offsets.npy", offsets, allow_pickle=False)
-            facts = StatementFilter.from_statements(statements, corpus.gazetteer, corpus.timeline)
-            facts.save(tmp / "facts")
-            np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
-            import faiss
-
-            dense, kind = _faiss_index(vectors)
-            faiss.write_index(dense, str(tmp / "dense.faiss"))
-            keywords.build([tokenize(s.passage) for s in statements], tmp / "bm25")
-            checksums = {
-                str(p.relative_to(tmp)): _sha256_bytes(p)
-                for p in sorted(tmp.rglob("*"))
-                if p.is_file()
-            }
-            manifest = {
-                "format_version": FORMAT_VERSION,
-                "parser_version": PARSER_VERSION,
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "build_seconds": round(time.time() - started, 3),
-                "model": {
-                    "id": encoder.info.model_id,
-                    "weights_sha256": encoder.info.weights_sha256,
-                    "dimension": dim,
-                },
-                "corpus": {
-                    "fingerprint": fingerprint,
-                    "files": [{"path": str(f.path), "sha256": f.sha256} for f in corpus.files],
-                    "timeline_start_month": corpus.timeline.start_month,
-                    "skipped": list(corpus.skipped),
-                },
-                "counts": {
-                    "statements": len(statements),
-                    "embedded": len(todo),
-                    "reused": len(statements) - len(todo),
-                },
-                "faiss": {"type": kind, "hnsw_threshold": HNSW_THRESHOLD},
-                "bm25": {"library": "bm25s", "tokenizer": "qa.text.tokenize"},
-                "checksums": checksums,
-            }
-            _manifest_path(tmp).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-            large = {n: _signature(tmp / n) for n in checksums}
-            large = {n: sig for n, sig in large.items() if sig[0] > FULL_HASH_LIMIT}
-            if large:
-                _write_verified(tmp, large)
-            _swap_into_place(tmp, folder)
-        except OSError as error:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise IndexStateError(
-                f"Cannot write the index in {index_dir}: {error.strerror}; "
-                "pass --index-dir with a writable folder."
-            ) from None
-    return load(index_dir)
-
-
-def _clear_leftovers(index_dir: Path) -> None:
-    """Temporary folders of builds that were killed (only one build holds the lock)."""
-    for leftover in index_dir.glob(f".{INDEX_NAME}.tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap_into_place(tmp: Path, folder: Path) -> None:
-    old = folder.with_name(folder.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        os.replace(folder, old)
-    os.replace(tmp, folder)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _recover(index_dir: Path) -> None:
-    """A build killed between its two renames leaves only the previous index as `.old`."""
-    folder = index_folder(index_dir)
-    old = folder.with_name(folder.name + ".old")
-    if not folder.exists() and old.is_dir():
-        try:
-            os.replace(old, folder)
-        except OSError:
-            pass
-
-
-class _lock:
-    """One build at a time per index folder."""
-
-    def __init__(self, index_dir: Path):
-        self.index_dir = index_dir
-
-    def __enter__(self):
-        from filelock import FileLock, Timeout
-
-        try:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            self.lock = FileLock(str(self.index_dir / ".build.lock"))
-            self.lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
-        except Timeout:
-            raise IndexStateError(
-                f"Another qa process has been building the index in {self.index_dir} for "
-                f"{LOCK_TIMEOUT_SECONDS} seconds; wait for it or remove its .build.lock."
-            ) from None
-        except OSError as error:
-            raise IndexStateError(
-                f"Cannot write the index in {self.index_dir}: {error.strerror}; "
-                "pass --index-dir with a writable folder."
-            ) from None
-        return self
-
-    def __exit__(self, *exc):
-        self.lock.release()
-        return False
-
-
-def load(index_dir: Path) -> Index:
-    """Load the index without checking it against a corpus (see `check`)."""
-    import faiss
-
-    _recover(Path(index_dir))
-    folder = index_folder(index_dir)
-    manifest = read_manifest(folder)
-    if manifest is None:
-        raise IndexStateError(f"No index in {folder}; run `qa index`.")
-    try:
-        offsets = np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False)
-        statements = StatementStore(folder / "statements.jsonl", offsets)
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
-        dense = faiss.read_index(str(folder / "dense.faiss"))
-        bm25 = Bm25Index(folder / "bm25")
-    except (OSError, ValueError, KeyError, RuntimeError) as error:
-        raise IndexStateError(
-            f"The index in {folder} is damaged ({error}); run `qa index`."
-        ) from None
-    if not (len(statements) == len(vectors) == dense.ntotal):
-        raise IndexStateError(f"The index in {folder} is inconsistent; run `qa index`.")
-    if hasattr(dense, "hnsw"):
-        dense.hnsw.efSearch = HNSW_EF_SEARCH
-    return Index(folder, manifest, statements, vectors, dense, bm25)
-
-
-def ensure(
-    corpus_paths: list[Path] | None,
-    index_dir: Path,
-    encoder: Encoder,
-    progress: Progress | None = None,
-    skip_bad: bool = False,
-) -> Index:
-    """The index for this corpus and model: loaded if current, else (re)built first."""
-    paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
-    _recover(Path(index_dir))
-    folder = index_folder(index_dir)
-    if check(folder, corpus_fingerprint(paths), encoder.info) is None:
-        try:
-            return load(index_dir)
-        except IndexStateError:
-            pass
-    return build(paths, index_dir, encoder, progress, skip_bad=skip_bad)
+        old_vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        old_hashes = np.load(folder / "row_hashes.npy", allow_pickle=False)
+        if (
+            old_vectors.ndim != 2 or old_vectors.dtype != np.float32
+            or old_hashes.shape != (len(old_vectors), 2 * ROW_HASH_BYTES)
+            or old_hashes.dtype != np.uint8
+        ):  # fmt: skip
+            return None, todo
+        rows = {bytes(h[:ROW_HASH_BYTES]): j for j, h in enumerate(old_hashes)}
+        vectors = np.zeros((len(keys), old_vectors.shape[1]), dtype=np.float32)
+        todo = []
+        for i, key in enumerate(keys):
+            j = rows.get(key)
+            if j is not None:
+                vector = np.array(old_vectors[j])
+                if _vector_hash(key, vector) == bytes(old_hashes[j][ROW_HASH_BYTES:]):
+                    vectors[i] = vector
+                    continue
+            todo.append(i)
+        return (vectors, todo) if len(todo) < len(keys) else (None, todo)
+    except Exception:  # whatever is unreadable there is embedded again from the text
+        return None, list(range(len(keys)))
+    finally:
+        lease.release()

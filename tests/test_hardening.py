@@ -15,17 +15,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import write
-from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import qa.corpus as corpus_module
+import qa.generations as generations_module
 import qa.index as index_module
 from qa.cli import app
 from qa.corpus import load_corpus
-from qa.errors import IndexStateError
+from qa.errors import CorpusError, IndexStateError
 from qa.gazetteer import Gazetteer
-from qa.index import build, check, corpus_fingerprint, index_folder, load
+from qa.generations import BuildLock
+from qa.index import build, current_folder, load
 from qa.parser import parse_line
 from qa.query import QuestionReader
 
@@ -94,6 +96,66 @@ def test_missing_and_directory_corpus_through_the_cli(tmp_path):
         assert result.exit_code == 2 and message in result.output
 
 
+@pytest.mark.parametrize("command", ["statements", "ask", "index"])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_pipes_and_devices_are_refused_without_reading(tmp_path, command, kind):
+    if kind == "fifo":
+        path = tmp_path / "feed.txt"
+        os.mkfifo(path)  # no writer: reading it would wait forever
+    else:
+        path = Path("/dev/zero")  # reading it would never end
+    args = [command, *(["What did Italy say?"] if command == "ask" else [])]
+    args += ["--corpus", str(path)]
+    if command != "statements":
+        args += ["--index-dir", str(tmp_path / "idx")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"Corpus path {path} is not a regular file (a pipe, device or socket)" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_line_over_the_limit_is_refused_or_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_module, "MAX_LINE_CHARS", 1000)
+    path = write(
+        tmp_path / "feed.txt",
+        "Short line, an official says\n" + "x" * 1001 + "\nAnother, a diplomat says\n",
+    )
+    with pytest.raises(CorpusError, match=r"feed.txt:2 is longer than 1,000 characters; split it"):
+        load_corpus([path])
+    corpus = load_corpus([path], skip_bad=True)
+    assert corpus.skipped == (f"{path}:2 is longer than 1,000 characters",)
+    assert [s.source for s in corpus.statements] == ["feed.txt:1", "feed.txt:3"]
+    rows = "\n".join(json.dumps({"text": t}) for t in ("ok, a diplomat says", "y" * 1001))
+    with pytest.raises(CorpusError, match="feed.jsonl:2 is longer than"):
+        load_corpus([write(tmp_path / "feed.jsonl", rows)])
+    table = 'text\n"ok, a diplomat says"\n"' + "z" * 1001 + '"\n'
+    with pytest.raises(CorpusError, match="feed.csv:3 is longer than"):
+        load_corpus([write(tmp_path / "feed.csv", table)])
+
+
+def test_a_file_over_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_module, "MAX_FILE_BYTES", 2**20)
+    path = write(tmp_path / "feed.txt", "A line, an official says\n" * 50_000)
+    with pytest.raises(CorpusError, match="feed.txt is larger than 1 MiB; split it"):
+        load_corpus([path])
+
+
+def test_a_csv_quote_never_closed_is_named_under_skip_bad(tmp_path):
+    path = write(
+        tmp_path / "feed.csv",
+        'text,speaker\n"Aid continues, an official says",A\n"Broken, a diplomat says,B\n'
+        "Next, a minister says,C\n",
+    )
+    refused = runner.invoke(app, ["statements", "--corpus", str(path)])
+    assert refused.exit_code == 2
+    assert f"{path}:3 is not valid CSV (a quote opened here is never closed" in refused.output
+    corpus = load_corpus([path], skip_bad=True)
+    assert [s.source for s in corpus.statements] == ["feed.csv:2"]
+    only_broken = write(tmp_path / "broken.csv", 'text\n"never closed, an official says\n')
+    with pytest.raises(CorpusError, match="every line was skipped as unreadable"):
+        load_corpus([only_broken], skip_bad=True)
+
+
 def test_skip_bad_skips_with_a_warning_never_silently(tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(
@@ -148,7 +210,7 @@ def test_damaged_index_files_are_detected_and_rebuilt(tmp_path, small_corpus, fa
     build([small_corpus], tmp_path / "idx", fake_encoder)
     other = write(tmp_path / "other.txt", "Something else entirely, a spokesman said.\n")
     build([other], tmp_path / "other-idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
+    folder = current_folder(tmp_path / "idx")
     target = folder / "dense.faiss"
     if damage == "truncate":
         target.write_bytes(target.read_bytes()[:100])
@@ -157,19 +219,19 @@ def test_damaged_index_files_are_detected_and_rebuilt(tmp_path, small_corpus, fa
         data[-5] ^= 0xFF
         target.write_bytes(bytes(data))
     elif damage == "swap":
-        target.write_bytes((index_folder(tmp_path / "other-idx") / "dense.faiss").read_bytes())
+        target.write_bytes((current_folder(tmp_path / "other-idx") / "dense.faiss").read_bytes())
     else:
         target.unlink()
-    reason = check(folder, corpus_fingerprint([small_corpus]), fake_encoder.info)
-    assert reason and "dense.faiss" in reason
+    with pytest.raises(IndexStateError, match="damaged .*dense.faiss"):
+        load(tmp_path / "idx")
     rebuilt = index_module.ensure([small_corpus], tmp_path / "idx", fake_encoder)
-    assert len(rebuilt) == 2
-    assert check(folder, corpus_fingerprint([small_corpus]), fake_encoder.info) is None
+    assert rebuilt.built and len(rebuilt) == 2
+    assert len(load(tmp_path / "idx")) == 2
 
 
 def test_pickled_arrays_are_never_loaded(tmp_path, small_corpus, fake_encoder):
     build([small_corpus], tmp_path / "idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
+    folder = current_folder(tmp_path / "idx")
     np.save(folder / "vectors.npy", np.array([object(), object()], dtype=object), allow_pickle=True)
     with pytest.raises(IndexStateError, match="damaged"):
         load(tmp_path / "idx")
@@ -179,8 +241,8 @@ def test_a_second_build_waits_for_the_lock_then_says_so(
     tmp_path, small_corpus, fake_encoder, monkeypatch
 ):
     (tmp_path / "idx").mkdir()
-    monkeypatch.setattr(index_module, "LOCK_TIMEOUT_SECONDS", 0.2)
-    with FileLock(str(tmp_path / "idx" / ".build.lock")):
+    monkeypatch.setattr(generations_module, "LOCK_TIMEOUT_SECONDS", 0.2)
+    with BuildLock(tmp_path / "idx", waiting=None):
         with pytest.raises(IndexStateError, match="Another qa process"):
             build([small_corpus], tmp_path / "idx", fake_encoder)
 
@@ -232,6 +294,8 @@ def test_build_killed_at_any_moment_leaves_a_usable_index(tmp_path, fake_encoder
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             killed += 1
+        else:
+            duration *= 0.85  # finished first: builds run faster now than when timed
         process.wait()
         index = load(tmp_path / "idx")
         ids = [s.id for s in index.statements]
@@ -242,9 +306,11 @@ def test_build_killed_at_any_moment_leaves_a_usable_index(tmp_path, fake_encoder
             build([corpus], tmp_path / "idx", fake_encoder)
             corpus.write_text("\n".join(lines + ["One more line, a diplomat says."]) + "\n")
     assert killed >= 5
+    del index  # releases the last generation loaded, so the next build may remove it
     final = index_module.ensure([corpus], tmp_path / "idx", fake_encoder)
     assert len(final) == len(new_ids)
-    assert not list((tmp_path / "idx").glob(".qa-index.tmp-*"))
+    assert final.built and not list((tmp_path / "idx").glob(".tmp-*"))
+    assert [p.name for p in (tmp_path / "idx").glob("gen-*")] == [final.folder.name]
 
 
 # -- hostile text -------------------------------------------------------------------------

@@ -3,16 +3,22 @@ atomically, refused when damaged, and HNSW above the size threshold."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from conftest import write
 
+import qa.generations as generations_module
 import qa.index as index_module
+import qa.manifest as manifest_module
 from qa.errors import IndexStateError
-from qa.index import build, check, corpus_fingerprint, ensure, index_folder, load
+from qa.index import build, corpus_fingerprint, current_folder, ensure, load
+from qa.text import tokenize
 
 LINES = [
     '"Our borders are safe," Moldovan President Maia Sandu said on March 3.',
@@ -28,13 +34,24 @@ def corpus(tmp_path):
 
 def test_build_writes_plain_files_and_a_manifest(tmp_path, corpus, fake_encoder):
     built = build([corpus], tmp_path / "idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
+    assert built.built
+    folder = current_folder(tmp_path / "idx")
+    assert built.folder == folder and folder.name.startswith("gen-")
+    assert sorted(p.name for p in (tmp_path / "idx").iterdir()) == [
+        ".build.lock", "CURRENT", folder.name
+    ]  # fmt: skip
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        "bm25", "dense.faiss", "facts", "manifest.json", "offsets.npy", "statements.jsonl",
-        "vectors.npy",
+        ".lease", "bm25", "dense.faiss", "facts", "manifest.json", "offsets.npy",
+        "row_hashes.npy", "statements.jsonl", "vectors.npy",
     ]  # fmt: skip
-    manifest = json.loads((folder / "manifest.json").read_text())
+    pointer = json.loads((tmp_path / "idx" / "CURRENT").read_text())
+    data = (folder / "manifest.json").read_bytes()
+    assert pointer == {
+        "generation": folder.name,
+        "manifest_sha256": hashlib.sha256(data).hexdigest(),
+    }
+    manifest = json.loads(data)
     assert manifest["counts"] == {"statements": 3, "embedded": 3, "reused": 0}
     assert manifest["model"]["weights_sha256"] == "f" * 64
     assert manifest["corpus"]["fingerprint"] == corpus_fingerprint([corpus])
@@ -56,18 +73,22 @@ def test_build_writes_plain_files_and_a_manifest(tmp_path, corpus, fake_encoder)
 def test_current_index_is_loaded_not_rebuilt(tmp_path, corpus, fake_encoder):
     build([corpus], tmp_path / "idx", fake_encoder)
     fake_encoder.encoded.clear()
-    ensure([corpus], tmp_path / "idx", fake_encoder)
-    assert fake_encoder.encoded == []
+    loaded = ensure([corpus], tmp_path / "idx", fake_encoder)
+    assert fake_encoder.encoded == [] and not loaded.built
+    assert not build([corpus], tmp_path / "idx", fake_encoder).built  # nothing to do
+    assert build([corpus], tmp_path / "idx", fake_encoder, force=True).built
+    assert fake_encoder.encoded == []  # forced, yet every vector reused
 
 
 def test_changed_corpus_is_rebuilt_and_appending_embeds_only_new_statements(
     tmp_path, corpus, fake_encoder
 ):
-    build([corpus], tmp_path / "idx", fake_encoder)
+    built = build([corpus], tmp_path / "idx", fake_encoder)
     fake_encoder.encoded.clear()
     new_line = "Ports reopened, Romanian Prime Minister Ilie Bolojan said on March 5."
     corpus.write_text(corpus.read_text() + new_line + "\n")
-    assert check(index_folder(tmp_path / "idx"), corpus_fingerprint([corpus]), fake_encoder.info)
+    reason = index_module.stale_reason(built, corpus_fingerprint([corpus]), fake_encoder.info)
+    assert reason == "it was built from another corpus or an earlier version of it"
     rebuilt = ensure([corpus], tmp_path / "idx", fake_encoder)
     assert fake_encoder.encoded == [new_line]
     assert rebuilt.manifest["counts"] == {"statements": 4, "embedded": 1, "reused": 3}
@@ -81,45 +102,41 @@ def test_changed_gazetteer_triggers_rebuild(tmp_path, corpus, fake_encoder):
     assert corpus_fingerprint([corpus]) != before
 
 
-def test_damaged_file_is_detected_and_rebuilt(tmp_path, corpus, fake_encoder):
+def test_damaged_file_is_detected_and_only_its_damage_reembedded(tmp_path, corpus, fake_encoder):
     build([corpus], tmp_path / "idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
+    folder = current_folder(tmp_path / "idx")
     with open(folder / "vectors.npy", "r+b") as handle:
-        handle.seek(-8, 2)
+        handle.seek(-8, 2)  # the last two floats of the last row
         handle.write(b"\xff" * 8)
-    reason = check(folder, corpus_fingerprint([corpus]), fake_encoder.info)
-    assert reason == "the index file vectors.npy does not match its checksum"
+    with pytest.raises(IndexStateError, match="vectors.npy does not match its checksum"):
+        load(tmp_path / "idx")
     fake_encoder.encoded.clear()
-    ensure([corpus], tmp_path / "idx", fake_encoder)
-    assert check(folder, corpus_fingerprint([corpus]), fake_encoder.info) is None
+    rebuilt = ensure([corpus], tmp_path / "idx", fake_encoder)
+    assert rebuilt.built and fake_encoder.encoded == [LINES[2]]
+    assert rebuilt.manifest["counts"] == {"statements": 3, "embedded": 1, "reused": 2}
+    assert np.array_equal(np.asarray(rebuilt.vectors), fake_encoder.encode(LINES))
 
 
 def test_failed_build_leaves_previous_index_intact(tmp_path, corpus, fake_encoder, monkeypatch):
     build([corpus], tmp_path / "idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
+    folder = current_folder(tmp_path / "idx")
     before = (folder / "statements.jsonl").read_text()
     corpus.write_text(corpus.read_text() + "One more line, a diplomat said.\n")
 
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index_module, "_swap_into_place", explode)
-    with pytest.raises(IndexStateError, match="No space left on device"):
+    monkeypatch.setattr(generations_module, "fsync_tree", explode)
+    with pytest.raises(IndexStateError, match="the disk is full"):
         build([corpus], tmp_path / "idx", fake_encoder)
+    assert current_folder(tmp_path / "idx") == folder
     assert (folder / "statements.jsonl").read_text() == before
-    assert not list((tmp_path / "idx").glob(".qa-index.tmp-*"))
-    assert len(load(tmp_path / "idx")) == 3
-
-
-def test_half_swapped_index_is_recovered(tmp_path, corpus, fake_encoder):
-    build([corpus], tmp_path / "idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
-    folder.rename(folder.with_name(folder.name + ".old"))  # killed between the two renames
+    assert [p.name for p in (tmp_path / "idx").iterdir() if p.name.startswith(".tmp")] == []
     assert len(load(tmp_path / "idx")) == 3
 
 
 def test_missing_index_is_a_named_error(tmp_path):
-    with pytest.raises(IndexStateError, match="No index in"):
+    with pytest.raises(IndexStateError, match=r"No usable index in .* \(there is no index yet\)"):
         load(tmp_path / "nothing")
 
 
@@ -167,19 +184,18 @@ def test_hnsw_above_threshold_keeps_recall_against_exact(tmp_path, fake_encoder,
 def test_large_files_are_rehashed_only_when_their_signature_changes(
     tmp_path, corpus, fake_encoder, monkeypatch
 ):
-    monkeypatch.setattr(index_module, "FULL_HASH_LIMIT", 100)  # every file but the tiny ones
+    monkeypatch.setattr(manifest_module, "FULL_HASH_LIMIT", 100)  # every file but tiny ones
     build([corpus], tmp_path / "idx", fake_encoder)
-    folder = index_folder(tmp_path / "idx")
-    fingerprint = corpus_fingerprint([corpus])
+    folder = current_folder(tmp_path / "idx")
     verified = json.loads((folder / ".verified.json").read_text())
     assert "vectors.npy" in verified
     hashed = []
-    real_hash = index_module._sha256_bytes
+    real_hash = manifest_module.sha256_of
     monkeypatch.setattr(
-        index_module, "_sha256_bytes", lambda p: hashed.append(p.name) or real_hash(p)
+        manifest_module, "sha256_of", lambda p: hashed.append(p.name) or real_hash(p)
     )
-    assert check(folder, fingerprint, fake_encoder.info) is None
-    assert "vectors.npy" not in hashed
+    load(tmp_path / "idx")
+    assert "vectors.npy" not in hashed and "statements.jsonl" not in hashed
     # Same size, different bytes, a new modification time: hashed again and refused.
     path = folder / "vectors.npy"
     data = bytearray(path.read_bytes())
@@ -187,6 +203,48 @@ def test_large_files_are_rehashed_only_when_their_signature_changes(
     path.write_bytes(bytes(data))
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    assert check(folder, fingerprint, fake_encoder.info) == (
-        "the index file vectors.npy does not match its checksum"
+    with pytest.raises(IndexStateError, match="vectors.npy does not match its checksum"):
+        load(tmp_path / "idx")
+
+
+NOTHING_TO_DO = """
+import sys
+from qa.cli import main
+sys.argv = ["qa", "index", "--index-dir", sys.argv[1]]
+try:
+    main()
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print("torch imported" if "torch" in sys.modules else "torch not imported")
+"""
+
+
+def test_index_with_nothing_to_do_does_not_load_the_model(real_engine, real_index_dir):
+    result = subprocess.run(
+        [sys.executable, "-c", NOTHING_TO_DO, str(real_index_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
+    folder = current_folder(real_index_dir)
+    assert result.stdout.splitlines() == [
+        f"The index in {folder} is up to date ({len(real_engine.searcher.index)} statements).",
+        "torch not imported",
+    ]
+
+
+def test_rows_containing_are_those_whose_keywords_include_the_phrase(tmp_path, fake_encoder):
+    lines = LINES + [
+        "Leaders met before the Paris summit on March 27, a French official said.",
+        "The summit in Paris ended without a deal, Italian Prime Minister Giorgia Meloni said.",
+        "Summits are costly, a Dutch lawmaker says",
+    ]
+    path = write(tmp_path / "events.txt", "\n".join(lines) + "\n")
+    built = build([path], tmp_path / "idx", fake_encoder)
+    passages = [set(tokenize(s.passage)) for s in built.statements]
+    for phrase in ("the Paris summit", "summit", "Danube ports", "Maia Sandu's borders", "moon"):
+        expected = [i for i, words in enumerate(passages) if set(tokenize(phrase)) <= words]
+        assert built.rows_containing(phrase).tolist() == expected, phrase
+    assert built.rows_containing("Paris summit").tolist() == [3, 4]
+    assert built.rows_containing("moon").tolist() == []
+    assert built.rows_containing("the of and") is None

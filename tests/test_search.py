@@ -35,7 +35,8 @@ def searcher(tmp_path_factory):
     encoder = FakeEncoder()
     index = ensure([corpus], folder / "index", encoder)
     gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
-    timeline = Timeline(index.manifest.get("corpus", {}).get("timeline_start_month", 1))
+    facts = index.manifest.get("corpus", {})
+    timeline = Timeline(facts.get("timeline_start_month", 1), facts.get("timeline_season"))
     filters = StatementFilter.load(index.folder / "facts", gazetteer, timeline)
     return Searcher(index, encoder, filters)
 
