@@ -72,7 +72,9 @@ def main() -> None:
         from qa.settings import Settings
 
         engine = Engine(Settings(index_dir=Path(folder))).load()
-        questions = [q.question for q in load_questions(default_questions_path())]
+        questions = [
+            q.question for q in load_questions(default_questions_path()) if not q.conversation
+        ]
         answer(engine, questions[0])
         latencies = []
         for _ in range(3):

@@ -536,8 +536,8 @@ def evaluate(
         Path | None,
         typer.Option(
             "--questions",
-            help="The evaluation file.",
-            show_default="the bundled evals/questions.toml",
+            help="One evaluation file (default: the tuning and held-out parts in evals/).",
+            show_default="the bundled evals/questions.toml and evals/heldout.toml",
         ),
     ] = None,
     index_dir: IndexDirOption = None,
@@ -545,21 +545,23 @@ def evaluate(
 ) -> None:
     """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
     from qa import formats
-    from qa.evaluation import default_questions_path, run_evaluation
+    from qa.evaluation import run_parts
     from qa.progress import Feedback
 
     settings = _settings(index_dir=index_dir)
     try:
         with Feedback("Answering the evaluation questions"):
-            report = run_evaluation(questions or default_questions_path(), settings)
+            reports = run_parts(settings, {"tuning": questions} if questions else None)
     except QaError as error:
         _fail(error)
     if as_json:
-        typer.echo(formats.json_text(report.to_json(), indent=2))
+        parts = [r.to_json() for r in reports]
+        typer.echo(formats.json_text(parts[0] if questions else parts, indent=2))
         return
     from qa.render import make_console, render_evaluation
 
-    render_evaluation(make_console(width=130), report)
+    for report in reports:
+        render_evaluation(make_console(width=160), report)
 
 
 def main() -> None:

@@ -62,7 +62,9 @@ def passage_text(passage: Passage, query_words: set[str]) -> Text:
     return out
 
 
-def render_answer(console: Console, answer: Answer, show_filters: bool = True) -> None:
+def render_answer(
+    console: Console, answer: Answer, show_filters: bool = True, chat: bool = False
+) -> None:
     query_words = {stem(w) for w in words(answer.understood.topic)}
     if show_filters:
         understood = understood_label(answer)
@@ -84,7 +86,8 @@ def render_answer(console: Console, answer: Answer, show_filters: bool = True) -
             _render_passage(console, passage, query_words)
     remaining = answer.available - answer.offset - len(answer.passages)
     if answer.answered and remaining > 0:
-        console.print(Text(f"{remaining} more; type 'more' in chat or raise --top-k.", style="dim"))
+        hint = "type 'more' to see them" if chat else "type 'more' in chat or raise --top-k"
+        console.print(Text(f"{remaining} more; {hint}.", style="dim"))
 
 
 def understood_label(answer: Answer) -> str:
@@ -92,12 +95,17 @@ def understood_label(answer: Answer) -> str:
     parts = []
     if u.intent != "what":
         parts.append(f"{u.intent} question")
+    parts.extend(f"{typed} → {name}" for typed, name in u.corrections)
     if u.speakers:
         parts.append("speaker: " + " or ".join(u.speakers))
     if u.unknown_speakers:
         parts.append("speaker: " + " or ".join(u.unknown_speakers))
     if u.affiliations:
         parts.append("by: " + " or ".join(u.affiliations))
+    if u.sources:
+        parts.append("source: " + " or ".join(u.sources))
+    if u.kind:
+        parts.append(f"only: {u.kind}s")
     for role in u.roles:
         parts.append("role: " + role.label)
     if u.date:
@@ -239,6 +247,8 @@ def render_evaluation(console: Console, report) -> None:
         "ndcg@5",
         "abstention",
         "speaker",
+        "robust_recall",
+        "turns",
         "attribution",
         "non_verbatim",
     ]
@@ -248,7 +258,8 @@ def render_evaluation(console: Console, report) -> None:
             return "–"
         return str(value) if isinstance(value, int) else f"{value:.3f}"
 
-    table = Table(title=f"Evaluation: {report.questions} questions, {report.seconds:.1f} s")
+    title = f"Evaluation, {report.part} part: {report.questions} questions, {report.seconds:.1f} s"
+    table = Table(title=title)
     table.add_column("scope")
     table.add_column("system")
     for name in names:
@@ -270,10 +281,13 @@ def render_evaluation(console: Console, report) -> None:
             style="bold green" if not failed else "bold red",
         )
     )
+    gaps = report.target_gaps() if hasattr(report, "target_gaps") else []
+    if gaps:
+        console.print(Text("Targets not reached yet: " + "; ".join(gaps), style="bold yellow"))
     for miss in report.failures:
         console.print(
             Text(
-                f"  miss {miss['id']}: {miss['question']} ({miss['note'] or 'missing ' + ', '.join(miss['missing'])})",
+                f"  miss {miss['id']}: {miss['question']} ({miss.get('reason') or miss['note'] or 'missing ' + ', '.join(miss['missing'])})",
                 style="dim",
             )
         )
