@@ -45,6 +45,9 @@ class Passage:
     sources: tuple[str, ...]
     score: float
     matched_by: tuple[str, ...]
+    speaker_from: str | None = None
+    resolved_from: str | None = None
+    source_mention: str | None = None
     said_order: int | None = None  # for ordering dates; not shown
 
     @classmethod
@@ -69,6 +72,9 @@ class Passage:
             sources=s.sources,
             score=round(hit.score, 6),
             matched_by=hit.matched_by,
+            speaker_from=s.speaker_from,
+            resolved_from=s.resolved_from,
+            source_mention=s.source_mention,
             said_order=hit.said_order,
         )
         if passage.text not in passage.statement or any(q not in passage.text for q in s.quotes):

@@ -3,7 +3,6 @@ the terminal loop uses prompt-toolkit, and piped input gets one answer per line.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -185,22 +184,23 @@ class Conversation:
 
 
 def _render(reply: Reply, console, as_json: bool) -> None:
+    from qa.formats import json_text
     from qa.render import neutralise, render_answer, render_sources, understood_label
 
     if as_json:
         if reply.show == "answer" and reply.answer is not None:
-            print(json.dumps(reply.answer.to_json(), ensure_ascii=False), flush=True)
+            print(json_text(reply.answer.to_json()), flush=True)
         elif reply.show == "sources" and reply.answer is not None:
             sources = {"type": "sources", "question": reply.answer.question,
                        "passages": [p.to_json() for p in reply.answer.passages]}  # fmt: skip
-            print(json.dumps(sources, ensure_ascii=False), flush=True)
+            print(json_text(sources), flush=True)
         elif reply.show == "filters" and reply.answer is not None:
             filters = {"type": "filters", "question": reply.answer.question,
                        "understood": reply.answer.understood.to_json()}  # fmt: skip
-            print(json.dumps(filters, ensure_ascii=False), flush=True)
+            print(json_text(filters), flush=True)
         elif reply.lines:
             key = "error" if reply.show == "error" else "message"
-            print(json.dumps({key: " ".join(reply.lines)}, ensure_ascii=False), flush=True)
+            print(json_text({key: " ".join(reply.lines)}), flush=True)
         return
     if reply.show == "answer" and reply.answer is not None:
         for line in reply.lines:

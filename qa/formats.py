@@ -68,12 +68,23 @@ def _day_range(said: SaidOn) -> str:
     return f"{first}, {said.year}"
 
 
-def who_label(speaker, role, affiliation, affiliation_from=None, role_from=None) -> str:
+def who_label(
+    speaker,
+    role,
+    affiliation,
+    affiliation_from=None,
+    role_from=None,
+    speaker_from=None,
+    source_mention=None,
+) -> str:
     """'Giorgia Meloni, Prime Minister, Italy' from the record's fields; '(gazetteer)' marks
-    facts that the statement itself does not state."""
+    facts that the statement itself does not state, '(resolved)' a name taken from an earlier
+    sentence of the same article."""
     parts = []
     if speaker:
-        parts.append(speaker)
+        parts.append(speaker + (" (resolved)" if speaker_from == "resolved" else ""))
+    elif source_mention:
+        parts.append(f'unnamed ("{source_mention}")')
     elif role:
         parts.append("unnamed")
     if role:
@@ -83,15 +94,22 @@ def who_label(speaker, role, affiliation, affiliation_from=None, role_from=None)
     return ", ".join(parts) if parts else "no speaker (report)"
 
 
+def attribution_label(item) -> str:
+    """who_label of a shown passage or a statement record."""
+    return who_label(
+        item.speaker,
+        item.role,
+        item.affiliation,
+        item.affiliation_from,
+        item.role_from,
+        item.speaker_from,
+        item.source_mention,
+    )
+
+
 def _text_of(item) -> str:
     """The passage of a Passage (answers) or of a Statement (records)."""
     return item.text if hasattr(item, "score") else item.passage
-
-
-def _who(item) -> str:
-    return who_label(
-        item.speaker, item.role, item.affiliation, item.affiliation_from, item.role_from
-    )
 
 
 def csv_header() -> str:
@@ -130,7 +148,7 @@ def markdown_citation(item) -> str:
     sources = ", ".join(item.sources)
     source = f"`{sources}`" if "`" not in sources else markdown_escape(sources)
     cite = (
-        f"— {markdown_escape(_who(item))}, {markdown_escape(date_label(item.said_on))},"
+        f"— {markdown_escape(attribution_label(item))}, {markdown_escape(date_label(item.said_on))},"
         f" source: {source}"
     )
     return f"> {text}\n>\n> {cite}\n"

@@ -14,11 +14,11 @@ from rich.table import Table
 from rich.text import Text
 
 from qa.answer import Answer, Passage
-from qa.formats import date_label, neutralise, who_label
+from qa.formats import attribution_label, date_label, neutralise
 from qa.statements import Statement
 from qa.text import stem, words
 
-__all__ = ["date_label", "make_console", "neutralise", "who_label"]
+__all__ = ["date_label", "make_console", "neutralise"]
 # Rows of `qa statements` printed per table, so a long listing streams.
 TABLE_CHUNK = 200
 
@@ -149,15 +149,7 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
     console.print(Text("  ") + passage_text(passage, query_words))
     meta = Text("  — ", style="dim")
     meta.append(
-        neutralise(
-            who_label(
-                passage.speaker,
-                passage.role,
-                passage.affiliation,
-                passage.affiliation_from,
-                passage.role_from,
-            )
-        ),
+        neutralise(attribution_label(passage)),
         style="green",
     )
     meta.append(" · " + neutralise(date_label(passage.said_on)), style="dim")
@@ -204,7 +196,7 @@ def _record_text(s: Statement) -> Text:
 def _record_meta(s: Statement) -> Text:
     meta = Text("  — ", style="dim")
     meta.append(
-        neutralise(who_label(s.speaker, s.role, s.affiliation, s.affiliation_from, s.role_from)),
+        neutralise(attribution_label(s)),
         style="green",
     )
     meta.append(f" · {neutralise(date_label(s.said_on))} · {s.kind}", style="dim")
@@ -222,9 +214,7 @@ def _statements_table(statements: list[Statement], header: bool) -> Table:
         table.add_row(
             neutralise(", ".join(s.sources)),
             s.kind,
-            neutralise(
-                who_label(s.speaker, s.role, s.affiliation, s.affiliation_from, s.role_from)
-            ),
+            neutralise(attribution_label(s)),
             neutralise(date_label(s.said_on)),
             _record_text(s),
         )

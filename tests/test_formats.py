@@ -179,3 +179,32 @@ def test_a_date_computed_from_the_publication_date_says_so():
         "last week (May 6 - May 12, 2024, computed from the publication date 2024-05-16)"
     )
     assert date_label(SaidOn("March 4", 3, 4)) == "March 4"
+
+
+def test_a_resolved_or_described_speaker_is_marked_as_such():
+    from qa.formats import who_label
+
+    assert who_label("Ann Lee", None, None, speaker_from="resolved") == "Ann Lee (resolved)"
+    assert who_label("Ann Lee", "mayor", None, speaker_from="text") == "Ann Lee, mayor"
+    assert who_label(None, None, None, source_mention="a spokesman") == 'unnamed ("a spokesman")'
+    assert who_label(None, None, None) == "no speaker (report)"
+
+
+def test_an_article_answer_says_where_a_resolved_name_came_from(tmp_path):
+    article = write(
+        tmp_path / "story.txt",
+        "Harbor council keeps the ferry\n\n"
+        '"We cannot leave the islands without a boat," council chair Maria Olsen said.\n\n'
+        'She added that the vote was "a close call."\n',
+    )
+    write(tmp_path / "story.txt.meta.toml", 'kind = "article"\npublished = 2024-05-16\n')
+    result = CliRunner().invoke(
+        app,
+        ["ask", "What did Maria Olsen say about the vote?", "--corpus", str(article), "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    shown = {p["text"]: p for p in json.loads(result.output)["passages"]}
+    resolved = shown['She added that the vote was "a close call."']
+    assert resolved["speaker"] == "Maria Olsen"
+    assert resolved["speaker_from"] == "resolved"
+    assert "Maria Olsen said" in resolved["resolved_from"]
