@@ -35,7 +35,9 @@ from qa.answer import Engine, answer
 from qa.evaluation import default_questions_path, load_questions
 from qa.settings import Settings
 engine = Engine(Settings(index_dir=Path(sys.argv[1]))).load()
-questions = [q.question for q in load_questions(default_questions_path())]
+questions = [
+    q.question for q in load_questions(default_questions_path()) if not q.conversation
+]  # a conversation's turns need the chat's context
 answer(engine, questions[0])
 latencies = []
 for _ in range(int(sys.argv[2])):

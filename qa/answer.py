@@ -3,19 +3,20 @@ door (ask, chat, eval) calls `answer()` and only renders what it returns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
 
-from qa.corpus import default_corpus_paths
-from qa.embedding import Encoder, ModelInfo, resolve_model
+from qa.engine import Engine
 from qa.errors import QaError, QuestionError
-from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.index import Progress, ensure
-from qa.minilm import NumpyEncoder, supports
+from qa.explicit import ExplicitFilters, resolve
+from qa.intent import REFUSALS, asks_quantity, has_number, reported_future
 from qa.query import Understanding
-from qa.search import Hit, Searcher
-from qa.settings import Settings
+from qa.search import Hit, SearchResult
 from qa.statements import SaidOn
+
+# Refusals that still list the closest statements on the subject, labelled as not an answer.
+WITH_CLOSEST = {"opinion", "forecast"}
+
+__all__ = ["Answer", "Engine", "ExplicitFilters", "Passage", "answer", "explicit_filters"]
 
 
 class VerbatimError(QaError):
@@ -44,6 +45,9 @@ class Passage:
     sources: tuple[str, ...]
     score: float
     matched_by: tuple[str, ...]
+    speaker_from: str | None = None
+    resolved_from: str | None = None
+    source_mention: str | None = None
     said_order: int | None = None  # for ordering dates; not shown
 
     @classmethod
@@ -68,6 +72,9 @@ class Passage:
             sources=s.sources,
             score=round(hit.score, 6),
             matched_by=hit.matched_by,
+            speaker_from=s.speaker_from,
+            resolved_from=s.resolved_from,
+            source_mention=s.source_mention,
             said_order=hit.said_order,
         )
         if passage.text not in passage.statement or any(q not in passage.text for q in s.quotes):
@@ -96,11 +103,16 @@ class Answer:
     closest: tuple[Passage, ...]
     available: int
     offset: int = 0
+    # Why nothing was answered: a filter that matched nothing ("speaker", "affiliation",
+    # "role", "date"), "relevance", or a kind of question not answered with passages
+    # ("opinion", "forecast", "instruction", "quantity", "language", "explanation").
+    reason: str | None = None
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answered": self.answered,
+            "reason": self.reason,
             "understood": self.understood.to_json(),
             "note": self.note,
             "passages": [p.to_json() for p in self.passages],
@@ -110,60 +122,11 @@ class Answer:
         }
 
 
-class Engine:
-    """The loaded pieces: model, index and searcher. Loads lazily, once."""
-
-    def __init__(self, settings: Settings | None = None, progress: Progress | None = None):
-        self.settings = settings or Settings()
-        self.progress = progress
-
-    @cached_property
-    def corpus_paths(self):
-        return list(self.settings.corpus) or default_corpus_paths()
-
-    @cached_property
-    def model(self) -> ModelInfo:
-        return resolve_model(self.settings.model, self.settings.index_dir)
-
-    @cached_property
-    def encoder(self) -> Encoder:
-        """sentence-transformers, for building the index (loads torch when first used)."""
-        return Encoder(self.model)
-
-    @cached_property
-    def query_encoder(self):
-        """The torch-free encoder for questions, where the model's shape allows it."""
-        if supports(self.model.path):
-            return NumpyEncoder(self.model)
-        return self.encoder
-
-    @cached_property
-    def searcher(self) -> Searcher:
-        index = ensure(
-            self.corpus_paths,
-            self.settings.index_dir,
-            self.encoder,
-            self.progress,
-            self.settings.skip_bad,
-        )
-        gazetteer = Gazetteer.load(corpus_gazetteer_files(self.corpus_paths))
-        return Searcher(index, self.query_encoder, gazetteer)
-
-    def load(self) -> Engine:
-        _ = self.searcher
-        return self
-
-    @property
-    def skipped(self) -> list[str]:
-        """Bad corpus lines the index was built without (--skip-bad)."""
-        return list(self.searcher.index.manifest.get("corpus", {}).get("skipped", []))
-
-
 def understand(
     engine: Engine,
     question: str,
     context: Understanding | None = None,
-    filters: dict | None = None,
+    filters: ExplicitFilters | None = None,
 ) -> Understanding:
     """What the question asks, with explicit filters (options) in place of what it says."""
     text = question.strip()
@@ -171,8 +134,10 @@ def understand(
         raise QuestionError("The question is empty; type a question about the statements.")
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("The question has no words; type a question about the statements.")
-    understood = _with_filters(engine.searcher.understand(text, context), filters)
-    if not understood.topic and not understood.has_filters:
+    understood = engine.reader.read(text, context)
+    if filters:
+        understood = filters.applied_to(understood)
+    if not understood.topic and not understood.has_filters and not understood.refusal:
         raise QuestionError(
             "The question names no topic, speaker, country, role or date; "
             "ask about something the statements could say."
@@ -186,42 +151,60 @@ def answer(
     context: Understanding | None = None,
     top_k: int | None = None,
     offset: int = 0,
-    filters: dict | None = None,
+    filters: ExplicitFilters | None = None,
 ) -> Answer:
     """Answer one question; `context` is the previous question's understanding in a chat."""
     understood = understand(engine, question, context, filters)
-    result = engine.searcher.search(understood, top_k or engine.settings.top_k, offset)
-    return _compose(question, result, offset)
+    return answer_understood(engine, understood, top_k, offset)
 
 
-def _compose(question: str, result, offset: int) -> Answer:
+def answer_understood(
+    engine: Engine, understood: Understanding, top_k: int | None = None, offset: int = 0
+) -> Answer:
+    """The answer to a question already understood (a chat refines one without re-reading)."""
+    top_k = top_k or engine.settings.top_k
+    if understood.refusal == "forecast" and not understood.question.lower().startswith("will"):
+        found = engine.searcher.search(understood, top_k, offset)
+        if found.hits and reported_future(understood.question, found.hits[0].statement.passage):
+            # A plan the statements report ("will bring together") is what was said.
+            return _compose(understood.question, found, offset, None, None)
+    if understood.refusal:
+        closest = ()
+        if understood.refusal in WITH_CLOSEST and understood.topic:
+            # What was said on the subject, labelled as not an answer.
+            found = engine.searcher.search(understood, 3)
+            closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
+        return replace(refused(understood, understood.refusal), closest=closest)
+    result = engine.searcher.search(understood, top_k, offset)
+    if asks_quantity(understood.question) and not any(
+        has_number(h.statement.passage) for h in result.hits[:1]
+    ):
+        # A figure the statements do not give, whatever else is missing.
+        closest = result.hits[:3] or result.closest
+        result = replace(result, hits=(), closest=closest, answered=False, available=0)
+        return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
+    return _compose(understood.question, result, offset, result.reason, result.note)
+
+
+def refused(understood: Understanding, reason: str) -> Answer:
+    """A question of a kind `qa` does not answer with passages, with its one-sentence reply."""
+    return Answer(understood.question, False, understood, REFUSALS[reason], (), (), 0, 0, reason)
+
+
+def _compose(
+    question: str, result: SearchResult, offset: int, reason: str | None, note: str | None
+) -> Answer:
     return Answer(
         question=question,
         answered=result.answered,
         understood=result.understood,
-        note=result.note,
+        note=note,
         passages=tuple(Passage.of(h) for h in result.hits),
         closest=tuple(Passage.of(h) for h in result.closest),
         available=result.available,
         offset=offset,
+        reason=None if result.answered else reason,
     )
-
-
-def _with_filters(u: Understanding, filters: dict | None) -> Understanding:
-    """Explicit filters from options (--speaker, --affiliation, --since, --until) win."""
-    if not filters:
-        return u
-    from dataclasses import replace
-
-    changes = {}
-    if "speakers" in filters:
-        changes["speakers"] = tuple(filters["speakers"])
-        changes["unknown_speakers"] = tuple(filters.get("unknown_speakers", ()))
-    if filters.get("affiliations"):
-        changes["affiliations"] = tuple(filters["affiliations"])
-    if filters.get("date") is not None:
-        changes["date"] = filters["date"]
-    return replace(u, **changes)
 
 
 def explicit_filters(
@@ -230,33 +213,6 @@ def explicit_filters(
     affiliation: str | None = None,
     since: str | None = None,
     until: str | None = None,
-) -> dict:
+) -> ExplicitFilters:
     """Filters given as options, resolved against the corpus; unreadable dates are refused."""
-    from qa.query import DateRange
-
-    reader = engine.searcher.reader
-    filters: dict = {}
-    if speaker:
-        name = reader.resolve_speaker(speaker)
-        filters["speakers"] = [name] if name else []
-        if not name:
-            filters["unknown_speakers"] = [speaker]
-    if affiliation:
-        place = engine.searcher.gazetteer.place(affiliation)
-        filters["affiliations"] = [place.name if place else affiliation]
-    start = end = None
-    labels = []
-    for words, kind in ((since, "since"), (until, "until")):
-        if not words:
-            continue
-        rng = reader.resolve_date(words, kind)
-        if rng is None:
-            raise QuestionError(
-                f"Cannot read {words!r} as a date; write it like 'March 19' or 'January'."
-            )
-        start = rng.start if kind == "since" else start
-        end = rng.end if kind == "until" else end
-        labels.append(rng.label)
-    if labels:
-        filters["date"] = DateRange(start, end, " and ".join(labels))
-    return filters
+    return resolve(engine.reader, speaker, affiliation, since, until)

@@ -169,3 +169,171 @@ def read_attribution(phrase: str, gazetteer: Gazetteer) -> Attribution | None:
     if place is not None and len(prefix) - 1 in in_place:
         return Attribution(text, None, core, None, place, place_as_written, body=True)
     return None
+
+
+def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribution | None:
+    """Read a located source: `phrase` is its noun phrase, `name` the run of name words in it
+    (None for a description such as "a campaign spokesman"). Titles and honorifics are split
+    off the name ("Sen. Mary Quinlan (D-Va.)" is Mary Quinlan, role "Sen."). None when the
+    phrase names no one who speaks ("the agreement states")."""
+    known = read_attribution(phrase, gazetteer)
+    if name is None:
+        owned = re.search(r"['’]s\s+\S", phrase)  # "Giorgia Meloni's office"
+        if known is not None and (not known.name or owned):
+            return known  # "a senior official", "Giorgia Meloni's office"
+        if phrase.split() and _is_described_head(phrase.split()[-1]):
+            return Attribution(phrase)  # "the campaign", "critics": unnamed, words kept
+        return None
+    words = _name_words(name)
+    if not words:
+        return None
+    if words[-1].lower() in ORG_HEADS or _names_organisation(words):
+        # "Budget Policy Center", "The Lakeside Herald": an organisation's name keeps its words.
+        while words and words[0].lower() in ARTICLES:
+            words.pop(0)
+        full = _as_written(phrase, words)
+        return Attribution(phrase, full, full, body=True)
+    if len(words) >= 3 and words[0].lower() in DESCRIBED_HEADS | {"rival", "activist"}:
+        words = words[1:]  # "Activist Tomas Berg" opening a sentence
+    if len(words) == 1 and _is_described_head(words[0]) and not _is_party(words[0]):
+        return Attribution(phrase)  # "Critics, including ..., say", "Police said"
+    cut = _title_end(words)
+    if known is not None and (known.body or known.name == " ".join(words[cut:])):
+        return known  # the reader of known titles and places agrees on the name
+    if cut == len(words) or (cut and len(words) - cut == 1 and words[-1].lower() in LEADING_ROLES):
+        return Attribution(phrase, role=" ".join(words))  # "Former White House Doctor"
+    if len(words) == 1 and re.search(r"(?:ic|ese|ish)$", words[0]):
+        return None  # "Democratic", "Chinese": an adjective, not a name
+    return _person(phrase, words, cut, gazetteer)
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name run without what is written around the name itself."""
+    words = name.split()
+    while words and _PARTY_TAG.match(words[-1]):
+        words.pop()
+    for i, word in enumerate(words):
+        # "Ann Lee of Ohio", "Omar Haddad for the Lakeside Herald": a person's name ends before
+        # "of"; "Secretary of State" and "Bank of America" keep it.
+        if word in ("of", "for") and i >= 2 and words[i - 1].lower() not in TITLE_WORDS | ORG_HEADS:
+            words = words[:i]
+            break
+    owner = [i for i, word in enumerate(words[:-1]) if re.search(r"['’]s$", word)]
+    if owner:
+        words = words[owner[-1] + 1 :]  # "the Herald’s Ines Vidal"
+    if words and re.search(r"['’]s$", words[-1]):
+        # "Berg's claim that ...": a reporting noun whose source is its owner.
+        words = [*words[:-1], words[-1][:-2]]
+    return words
+
+
+def _person(phrase: str, words: list[str], cut: int, gazetteer: Gazetteer) -> Attribution:
+    """A person's name after `cut` title words, with the role and place written before it."""
+    name = _as_written(phrase, words)
+    full = _as_written(phrase, words[cut:])
+    titles = [w for w in words[:cut] if w.lower() not in COURTESY_TITLES]
+    prefix = phrase[: phrase.find(name)].strip() if name in phrase else ""
+    role = " ".join(w for w in (prefix.split() + titles) if w.lower() not in ARTICLES)
+    if not any(_is_role_word(w) for w in role.split()):
+        role = ""  # "Many Democrats", "Last week Lopez": no role is written
+    place, place_as_written = None, None
+    hits = gazetteer.find_places(role) if role else []
+    if hits:
+        match, place = hits[0]
+        place_as_written = match.group(0)
+        if match.start() == 0 and _is_demonym_like(place_as_written, place):
+            role = role[match.end() :].strip()
+    return Attribution(phrase, full, full, role or None, place, place_as_written)
+
+
+def _names_organisation(words: list[str]) -> bool:
+    """ "Commission on Presidential Debates", "Center for Tax Justice": an organisation's head
+    word followed by the words that name what it is for."""
+    return any(
+        word.lower() in ORG_HEADS and words[i + 1] in ("of", "for", "on")
+        for i, word in enumerate(words[:-2])
+    )
+
+
+def _as_written(phrase: str, words: list[str]) -> str:
+    """The words as the phrase writes them, with its own spaces between them."""
+    match = re.search(r"\s+".join(map(re.escape, words)), phrase)
+    return match.group(0) if match else " ".join(words)
+
+
+def _is_described_head(word: str) -> bool:
+    bare = word.lower().rstrip(",.")
+    return bare in DESCRIBED_HEADS or (bare.endswith("s") and bare[:-1] in DESCRIBED_HEADS)
+
+
+def _is_party(word: str) -> bool:
+    """Party names are proper names: "Democrats said" names its source."""
+    return word.lower().rstrip("s,.") in {"democrat", "republican", "conservative", "liberal"}
+
+
+def _is_role_word(word: str) -> bool:
+    bare = re.sub(r"['’]s$", "", word.lower().rstrip(","))
+    return bare in TITLE_WORDS or bare in LEADING_ROLES or bare in HONORIFIC_TITLES
+
+
+def _title_end(words: list[str]) -> int:
+    """Where the titles before a name end: after the last title or honorific. A title word
+    right after an honorific is a surname ("Mr. King")."""
+    cut = 0
+    for i, word in enumerate(words):
+        bare = word.lower().rstrip(",")
+        if bare in TITLE_WORDS or bare in HONORIFIC_TITLES or bare in COURTESY_TITLES:
+            cut = i + 1
+        elif i == cut and i < len(words) - 1 and bare in LEADING_ROLES:
+            cut = i + 1  # "Councillor Tomas Berg": a role written before the name
+    honorifics = HONORIFIC_TITLES | COURTESY_TITLES
+    if cut == len(words) and len(words) >= 2:
+        if words[-2].lower() in honorifics:
+            return cut - 1  # "Mr. King"
+        if words[-2].lower() not in TITLE_WORDS:
+            return _title_end(words[:-1])  # "Charlie King": a surname that is also a title
+    return cut
+
+
+_PARTY_TAG = re.compile(r"^\([A-Z][\w.]*(?:-[\w. ]+)?\),?$")
+HONORIFIC_TITLES = {"sen.", "rep.", "gov.", "gen.", "lt.", "col.", "sgt.", "capt.", "rev.",
+                    "prof.", "adm.", "maj.", "cmdr.", "atty.", "amb.", "sens.", "reps."}  # fmt: skip
+COURTESY_TITLES = {"mr.", "mrs.", "ms.", "dr.", "miss", "mr", "mrs", "ms"}
+ARTICLES = {"the", "a", "an"}
+# Nouns for people and groups that speak, beyond the titles: "the campaign", "critics".
+DESCRIBED_HEADS = {
+    "campaign", "critic", "supporter", "opponent", "police", "analyst", "expert", "aide",
+    "adviser", "advisor", "resident", "voter", "protester", "activist", "lawyer", "authorities",
+    "investigator", "observer", "economist", "researcher", "scientist", "historian", "pollster",
+    "strategist", "donor", "group", "organization", "organisation", "company", "firm",
+    "network", "newspaper", "paper", "man", "woman", "people", "person", "friend", "neighbor",
+    "neighbour", "candidate", "nominee", "questioner", "moderator", "host", "anchor",
+    "reporter", "correspondent", "columnist", "editor", "writer", "author", "professor",
+    "veteran", "worker", "employee", "executive", "founder", "owner", "manager", "ceo",
+    "mother", "father", "son", "daughter", "wife", "husband", "family", "witness", "victim",
+    "student", "teacher", "doctor", "physician", "nurse", "officer", "soldier", "union",
+    "spokesperson", "spokesman", "spokeswoman", "representative", "lawmaker", "legislator",
+    "senator", "congressman", "congresswoman", "governor", "mayor", "president", "minister",
+    "official", "leader", "chairman", "chairwoman", "director", "agency", "department",
+    "administration", "government", "ministry", "office", "committee", "board", "court",
+    "judge", "prosecutor", "attorney", "sheriff", "chief", "commissioner", "member", "staff",
+    "team", "party", "democrat", "republican", "conservative", "liberal", "pundit", "commentator",
+    "blogger", "journalist", "insider", "source", "diplomat", "envoy", "ambassador",
+}  # fmt: skip
+# Roles that may stand, capitalised, before a name, beyond the titles.
+LEADING_ROLES = DESCRIBED_HEADS | {
+    "councillor", "councilor", "councilman", "councilwoman", "alderman", "assemblyman",
+    "assemblywoman", "delegate", "sheriff", "coach", "bishop", "rabbi", "imam", "pastor",
+    "reverend", "dean", "provost", "superintendent", "inspector", "constable", "detective",
+    "trooper", "marshal", "comptroller", "treasurer", "auditor", "justice", "magistrate",
+}  # fmt: skip
+# Last words of an organisation's name.
+ORG_HEADS = {
+    "center", "centre", "committee", "commission", "institute", "council", "department",
+    "party", "university", "foundation", "association", "union", "agency", "bureau", "board",
+    "court", "service", "group", "network", "times", "post", "journal", "news", "press",
+    "tribune", "herald", "magazine", "corporation", "company", "bank", "fund", "coalition",
+    "alliance", "league", "federation", "society", "organization", "organisation", "ministry",
+    "administration", "office", "campaign", "caucus", "project", "program", "programme",
+    "inc.", "corp.", "co.", "llc", "ltd", "reuters", "globe", "daily", "review", "gazette",
+}  # fmt: skip

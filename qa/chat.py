@@ -3,28 +3,51 @@ the terminal loop uses prompt-toolkit, and piped input gets one answer per line.
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from qa.answer import Answer, Engine, answer
+from qa.answer import Answer, Engine, answer, answer_understood
 from qa.errors import QaError
+from qa.query import DateRange, Understanding, speaker_owner
 from qa.settings import ENV_HISTORY, Settings, default_history_file
 
 COMMANDS = {
     "/help": "list what you can type",
-    "/sources": "show the full statements and sources of the last answer",
+    "/sources": "show the full statements and sources of everything shown for the last answer",
     "/filters": "show what was understood from the last question",
+    "/clear": "forget the conversation so far",
     "/quit": "leave (Ctrl-D does too)",
 }
 HELP = [
     "Ask a question about the statements, e.g. What did Italy say about peacekeepers?",
-    "Follow-ups reuse the last topic: And Canada?  What about in January?",
+    "Follow-ups reuse the last topic: And Canada?  Only in March.  Just Zelensky.  Only quotes.",
+    "About the last answer: Who said that?  When?  What else did he say?  Earlier?",
     "more — show the next passages of the last answer",
     *(f"{name} — {text}" for name, text in COMMANDS.items()),
+    "help, clear and quit work without the slash too.",
 ]
+_WHO_SAID_THAT = re.compile(
+    r"^\s*(?:and\s+)?who(?:\s+(?:said|says|wrote|was|is|did)(?:\s+(?:that|it|this|so))?)?"
+    r"(?:\s+say\s+(?:that|it|this))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_WHEN_WAS_THAT = re.compile(
+    r"^\s*(?:and\s+)?when(?:\s+(?:was|is|did)\s+(?:that|it|this)(?:\s+(?:said|written|posted))?"
+    r"|\s+did\s+(?:he|she|they)\s+say\s+(?:that|it|this|so))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_WHAT_ELSE = re.compile(
+    r"^\s*(?:and\s+)?(?:what\s+else|anything\s+else|what\s+more)\b.*\b(?:he|she|they|him|her|them)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?P<aux>did|does|has|had|have|was|is)\s+(?:he|she)\b", re.IGNORECASE)
+_EARLIER = re.compile(r"^\s*(?:and\s+)?(?:anything\s+|something\s+|what\s+)?(?P<way>earlier|"
+                      r"before that|before then|later|after that|after then|since then)\s*[?.!]*\s*$",
+                      re.IGNORECASE)  # fmt: skip
+MORE = {"more", "more.", "next", "/more", "show more", "more please", "go on", "continue"}
 
 
 @dataclass(frozen=True)
@@ -33,72 +56,157 @@ class Reply:
 
     answer: Answer | None = None
     lines: tuple[str, ...] = ()
-    show: str = "answer"  # answer | sources | text | quit | error
+    show: str = "answer"  # answer | sources | filters | text | quit | error
 
 
 class Conversation:
-    """Keeps the last answer so that follow-ups, "more" and slash commands can use it."""
+    """Keeps what a person expects a conversation to remember: the last answer (for "more",
+    "Who said that?", "When?"), everything shown of it (for /sources), and the understanding
+    that follow-ups refine."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.last: Answer | None = None
+        self.anchor: Answer | None = None  # the last answer that showed passages
+        self.shown: list = []  # every passage shown for the anchor, across pages
+        self.context: Understanding | None = None
 
     def handle(self, line: str) -> Reply:
         text = line.strip()
         if not text:
             return Reply(show="text")
-        lowered = text.lower()
-        if lowered in {"/quit", "/exit", "quit", "exit"}:
+        lowered = text.lower().rstrip("?!. ")
+        bare = lowered.lstrip("/")
+        if bare in {"quit", "exit", "bye"}:
             return Reply(show="quit")
-        if lowered == "/help":
+        if bare == "help":
             return Reply(lines=tuple(HELP), show="text")
-        if lowered.startswith("/"):
+        if bare in {"clear", "reset", "new"}:
+            self.last, self.anchor, self.shown, self.context = None, None, [], None
+            return Reply(lines=("Cleared; the next question starts afresh.",), show="text")
+        if text.startswith("/") and bare not in {"more"}:
             return self._command(lowered)
-        if lowered in {"more", "more.", "next", "/more"}:
-            if self.last is None or not self.last.answered:
-                return Reply(lines=("There is no answer to show more of yet.",), show="text")
-            shown = self.last.offset + len(self.last.passages)
-            if shown >= self.last.available:
-                return Reply(lines=("No more passages for this question.",), show="text")
-            self.last = answer(
-                self.engine, self.last.question, self._context_of(self.last), offset=shown
-            )
-            return Reply(answer=self.last)
+        if lowered in MORE or text.lower() in MORE:
+            return self._more()
         try:
-            context = self.last.understood if self.last else None
-            self.last = answer(self.engine, text, context)
+            return self._ask(text)
         except QaError as error:
             return Reply(lines=(str(error),), show="error")
+
+    # ----------------------------------------------------------------------------------
+    def _ask(self, text: str) -> Reply:
+        top = self.anchor.passages[0] if self.anchor and self.anchor.passages else None
+        if top is None and (_WHO_SAID_THAT.match(text) or _WHEN_WAS_THAT.match(text)):
+            return Reply(lines=("Nothing has been shown yet to ask that about.",), show="text")
+        if top is not None and _WHO_SAID_THAT.match(text):
+            return self._about_top(text, "who")
+        if top is not None and _WHEN_WAS_THAT.match(text):
+            return self._about_top(text, "when")
+        speaker = speaker_owner(top.speaker) if top is not None else None
+        if speaker and _WHAT_ELSE.match(text):
+            understood = Understanding(question=text, speakers=(speaker,), follow_up=True)
+            result = answer_understood(self.engine, understood, offset=0, top_k=50)
+            seen = {p.id for p in self.shown}
+            others = tuple(p for p in result.passages if p.id not in seen)
+            result = replace(result, passages=others[: self.engine.settings.top_k],
+                             available=len(others), answered=bool(others),
+                             note=None if others else f"Nothing else by {speaker}.",
+                             reason=None if others else "relevance")  # fmt: skip
+            return self._keep(result)
+        if speaker:
+            text = _PRONOUN.sub(lambda m: f"{m.group('aux')} {speaker}", text)
+        way = _EARLIER.match(text)
+        if way and self.context is not None:
+            return self._shifted(text, way.group("way").lower())
+        return self._keep(answer(self.engine, text, self.context))
+
+    def _about_top(self, text: str, intent: str) -> Reply:
+        """ "Who said that?" and "When?": the passage shown first, with its speaker or date."""
+        top = self.anchor.passages[0]
+        understood = replace(self.anchor.understood, question=text, intent=intent, follow_up=True)
+        self.last = Answer(text, True, understood, None, (top,), (), 1)
         return Reply(answer=self.last)
 
-    def _context_of(self, previous: Answer):
-        # "more" repeats the same question with the context it was asked in.
-        return previous.understood if previous.understood.follow_up else None
+    def _shifted(self, text: str, way: str) -> Reply:
+        """ "Earlier?" / "Later?": the same question, before or after what was shown."""
+        dates = [p.said_order for p in self.shown if p.said_order is not None]
+        if not dates:
+            return Reply(lines=("The passages shown have no date to go before or after.",),
+                         show="text")  # fmt: skip
+        earlier = way.startswith(("earlier", "before"))
+        if earlier:
+            date = DateRange(None, min(dates) - 1, "before the passages shown")
+        else:
+            date = DateRange(max(dates) + 1, None, "after the passages shown")
+        understood = replace(self.context, question=text, date=date, follow_up=True)
+        return self._keep(answer_understood(self.engine, understood))
+
+    def _keep(self, result: Answer) -> Reply:
+        self.last = result
+        if result.answered:
+            self.anchor = result
+            self.shown = list(result.passages)
+        understood = result.understood
+        if result.reason == "speaker":
+            # A name the corpus does not know is not carried into the next question.
+            understood = replace(understood, unknown_speakers=(), sources=())
+        if result.reason == "date":
+            understood = replace(understood, date=None)  # nor a date with nothing in it
+        if not understood.refusal:
+            self.context = replace(understood, corrections=())
+        return Reply(answer=result)
+
+    def _more(self) -> Reply:
+        if self.anchor is None:
+            return Reply(lines=("There is no answer to show more of yet.",), show="text")
+        shown = self.anchor.offset + len(self.anchor.passages)
+        if shown >= self.anchor.available:
+            return Reply(lines=("That was all of the last answer.",), show="text")
+        understood = self.anchor.understood
+        result = answer_understood(self.engine, understood, offset=shown)
+        self.last = self.anchor = result
+        self.shown.extend(result.passages)
+        first, last = shown + 1, shown + len(result.passages)
+        return Reply(
+            answer=result,
+            lines=(f"Passages {first}–{last} of {result.available} for: {understood.question}",),
+        )
 
     def _command(self, command: str) -> Reply:
+        if command in {"/sources", "/filters"} and self.last is None:
+            return Reply(lines=("Ask a question first.",), show="text")
         if command == "/sources":
-            if self.last is None:
-                return Reply(lines=("Ask a question first.",), show="text")
-            return Reply(answer=self.last, show="sources")
+            shown = self.anchor if self.anchor is not None else self.last
+            return Reply(answer=replace(shown, passages=tuple(self.shown)), show="sources")
         if command == "/filters":
-            if self.last is None:
-                return Reply(lines=("Ask a question first.",), show="text")
             return Reply(answer=self.last, show="filters")
         return Reply(lines=(f"Unknown command {command}; type /help.",), show="error")
 
 
 def _render(reply: Reply, console, as_json: bool) -> None:
+    from qa.formats import json_text
     from qa.render import neutralise, render_answer, render_sources, understood_label
 
     if as_json:
-        if reply.show in {"answer", "sources", "filters"} and reply.answer is not None:
-            print(json.dumps(reply.answer.to_json(), ensure_ascii=False), flush=True)
+        if reply.show == "answer" and reply.answer is not None:
+            print(json_text(reply.answer.to_json()), flush=True)
+        elif reply.show == "sources" and reply.answer is not None:
+            sources = {"type": "sources", "question": reply.answer.question,
+                       "passages": [p.to_json() for p in reply.answer.passages]}  # fmt: skip
+            print(json_text(sources), flush=True)
+        elif reply.show == "filters" and reply.answer is not None:
+            filters = {"type": "filters", "question": reply.answer.question,
+                       "understood": reply.answer.understood.to_json()}  # fmt: skip
+            print(json_text(filters), flush=True)
         elif reply.lines:
             key = "error" if reply.show == "error" else "message"
-            print(json.dumps({key: " ".join(reply.lines)}, ensure_ascii=False), flush=True)
+            print(json_text({key: " ".join(reply.lines)}), flush=True)
         return
     if reply.show == "answer" and reply.answer is not None:
-        render_answer(console, reply.answer)
+        for line in reply.lines:
+            console.print(neutralise(line))
+        render_answer(console, reply.answer, chat=True)
+        return
     elif reply.show == "sources" and reply.answer is not None:
         render_sources(console, reply.answer)
     elif reply.show == "filters" and reply.answer is not None:
@@ -131,6 +239,7 @@ def run_chat(
     console = make_console(color)
     interactive = input is not None or (sys.stdin.isatty() and sys.stdout.isatty())
     if not interactive:
+        engine.load()  # a corpus or index that cannot be used stops here, as an error
         return run_piped(engine, sys.stdin, console, as_json)
     return _interactive(engine, console, as_json, input, output)
 
@@ -140,6 +249,8 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.completion import Completer, Completion
     from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    from qa.speakers import matches
 
     loading: dict = {"error": None}
 
@@ -160,11 +271,11 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
                 return
             options = list(COMMANDS) + ["more"]
             if not loader.is_alive() and loading["error"] is None:
-                reader = engine.searcher.reader
+                reader = engine.reader
                 options += sorted(set(reader.speaker_aliases.values()))
-                options += engine.searcher.gazetteer.place_names()
+                options += engine.gazetteer.place_names()
             for option in options:
-                if option.lower().startswith(word.lower()) and option.lower() != word.lower():
+                if matches(word, option):  # any word of a name: "Zel", "Meln", "Ye"
                     yield Completion(option, start_position=-len(word))
 
     history_path = os.environ.get(ENV_HISTORY) or str(default_history_file())
@@ -193,7 +304,7 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
             console.print("Loading the model and index…")
             loader.join()
         if loading["error"] is not None:
-            console.print(f"Error: {loading['error']}")
+            print(f"Error: {loading['error']}", file=sys.stderr)
             return 2
         reply = conversation.handle(line)
         if reply.show == "quit":

@@ -11,12 +11,18 @@ import os
 import stat
 import tomllib
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
+from qa.articles import (
+    article_statements,
+    date_from_publication,
+    publication_date,
+    read_article,
+)
 from qa.dates import DateMention, Timeline, find_dates
 from qa.errors import CorpusError
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.settings import bundled_path
 from qa.statements import SaidOn, Statement
 
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
@@ -25,15 +31,12 @@ OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
 # file refused: split it into several files.
 MAX_LINE_CHARS = 2_000_000
 MAX_FILE_BYTES = 2**30
+ARTICLE_FIELDS = ("title", "published")  # a JSONL record with one holds a whole article
 
 
 def default_corpus_paths() -> list[Path]:
     """The bundled seeds: from the checkout when run there, else from the installed package."""
-    checkout = Path(__file__).resolve().parent.parent / "seeds"
-    if checkout.is_dir():
-        folder = checkout
-    else:
-        folder = Path(str(resources.files("qa").joinpath("seeds")))
+    folder = bundled_path("seeds")
     files = (
         sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".jsonl", ".csv"})
         if folder.is_dir()
@@ -167,7 +170,8 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             if not isinstance(data, dict) or not isinstance(data.get("text"), str):
                 reader.bad(number, 'has no "text" string field')
                 continue
-            overrides = {k: str(data[k]) for k in OVERRIDE_FIELDS if data.get(k)}
+            fields = OVERRIDE_FIELDS + ARTICLE_FIELDS
+            overrides = {k: str(data[k]) for k in fields if data.get(k)}
             rows.append(Row(data["text"], number, overrides))
         return rows
     if suffix == ".csv":
@@ -221,7 +225,8 @@ def _too_long(reader: _Lines, number: int, line: str) -> bool:
 
 
 def read_metadata(path: Path) -> dict:
-    """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in)."""
+    """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in), `kind`
+    ("article": the file is one article, headline first) and `published` (its date)."""
     meta = path.with_name(path.name + ".meta.toml")
     if not meta.is_file():
         return {}
@@ -232,7 +237,58 @@ def read_metadata(path: Path) -> dict:
     year = data.get("year")
     if year is not None and not (isinstance(year, int) and 1000 <= year <= 9999):
         raise CorpusError(f"{meta}: year must be a four-digit number.")
+    if data.get("kind", "lines") not in {"lines", "article"}:
+        raise CorpusError(f'{meta}: kind must be "article" or "lines".')
+    data["published"] = publication_date(data.get("published"), str(meta))
     return data
+
+
+def _file_statements(
+    path: Path,
+    rows: list[Row],
+    meta: dict,
+    gazetteer: Gazetteer,
+    skip_bad: bool = False,
+    skipped: list[str] | None = None,
+) -> tuple[list[Statement], bool]:
+    """The statements of one corpus file, and whether they came from whole articles: a plain
+    text file whose meta says `kind = "article"` is one article, headline first; a JSONL record
+    with a `title` or `published` field (or every record, with that meta) is one article
+    whose `text` is the body, its headline being in `title`."""
+    # Imported here: answering from a built index never parses, and the parser's patterns
+    # take a noticeable share of a cold start to compile.
+    from qa.parser import parse_line
+
+    published = meta.get("published")
+    whole_file = meta.get("kind") == "article"
+    if whole_file and path.suffix.lower() not in {".jsonl", ".csv"}:
+        # Offsets count characters of the text with each line break as one "\n".
+        text = "\n".join(row.text for row in rows)
+        article = read_article(text, path.name, published, str(path))
+        return article_statements(article, gazetteer), True
+    statements, articles = [], False
+    for row in rows:
+        if whole_file or any(row.overrides.get(k) for k in ARTICLE_FIELDS):
+            where = f"{path}:{row.line_no}"
+            date = row.overrides.get("published", published)
+            label = f"{path.name}:{row.line_no}"
+            try:
+                article = read_article(row.text, label, date, where, headline=False)
+            except CorpusError as error:
+                if not skip_bad:
+                    raise
+                if skipped is not None:  # a bad record, skipped on request
+                    skipped.append(str(error).rstrip("."))
+                continue
+            statements += article_statements(article, gazetteer)
+            articles = True
+            continue
+        for statement in parse_line(row.text, path.name, row.line_no, gazetteer):
+            statement = _apply_overrides(statement, row.overrides, gazetteer)
+            if published is not None:
+                statement = date_from_publication(statement, published)
+            statements.append(statement)
+    return statements, articles
 
 
 def _apply_overrides(statement: Statement, overrides: dict, gazetteer: Gazetteer) -> Statement:
@@ -329,10 +385,6 @@ def _declare_year(statement: Statement, year: int, timeline: Timeline) -> Statem
 def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corpus:
     """Read, parse and merge every corpus file; with `skip_bad`, bad lines are skipped and
     listed in `Corpus.skipped` instead of stopping the load."""
-    # Imported here: answering from a built index never parses, and the parser's patterns
-    # take a noticeable share of a cold start to compile.
-    from qa.parser import parse_line
-
     paths = [Path(p) for p in (paths or default_corpus_paths())]
     gazetteer = Gazetteer.load(corpus_gazetteer_files(paths))
     files = []
@@ -341,11 +393,9 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
     for path in paths:
         rows = read_rows(path, skip_bad, skipped)
         files.append(CorpusFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), tuple(rows)))
-        parsed = []
-        for row in rows:
-            for statement in parse_line(row.text, path.name, row.line_no, gazetteer):
-                parsed.append(_apply_overrides(statement, row.overrides, gazetteer))
-        per_file.append((path, parsed, read_metadata(path)))
+        meta = read_metadata(path)
+        parsed, articles = _file_statements(path, rows, meta, gazetteer, skip_bad, skipped)
+        per_file.append((path, parsed, {**meta, "articles": articles}))
     months = [
         s.said_on.month
         for _, parsed, _ in per_file
@@ -355,7 +405,8 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
     timeline = Timeline.from_months(months)
     merged: dict[str, Statement] = {}
     for _path, parsed, meta in per_file:
-        parsed = _infer_feed_dates(parsed, timeline)
+        if not meta["articles"]:  # an article is not a feed ordered by time
+            parsed = _infer_feed_dates(parsed, timeline)
         if meta.get("year"):
             parsed = [_declare_year(s, meta["year"], timeline) for s in parsed]
         for statement in parsed:
@@ -371,4 +422,11 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
         )
     if not merged:
         raise CorpusError("The corpus has no statements: every line is blank.")
+    seasons = [
+        timeline.season_of(s.said_on.month, s.said_on.year)
+        for s in merged.values()
+        if s.said_on and s.said_on.year and s.said_on.month
+    ]
+    if seasons:  # dates with and without a year on one line of days
+        timeline = replace(timeline, season=max(seasons))
     return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer, tuple(skipped))

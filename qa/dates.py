@@ -1,10 +1,12 @@
-"""Dates as news statements write them ("March 22", "Feb. 18", "Dec. 28 - 29") and a timeline
-that orders month-day dates when the corpus gives no year."""
+"""Dates as news statements write them ("March 22", "Feb. 18", "Dec. 28 - 29"), a timeline
+that orders month-day dates when the corpus gives no year, and relative dates ("said Tuesday",
+"last week") read against a publication date."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
@@ -96,10 +98,14 @@ class Timeline:
 
     With no year in the corpus, a month-day date is placed in the year that makes the corpus
     contiguous: the timeline starts in the month after the longest run of months in which the
-    corpus has no date at all (a December-to-March feed starts in December).
+    corpus has no date at all (a December-to-March feed starts in December). A season is the
+    twelve months from the start month on, named by the year it starts in. When the corpus
+    states years, `season` is the latest season it dates: a date written without a year (in a
+    question, or in a statement beside dated ones) is placed in that season.
     """
 
     start_month: int = 1
+    season: int | None = None
 
     @classmethod
     def from_months(cls, months: list[int]) -> Timeline:
@@ -119,10 +125,14 @@ class Timeline:
         shifted = (month - self.start_month) % 12
         base = shifted * 31 + day
         if year is not None:
-            # Express the year relative to the timeline's first month.
-            season = year if month >= self.start_month else year - 1
-            return season * 400 + base
+            return self.season_of(month, year) * 400 + base
+        if self.season is not None:
+            return self.season * 400 + base
         return base
+
+    def season_of(self, month: int, year: int) -> int:
+        """The season a dated month falls in (the year of the timeline's first month)."""
+        return year if month >= self.start_month else year - 1
 
     def span(self, mention: DateMention) -> tuple[int, int]:
         """First and last day ordinal a mention covers."""
@@ -144,3 +154,128 @@ class Timeline:
             "beginning": (1, 10),
         }.get(part or "", (1, last_day))
         return self.ordinal(month, first), self.ordinal(month, last)
+
+
+# Relative dates as news writes them, read against a publication date.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+RELATIVE_PATTERN = re.compile(
+    rf"\b(?P<words>(?:(?P<last>last)\s+)?(?P<weekday>{_WEEKDAY}){_PART_OF_DAY}"
+    r"|(?P<yesterday>yesterday)(?:\s+(?:morning|afternoon|evening))?"
+    r"|(?P<today>today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today)"
+    r"|(?P<last_night>last\s+night)"
+    r"|(?P<week>(?:last|this)\s+week))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    """Relative date words ("Tuesday", "last week", "yesterday") found in a text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def find_relative_dates(text: str) -> list[RelativeDate]:
+    """Every relative date phrase in the text, written as news writes them: weekdays
+    capitalised, the other words in lower case."""
+    found = []
+    for m in RELATIVE_PATTERN.finditer(text):
+        if m.group("weekday") and not m.group("weekday")[0].isupper():
+            continue
+        if not m.group("weekday") and not m.group("words")[0].islower():
+            continue  # "USA Today" is a newspaper
+        found.append(RelativeDate(m.group("words"), m.start(), m.end()))
+    return found
+
+
+def resolve_relative(words: str, published: date) -> DateMention | None:
+    """The date (or, for a week, the days) that relative words mean in a text published on
+    `published`. A weekday is the most recent such day on or before the publication day ("said
+    Tuesday" in a Wednesday paper is the day before; "last Tuesday" is strictly before)."""
+    lowered = " ".join(words.lower().split())
+    first = last = None
+    weekday = next((i for i, name in enumerate(WEEKDAYS) if name in lowered), None)
+    if weekday is not None:
+        back = (published.weekday() - weekday) % 7
+        if back == 0 and lowered.startswith("last "):
+            back = 7
+        first = published - timedelta(days=back)
+    elif lowered.startswith("yesterday") or lowered == "last night":
+        first = published - timedelta(days=1)
+    elif lowered == "this week":
+        first, last = published - timedelta(days=published.weekday()), published
+    elif lowered == "last week":
+        first = published - timedelta(days=published.weekday() + 7)
+        last = first + timedelta(days=6)
+    elif lowered in {"today", "tonight", "earlier today"} or lowered.startswith("this "):
+        first = published
+    if first is None:
+        return None
+    if last is None or last == first:
+        return DateMention(words, first.month, first.day, year=first.year)
+    return DateMention(words, first.month, first.day, last.month, last.day, first.year)
+
+
+# Words that start the reported content: a relative date after one of them is the content's
+# date ("said he would leave Monday"), not the day the words were said.
+_CONTENT_WORDS = {
+    "that", "he", "she", "they", "it", "we", "i", "you", "would", "will", "was", "is", "are",
+    "were", "had", "has", "have", "be", "who", "which", "if", "when", "because", "there", "this",
+    "to", "not", "could", "should", "may", "might", "can",
+}  # fmt: skip
+_LEAD = re.compile(r"^\s*(?:(?:on|late|early)\s+)?$", re.IGNORECASE)
+_MAX_GAP_WORDS = 6
+_OPENING_ON = re.compile(
+    r"(?:^|[.!?\"”]\s+)(?:on|late|early)$", re.IGNORECASE
+)  # "On Monday, X said"
+_ABBREVIATED = re.compile(
+    r"\b(?:Mrs?|Ms|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Prof|St|Jr|Sr)\.|\b(?:[A-Z]\.)+"
+)
+
+
+def _plain_gap(words: str) -> bool:
+    """Between a speech verb and a date: an object or a setting ("told reporters", "in an
+    interview"), never a quote, a sentence end or the start of the reported content."""
+    words = _ABBREVIATED.sub("", words)  # "Sen.", "U.S." end no sentence
+    if re.search(r"[\"“”«».;:!?]", words):
+        return False
+    tokens = re.findall(r"[\w’'\-]+", words)
+    return len(tokens) <= _MAX_GAP_WORDS and not any(t.lower() in _CONTENT_WORDS for t in tokens)
+
+
+def speech_relative_date(passage: str, cue: str) -> RelativeDate | None:
+    """The relative date words that tell when the speech verb `cue` happened: "said Tuesday",
+    "told reporters on Monday", "Smith on Monday said", "On Monday, Smith said". Only the
+    verb's first use counts (a later one is usually someone else speaking inside the content);
+    quoted words should be masked out of `passage` beforehand."""
+    mentions = find_relative_dates(passage)
+    if not mentions or not cue:
+        return None
+    for m in list(re.finditer(rf"\b{re.escape(cue)}\b", passage))[:1]:
+        for mention in mentions:
+            if mention.start >= m.end():
+                gap = passage[m.end() : mention.start]
+                lead = re.search(r"(?:\s(?:on|late|early))?\s*$", gap, re.IGNORECASE)
+                if _plain_gap(gap[: lead.start()]) and _LEAD.match(gap[lead.start() :]):
+                    return mention
+                break  # only the first date after the verb can be its date
+        for mention in reversed(mentions):
+            if mention.end > m.start():
+                continue
+            gap = passage[mention.end : m.start()]
+            sentence_start = passage[: mention.start].rstrip()
+            opens = (
+                not sentence_start
+                or sentence_start[-1] in '.!?"”'
+                or _OPENING_ON.search(sentence_start)
+            )
+            if re.fullmatch(r"\s+(?:also\s+)?", gap) or (
+                opens and gap.startswith(",") and _plain_gap(gap[1:])
+            ):
+                return mention
+            break
+    return None

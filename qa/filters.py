@@ -11,19 +11,21 @@ import numpy as np
 
 from qa.dates import DateMention, Timeline
 from qa.gazetteer import Gazetteer
-from qa.query import ROLE_SYNONYMS, DateRange, RoleFilter, Understanding, speaker_owner
+from qa.lexicon import normal_role, role_word_matches
+from qa.query import DateRange, RoleFilter, Understanding, speaker_owner
 
 OPEN_LOW, OPEN_HIGH = -(10**9), 10**9
 
 
 @dataclass(frozen=True)
 class FilterResult:
-    """Rows the filters allow; `note` says which filter matched nothing; `why` says which
-    filter matched each row."""
+    """Rows the filters allow; `note` says which filter matched nothing and `reason` names its
+    kind ("speaker", "affiliation", "role", "date"); `why` says which filter matched each row."""
 
     mask: np.ndarray
     note: str | None
     why: dict
+    reason: str | None = None
 
 
 ARRAYS = (
@@ -114,15 +116,17 @@ class StatementFilter:
         chosen = [i for i, value in enumerate(vocabulary) if value and value in wanted]
         return np.isin(codes, chosen)
 
-    def apply(self, u: Understanding) -> FilterResult:
-        """Rows allowed by the question's filters, in order speaker, affiliation, role, date."""
+    def apply(self, u: Understanding, mentions=None) -> FilterResult:
+        """Rows allowed by the question's filters, in order speaker, affiliation, role, date.
+        `mentions(words)` gives the rows whose text has all those words (for outlets named as
+        sources, and for speakers the corpus knows only by a role in a country's news)."""
         n = self.size
         mask = np.ones(n, dtype=bool)
         why: dict[str, np.ndarray] = {}
         none = np.zeros(n, dtype=bool)
         if u.unknown_speakers:
             return FilterResult(
-                none, f"No statement by {u.unknown_speakers[0]} in the corpus.", why
+                none, f"No statement by {u.unknown_speakers[0]} in the corpus.", why, "speaker"
             )
         for name, wanted, vocabulary, codes in (
             ("speaker", u.speakers, self.speakers, self.speaker_codes),
@@ -131,41 +135,81 @@ class StatementFilter:
             if not wanted:
                 continue
             matched = self._matching(vocabulary, codes, wanted)
+            if name == "affiliation":
+                matched |= self._placed_by_text(wanted, mentions)
             if not matched.any():
                 return FilterResult(
-                    matched, f"No statement by {' or '.join(wanted)} in the corpus.", why
+                    matched, f"No statement by {' or '.join(wanted)} in the corpus.", why, name
                 )
             mask &= matched
             why[name] = matched
-        for role in u.roles:
-            matched = self.role_mask(role)
+        for source in u.sources:
+            matched = mentions(source) if mentions else none
             if not matched.any():
-                return FilterResult(matched, f"No statement by a {role.label} in the corpus.", why)
+                return FilterResult(matched, f"No statement by {source} in the corpus.", why,
+                                    "speaker")  # fmt: skip
+            mask &= matched
+            why["source"] = matched
+        for role in u.roles:
+            matched = self.role_mask(role, mentions)
+            if not matched.any():
+                return FilterResult(
+                    matched, f"No statement by a {role.label} in the corpus.", why, "role"
+                )
             mask &= matched
             why["role"] = matched
         if u.date:
             matched, said = self.date_mask(u.date)
             if not matched.any():
                 return FilterResult(
-                    matched, f"No statement dated {u.date.label} in the corpus.", why
+                    matched, f"No statement dated {u.date.label} in the corpus.", why, "date"
                 )
             if not (mask & matched).any():
                 return FilterResult(
                     mask & matched,
                     f"No statement {who_phrase(u)} dated {u.date.label} in the corpus.",
                     why,
+                    "date",
                 )
             mask &= matched
             why["date"] = said
             why["date mentioned"] = matched & ~said
-        if u.intent == "who" and (mask & self.attributed).any():
-            mask &= self.attributed
         return FilterResult(mask, None, why)
 
-    def role_mask(self, role: RoleFilter) -> np.ndarray:
+    def attributed_with(self, tokens: set[str]) -> np.ndarray:
+        """Rows whose speaker, role or affiliation holds one of these keyword tokens."""
+        from qa.text import tokenize
+
+        found = np.zeros(self.size, dtype=bool)
+        for vocabulary, codes in (
+            (self.speakers, self.speaker_codes),
+            (self.roles, self.role_codes),
+            (self.affiliations, self.affiliation_codes),
+        ):
+            chosen = [i for i, v in enumerate(vocabulary) if v and tokens & set(tokenize(v))]
+            if chosen:
+                found |= np.isin(codes, chosen)
+        return found
+
+    def _placed_by_text(self, wanted, mentions) -> np.ndarray:
+        """Rows attributed only to a role, with no country ("..., defense minister says" in a
+        digest), whose text names one of the places wanted."""
+        found = np.zeros(self.size, dtype=bool)
+        unplaced = (self.role_codes != 0) & (self.affiliation_codes == 0)
+        if mentions is None or not unplaced.any():
+            return found
+        for name in wanted:
+            place = next((p for p in self.gazetteer.places if p.name == name), None)
+            for alias in (place.name, *place.aliases) if place else (name,):
+                found |= mentions(alias)
+        return found & unplaced
+
+    def role_mask(self, role: RoleFilter, mentions=None) -> np.ndarray:
         """Rows whose role has every word asked for (or a synonym) and, when a place was
-        named, serve it: by affiliation, or by the place written in the role ("UN envoy")."""
-        titled = np.array([bool(r) and all(_role_word_matches(w, r) for w in role.words)
+        named, serve it: by affiliation, by the place written in the role ("UN envoy"), or,
+        for a role with no country, by the place the statement names ("..., defense minister
+        says" in a digest of Ukraine's news)."""
+        titled = np.array([bool(r) and all(role_word_matches(w, r) for w in role.words)
                            for r in self.roles])  # fmt: skip
         result = titled[self.role_codes]
         if role.place:
@@ -174,7 +218,14 @@ class StatementFilter:
             aliases = [normal_role(a) for a in names]
             placed = np.array([any(f" {a} " in f" {r} " for a in aliases) for r in self.roles])
             serving = np.array([a == role.place for a in self.affiliations])
-            result &= placed[self.role_codes] | serving[self.affiliation_codes]
+            allowed = placed[self.role_codes] | serving[self.affiliation_codes]
+            unplaced = result & (self.affiliation_codes == 0) & ~allowed
+            if mentions is not None and unplaced.any():
+                named = np.zeros(self.size, dtype=bool)
+                for alias in names:
+                    named |= mentions(alias)
+                allowed |= unplaced & named
+            result &= allowed
         return result
 
     def date_mask(self, date: DateRange) -> tuple[np.ndarray, np.ndarray]:
@@ -206,21 +257,10 @@ def who_phrase(u: Understanding) -> str:
         return "by " + " or ".join(u.speakers)
     if u.affiliations:
         return "by " + " or ".join(u.affiliations)
+    if u.sources:
+        return "from " + " or ".join(u.sources)
     if u.roles:
         return "by a " + u.roles[0].label
     if u.date:
         return "dated " + u.date.label
     return ""
-
-
-def normal_role(role: str | None) -> str:
-    if not role:
-        return ""
-    text = role.lower().replace("defence", "defense").replace("u.n.", "un")
-    return " ".join(text.replace("’s", "").replace("'s", "").split())
-
-
-def _role_word_matches(word: str, role_text: str) -> bool:
-    options = ROLE_SYNONYMS.get(word, (word,))
-    padded = f" {role_text} "
-    return any(f" {normal_role(option)} " in padded for option in options)

@@ -56,7 +56,7 @@ from qa.statements import Statement
 from qa.text import tokenize
 
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 # Below this many statements the vectors are searched exactly; above it, HNSW (BENCHMARKS.md).
 HNSW_THRESHOLD = dense_module.HNSW_THRESHOLD
 # The corpus signature under which a generation last matched the corpus fingerprint, so that
@@ -444,6 +444,7 @@ def _write_generation(
             "fingerprint": fingerprint,
             "files": [{"path": str(f.path), "sha256": f.sha256} for f in corpus.files],
             "timeline_start_month": corpus.timeline.start_month,
+            "timeline_season": corpus.timeline.season,
             "skipped": list(corpus.skipped),
         },
         "counts": {

@@ -61,6 +61,15 @@ class Vocabulary:
     def _word(self, at: int) -> bytes:
         return self.data[int(self.starts[at]) : int(self.starts[at + 1])].tobytes()
 
+    def __contains__(self, token: str) -> bool:
+        return self.get(token) is not None
+
+    def __getitem__(self, token: str) -> int:
+        found = self.get(token)
+        if found is None:
+            raise KeyError(token)
+        return found
+
     def get(self, token: str) -> int | None:
         key = token.encode("utf-8", "surrogatepass")
         low, high = 0, len(self.ids)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from qa.corpus import Corpus
-from qa.errors import QuestionError
+from qa.explicit import resolve
 from qa.filters import StatementFilter
 from qa.query import QuestionReader, Understanding
 from qa.statements import Statement
@@ -19,27 +17,16 @@ def select_statements(
     affiliation: str | None = None,
     date: str | None = None,
     by_date: bool = False,
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[Statement]:
     """The corpus statements that pass the given filters, in corpus order or newest first.
     A filter that matches nothing gives an empty list."""
     statements = list(corpus.statements)
     reader = QuestionReader(statements, corpus.gazetteer, corpus.timeline)
-    wanted = Understanding(question="")
-    if speaker:
-        name = reader.resolve_speaker(speaker)
-        wanted = replace(
-            wanted, speakers=(name,) if name else (), unknown_speakers=() if name else (speaker,)
-        )
-    if affiliation:
-        place = corpus.gazetteer.place(affiliation)
-        wanted = replace(wanted, affiliations=(place.name if place else affiliation,))
-    if date:
-        rng = reader.resolve_date(date)
-        if rng is None:
-            raise QuestionError(
-                f"Cannot read {date!r} as a date; write it like 'March 19' or 'January'."
-            )
-        wanted = replace(wanted, date=rng)
+    wanted = resolve(reader, speaker, affiliation, since, until, on=date).applied_to(
+        Understanding(question="")
+    )
     filters = StatementFilter.from_statements(statements, corpus.gazetteer, corpus.timeline)
     result = filters.apply(wanted)
     rows = np.flatnonzero(result.mask)

@@ -61,6 +61,9 @@ def schema_problem(manifest: object) -> str | None:
         return "the index was written by another version of qa"
     if not 1 <= manifest["corpus"]["timeline_start_month"] <= 12:
         return "the manifest's timeline start is not a month"
+    season = manifest["corpus"].get("timeline_season")
+    if season is not None and (type(season) is not int or season < 1):
+        return "the manifest's timeline season is not a year"
     if manifest["faiss"]["type"] not in FAISS_TYPES:
         return "the manifest names an unknown FAISS index type"
     if manifest["model"]["dimension"] < 1 or manifest["counts"]["statements"] < 0:

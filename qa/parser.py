@@ -7,25 +7,35 @@ only from the gazetteer and are marked so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from qa.attribution import Attribution, read_attribution
+from qa import subjects
+from qa.attribution import Attribution, read_attribution, read_source
+from qa.cues import (
+    BASE_FORMS,
+    BE_FORMS,
+    CUE_PATTERN,
+    INVERTING,
+    MODALS,
+    SAYING_TO_VERBS,
+    TITLE_CUE_PATTERN,
+    is_skippable,
+    is_title_case,
+)
 from qa.dates import DateMention, find_dates
 from qa.gazetteer import Gazetteer
 from qa.statements import SaidOn, Statement, statement_id
 
-CUES = (
-    "said|says|say|told|tells|wrote|writes|added|adds|claimed|claims|stated|states|noted|notes|"
-    "announced|announces|argued|argues|warned|warns|insisted|insists|stressed|stresses|"
-    "emphasized|emphasised|emphasizes|emphasises|declared|declares|explained|explains|"
-    "replied|replies|responded|responds|joked|jokes|posted|posts|tweeted|tweets|asserted|"
-    "asserts|acknowledged|acknowledges|confirmed|confirms|suggested|suggests|urged|urges|"
-    "predicted|predicts|reiterated|reiterates|underlined|underlines|commented|comments|"
-    "remarked|admitted|admits|denied|denies|vowed|vows|cautioned|cautions|recalled|recalls|"
-    "continued|concluded|concludes|believes|thinks|(?i:according to)"
-)
-CUE_PATTERN = re.compile(rf"\b({CUES})\b")
-QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("«", "»"))
+QUOTE_PAIRS = (("“", "”"), ("«", "»"))
+# Marks that open and close a quotation alike: straight quotes, and two apostrophes (''so'').
+SAME_MARKS = re.compile("\"|''")
+# At most this many attributions are read in one passage (see _main for the one that counts).
+MAX_FOUND = 16
+# At most this many reporting verbs are examined in one passage: each costs at most a window of
+# subjects.WINDOW characters, so a passage of any length is parsed in linear time.
+MAX_CUES = 64
+# Nouns for many people that take a plural verb without ending in s ("Police say").
+COLLECTIVE = {"police", "people", "staff", "clergy", "military", "personnel"}
 # Words that cannot end a finished sentence or headline: a passage ending on one was cut off.
 OPEN_ENDINGS = {
     "a", "an", "the", "of", "to", "for", "about", "or", "and", "but", "with", "on", "in", "at",
@@ -67,14 +77,21 @@ class _Found:
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
-    """Spans of the words inside quotation marks (straight, curly or guillemets)."""
+    """Spans of the words inside quotation marks (straight, two apostrophes, curly or
+    guillemets). One pass over the text for each kind of mark: an unclosed mark costs nothing."""
     spans = []
-    straight = [m.start() for m in re.finditer('"', text)]
-    for open_at, close_at in zip(straight[::2], straight[1::2]):
-        spans.append((open_at + 1, close_at))
-    for opener, closer in QUOTE_PAIRS[1:]:
-        for m in re.finditer(rf"{opener}([^{closer}]*){closer}", text):
-            spans.append((m.start(1), m.end(1)))
+    for mark in ('"', "''"):
+        marks = [m.start() for m in SAME_MARKS.finditer(text) if m.group() == mark]
+        for open_at, close_at in zip(marks[::2], marks[1::2]):
+            spans.append((open_at + len(mark), close_at))
+    for opener, closer in QUOTE_PAIRS:
+        open_at = None
+        for m in re.finditer(f"[{opener}{closer}]", text):
+            if m.group() == opener and open_at is None:
+                open_at = m.start()
+            elif m.group() == closer and open_at is not None:
+                spans.append((open_at + 1, m.start()))
+                open_at = None
     return sorted(s for s in spans if s[1] > s[0])
 
 
@@ -97,26 +114,12 @@ def _word_before(text: str, end: int) -> str:
     return tail[-1].lower() if tail and not text[end - 1 : end].isspace() else ""
 
 
-def _clause_start(masked: str, cue_start: int) -> int:
-    """Where the phrase before a speech verb begins: after the last comma, quote, bullet,
-    colon or sentence end."""
-    i = cue_start
-    while i > 0:
-        ch = masked[i - 1]
-        if ch in ',;:"“”«»*•(§':
-            return i
-        if ch in ".!?" and i < len(masked) and masked[i] == " ":
-            token = _word_before(masked, i - 1)
-            if ch != "." or (token not in ABBREVIATIONS and not re.fullmatch(r"[a-z]", token)):
-                return i
-        i -= 1
-    return 0
-
-
 def _clause_end(masked: str, start: int) -> int:
-    """The end of the attribution clause: the next comma or sentence end."""
+    """The end of the attribution clause: the next comma or sentence end (read at most
+    subjects.WINDOW characters ahead)."""
     i = start
-    while i < len(masked):
+    stop = min(len(masked), start + subjects.WINDOW)
+    while i < stop:
         ch = masked[i]
         if ch == "," and re.match(r",\s?\d", masked[i : i + 3]):
             i += 1  # "May 2, 2024", "1,000"
@@ -128,63 +131,134 @@ def _clause_end(masked: str, start: int) -> int:
             if ch != "." or (token not in ABBREVIATIONS and not re.fullmatch(r"[a-z]", token)):
                 return i + 1
         i += 1
-    return len(masked)
+    return stop
 
 
-def _find_attributions(masked: str, gazetteer: Gazetteer) -> list[_Found]:
+def _find_attributions(masked: str, gazetteer: Gazetteer, headline: bool) -> list[_Found]:
     found = []
-    for m in CUE_PATTERN.finditer(masked):
-        cue = m.group(1)
-        if cue.lower() == "according to":
-            end = _clause_end(masked, m.end())
-            who = read_attribution(masked[m.end() : end].rstrip(".,"), gazetteer)
-            if who:
-                found.append(_Found(who, cue, m.start(), end, end, False))
-            continue
-        start = _clause_start(masked, m.start())
-        subject = masked[start : m.start()]
-        who = read_attribution(subject, gazetteer) if subject.strip() else None
-        if who is None and not subject.strip():
-            who, start = _apposition(masked, start, gazetteer)
-        if who is None and not subject.strip():
-            inverted = re.match(
-                r"\s+(?P<who>[^,;:.§]+?(?:\.[A-Z][^,;:.§]*?)*)(?=\s+(?:on|in|at|during|when)\s|"
-                r"[,;:]|\.\s|\.$|$)",
-                masked[m.end() :],
-            )
-            if inverted:
-                who = read_attribution(inverted.group("who"), gazetteer)
-        if who is None:
-            continue
-        before = masked[:start].strip()
-        speaker_first = before == "" or before[-1] in ".!?*•:"
-        end = m.end() if speaker_first else _clause_end(masked, m.end())
-        found.append(_Found(who, cue, start, end, m.end(), speaker_first))
+    pattern = TITLE_CUE_PATTERN if headline else CUE_PATTERN
+    for examined, m in enumerate(pattern.finditer(masked)):
+        if len(found) == MAX_FOUND or examined == MAX_CUES:
+            break
+        subject = _locate(masked, m)
+        who = _read(masked, subject, gazetteer) if subject is not None else None
+        if who is not None:
+            found.append(_attribution(masked, m, subject, who))
     return found
 
 
-def _apposition(masked: str, comma_end: int, gazetteer: Gazetteer):
-    """'Andrii Melnyk, Ukraine's envoy to the U.N., told ...': name, role, then the verb."""
-    head = masked[: comma_end - 1] if comma_end > 0 else ""
-    m = re.search(
-        r"(?P<name>(?:[A-ZÀ-Ý][\w’'\-]+\s){0,3}[A-ZÀ-Ý][\w’'\-]+),\s(?P<role>[^,\"“”§]{3,100})$",
-        head,
-    )
-    if not m:
-        return None, comma_end
-    name = read_attribution(m.group("name"), gazetteer)
-    role = read_attribution(m.group("role"), gazetteer)
-    if not name or not name.name or name.role or not role or role.name or role.body:
-        return None, comma_end
-    who = Attribution(
-        m.group(0),
-        name.name,
-        name.name,
-        role.role,
-        role.place,
-        role.place_as_written,
-    )
-    return who, m.start()
+def _locate(masked: str, m: re.Match) -> subjects.Subject | None:
+    """Where the source of the cue `m` is written, or None when the cue reports nothing."""
+    cue = m.group("cue")
+    if cue.lower().startswith("according"):
+        subject = subjects.after(masked, m.end())
+        return None if subject is None or subject.pronoun else subject
+    if cue in BASE_FORMS and _after_auxiliary(masked, m.start()):
+        return None  # "must admit", "did not say", "declined to comment": nothing was said
+    if cue.endswith(("ed", "en")) and _passive(masked, m.start()):
+        if not masked.startswith(" by ", m.end()):
+            return None  # "has been mentioned": the subject is spoken of, not speaking
+        return subjects.after(masked, m.end() + 4)  # "was first reported by the Herald"
+    participle = cue.endswith("ing")
+    subject = subjects.before(masked, m.start(), participle=participle)
+    if subject is not None and cue in BASE_FORMS and not _plural(masked, subject, m.start()):
+        return None  # "the San Marco attack", "New York state": a noun, not a verb
+    if subject is None and cue.lower() in INVERTING and not participle:
+        if _opens_clause(masked, m.start()):
+            subject = subjects.after(masked, m.end())  # '"...," said Ann Lee'
+    return subject
+
+
+def _attribution(masked: str, m: re.Match, subject: subjects.Subject, who: Attribution) -> _Found:
+    """The attribution with the span of its clause (what is not the statement's content)."""
+    if m.group("cue").lower().startswith("according"):
+        end = _clause_end(masked, subject.end)
+        return _Found(who, m.group("cue"), m.start(), end, end, False)
+    start = min(subject.start, m.start())
+    before = masked[:start].strip()
+    speaker_first = before == "" or before[-1] in ".!?*•:"
+    end = m.end() if speaker_first else _clause_end(masked, max(m.end(), subject.end))
+    if re.match(r",\s+(?:a|an|the)\s", masked[end : end + 6]):
+        end = _clause_end(masked, end + 1)  # '..." said Ann Lee, the city treasurer.'
+    return _Found(who, m.group("cue"), start, end, m.end(), speaker_first)
+
+
+def _main(found: list[_Found]) -> _Found | None:
+    """The attribution that speaks for the passage: the first one, except that a described
+    source ("the mayor spoke ...") yields to a named one later in the passage. A pronoun keeps
+    its place ('"...," he said. Smith agreed' is his). Measured on annotated news, this gives
+    other names to pronoun sources least often; preferring say-family cues or
+    sentence-closing attributions does no better."""
+
+    def described(item: _Found) -> bool:
+        return not item.who.pronoun and item.who.speaker_as_written is None
+
+    named = any(item.who.speaker_as_written is not None for item in found)
+    return min(found, key=lambda item: named and described(item)) if found else None
+
+
+def _plural(masked: str, subject: subjects.Subject, cue_start: int) -> bool:
+    """A subject that takes the base form of a verb ("they", "Democrats", "Ann and Tom"), or a
+    base form that follows "to" or "and" ("went on to say", "... and accuse")."""
+    before = masked[max(0, cue_start - 20) : cue_start].split()
+    if before and before[-1].lower() in ("to", "and", "or"):
+        return True
+    words = masked[subject.start : subject.end].split()
+    if not words:
+        return False
+    last = words[-1].lower().rstrip(",")
+    if subject.pronoun:
+        return last in ("i", "we", "you", "they")
+    between = masked[subject.start : cue_start]
+    return last.endswith("s") or last in COLLECTIVE or " and " in between
+
+
+def _passive(masked: str, cue_start: int) -> bool:
+    """True when a form of "be" stands before the cue ("was first reported")."""
+    words = masked[max(0, cue_start - 40) : cue_start].split()
+    while words and is_skippable(words[-1]) and words[-1].lower() not in BE_FORMS:
+        words.pop()
+    return bool(words) and words[-1].lower() in BE_FORMS
+
+
+def _after_auxiliary(masked: str, cue_start: int) -> bool:
+    """True when a modal, a negation or "to" stands before a base form: "must admit", "did not
+    say", "declined to comment"; but "went on to say" still reports what was said."""
+    words = masked[max(0, cue_start - 30) : cue_start].lower().split()
+    if not words or words[-1] not in MODALS:
+        return False
+    return not (words[-1] == "to" and len(words) > 1 and words[-2] in ("on", *SAYING_TO_VERBS))
+
+
+def _opens_clause(masked: str, cue_start: int) -> bool:
+    """True when nothing but a comma, a quotation or a sentence start stands before the cue."""
+    before = masked[max(0, cue_start - 4) : cue_start].rstrip()
+    return before == "" or before[-1] in ",\"“”«»§:;.'"
+
+
+def _read(masked: str, subject: subjects.Subject, gazetteer: Gazetteer) -> Attribution | None:
+    phrase = masked[subject.start : subject.end]
+    if subject.pronoun:
+        return Attribution(phrase, pronoun=True)
+    name = masked[subject.name_start : subject.name_end] if subject.name_start is not None else None
+    who = read_source(phrase, name, gazetteer)
+    if (
+        who is not None
+        and subject.described_start is not None
+        and who.role is None
+        and who.place is None
+    ):
+        described = read_attribution(
+            masked[subject.described_start : subject.described_end], gazetteer
+        )
+        if described is not None and not described.name and not described.body:
+            who = replace(
+                who,
+                role=described.role,
+                place=described.place,
+                place_as_written=described.place_as_written,
+            )
+    return who
 
 
 def _channel(passage: str, clause: str) -> str | None:
@@ -242,7 +316,8 @@ def _said_on(passage, masked, found, digest_date) -> SaidOn | None:
             if dates:
                 return SaidOn.written(dates[0])
     for mention in find_dates(passage):
-        if _SPEECH_EVENT_DATE.search(masked[: mention.start]):
+        # The pattern spans at most about 120 characters: read only those before the date.
+        if _SPEECH_EVENT_DATE.search(masked[max(0, mention.start - 160) : mention.start]):
             return SaidOn.written(mention)
     if digest_date is not None:
         return SaidOn.written(digest_date, from_digest=True)
@@ -277,12 +352,9 @@ def parse_passage(
     """Parse one passage (a whole line, or one item of a digest line)."""
     spans = find_quotes(passage)
     masked = _mask_quotes(passage, spans)
-    found = _find_attributions(masked, gazetteer)
-    # A pronoun ("she added") speaks for the last named speaker before it.
-    named = [f for f in found if not f.who.pronoun]
-    primary = named[0].who if named else None
-    if primary is None:
-        found = []
+    found = _find_attributions(masked, gazetteer, is_title_case(passage))
+    main = _main(found)
+    primary = main.who if main is not None and not main.who.pronoun else None
     speaker = speaker_as_written = role = affiliation = None
     role_from = affiliation_from = None
     if primary is not None:
@@ -305,9 +377,16 @@ def parse_passage(
             speaker = speaker_as_written
             if primary.body and speaker and speaker.startswith("the "):
                 speaker = speaker[4:]
-    cue = named[0].cue if named else None
-    clause = passage[named[0].clause_start : named[0].clause_end] if named else ""
-    channel = _channel(passage, clause) if named else None
+            if speaker is not None and speaker.islower():
+                speaker = speaker_as_written = None  # "the agency said": described, not named
+    source_mention = speaker_from = None
+    if main is not None and speaker is None and main.who.phrase in passage:
+        source_mention = main.who.phrase
+    if speaker is not None:
+        speaker_from = "text" if speaker in passage else "gazetteer"
+    cue = main.cue if main else None
+    clause = passage[main.clause_start : main.clause_end] if main else ""
+    channel = _channel(passage, clause) if main else None
     return Statement(
         id=statement_id(passage),
         sources=(source,),
@@ -317,6 +396,8 @@ def parse_passage(
         quotes=tuple(q for q in (quote_text(passage, s) for s in spans) if q),
         speaker=speaker,
         speaker_as_written=speaker_as_written,
+        source_mention=source_mention,
+        speaker_from=speaker_from,
         role=role,
         role_from=role_from,
         affiliation=affiliation,

@@ -7,9 +7,21 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from qa.attribution import PERSON_HEADS, TITLE_WORDS
-from qa.dates import MONTH, Timeline, find_dates, month_number
+from qa.dates import Timeline, find_dates
 from qa.gazetteer import Gazetteer
+from qa.intent import intent_span, lead_in_removed, refusal
+from qa.lexicon import (
+    PLACE_WORDS,
+    QUESTION_WORDS,
+    ROLE_SYNONYMS,
+    closest_name,
+    topic_expansion,
+)
+from qa.roles import GENERIC_HEADS, ROLE_HEADS, ROLE_MODIFIERS, RoleFilter, RoleReader
+from qa.when import DATE_LEADS, DateRange, DateReader, with_month_capitals
+
+__all__ = ["DATE_LEADS", "DateRange", "ROLE_SYNONYMS", "QuestionReader", "RoleFilter",
+           "Understanding", "speaker_owner", "with_month_capitals"]  # fmt: skip
 
 MAX_QUESTION_CHARS = 2000
 SPEECH_WORDS = (
@@ -17,11 +29,12 @@ SPEECH_WORDS = (
     r"claim|claimed|claims|write|wrote|written|writes|post|posted|tell|told|tells|announce|"
     r"announced|argue|argued|warn|warned|believe|believes|believed|suggest|suggested|mean|meant|"
     r"stance|position|positions|view|views|comment|comments|commented|remarks|statement|"
-    r"statements|react|reacted|respond|responded|stated|state|declare|declared|insist|insisted|"
+    r"statements|react|reacted|respond|responded|stated|declare|declared|insist|insisted|"
     r"promise|promised|pledge|pledged|demand|demanded|call|called|offer|offered|express|"
     r"expressed|discuss|discussed|reveal|revealed|admit|admitted|deny|denied|stress|stressed|"
     r"note|noted|add|added|joke|joked|predict|predicted|"
-    r"quote|quoted|quotes|opinion|talk|talked|speak|spoke|speaks|mention|mentioned"
+    r"quote|quoted|quotes|opinion|talk|talked|speak|spoke|speaks|mention|mentioned|report|"
+    r"reported|reports"
 )
 SPEECH_SET = set(SPEECH_WORDS.split("|"))
 _SPEECH = re.compile(rf"\b(?:{SPEECH_WORDS})\b", re.IGNORECASE)
@@ -29,98 +42,21 @@ _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
 # "statements from Russia", "any comments by Canada": a speech noun names who speaks.
 _SPEECH_NOUN_LEAD = re.compile(
     r"\b(?:statements?|quotes?|comments?|remarks|words|reactions?|responses?|messages?|"
-    r"anything|something|everything|news)\s+(?:from|by)\s*$",
+    r"anything|something|everything|news)\s+(?:from|by)\s*$"
+    r"|\b(?:views?|positions?|stance|opinions?|take|thoughts|words|line)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
-    r"^\s*(?:and|and what about|what about|how about|what of|same for|and for|also)\b",
+    r"^\s*(?:(?:and|but|also|now|so|ok|okay)\b[\s,]*)*(?:(?:what about|how about|what of|"
+    r"same for|same with|as for|and for|only|just|then)\b)?",
     re.IGNORECASE,
 )
-_WHO = re.compile(
-    r"^\s*(?:who|whom|whose|which\s+(?:\w+\s+){0,2}?(?:official|officials|leader|leaders|"
-    r"person|people|politician|minister|country|countries|diplomat|president|organisation|"
-    r"organization|speaker|one))\b",
-    re.IGNORECASE,
-)
-# Generic words for "someone from there": they ask for a country, not for a role.
-GENERIC_HEADS = {
-    "official",
-    "officials",
-    "leaders",
-    "authorities",
-    "government",
-    "people",
-    "side",
-    "politicians",
-    "diplomats",
-}
-_WHEN = re.compile(r"^\s*(?:when|on what date|on which day|what date|which day)\b", re.IGNORECASE)
-SCAFFOLD = {
-    "what", "did", "does", "do", "has", "have", "had", "is", "are", "was", "were", "who", "whom",
-    "when", "which", "how", "about", "regarding", "concerning", "on", "the", "me", "us", "any", "anything", "something",
-    "statement", "statements", "quote", "quotes", "position", "view", "views", "stance", "of",
-    "and", "what's", "whats", "according", "to", "from", "by", "in", "at", "during", "comment", "comments", "remarks", "official", "someone", "somebody", "anyone", "person",
-    "there", "a", "an", "it", "its", "their", "his", "her", "s", "show", "list", "give", "find",
-    "all", "every", "please", "can", "you", "i", "want", "know", "also", "ever", "else", "again", "same", "for",
-    "happen", "happened", "happening", "news", "going", "latest", "new", "been", "will",
-    "everything", "everyone", "everybody",
-    "would", "could", "should", "this", "that", "these", "those",
-}  # fmt: skip
-# Generic words for a role, each standing for the titles that fill it.
-ROLE_SYNONYMS = {
-    "chief": ("secretary general", "president", "prime minister", "head", "chief", "leader",
-              "chancellor", "director"),
-    "leader": ("president", "prime minister", "leader", "chancellor", "head", "secretary general"),
-    "head": ("head", "chief", "secretary general", "president", "director"),
-    "boss": ("head", "chief", "secretary general", "president", "director"),
-    "envoy": ("representative", "envoy", "ambassador"),
-    "representative": ("representative", "envoy", "ambassador"),
-    "ambassador": ("representative", "envoy", "ambassador"),
-    "spokesperson": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
-    "spokesman": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
-    "spokeswoman": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
-    "premier": ("prime minister", "premier"),
-    "pm": ("prime minister", "premier"),
-    "lawmaker": ("congressman", "congresswoman", "senator", "lawmaker", "mp"),
-    "congressman": ("congressman", "congresswoman", "lawmaker"),
-}  # fmt: skip
-ROLE_HEADS = PERSON_HEADS | set(ROLE_SYNONYMS) | GENERIC_HEADS | {"pm"}
-ROLE_MODIFIERS = (TITLE_WORDS - {"new", "former", "first", "top", "senior"}) | {"defence"}
-DATE_LEADS = {
-    "before": "before", "after": "after", "since": "since", "until": "until", "till": "until",
-    "by": "until", "prior to": "before", "ahead of": "before", "following": "after",
-    "from": "since",
-}  # fmt: skip
-_MONTH_ONLY = re.compile(
-    rf"(?:\b(?P<lead>before|after|since|until|till|by|prior to|ahead of|following|from|in|"
-    rf"during|of|on)\s+)?(?:the\s+)?(?P<part>early|mid|late|end of|beginning of|start of|"
-    rf"middle of)?[\s-]*(?:the\s+)?\b(?P<month>{MONTH}|january|february|march|april|june|july|"
-    rf"august|september|october|november|december)(?!\s*\d)\b",
-)
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """An inclusive range of timeline ordinals; None leaves that side open."""
-
-    start: int | None
-    end: int | None
-    label: str
-
-    def to_json(self) -> dict:
-        return {"label": self.label, "start": self.start, "end": self.end}
-
-
-@dataclass(frozen=True)
-class RoleFilter:
-    """A role asked about: words every matching title contains, and where it serves."""
-
-    words: tuple[str, ...]
-    place: str | None
-    label: str
-
-    def to_json(self) -> dict:
-        return {"label": self.label, "words": list(self.words), "place": self.place}
+SCAFFOLD = QUESTION_WORDS
+# Words that, after a name's possessive, make the name the employer, not the speaker.
+_AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
+               "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
+               "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
+               "defence", "press"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -136,11 +72,25 @@ class Understanding:
     date: DateRange | None = None
     unknown_speakers: tuple[str, ...] = ()
     follow_up: bool = False
+    sources: tuple[str, ...] = ()  # outlets or names the statements mention, not speakers
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as the corpus writes it)
+    refusal: str | None = None  # a kind of question not answered with passages
+    kind: str | None = None  # only passages of this kind ("quote")
+    explicit: tuple[str, ...] = ()  # the filters given as options, not read from the question
+    # The topic's words, each with the other words that stand for it (synonyms, the name of a
+    # place the topic calls otherwise: "the alliance" -> NATO).
+    concepts: tuple[tuple[str, ...], ...] = ()
 
     @property
     def has_filters(self) -> bool:
         return bool(
-            self.speakers or self.affiliations or self.roles or self.date or self.unknown_speakers
+            self.speakers
+            or self.affiliations
+            or self.roles
+            or self.date
+            or self.unknown_speakers
+            or self.sources
+            or self.kind
         )
 
     def to_json(self) -> dict:
@@ -152,6 +102,9 @@ class Understanding:
             "roles": [r.to_json() for r in self.roles],
             "date": self.date.to_json() if self.date else None,
             "unknown_speakers": list(self.unknown_speakers),
+            "sources": list(self.sources),
+            "corrections": [{"typed": t, "understood": n} for t, n in self.corrections],
+            "kind": self.kind,
             "follow_up": self.follow_up,
         }
 
@@ -163,6 +116,21 @@ def speaker_owner(speaker: str | None) -> str | None:
     return re.sub(r"['’]s\s+\w+(?:\s\w+)?$", "", speaker)
 
 
+@dataclass(frozen=True)
+class _Span:
+    """A stretch of the question read like a regular-expression match."""
+
+    string: str
+    begin: int
+    finish: int
+
+    def group(self, _=0) -> str:
+        return self.string[self.begin : self.finish]
+
+    def end(self) -> int:
+        return self.finish
+
+
 class QuestionReader:
     """Reads questions against what a corpus knows: its speakers, places, roles and dates."""
 
@@ -172,13 +140,19 @@ class QuestionReader:
         gazetteer: Gazetteer,
         timeline: Timeline,
         speakers: list[str] | None = None,
+        speaker_places: dict[str, str] | None = None,
+        mentioned=None,
     ):
         """`statements` is only read to place events in time; `speakers` (who the corpus
-        quotes) is taken from them when not given."""
+        quotes) and `speaker_places` (where each serves) are taken from them when not given;
+        `mentioned(name)` says whether the corpus text has a name at all."""
         self.statements = statements
         self.gazetteer = gazetteer
         self.timeline = timeline
         self._speakers = speakers
+        self._speaker_places = speaker_places
+        self._mentioned = mentioned
+        self.dates = DateReader(timeline, self._event_date)
 
     @cached_property
     def speaker_aliases(self) -> dict[str, str]:
@@ -204,6 +178,20 @@ class QuestionReader:
         return table
 
     @cached_property
+    def speaker_places(self) -> dict[str, str]:
+        """Speaker name -> the country or organisation they speak for."""
+        table = dict(self._speaker_places or {})
+        if self._speaker_places is None:
+            for s in self.statements:
+                owner = speaker_owner(s.speaker)
+                if owner and s.affiliation:
+                    table.setdefault(owner, s.affiliation)
+        for person in self.gazetteer.people:
+            if person.affiliation:
+                table.setdefault(person.name, person.affiliation)
+        return table
+
+    @cached_property
     def _speaker_pattern(self) -> re.Pattern | None:
         aliases = sorted(self.speaker_aliases, key=len, reverse=True)
         if not aliases:
@@ -213,52 +201,52 @@ class QuestionReader:
 
     @cached_property
     def _place_pattern(self) -> re.Pattern:
-        long = sorted(
-            {a for p in self.gazetteer.places for a in (p.name, *p.aliases) if len(a) > 3},
-            key=len,
-            reverse=True,
-        )
-        short = sorted(
-            {a for p in self.gazetteer.places for a in (p.name, *p.aliases) if len(a) <= 3},
-            key=len,
-            reverse=True,
-        )
+        names = {a for p in self.gazetteer.places for a in (p.name, *p.aliases)} | set(PLACE_WORDS)
+        long = sorted({a for a in names if len(a) > 3}, key=len, reverse=True)
+        short = sorted({a for a in names if len(a) <= 3}, key=len, reverse=True)
         long_body = "|".join(re.escape(a) for a in long)
         short_body = "|".join(re.escape(a) for a in short)
         return re.compile(rf"(?<![\w.])(?:(?i:{long_body})|{short_body})(?:['’]s)?(?![\w])")
 
+    def place(self, words: str):
+        """The place or organisation words stand for, including question-only names."""
+        bare = re.sub(r"['’]s$", "", words.strip())
+        if bare.lower() in PLACE_WORDS:
+            return self.gazetteer.place(PLACE_WORDS[bare.lower()])
+        return self.gazetteer.place(words)
+
     def resolve_speaker(self, words: str) -> str | None:
-        """The speaker a name, surname or alias stands for, or None."""
-        return self.speaker_aliases.get(re.sub(r"['’]s$", "", words.strip()).lower())
+        """The speaker a name, surname or alias stands for (typos forgiven), or None."""
+        bare = re.sub(r"['’]s$", "", words.strip()).lower()
+        return self.speaker_aliases.get(bare) or closest_name(bare, self.speaker_aliases)
 
     def resolve_date(self, words: str, kind: str | None = None) -> DateRange | None:
         """A date or month written by a user ("Feb. 1", "March", "end of December"), as a
         range; `kind` is "since" or "until" to open one side."""
-        point = self._point(words)
-        if point is None:
-            return None
-        return _bounded(kind, point[0], point[1], f"{kind} {words}" if kind else words)
+        return self.dates.resolve(words, kind)
 
     # ----------------------------------------------------------------------------------
     def read(self, question: str, context: Understanding | None = None) -> Understanding:
         """Understand one question; a follow-up borrows what it leaves out from `context`."""
-        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        original = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        refused = refusal(original)
+        text = lead_in_removed(original)
+        intent, asking = intent_span(text)
         speech = _SPEECH.search(text)
-        intent = "what"
-        if _WHO.match(text) and speech:
-            intent = "who"
-        elif _WHEN.match(text):
-            intent = "when"
         taken: list[tuple[int, int]] = []
 
-        date, date_spans = self._read_date(text)
+        date, date_spans = self.dates.read(text)
         taken += date_spans
+        if speech and _overlaps(speech.span(), taken):
+            speech = None
         verb_at = speech.start() if speech else None
-        if speech and not _overlaps(speech.span(), taken):
+        if speech:
             taken.append(speech.span())  # the speech verb is not part of the topic
 
         def in_filter_position(start: int, end: int) -> bool:
             lead = _FILTER_LEAD.search(text[:start])
+            if asking and asking[0] <= start and end <= asking[1]:
+                return True  # "Which Canadian minister ...": who is asked for
             if intent == "who":
                 return bool(lead) and lead.group(0).lower().startswith(("according", "by"))
             if verb_at is not None and start < verb_at:
@@ -267,21 +255,15 @@ class QuestionReader:
                 return True
             if _SPEECH_NOUN_LEAD.search(text[:start]):
                 return True
-            if re.match(
-                r"^\s*(?:and\s+|what about\s+|how about\s+)?(?:the\s+)?$", text[:start], re.I
-            ):
-                return verb_at is None
+            lead_in = _FOLLOW_UP.match(text)
+            before = text[lead_in.end() if lead_in and lead_in.end() <= start else 0 : start]
+            if re.match(r"^[\s,]*(?:the\s+)?$", before):
+                return verb_at is None  # "And Canada?", "Same for the EU", "Only Italy"
             return False
 
-        speakers, affiliations, roles, unknown = [], [], [], []
-        for m in self._speaker_pattern.finditer(text) if self._speaker_pattern else ():
-            if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
-                continue
-            name = self.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
-            if name not in speakers:
-                speakers.append(name)
-            taken.append(m.span())
-        for role, span in self._read_roles(text, taken, in_filter_position):
+        speakers, corrections = self._read_speakers(text, taken, in_filter_position)
+        affiliations, roles, unknown, sources = [], [], [], []
+        for role, span in RoleReader(self).read(text, taken, in_filter_position):
             taken.append(span)
             if role.words[-1] in GENERIC_HEADS:
                 if role.place and role.place not in affiliations:
@@ -291,20 +273,35 @@ class QuestionReader:
         for m in self._place_pattern.finditer(text):
             if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                 continue
-            place = self.gazetteer.place(m.group(0))
+            place = self.place(m.group(0))
             if place is None:
                 continue
             taken.append(m.span())
             if not speakers and not roles and place.name not in affiliations:
                 affiliations.append(place.name)
+        if asking and not _overlaps(asking, taken):
+            taken.append(asking)
         if not speakers and not affiliations and not roles and intent != "who":
             name = self._unknown_name(text, taken, verb_at)
             if name:
-                unknown.append(name[0])
+                if self._mentioned is not None and self._mentioned(name[0]):
+                    sources.append(name[0])
+                else:
+                    unknown.append(name[0])
                 taken.append(name[1])
 
         topic = _topic(text, taken)
-        follow_up = bool(context) and (bool(_FOLLOW_UP.match(text)) or (not topic and not speech))
+        topic = self._without_own_place(topic, speakers, affiliations, roles)
+        if refused == "forecast" and date is not None:
+            refused = None  # "Who will meet on March 27?": an event the statements date
+        concepts = self._concepts(topic)
+        lowered = text.lower()
+        kind = "quote" if re.search(r"\b(?:only|just)\s+(?:direct\s+)?quotes\b", lowered) else None
+        follow_up = bool(context) and (
+            bool(_FOLLOW_UP.match(text).group(0).strip())
+            or (not topic and not speech)
+            or bool(kind)
+        )
         understanding = Understanding(
             question=question,
             intent=intent,
@@ -315,79 +312,115 @@ class QuestionReader:
             date=date,
             unknown_speakers=tuple(unknown),
             follow_up=follow_up,
+            sources=tuple(sources),
+            corrections=tuple(corrections),
+            refusal=refused,
+            kind=kind,
+            concepts=concepts,
         )
         if follow_up and context is not None:
             return _merge(understanding, context)
         return understanding
 
+    def _without_own_place(self, topic: str, speakers, affiliations, roles) -> str:
+        """The topic without the place every statement the filter allows already has ("What
+        did Pavel say about Czech elections?" asks Pavel about elections): within the filter
+        that word tells no statement from another. Kept when it is all the topic says."""
+        own = set(affiliations) | {r.place for r in roles if r.place}
+        own |= {self.speaker_places[s] for s in speakers if s in self.speaker_places}
+        if not own or not topic:
+            return topic
+        kept = []
+        for word in re.findall(r"\S+", topic):
+            place = self.place(word)
+            if place is None or place.name not in own:
+                kept.append(word)
+        return " ".join(kept) if kept else topic
+
+    def _concepts(self, topic: str) -> tuple[tuple[str, ...], ...]:
+        """The topic's words, each with its synonyms; a place or organisation the topic calls
+        otherwise ("the alliance", "Kyiv", "the Kremlin") is one concept with its name."""
+        concepts: list[tuple[str, ...]] = []
+        covered: list[tuple[int, int]] = []
+        for m in self._place_pattern.finditer(topic):
+            place = self.place(m.group(0))
+            if place:
+                bare = re.sub(r"['’]s$", "", m.group(0))
+                concepts.append((bare, place.name) if place.name != bare else (bare,))
+                covered.append(m.span())
+        for m in re.finditer(r"[^\W_]+(?:['’\-][^\W_]+)*", topic):
+            if not _overlaps(m.span(), covered):
+                concepts.append((m.group(0), *topic_expansion([m.group(0)])))
+        return tuple(concepts)
+
     # ----------------------------------------------------------------------------------
-    def _read_roles(self, text, taken, in_filter_position):
-        """Roles asked about: "Canada's foreign minister", "the NATO chief", "the head of
-        Ukraine's presidential office", "Ukrainian officials"."""
-        found = []
-        tokens = list(re.finditer(r"[\w’'.\-]+", text))
-        for k, m in enumerate(tokens):
-            word = m.group(0).lower().strip(".")
-            if word not in ROLE_HEADS or _overlaps(m.span(), taken):
+    def _read_speakers(self, text, taken, in_filter_position):
+        """Speakers named exactly or nearly ("Zelenskiy", "Rute"); a name's possessive before
+        a role ("Zelensky's chief of staff") names the employer, not the speaker."""
+        speakers: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        for m in self._speaker_pattern.finditer(text) if self._speaker_pattern else ():
+            if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                 continue
-            if word in {
-                "general",
-                "member",
-                "speaker",
-                "source",
-                "sources",
-                "head",
-                "chief",
-            } and not (_has_modifier(text, m.start()) or re.match(r"\s+of\s", text[m.end() :])):
+            if self._names_employer(text, m):
                 continue
-            start, end = m.start(), m.end()
-            words, place = [word], None
-            # Title words and a place just before the head ("Canada's foreign minister").
-            for prior in reversed(tokens[:k]):
-                token = prior.group(0)
-                bare = re.sub(r"['’]s$", "", token).strip(".").lower()
-                if bare in ROLE_MODIFIERS and bare not in SCAFFOLD:
-                    words.insert(0, bare)
-                    start = prior.start()
+            name = self.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
+            if name not in speakers:
+                speakers.append(name)
+            own = re.match(r"\s+(?:office|team|camp|government|administration)\b", text[m.end() :])
+            taken.append((m.start(), m.end() + (own.end() if own else 0)))
+        if speakers:
+            return speakers, corrections
+        # Names as typed: a word or two in a speaker's place, close to a corpus name.
+        candidates = [
+            t
+            for t in re.finditer(r"[^\W\d_][\w’'\-]*", text)
+            if not _overlaps(t.span(), taken) and self._may_name(text, t, in_filter_position)
+        ]
+        k = 0
+        while k < len(candidates):
+            token = candidates[k]
+            pair = candidates[k + 1] if k + 1 < len(candidates) else None
+            joined = pair is not None and text[token.end() : pair.start()].strip() == ""
+            spans = [(token.start(), pair.end())] if joined else []
+            spans.append(token.span())
+            for start, end in spans:
+                typed = re.sub(r"['’]s$", "", text[start:end])
+                name = closest_name(typed, self.speaker_aliases)
+                if name is None or self._names_employer(text, _Span(text, start, end)):
                     continue
-                candidate = self.gazetteer.place(token)
-                if candidate and place is None:
-                    place, start = candidate.name, prior.start()
-                    continue
+                if name not in speakers:
+                    speakers.append(name)
+                    if typed.lower() not in self.speaker_aliases:
+                        corrections.append((typed, name))
+                taken.append((start, end))
+                k += 1 if end == token.end() else 2
                 break
-            # "head of Ukraine's presidential office", "president of France".
-            after = re.match(r"\s+of\s+(?:the\s+)?(?P<rest>[\w’'.\- ]+)", text[m.end() :])
-            if after:
-                consumed = 0
-                for piece in re.finditer(r"[\w’'.\-]+", after.group("rest")):
-                    token = piece.group(0)
-                    bare = re.sub(r"['’]s$", "", token).strip(".").lower()
-                    candidate = self.gazetteer.place(token)
-                    if candidate and place is None:
-                        place = candidate.name
-                    elif bare in ROLE_MODIFIERS and bare not in SCAFFOLD:
-                        words.insert(len(words) - 1, bare)
-                    else:
-                        break
-                    consumed = after.start("rest") + piece.end()
-                if consumed:
-                    end = m.end() + consumed
-            if not in_filter_position(start, end):
-                continue
-            generic = word in GENERIC_HEADS
-            if generic and place is None:
-                continue
-            if (
-                place is None
-                and len(words) == 1
-                and not generic
-                and word not in ROLE_SYNONYMS
-                and word
-                not in {"president", "minister", "diplomat", "congressman", "chancellor", "premier"}
-            ):
-                continue
-            found.append((RoleFilter(tuple(words), place, text[start:end]), (start, end)))
-        return found
+            else:
+                k += 1
+        return speakers, corrections
+
+    def _may_name(self, text: str, token: re.Match, in_filter_position) -> bool:
+        """Whether a word could be a speaker's name typed loosely: not a question word, verb,
+        title or place, and where a name goes (capitalised, or after "did"/"by")."""
+        word = token.group(0)
+        bare = re.sub(r"['’]s$", "", word).lower()
+        return not (
+            len(bare) < 4
+            or bare in SCAFFOLD
+            or bare in SPEECH_SET
+            or bare in ROLE_HEADS
+            or bare in ROLE_MODIFIERS
+            or self.gazetteer.place(word)
+            or not in_filter_position(*token.span())
+            or not (word[0].isupper() or _in_speaker_slot(text, token.start()))
+        )
+
+    def _names_employer(self, text: str, match: re.Match) -> bool:
+        if not re.search(r"['’]s$", match.group(0)):
+            return False
+        following = re.match(r"\s+([\w\-]+)", text[match.end() :])
+        return bool(following) and following.group(1).lower() in _AIDE_WORDS
 
     def _unknown_name(self, text, taken, verb_at):
         """A capitalised name in the speaker's place that the corpus does not know."""
@@ -404,63 +437,6 @@ class QuestionReader:
             return None
         return name, m.span("name")
 
-    def _read_date(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
-        tl = self.timeline
-        between = re.search(r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>[^?!,;]+)", text, re.IGNORECASE)
-        if between:
-            a = self._point(between.group("a"))
-            b = self._point(between.group("b").rstrip(" ."))
-            if a and b:
-                return DateRange(a[0], b[1], between.group(0).rstrip(" .")), [between.span()]
-        for mention in find_dates(text):
-            lead = re.search(
-                r"\b(before|after|since|until|till|by|prior to|ahead of|following|from|on|in)\s+(?:the\s+)?$",
-                text[: mention.start],
-                re.IGNORECASE,
-            )
-            first, last = tl.span(mention)
-            span = (lead.start() if lead else mention.start, mention.start + len(mention.text))
-            kind = DATE_LEADS.get(lead.group(1).lower()) if lead else None
-            return _bounded(kind, first, last, text[span[0] : span[1]]), [span]
-        for m in _MONTH_ONLY.finditer(text):
-            month_word = m.group("month")
-            if month_word.lower().startswith("mar") and not month_word[0].isupper():
-                continue  # "march" the verb
-            month = month_number(month_word)
-            if month is None:
-                continue
-            part = (m.group("part") or "").replace(" of", "").strip() or None
-            part = {"middle": "mid"}.get(part, part)
-            first, last = tl.month_span(month, part)
-            lead = (m.group("lead") or "").lower()
-            span = m.span()
-            # "statements from December" are those of December; "since December" runs on.
-            kind = None if lead == "from" else DATE_LEADS.get(lead)
-            return _bounded(kind, first, last, text[span[0] : span[1]].strip()), [span]
-        event = re.search(
-            r"\b(?P<lead>before|after|since|until|prior to|ahead of|following)\s+(?P<event>(?:the\s+)?"
-            r"[\w’'\- ]{3,60}?)(?=[?.!,]|$)",
-            text,
-            re.IGNORECASE,
-        )
-        if event:
-            when = self._event_date(event.group("event"))
-            if when is not None:
-                kind = DATE_LEADS[event.group("lead").lower()]
-                return _bounded(kind, when, when, event.group(0)), [event.span()]
-        return None, []
-
-    def _point(self, words: str) -> tuple[int, int] | None:
-        dates = find_dates(words)
-        if dates:
-            return self.timeline.span(dates[0])
-        m = _MONTH_ONLY.search(words)
-        if m and month_number(m.group("month")):
-            part = (m.group("part") or "").replace(" of", "").strip() or None
-            return self.timeline.month_span(month_number(m.group("month")), part)
-        when = self._event_date(words)
-        return (when, when) if when is not None else None
-
     def _event_date(self, phrase: str) -> int | None:
         """The date the corpus gives an event ("the Paris summit on March 27")."""
         words = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.IGNORECASE)
@@ -476,21 +452,15 @@ class QuestionReader:
         return None
 
 
-def _has_modifier(text: str, at: int) -> bool:
-    before = re.findall(r"[\w’'.]+", text[:at])
-    return bool(before) and before[-1].lower() in ROLE_MODIFIERS | {"nato", "un", "eu"}
-
-
-def _bounded(kind: str | None, first: int, last: int, label: str) -> DateRange:
-    if kind == "before":
-        return DateRange(None, first - 1, label)
-    if kind == "after":
-        return DateRange(last + 1, None, label)
-    if kind == "since":
-        return DateRange(first, None, label)
-    if kind == "until":
-        return DateRange(None, last, label)
-    return DateRange(first, last, label)
+def _in_speaker_slot(text: str, at: int) -> bool:
+    """Whether a lower-case word sits where a speaker's name goes ("what did rute say")."""
+    return bool(
+        re.search(
+            r"\b(?:did|does|has|have|had|was|is|by|from|according to)\s+(?:\w+\s+)?$",
+            text[:at],
+            re.IGNORECASE,
+        )  # fmt: skip
+    )
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -504,14 +474,16 @@ def _topic(text: str, taken: list[tuple[int, int]]) -> str:
         for i in range(start, min(end, len(chars))):
             chars[i] = " "
     rest = "".join(chars)
-    words = re.findall(r"[^\W_]+(?:['’\-][^\W_]+)*", rest)
+    words = re.findall(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*", rest)
     kept = [w for w in words if w.lower() not in SCAFFOLD]
     return " ".join(kept)
 
 
 def _merge(new: Understanding, old: Understanding) -> Understanding:
     """A follow-up keeps the previous topic and whatever filter kind it does not name."""
-    names_someone = bool(new.speakers or new.affiliations or new.roles or new.unknown_speakers)
+    names_someone = bool(
+        new.speakers or new.affiliations or new.roles or new.unknown_speakers or new.sources
+    )
     return replace(
         new,
         intent=old.intent if new.intent == "what" else new.intent,
@@ -520,5 +492,8 @@ def _merge(new: Understanding, old: Understanding) -> Understanding:
         affiliations=new.affiliations if names_someone else old.affiliations,
         roles=new.roles if names_someone else old.roles,
         unknown_speakers=new.unknown_speakers if names_someone else old.unknown_speakers,
+        sources=new.sources if names_someone else old.sources,
         date=new.date or old.date,
+        kind=new.kind or old.kind,
+        concepts=new.concepts if new.topic else old.concepts,
     )

@@ -4,72 +4,45 @@ are shown neutralised."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from qa.answer import Answer, Passage
-from qa.statements import SaidOn, Statement
+from qa.formats import attribution_label, date_label, neutralise
+from qa.statements import Statement
 from qa.text import stem, words
 
-# C0/C1 controls (but tab), DEL, and the bidirectional overrides and isolates.
-_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+__all__ = ["date_label", "make_console", "neutralise"]
+# Rows of `qa statements` printed per table, so a long listing streams.
+TABLE_CHUNK = 200
 
 
-def neutralise(text: str) -> str:
-    """Corpus text made safe for a terminal: control characters become visible escapes."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def date_label(said: SaidOn | None) -> str:
-    """'March 22', 'undated', or 'undated (between Jan. 15 and Feb. 17, inferred)'."""
-    if said is None:
-        return "undated"
-    if not said.inferred:
-        label = said.text or ""
-        if said.year is not None:
-            label += f" {said.year}" + (" (year declared)" if said.year_declared else "")
-        if said.from_digest:
-            label += " (digest date)"
-        return label
-    early = said.earliest.text if said.earliest else None
-    late = said.latest.text if said.latest else None
-    if early and late:
-        return f"undated (between {early} and {late}, inferred)"
-    if early:
-        return f"undated (on or after {early}, inferred)"
-    if late:
-        return f"undated (on or before {late}, inferred)"
-    return "undated"
-
-
-def who_label(speaker, role, affiliation, affiliation_from=None, role_from=None) -> str:
-    """'Giorgia Meloni, Prime Minister, Italy' from the record's fields; '(gazetteer)' marks
-    facts that the statement itself does not state."""
-    parts = []
-    if speaker:
-        parts.append(speaker)
-    elif role:
-        parts.append("unnamed")
-    if role:
-        parts.append(role + (" (gazetteer)" if role_from == "gazetteer" else ""))
-    if affiliation:
-        parts.append(affiliation + (" (gazetteer)" if affiliation_from == "gazetteer" else ""))
-    return ", ".join(parts) if parts else "no speaker (report)"
-
-
-def make_console(color: bool | None = None, file=None, width: int | None = None) -> Console:
+def make_console(
+    color: bool | None = None, file=None, width: int | None = None, terminal: bool | None = None
+) -> Console:
+    """A console for people. `color` None means colours on a terminal only (and never with
+    NO_COLOR). Off a terminal nothing is wrapped or padded, so each passage stays whole."""
+    stream = file or sys.stdout
+    if terminal is None:
+        terminal = bool(getattr(stream, "isatty", lambda: False)())
+    if color is None:
+        color = terminal and not os.environ.get("NO_COLOR")
     return Console(
         file=file,
-        no_color=color is False,
-        color_system="auto" if color is not False else None,
+        force_terminal=True if color else None,
+        no_color=not color,
+        color_system="auto" if color else None,
         highlight=False,
         emoji=False,
         markup=False,
         width=width,
-        soft_wrap=False,
+        soft_wrap=not terminal,
     )
 
 
@@ -89,7 +62,9 @@ def passage_text(passage: Passage, query_words: set[str]) -> Text:
     return out
 
 
-def render_answer(console: Console, answer: Answer, show_filters: bool = True) -> None:
+def render_answer(
+    console: Console, answer: Answer, show_filters: bool = True, chat: bool = False
+) -> None:
     query_words = {stem(w) for w in words(answer.understood.topic)}
     if show_filters:
         understood = understood_label(answer)
@@ -111,7 +86,8 @@ def render_answer(console: Console, answer: Answer, show_filters: bool = True) -
             _render_passage(console, passage, query_words)
     remaining = answer.available - answer.offset - len(answer.passages)
     if answer.answered and remaining > 0:
-        console.print(Text(f"{remaining} more; type 'more' in chat or raise --top-k.", style="dim"))
+        hint = "type 'more' to see them" if chat else "type 'more' in chat or raise --top-k"
+        console.print(Text(f"{remaining} more; {hint}.", style="dim"))
 
 
 def understood_label(answer: Answer) -> str:
@@ -119,12 +95,17 @@ def understood_label(answer: Answer) -> str:
     parts = []
     if u.intent != "what":
         parts.append(f"{u.intent} question")
+    parts.extend(f"{typed} → {name}" for typed, name in u.corrections)
     if u.speakers:
         parts.append("speaker: " + " or ".join(u.speakers))
     if u.unknown_speakers:
         parts.append("speaker: " + " or ".join(u.unknown_speakers))
     if u.affiliations:
         parts.append("by: " + " or ".join(u.affiliations))
+    if u.sources:
+        parts.append("source: " + " or ".join(u.sources))
+    if u.kind:
+        parts.append(f"only: {u.kind}s")
     for role in u.roles:
         parts.append("role: " + role.label)
     if u.date:
@@ -168,15 +149,7 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
     console.print(Text("  ") + passage_text(passage, query_words))
     meta = Text("  — ", style="dim")
     meta.append(
-        neutralise(
-            who_label(
-                passage.speaker,
-                passage.role,
-                passage.affiliation,
-                passage.affiliation_from,
-                passage.role_from,
-            )
-        ),
+        neutralise(attribution_label(passage)),
         style="green",
     )
     meta.append(" · " + neutralise(date_label(passage.said_on)), style="dim")
@@ -189,25 +162,63 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
     console.print(meta)
 
 
-def render_statements(console: Console, statements: list[Statement]) -> None:
-    table = Table(show_lines=True, expand=True)
-    for name, ratio in (("source", 1), ("kind", 1), ("speaker", 2), ("said on", 2), ("passage", 6)):
+def render_statements(console: Console, statements: Iterable[Statement]) -> int:
+    """Statement records as a table on a terminal (printed in chunks, so a long listing
+    streams), or as one passage line and one attribution line each off a terminal.
+    Returns how many were shown."""
+    count = 0
+    if console.soft_wrap:
+        for s in statements:
+            console.print(_record_text(s))
+            console.print(_record_meta(s))
+            count += 1
+    else:
+        chunk: list[Statement] = []
+        for s in statements:
+            chunk.append(s)
+            count += 1
+            if len(chunk) == TABLE_CHUNK:
+                console.print(_statements_table(chunk, header=count == TABLE_CHUNK))
+                chunk = []
+        if chunk or not count:
+            console.print(_statements_table(chunk, header=count <= TABLE_CHUNK))
+    console.print(Text(f"{count} statements", style="dim"))
+    return count
+
+
+def _record_text(s: Statement) -> Text:
+    passage = Text(neutralise(s.passage))
+    if s.truncated:
+        passage.append(" …", style="dim")
+    return passage
+
+
+def _record_meta(s: Statement) -> Text:
+    meta = Text("  — ", style="dim")
+    meta.append(
+        neutralise(attribution_label(s)),
+        style="green",
+    )
+    meta.append(f" · {neutralise(date_label(s.said_on))} · {s.kind}", style="dim")
+    meta.append(" · " + neutralise(", ".join(s.sources)), style="dim")
+    return meta
+
+
+def _statements_table(statements: list[Statement], header: bool) -> Table:
+    table = Table(show_lines=True, expand=True, show_header=header)
+    table.add_column("source", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    for name, ratio in (("speaker", 2), ("said on", 2), ("passage", 6)):
         table.add_column(name, ratio=ratio, overflow="fold")
     for s in statements:
-        passage = Text(neutralise(s.passage))
-        if s.truncated:
-            passage.append(" …", style="dim")
         table.add_row(
             neutralise(", ".join(s.sources)),
             s.kind,
-            neutralise(
-                who_label(s.speaker, s.role, s.affiliation, s.affiliation_from, s.role_from)
-            ),
-            date_label(s.said_on),
-            passage,
+            neutralise(attribution_label(s)),
+            neutralise(date_label(s.said_on)),
+            _record_text(s),
         )
-    console.print(table)
-    console.print(Text(f"{len(statements)} statements", style="dim"))
+    return table
 
 
 def render_sources(console: Console, answer: Answer) -> None:
@@ -226,6 +237,8 @@ def render_evaluation(console: Console, report) -> None:
         "ndcg@5",
         "abstention",
         "speaker",
+        "robust_recall",
+        "turns",
         "attribution",
         "non_verbatim",
     ]
@@ -235,7 +248,8 @@ def render_evaluation(console: Console, report) -> None:
             return "–"
         return str(value) if isinstance(value, int) else f"{value:.3f}"
 
-    table = Table(title=f"Evaluation: {report.questions} questions, {report.seconds:.1f} s")
+    title = f"Evaluation, {report.part} part: {report.questions} questions, {report.seconds:.1f} s"
+    table = Table(title=title)
     table.add_column("scope")
     table.add_column("system")
     for name in names:
@@ -257,10 +271,30 @@ def render_evaluation(console: Console, report) -> None:
             style="bold green" if not failed else "bold red",
         )
     )
+    gaps = report.target_gaps() if hasattr(report, "target_gaps") else []
+    if gaps:
+        console.print(Text("Targets not reached yet: " + "; ".join(gaps), style="bold yellow"))
     for miss in report.failures:
         console.print(
             Text(
-                f"  miss {miss['id']}: {miss['question']} ({miss['note'] or 'missing ' + ', '.join(miss['missing'])})",
+                f"  miss {miss['id']}: {miss['question']} ({miss.get('reason') or miss['note'] or 'missing ' + ', '.join(miss['missing'])})",
                 style="dim",
             )
         )
+
+
+def render_speakers(console: Console, speakers) -> None:
+    """Speakers as a table on a terminal, one tab-separated line each off a terminal."""
+    columns = ("name", "role", "affiliation", "statements", "first", "last")
+    if console.soft_wrap:
+        for sp in speakers:  # tab-separated for cut and sort: written as is
+            console.file.write("\t".join(neutralise(str(getattr(sp, c) or "–")) for c in columns))
+            console.file.write("\n")
+        return
+    table = Table(expand=False)
+    for name in columns:
+        table.add_column(name, justify="right" if name == "statements" else "left")
+    for sp in speakers:
+        table.add_row(*(neutralise(str(getattr(sp, c) or "–")) for c in columns))
+    console.print(table)
+    console.print(Text(f"{len(speakers)} speakers", style="dim"))

@@ -1,4 +1,5 @@
-"""One frozen settings object: where the corpus, the index and the model are."""
+"""One frozen settings object: where the corpus, the index and the model are, read from the
+options given, then the environment, then the defaults."""
 
 from __future__ import annotations
 
@@ -6,53 +7,116 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_config_path, user_data_path
 
-CHECKOUT = Path(__file__).resolve().parent.parent
+from qa.errors import QaError
+
+PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent
 ENV_CORPUS = "QA_CORPUS"
 ENV_INDEX_DIR = "QA_INDEX_DIR"
+ENV_COLLECTION = "QA_COLLECTION"
 ENV_MODEL = "QA_MODEL"
 ENV_TOP_K = "QA_TOP_K"
 ENV_HISTORY = "QA_HISTORY"
 ENV_SKIP_BAD = "QA_SKIP_BAD"
+TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
+FALSE_WORDS = {"", "0", "false", "f", "no", "n", "off"}
+
+
+class SettingsError(QaError):
+    """An option or environment variable has a value that cannot be used."""
+
+
+def in_checkout() -> bool:
+    """True when qa runs from its source checkout (an editable install or the tests)."""
+    return (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "seeds").is_dir()
+
+
+def bundled_path(name: str) -> Path:
+    """A bundled folder (`seeds`, `evals`): the checkout's top-level folder when running from
+    one, else the copy the wheel carries inside the package (see pyproject's package-dir)."""
+    if in_checkout() and (CHECKOUT / name).is_dir():
+        return CHECKOUT / name
+    return PACKAGE / name
 
 
 def default_index_dir() -> Path:
     """`index/` of the checkout when running from one, else the user's data directory."""
-    if (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "index").is_dir():
+    if in_checkout() and (CHECKOUT / "index").is_dir():
         return CHECKOUT / "index"
     return user_data_path("qa") / "index"
 
 
 def default_history_file() -> Path:
-    return user_data_path("qa") / "chat-history"
+    return Path(os.environ.get(ENV_HISTORY) or user_data_path("qa") / "chat-history")
+
+
+def config_dir() -> Path:
+    """Where a user's own files for qa (a gazetteer of their own, say) belong."""
+    return user_config_path("qa")
+
+
+def env_flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name}={os.environ[name]!r} is not a yes/no value; use 1 or 0.")
+
+
+def env_int(name: str, default: int, low: int, high: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise SettingsError(
+            f"{name}={value!r} is not a whole number from {low} to {high}; "
+            f"unset it or give a number such as {default}."
+        )
+    return number
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a front door passes to the engine. None means the default."""
+    """Everything a front door passes to the engine. None means the default. `index_dir` is
+    the folder of one collection (see qa.collections); `index_root` holds every collection."""
 
     corpus: tuple[Path, ...] = ()
     index_dir: Path = field(default_factory=default_index_dir)
     model: Path | None = None
     top_k: int = 5
     skip_bad: bool = False
+    index_root: Path | None = None
+    collection: str | None = None
 
     @classmethod
     def from_env(cls, **given) -> Settings:
         """Options given on the command line win over the environment, which wins over
-        the defaults."""
+        the defaults. A bad environment value is a SettingsError naming the variable."""
+        from qa.collections import choose
+
         corpus = given.get("corpus") or [
             Path(p) for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p
         ]
-        index_dir = given.get("index_dir") or os.environ.get(ENV_INDEX_DIR) or None
+        root = given.get("index_dir") or os.environ.get(ENV_INDEX_DIR) or None
+        root = Path(root) if root else default_index_dir()
         model = given.get("model") or os.environ.get(ENV_MODEL) or None
-        top_k = given.get("top_k") or int(os.environ.get(ENV_TOP_K, "5") or 5)
-        skip_bad = bool(given.get("skip_bad")) or os.environ.get(ENV_SKIP_BAD, "") not in ("", "0")
+        top_k = given.get("top_k") or env_int(ENV_TOP_K, 5, 1, 100)
+        skip_bad = bool(given.get("skip_bad")) or env_flag(ENV_SKIP_BAD)
+        name = given.get("collection") or os.environ.get(ENV_COLLECTION) or None
+        corpus, folder = choose(root, tuple(Path(p) for p in corpus), name)
         return cls(
-            corpus=tuple(Path(p) for p in corpus),
-            index_dir=Path(index_dir) if index_dir else default_index_dir(),
+            corpus=corpus,
+            index_dir=folder,
             model=Path(model) if model else None,
             top_k=top_k,
             skip_bad=skip_bad,
+            index_root=root,
+            collection=name,
         )

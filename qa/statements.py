@@ -17,7 +17,10 @@ class SaidOn:
     `text` is the date as written. `year` is set only when the corpus states it; `year_declared`
     says it came from the corpus metadata file rather than the statement. An undated statement
     in a time-ordered feed carries `inferred=True` and the dates of its dated neighbours as
-    `earliest` and `latest` (either may be None at the ends of the feed).
+    `earliest` and `latest` (either may be None at the ends of the feed). A date computed from
+    a publication date ("said Tuesday" in an article published 2016-09-14, or the year of "said
+    on March 4" in it) keeps the words as written in `text` and the publication date (ISO) in
+    `relative_to`.
     """
 
     text: str | None
@@ -31,6 +34,7 @@ class SaidOn:
     earliest: DateMention | None = None
     latest: DateMention | None = None
     from_digest: bool = False
+    relative_to: str | None = None
 
     @classmethod
     def written(cls, mention: DateMention, from_digest: bool = False) -> SaidOn:
@@ -52,13 +56,22 @@ class SaidOn:
             "earliest": self.earliest.to_json() if self.earliest else None,
             "latest": self.latest.to_json() if self.latest else None,
             "from_digest": self.from_digest,
+            # Only dates computed from a publication date have it (older records stay as they were).
+            **({"relative_to": self.relative_to} if self.relative_to else {}),
         }
 
 
 @dataclass(frozen=True)
 class Statement:
     """One attributed passage. `text` is the verbatim corpus line; `part` the verbatim piece of
-    it when the line is a digest of several items. Unknown facts are None, never guesses."""
+    it when the line is a digest of several items. Unknown facts are None, never guesses.
+
+    `source_mention` keeps the words of a source that is not a name ("he", "the senator", "a
+    spokesman"); `speaker` stays None for it unless another sentence of the same article names
+    the speaker. `speaker_from` says where the speaker came from: "text" (named in the passage),
+    "gazetteer" (an alias the corpus's people file resolves), "resolved" (named in another
+    sentence of the same article, kept in `resolved_from`), or None when there is no speaker.
+    """
 
     id: str
     sources: tuple[str, ...]
@@ -68,6 +81,9 @@ class Statement:
     quotes: tuple[str, ...] = ()
     speaker: str | None = None
     speaker_as_written: str | None = None
+    source_mention: str | None = None
+    speaker_from: str | None = None
+    resolved_from: str | None = None
     role: str | None = None
     role_from: str | None = None
     affiliation: str | None = None
@@ -101,6 +117,9 @@ class Statement:
             "quotes": list(self.quotes),
             "speaker": self.speaker,
             "speaker_as_written": self.speaker_as_written,
+            "source_mention": self.source_mention,
+            "speaker_from": self.speaker_from,
+            "resolved_from": self.resolved_from,
             "role": self.role,
             "role_from": self.role_from,
             "affiliation": self.affiliation,
@@ -132,6 +151,9 @@ class Statement:
             quotes=tuple(data.get("quotes", ())),
             speaker=data.get("speaker"),
             speaker_as_written=data.get("speaker_as_written"),
+            source_mention=data.get("source_mention"),
+            speaker_from=data.get("speaker_from"),
+            resolved_from=data.get("resolved_from"),
             role=data.get("role"),
             role_from=data.get("role_from"),
             affiliation=data.get("affiliation"),

@@ -30,6 +30,11 @@ def isolated_paths(tmp_path, monkeypatch):
         "QA_AFFILIATION",
         "QA_SINCE",
         "QA_UNTIL",
+        "QA_DATE",
+        "QA_FORMAT",
+        "QA_COLOR",
+        "QA_COLLECTION",
+        "QA_SKIP_BAD",
     ):
         monkeypatch.delenv(name, raising=False)
 

@@ -19,11 +19,11 @@ def sources(reply):
 
 def test_follow_up_names_a_new_country(real_engine):
     chat = Conversation(real_engine)
-    assert sources(chat.handle("What did Italy say about peacekeepers?")) == {"10", "13"}
+    assert sources(chat.handle("What did Italy say about sending troops?")) == {"10", "13"}
     reply = chat.handle("And Canada?")
     assert reply.answer.understood.follow_up
     assert reply.answer.understood.affiliations == ("Canada",)
-    assert sources(reply) == {"15", "26"}
+    assert reply.answer.understood.topic == "sending troops"
 
 
 def test_follow_up_names_a_date(real_engine):
@@ -41,7 +41,7 @@ def test_more_pages_through_the_answer(real_engine):
     more = chat.handle("more")
     assert len(more.answer.passages) == 1
     assert not {p.id for p in more.answer.passages} & {p.id for p in first.answer.passages}
-    assert chat.handle("more").lines == ("No more passages for this question.",)
+    assert chat.handle("more").lines == ("That was all of the last answer.",)
 
 
 def test_slash_commands(real_engine):
@@ -82,3 +82,80 @@ def test_prompt_loop_through_a_pipe(real_index_dir, capsys):
     assert code == 0
     assert "Gitanas Nauseda, President, Lithuania" in out
     assert "by: Lithuania" in out
+
+
+def test_references_to_the_last_answer(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What was said about unarmed observers and a civilian mission?")
+    top = first.answer.passages[0]
+    who = chat.handle("Who said that?")
+    assert who.answer.passages == (top,) and who.answer.understood.intent == "who"
+    when = chat.handle("When was that?")
+    assert when.answer.passages == (top,) and when.answer.understood.intent == "when"
+    why = chat.handle("Why?")
+    assert not why.answer.answered and why.answer.reason == "explanation"
+    # "Why?" does not become what later references point at.
+    again = chat.handle("Who said that?")
+    assert again.answer.passages == (top,)
+
+
+def test_what_else_did_he_say_is_the_same_speaker_minus_what_was_shown(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did Yermak say about Jeddah?")
+    shown = {p.id for p in first.answer.passages}
+    assert {p.speaker for p in first.answer.passages} == {"Andriy Yermak"}
+    more = chat.handle("What else did he say?")
+    assert more.answer.understood.speakers == ("Andriy Yermak",)
+    assert more.answer.passages and not {p.id for p in more.answer.passages} & shown
+
+
+def test_refinements_without_and(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Zelensky say about security guarantees?")
+    january = chat.handle("Only in January")
+    assert january.answer.understood.topic == "security guarantees"
+    assert january.answer.understood.date.label == "in January"
+    meloni = chat.handle("Just Meloni")
+    assert meloni.answer.understood.speakers == ("Giorgia Meloni",)
+    quotes = chat.handle("Only quotes")
+    assert quotes.answer.understood.kind == "quote"
+    assert all(p.kind == "quote" for p in quotes.answer.passages)
+
+
+def test_earlier_goes_before_what_was_shown(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did Zelensky say about security guarantees?")
+    oldest = min(p.said_order for p in first.answer.passages if p.said_order is not None)
+    earlier = chat.handle("Earlier?")
+    assert earlier.answer.understood.date.end == oldest - 1
+
+
+def test_an_unknown_name_does_not_stick(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Italy say about peacekeepers?")
+    unknown = chat.handle("What did Jacinda Ardern say about peacekeepers?")
+    assert unknown.answer.reason == "speaker"
+    later = chat.handle("What about in March?")
+    assert later.answer.understood.unknown_speakers == ()
+    assert later.answer.understood.topic == "peacekeepers"
+
+
+def test_words_without_slash_and_sources_across_pages(real_engine):
+    chat = Conversation(real_engine)
+    assert chat.handle("help").show == "text"
+    first = chat.handle("What did Zelensky say?")
+    chat.handle("more")
+    sources = chat.handle("/sources")
+    assert len(sources.answer.passages) == first.answer.available
+    assert chat.handle("clear").lines == ("Cleared; the next question starts afresh.",)
+    assert chat.handle("/sources").lines == ("Ask a question first.",)
+    assert chat.handle("quit").show == "quit"
+
+
+def test_json_filters_and_sources_have_their_own_type(real_engine, capsys):
+    lines = ["What did Italy say about peacekeepers?", "/filters", "/sources"]
+    run_piped(real_engine, lines, make_console(False), as_json=True)
+    answer, filters, sources = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert answer["answered"] is True and answer["reason"] is None
+    assert filters["type"] == "filters" and filters["understood"]["affiliations"] == ["Italy"]
+    assert sources["type"] == "sources" and len(sources["passages"]) == 2

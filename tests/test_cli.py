@@ -168,3 +168,74 @@ def test_corpus_from_environment(tmp_path):
     path = write(tmp_path / "env.txt", "Talks resume, a diplomat says\n")
     result = runner.invoke(app, ["statements", "--json"], env={"QA_CORPUS": str(path)})
     assert [json.loads(line)["role"] for line in result.output.splitlines()] == ["diplomat"]
+
+
+# -- every command: bad input is one sentence on stderr and a non-zero exit ----------------
+
+
+def run_main(monkeypatch, capsys, args, env=None, stdin=""):
+    """The console script itself (usage errors included), as a shell would run it."""
+    import io
+    import sys
+
+    from qa.cli import main
+
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "argv", ["qa", *args])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    out, err = capsys.readouterr()
+    return stopped.value.code, out, err
+
+
+BAD_INPUT = [
+    (["ask", "peace", "--corpus", "/no/such/file.txt"], {}, "Corpus file /no/such/file.txt"),
+    (["chat", "--corpus", "/no/such/file.txt"], {}, "Corpus file /no/such/file.txt"),
+    (["statements", "--corpus", "/no/such/file.txt"], {}, "Corpus file /no/such/file.txt"),
+    (["speakers", "--corpus", "/no/such/file.txt"], {}, "Corpus file /no/such/file.txt"),
+    (["index", "--corpus", "/no/such/file.txt"], {}, "Corpus file /no/such/file.txt"),
+    (["eval", "--questions", "/no/such/q.toml"], {}, "Cannot read /no/such/q.toml"),
+    (["paths", "--collection", "nowhere"], {}, "There is no collection named 'nowhere'"),
+    (["index", "--collection", "../up"], {}, "'../up' cannot name a collection"),
+    (["ask", "peace", "--format", "xml"], {}, "'xml' is not one of"),
+    (["ask"], {}, "Missing argument 'QUESTION'"),
+    (["nosuch"], {}, "No such command 'nosuch'"),
+    (["ask", "peace"], {"QA_TOP_K": "abc"}, "QA_TOP_K"),
+    (["chat"], {"QA_TOP_K": "0"}, "QA_TOP_K"),
+    (["index"], {"QA_TOP_K": "abc"}, "QA_TOP_K='abc' is not a whole number"),
+    (["eval"], {"QA_TOP_K": "many"}, "QA_TOP_K='many' is not a whole number"),
+    (["paths"], {"QA_SKIP_BAD": "maybe"}, "QA_SKIP_BAD='maybe' is not a yes/no value"),
+    (["statements"], {"QA_SKIP_BAD": "maybe"}, "QA_SKIP_BAD"),
+    (["statements"], {"QA_COLOR": "purple"}, "QA_COLOR"),
+    (["speakers"], {"QA_COLLECTION": "a/b"}, "'a/b' cannot name a collection"),
+    (["ask", "peace"], {"QA_MODEL": "/no/such/model"}, "Model folder /no/such/model"),
+]
+
+
+@pytest.mark.parametrize(("args", "env", "message"), BAD_INPUT)
+def test_every_command_says_what_is_wrong_on_stderr(monkeypatch, capsys, args, env, message):
+    code, out, err = run_main(monkeypatch, capsys, args, env)
+    assert code == 2
+    assert message in err and err.startswith("Error: ") and err.count("\n") == 1
+    assert out == ""
+    assert "Internal error" not in err and "Traceback" not in err
+
+
+def test_a_good_run_exits_zero(monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, ["statements", "--speaker", "Tykhyi"])
+    assert code == 0 and "Heorhii Tykhyi" in out and err == ""
+
+
+def test_statements_since_and_until_narrow_like_ask():
+    def listed(*args):
+        out = runner.invoke(app, ["statements", "--json", *args]).stdout
+        return [json.loads(line)["source"] for line in out.splitlines()]
+
+    february = set(listed("--date", "February"))
+    assert february and set(listed("--since", "Feb. 1", "--until", "Feb. 28")) == february
+    since = set(listed("--since", "March 1"))
+    until = set(listed("--until", "Feb. 28"))
+    assert since and until and not since & until
+    assert february <= until and not february & since

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
-from qa.dates import Timeline, find_dates
+from qa.dates import (
+    WEEKDAYS,
+    Timeline,
+    find_dates,
+    find_relative_dates,
+    resolve_relative,
+    speech_relative_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,3 +44,75 @@ def test_timeline_orders_across_new_year():
     assert timeline.ordinal(12, 28) < timeline.ordinal(1, 2) < timeline.ordinal(3, 27)
     first, last = timeline.month_span(12, "end")
     assert timeline.ordinal(12, 21) == first and timeline.ordinal(12, 31) == last
+
+
+# 2031-03-12 is a Wednesday.
+@pytest.mark.parametrize(
+    ("words", "published", "expected"),
+    [
+        ("Tuesday", date(2031, 3, 12), (2031, 3, 11, None, None)),
+        ("Wednesday", date(2031, 3, 12), (2031, 3, 12, None, None)),  # the publication day
+        ("Thursday", date(2031, 3, 12), (2031, 3, 6, None, None)),  # never after publication
+        ("last Wednesday", date(2031, 3, 12), (2031, 3, 5, None, None)),
+        ("Monday night", date(2031, 3, 12), (2031, 3, 10, None, None)),
+        ("yesterday", date(2031, 3, 1), (2031, 2, 28, None, None)),
+        ("last night", date(2031, 1, 1), (2030, 12, 31, None, None)),
+        ("this morning", date(2031, 3, 12), (2031, 3, 12, None, None)),
+        ("earlier today", date(2031, 3, 12), (2031, 3, 12, None, None)),
+        ("last week", date(2031, 3, 12), (2031, 3, 3, 3, 9)),
+        ("this week", date(2031, 3, 12), (2031, 3, 10, 3, 12)),
+        ("Sunday", date(2031, 1, 1), (2030, 12, 29, None, None)),  # the year follows the date
+    ],
+)
+def test_relative_dates_from_a_publication_date(words, published, expected):
+    mention = resolve_relative(words, published)
+    assert mention.text == words
+    assert (
+        mention.year,
+        mention.month,
+        mention.day,
+        mention.end_month,
+        mention.end_day,
+    ) == expected
+
+
+def test_weekday_arithmetic_over_a_whole_fortnight():
+    for offset in range(14):
+        published = date(2031, 3, 1) + timedelta(days=offset)
+        for index, name in enumerate(WEEKDAYS):
+            mention = resolve_relative(name.capitalize(), published)
+            said = date(mention.year, mention.month, mention.day)
+            assert said.weekday() == index
+            assert 0 <= (published - said).days <= 6
+
+
+def test_relative_words_are_found_as_written():
+    found = find_relative_dates("Said Tuesday; in may; on monday; last week; yesterday morning")
+    assert [f.text for f in found] == ["Tuesday", "last week", "yesterday morning"]
+
+
+@pytest.mark.parametrize(
+    ("passage", "cue", "words"),
+    [
+        ("Peter Albrecht said Tuesday that he would vote no.", "said", "Tuesday"),
+        ("Albrecht told reporters on Monday that the vote was lost.", "told", "Monday"),
+        ("Albrecht said in an interview last week that it was over.", "said", "last week"),
+        ("Albrecht on Friday said the vote was lost.", "said", "Friday"),
+        ("On Monday, Sen. Peter Albrecht said the vote was lost.", "said", "Monday"),
+        # the date of what was said, not of the saying
+        ("Albrecht said he would vote on Monday.", "said", None),
+        ('"We meet Monday," Albrecht said.', "said", None),
+        ("The vote was Monday, Albrecht said.", "said", None),
+    ],
+)
+def test_the_speech_date_is_the_one_next_to_the_speech_verb(passage, cue, words):
+    found = speech_relative_date(passage, cue)
+    assert (found.text if found else None) == words
+
+
+def test_a_date_without_a_year_falls_in_the_corpus_season():
+    timeline = Timeline(12, season=2030)  # December 2030 to November 2031
+    assert timeline.ordinal(12, 28) == timeline.ordinal(12, 28, 2030)
+    assert timeline.ordinal(1, 5) == timeline.ordinal(1, 5, 2031)
+    assert timeline.ordinal(12, 28, 2029) < timeline.ordinal(12, 28) < timeline.ordinal(1, 5)
+    assert Timeline(12).ordinal(1, 5) == Timeline(12).ordinal(1, 5, None)  # no years at all

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from qa import keywords
 from qa.keywords import Bm25Index
@@ -20,8 +21,11 @@ def test_sorted_vocabulary_agrees_with_the_saved_one(tmp_path):
     index = Bm25Index(tmp_path)
     assert len(index.vocab) == len(saved)
     assert {word: index.vocab.get(word) for word in saved} == saved
+    assert all(word in index.vocab and index.vocab[word] == i for word, i in saved.items())
     for unknown in ("pea", "peace", "talks", "zz", "кий", "a" * 299):
-        assert index.vocab.get(unknown) is None
+        assert index.vocab.get(unknown) is None and unknown not in index.vocab
+        with pytest.raises(KeyError):
+            index.vocab[unknown]
     scores = index.scores(["peac", "unknown"])
     assert np.flatnonzero(scores).tolist() == [0, 3]
     assert index.scores(["nothing"]).tolist() == [0.0] * 6

@@ -3,7 +3,11 @@ new names, countries, roles and date formats, so that the rules are general."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qa.gazetteer import Gazetteer, Person
 from qa.parser import digest_items, find_quotes, is_truncated, parse_line, quote_text
@@ -275,3 +279,276 @@ def test_ids_are_stable_and_depend_only_on_words(gazetteer):
     a = parse("Talks will resume, a diplomat says", gazetteer)
     b = parse_line("Talks will resume, a diplomat says", "other.txt", 99, gazetteer)[0]
     assert a.id == b.id
+
+
+# One invented line per way news writes an attribution that a list of titles and "said" misses.
+# (speaker, role) as the record should give them; None where the line names no one.
+ATTRIBUTION_CLASSES = [
+    # a role outside any word list keeps the whole attribution
+    ('"We will keep the borders open," Italian Agriculture Minister Anna Rossi said on March 4.',
+     "Anna Rossi", "Agriculture Minister"),
+    ("Output will fall this year, Polish Mining Minister Tomas Vial said.",
+     "Tomas Vial", "Mining Minister"),
+    # reporting verbs beyond the say family
+    ("Councillor Tomas Berg accused the utility of hiding the figures.", "Tomas Berg",
+     "Councillor"),
+    ("Greta Lind warned that the bridge would close in winter.", "Greta Lind", None),
+    ("Omar Haddad tweeted that the vote had been postponed.", "Omar Haddad", None),
+    # quotations written with two apostrophes
+    ("''The budget is balanced,'' said Maria Okafor, the city treasurer.", "Maria Okafor", None),
+    # honorifics with a full stop, party tags
+    ('"We have the votes," said Sen. Mary Quinlan.', "Mary Quinlan", "Sen."),
+    ("Mr. Delgado said the hearing would resume on Friday.", "Delgado", None),
+    ("Gov. Ruth Amsel (D-Ore.) told reporters the roads were safe.", "Ruth Amsel", "Gov."),
+    ('"There is no deficit," Ronald T. Weeks said.', "Ronald T. Weeks", None),
+    ('"This is a sad day," said Rep. J.R. Tolliver (D-N.C.), head of the caucus.', "J.R. Tolliver",
+     "Rep."),
+    # auxiliaries, adverbs and participles around the cue
+    ("Ortega has said he will not run again.", "Ortega", None),
+    ("Ortega also said the tax would be cut.", "Ortega", None),
+    ("Ortega went on to say that the tax would be cut.", "Ortega", None),
+    ("Vidal rejected the plan, saying it would cost too much.", "Vidal", None),
+    ("Kessler criticised the ruling and said it would be appealed.", "Kessler", None),
+    ("Mr. Berg generally backed the mayor during his term, which ended in 2015, and said he "
+     "would not run.", "Berg", None),
+    ("Lee, a doctor, appeared on the radio on Tuesday and began by saying she would not run.",
+     "Lee", None),
+    ('Said Ann Lee: "The budget is final."', "Ann Lee", None),
+    ("In a radio interview Berg declared that the plan was dead.", "Berg", None),
+    ("In a meeting with the editors of the Lakeside Herald Berg said the plan was dead.", None,
+     None),
+    # appositives between the name and the verb
+    ("Laura Fenwick, a professor of government at a state university, said the vote was close.",
+     "Laura Fenwick", None),
+    ("Paul Imre, 61, who has led the union since 2010, told members the strike was over.",
+     "Paul Imre", None),
+    # lower-case roles before the name
+    ("The rally is cancelled, campaign spokesperson Dan Ortiz told reporters.", "Dan Ortiz",
+     "campaign spokesperson"),
+    # words glued to a name
+    ("While Alvarez said the plan was sound, others disagreed.", "Alvarez", None),
+    # organisations, passives with their agent, coordinated speakers
+    ("The Springfield Gazette reported that the mayor would resign.", "Springfield Gazette", None),
+    ("The figures were first reported by the Lakeside Herald.", "Lakeside Herald", None),
+    ("The Commission on Harbor Safety says the pier is unsafe.", "Commission on Harbor Safety",
+     None),
+    ("Citizens for Clean Water advocates a ban on the plant.", "Citizens for Clean Water", None),
+    ("Ann Lee of Ohio said the vote was close.", "Ann Lee", None),
+    ("Mayor Ines Vidal and Councillor Omar Haddad said the budget was final.", "Ines Vidal",
+     "Mayor"),
+    ("Ann Lee -- a former mayor of the town -- said the plan was sound.", "Ann Lee", None),
+    # headlines in title case
+    ("Ann Lee Vows To Cut Taxes For Working Families", "Ann Lee", None),
+    ("Tomas Berg Calls Stadium Plan A Waste Of Money", "Tomas Berg", None),
+    ("Senate Report Finds Waste In Defense Spending", None, None),
+    # a name set off as the appositive of a description; a reporting noun owned by a name
+    ("The mayor's spokeswoman, Ana Ruiz, told reporters the event was off.", "Ana Ruiz",
+     "mayor's spokeswoman"),
+    ("Berg's claim that the bridge was unsafe drew criticism.", "Berg", None),
+    # no one speaks
+    ("Officials must admit the error before the vote.", None, None),
+    ("The memo was mentioned during the hearing.", None, None),
+    ("Ahmed declined to say when the talks would resume.", None, None),
+    ("The agreement states the budget will rise.", None, None),
+    ("No talks are planned before the summit.", None, None),
+    ("The Harbor Street attack shocked the city.", None, None),
+    ("Ohio state lawmakers approved the budget.", None, None),
+    ("Officials at the Lakeside Institute, a research group, said the data was old.", None, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "speaker", "role"), ATTRIBUTION_CLASSES)
+def test_attribution_classes(text, speaker, role, gazetteer):
+    s = parse(text, gazetteer)
+    assert s.speaker == speaker
+    assert s.role == role
+    assert s.speaker_from == ("text" if speaker else None)
+    if speaker is None:
+        assert s.source_mention is None
+
+
+def test_the_issue_example_keeps_role_country_and_date(gazetteer):
+    s = parse(
+        '"We will keep the borders open," Italian Agriculture Minister Anna Rossi said on March 4.',
+        gazetteer,
+    )
+    assert (s.affiliation, s.affiliation_from) == ("Italy", "text")
+    assert (s.said_on.month, s.said_on.day) == (3, 4)
+    assert s.kind == "quote"
+
+
+def test_two_apostrophes_are_quotation_marks(gazetteer):
+    s = parse("''The budget is balanced,'' said Maria Okafor, the city treasurer.", gazetteer)
+    assert s.quotes == ("The budget is balanced",)
+    assert s.kind == "quote"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ('"We are ready," he said.', "he"),
+        ("The plan is dead, a campaign spokesman said.", "a campaign spokesman"),
+        ("The senator added that the vote would wait.", "The senator"),
+        ('"It is over," said a senior aide.', "a senior aide"),
+        (
+            "Several officials, speaking on condition of anonymity, said the plan had stalled.",
+            "Several officials",
+        ),
+        ('"We are done," he said. Ann Lee agreed.', "he"),
+        ("Residents praised Thursday's vote on the new school.", "Residents"),
+        ("Prices will rise in the spring, the agency said.", "the agency"),
+        ("Don't blame the voters, the mayor said.", "the mayor"),
+    ],
+)
+def test_unnamed_sources_keep_their_words(text, mention, gazetteer):
+    s = parse(text, gazetteer)
+    assert s.speaker is None and s.speaker_from is None
+    assert s.source_mention == mention
+    assert mention in text
+
+
+def test_a_passage_of_several_sentences_parses_as_one_record(gazetteer):
+    from qa.parser import parse_passage
+
+    text = (
+        'The mayor spoke at noon. "We will rebuild," said Ines Vidal. "It will take years," '
+        "she added."
+    )
+    s = parse_passage(text, text, "a.txt:3", gazetteer)
+    assert s.speaker == "Ines Vidal"
+    assert s.quotes == ("We will rebuild", "It will take years")
+
+
+class _CountedPattern:
+    """A compiled pattern that adds the length of every text it scans to a counter."""
+
+    SCANS = {"search", "match", "fullmatch", "finditer", "findall", "sub", "split"}
+
+    def __init__(self, pattern, counter):
+        self._pattern, self._counter = pattern, counter
+
+    def __getattr__(self, name):
+        method = getattr(self._pattern, name)
+        if name not in self.SCANS:
+            return method
+
+        def counted(*args, **kwargs):
+            text = args[1] if name == "sub" else args[0]
+            self._counter[0] += len(text)
+            return method(*args, **kwargs)
+
+        return counted
+
+
+class _CountedRe:
+    """The `re` module, with every scan's text length added to a counter."""
+
+    def __init__(self, counter):
+        import re
+
+        self._re, self._counter = re, counter
+
+    def __getattr__(self, name):
+        value = getattr(self._re, name)
+        if name not in _CountedPattern.SCANS:
+            return value
+
+        def counted(pattern, *args, **kwargs):
+            return getattr(_CountedPattern(self._re.compile(pattern), self._counter), name)(
+                *args, **kwargs
+            )
+
+        return counted
+
+
+def _parse_work(line: str, monkeypatch) -> int:
+    """What parsing one line costs, counted without a clock: the characters every regular
+    expression scans, plus every line of the parser's Python code run."""
+    import re
+    import sys
+
+    import qa.attribution
+    import qa.cues
+    import qa.dates
+    import qa.gazetteer
+    import qa.parser
+    import qa.subjects
+
+    counter = [0]
+    modules = (qa.parser, qa.subjects, qa.attribution, qa.cues, qa.dates, qa.gazetteer)
+    for module in modules:
+        monkeypatch.setattr(module, "re", _CountedRe(counter))
+        for name, value in list(vars(module).items()):
+            if isinstance(value, re.Pattern):
+                monkeypatch.setattr(module, name, _CountedPattern(value, counter))
+    gazetteer = Gazetteer.load([])
+    gazetteer.__dict__["place_pattern"] = _CountedPattern(gazetteer.place_pattern, counter)
+    folder = str(Path(qa.parser.__file__).parent)
+
+    def trace(frame, event, arg):
+        if not frame.f_code.co_filename.startswith(folder):
+            return None
+        counter[0] += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        parse_line(line, "big.txt", 1, gazetteer)
+    finally:
+        sys.settrace(None)
+        monkeypatch.undo()
+    return counter[0]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "said ",
+        "the minister said that ",
+        "according to ",
+        '"We will win," Sen. Mary Quinlan said on March 4. ',
+        "“",
+        "“a b ",
+        "on March 3, ",
+        "in an interview with Radio ",
+        "'' x ",
+        "Ann Lee, ",
+        "Ann Lee ",
+        "told Ann ",
+        "Key developments on May 1: * one * two ",
+        "Ann Lee -- a mayor -- said ",
+        "Ann Lee Vows More Tax Cuts ",
+        "— said ",
+    ],
+)
+def test_parsing_work_grows_linearly_with_the_line(unit, monkeypatch):
+    size = 6_000
+    small = _parse_work(unit * (size // len(unit)), monkeypatch)
+    large = _parse_work(unit * (4 * size // len(unit)), monkeypatch)
+    # Four times the text: four times the work, with room for rounding; quadratic would be 16.
+    assert large <= 5 * small, (small, large)
+
+
+NEWS_PIECES = [
+    "Sen. ", "Mr. ", "Ann", "  Lee", "\tBerg", " (D-Ore.)", ", a professor,", " said", " told",
+    " has also said", " he", " the campaign", ' "We will win,"', " ''Done,''", "“Yes”", " “open",
+    ", saying", " and said", " according to", " was reported by", " The Lakeside Herald", ".",
+    " ", "\n", " on March 3", " Thursday's", " of Ohio", " spokesman", " Residents",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(NEWS_PIECES), max_size=40).map("".join))
+def test_sources_are_verbatim_and_consistent(line):
+    gazetteer = Gazetteer.load([])
+    for s in parse_line(line, "p.txt", 1, gazetteer):
+        if s.speaker is not None:
+            assert s.speaker in s.passage and s.speaker_from == "text"
+            assert s.speaker_as_written in s.passage
+            assert s.source_mention is None
+        else:
+            assert s.speaker_from is None
+        if s.source_mention is not None:
+            assert s.source_mention in s.passage
+        if s.role is not None and s.role_from == "text":
+            assert all(word in s.passage for word in s.role.split())

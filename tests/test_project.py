@@ -55,3 +55,25 @@ def test_the_package_never_unpickles():
         source = path.read_text(encoding="utf-8")
         assert "import pickle" not in source and "allow_pickle=True" not in source, path
         assert not re.search(r"\beval\(", source), path
+
+
+def test_readme_lists_every_command():
+    import typer
+
+    from qa.cli import app
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in typer.main.get_command(app).commands:
+        assert f"| `qa {name}" in text, name
+
+
+def test_packaging_metadata():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]  # qa.__version__ only
+    assert project["license"] == "MIT" and (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "publishers" in (ROOT / "NOTICE.md").read_text(encoding="utf-8")
+    runtime = " ".join(project["dependencies"])
+    for test_only in ("pytest", "hypothesis", "ruff"):
+        assert test_only not in runtime

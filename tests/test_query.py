@@ -95,7 +95,10 @@ def test_dates_in_the_forms_people_type(reader):
 def test_intents(reader):
     assert read(reader, "Who said shipping is safe?").intent == "who"
     assert read(reader, "When did Fidan talk about shipping?").intent == "when"
-    assert read(reader, "Which countries will gather in Madrid?").intent == "what"
+    assert read(reader, "Which countries will gather in Madrid?").intent == "who"
+    assert read(reader, "Who backs the talks in Ankara?").intent == "who"
+    assert read(reader, "On what date did Fidan talk about shipping?").intent == "when"
+    assert read(reader, "How long ago did Sanchez ask for air defense?").intent == "when"
 
 
 def test_who_question_keeps_places_in_the_topic(reader):

@@ -1,0 +1,203 @@
+"""What kind of answer a question wants: passages ("what"), the speaker ("who"), the date
+("when"), or a kind `qa` does not answer with passages (a judgement, a forecast, an instruction,
+a number the statements do not give, a language other than English). Decided from the shape
+of the question, never from its topic."""
+
+from __future__ import annotations
+
+import re
+
+# The typed reasons a question is not answered with passages, with the one sentence that
+# says so. Filter reasons ("speaker", "affiliation", ...) are worded where filters are applied.
+REFUSALS = {
+    "opinion": "qa shows what was said; it does not judge who was right.",
+    "forecast": "qa shows what was said; it does not predict what will happen.",
+    "instruction": "qa shows what was said; it does not write, summarize or play a part.",
+    "quantity": "The statements give no figure for this; qa does not estimate one.",
+    "language": "Questions are understood in English only.",
+    "explanation": "qa shows what was said; it does not explain why. Ask who said it or when.",
+}
+
+# Polite or imperative openings that carry no meaning of their own.
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:please|ok|okay|so|hi|hey)[,\s]+)*(?:(?:can|could|would|will) you\s+)?"
+    r"(?:please\s+)?(?:tell me|give me|show me|let me know|remind me|find me|find|show|list|"
+    r"i(?:'d| would) like to know|i want to know|i wonder|do you know|any idea)\b[\s,:]*",
+    re.IGNORECASE,
+)
+_WHO = re.compile(
+    r"^\s*(?:who|whom|whose|which\s+(?:\w+\s+){0,2}?(?:official|officials|leader|leaders|"
+    r"person|people|politician|politicians|minister|ministers|country|countries|diplomat|"
+    r"diplomats|president|presidents|organisation|organization|organisations|organizations|"
+    r"speaker|speakers|one|side|government|governments|nation|nations))\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"^\s*(?:when|since when|on what (?:date|day)|on which (?:date|day)|what date|which day|"
+    r"what day|at what (?:date|time|point)|how long ago|in (?:what|which) month|what month|"
+    r"which month|how recently|what was the date)\b",
+    re.IGNORECASE,
+)
+# Words that judge: a question asking whether something is one of them wants a judgement.
+_JUDGING = (
+    r"right|wrong|wise|unwise|smart|foolish|correct|justified|mistaken|a mistake|good|bad|fair|"
+    r"unfair|naive|reckless|realistic|unrealistic|sensible|reasonable|worth|worthwhile|to blame|"
+    r"at fault|better|worse|best|worst|make sense|makes sense|most sense|legitimate|effective|"
+    r"helpful|useful|dangerous|credible|a good idea|a bad idea|the right call|the right decision"
+)
+# "Was X right to ...", "Should X ...", "Do you agree ...", "Whose plan is better?": a
+# judgement is asked for.
+_OPINION = re.compile(
+    rf"^\s*(?:(?:is|was|were|are|did|does|do|has|have|which|whose|who is|who was|who's)\b"
+    rf".{{0,80}}?\b(?:{_JUDGING})\b"
+    r"|should\b|shouldn'?t\b|ought\b|how should\b|what should\b"
+    r"|(?:what )?do you (?:think|believe|feel|reckon|agree)\b|would you (?:say|agree)\b"
+    r"|(?:what is|what's) your (?:view|opinion|take)\b|in your (?:view|opinion)\b"
+    r"|is it (?:good|bad|wise|fair|right|wrong)\b|how (?:good|bad|wise)\b)",
+    re.IGNORECASE,
+)
+_FORECAST = re.compile(
+    r"^\s*(?:will\b|won'?t\b|what will\b|when will\b|who will\b|how will\b|where will\b|"
+    r"which .{0,40}\bwill\b|"
+    r"what(?:'s| is) (?:going|likely) to\b|is .{0,50}\bgoing to\b|are .{0,50}\bgoing to\b|"
+    r"what (?:happens|would happen) (?:next|if)\b|what comes next\b|how likely\b|"
+    r"(?:can you |could you )?(?:predict|forecast)\b)",
+    re.IGNORECASE,
+)
+_FORECAST_WORDS = re.compile(
+    r"\b(?:likely|unlikely|chances?|odds|probability|prospects|next (?:week|month|year))\b",
+    re.IGNORECASE,
+)
+_INSTRUCTION = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:write|compose|draft|summari[sz]e|"
+    r"translate|pretend|imagine|act as|play the role|role-?play|roleplay|generate|create|make up|"
+    r"invent|rewrite|paraphrase|explain|analy[sz]e|evaluate|assess|argue|ignore|forget|"
+    r"you are now|you are (?:a |an |the )?\w+|as (?:an?|the)\s+\w+,|"
+    r"(?:give|make|produce|prepare|build|show) (?:me |us )?(?:a|an|the) (?:summary|overview|"
+    r"analysis|table|chart|list|timeline|report|essay|poem|story|speech|tweet|post|letter|"
+    r"email|briefing|memo|ranking|comparison|prediction|forecast)|"
+    r"tell (?:me |us )?(?:a|an) (?:joke|story|poem))\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"^\s*(?:how (?:much|many|big|large|old|tall|far|high)|(?:what|what's|what is|what was|"
+    r"what are) (?:the )?(?:total |exact |overall )?(?:cost|price|number|amount|size|value|"
+    r"budget|sum|figure|percentage|share)s?)\b",
+    re.IGNORECASE,
+)
+_WHY_ALONE = re.compile(
+    r"^\s*(?:(?:and|but|so|ok|okay)[,\s]+)?why(?:\s+(?:so|not|is that|was that|did (?:he|she|they|it) say (?:that|so)|"
+    r"did (?:he|she|they) do (?:that|so)|would (?:he|she|they)))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_PAST_SPEECH = re.compile(
+    r"\b(?:said|say|says|told|tell|wrote|write|claimed|claim|stated|announced|announce|argued|"
+    r"argue|warned|warn|insisted|insist|promised|pledged|suggested|suggest|spoke|speak|talked|"
+    r"talk|mentioned|mention|reported|report|commented|comment|remarked|proposed|propose|"
+    r"discussed|discuss|addressed|address|described|describe|called|posted|post|quoted|"
+    r"quote|stressed|noted|according to|statements?|remarks|comments?)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"[$€£]\s?\d|\d[\d,.]*\s?(?:%|percent|per cent|troops|soldiers|people|million|billion)|"
+    r"\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b|\b\d{2,}(?:,\d{3})*\b",
+    re.IGNORECASE,
+)
+
+# Function words of English and of the languages questions most often arrive in instead.
+_ENGLISH = set(
+    "the a an of to in on at by for with about from what who when which did does do is are was "
+    "were has have had say said and or not any how why where".split()
+)
+_FOREIGN = set(
+    "el la los las del que qué dijo sobre las una por para con sin como cuando quién "  # es
+    "le les des du une est sur dit qui quoi quand avec pour dans pas "  # fr
+    "der die das und ist hat über sagte gesagt wer was wann mit für nicht den dem ein eine "  # de
+    "il lo gli della sul che cosa detto ha chi quando con per non "  # it
+    "o os da do dos das disse sobre quem quando com não "  # pt
+    "het een van wat zei over wie wanneer niet "  # nl
+    "co powiedział o czy jak kto kiedy nie się "  # pl
+    "що про сказав хто коли не и в на".split()  # uk/ru (Cyrillic is caught below too)
+)
+
+
+def lead_in_removed(text: str) -> str:
+    """The question without "Tell me", "Can you show me", "Please": they are not speech verbs."""
+    rest = _LEAD_IN.sub("", text, count=1)
+    return rest if rest.strip() else text
+
+
+def refusal(text: str) -> str | None:
+    """The kind of question `qa` does not answer with passages, or None. A question for a
+    figure ("How many ...") is judged once searched: it is answered when the statements give one."""
+    if not_english(text):
+        return "language"
+    if _WHY_ALONE.match(text):
+        return "explanation"
+    if _INSTRUCTION.match(text):
+        return "instruction"
+    speech = _PAST_SPEECH.search(text)
+    if _OPINION.match(text) and not speech:
+        return "opinion"
+    forecast = _FORECAST.match(text) or _FORECAST_WORDS.search(text)
+    if forecast and not speech and not asks_quantity(text):
+        return "forecast"
+    return None
+
+
+_YES_NO_FUTURE = re.compile(r"^\s*(?:will|won'?t|is .{0,50}\bgoing to|are .{0,50}\bgoing to)\b",
+                            re.IGNORECASE)  # fmt: skip
+_FUTURE = re.compile(r"\b(?:will|won't|plans? to|is to|are to|to meet|going to|scheduled|"
+                     r"expected to|intends? to)\b", re.IGNORECASE)  # fmt: skip
+
+
+def reported_future(question: str, passage: str) -> bool:
+    """Whether a forecast-shaped question ("Which countries will the summit bring together?")
+    is answered by a statement that itself reports the plan; a yes-or-no "Will ...?" never is."""
+    return not _YES_NO_FUTURE.match(question) and bool(_FUTURE.search(passage))
+
+
+def asks_quantity(text: str) -> bool:
+    """ "How much / how many" without a speech verb: it wants a figure the statements give."""
+    return bool(_QUANTITY.match(text)) and not _PAST_SPEECH.search(text)
+
+
+def has_number(text: str) -> bool:
+    """Whether a passage gives a figure (an amount, a count), dates left out."""
+    from qa.dates import find_dates
+
+    for mention in reversed(find_dates(text)):
+        text = text[: mention.start] + text[mention.start + len(mention.text) :]
+    text = re.sub(r"\b(?:19|20)\d\d\b", "", text)  # a year is not a figure
+    return bool(_NUMBER.search(text))
+
+
+def intent(text: str) -> str:
+    """who | when | what: who-questions whatever their verb ("Who backs ..."), when-questions
+    whatever their wording ("On what date ...", "How long ago ...")."""
+    return intent_span(text)[0]
+
+
+def intent_span(text: str) -> tuple[str, tuple[int, int] | None]:
+    """The intent and the words that ask it ("How long ago", "Which leader"), which are not
+    part of the topic."""
+    for name, pattern in (("who", _WHO), ("when", _WHEN)):
+        m = pattern.match(text)
+        if m:
+            return name, m.span()
+    return "what", None
+
+
+def not_english(text: str) -> bool:
+    """Whether a question is written in another language: another script, or more function
+    words of other languages than of English."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
+    if latin / len(letters) < 0.5:
+        return True
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    english = sum(1 for w in words if w in _ENGLISH)
+    foreign = sum(1 for w in words if w in _FOREIGN and w not in _ENGLISH)
+    return foreign >= 2 and foreign > english

@@ -1,0 +1,140 @@
+"""Words a question uses for what the corpus says in other words: role titles and their
+paraphrases, topic synonyms, and names matched as people type them (typos, transliterations).
+Question reading and filters share this one table of knowledge."""
+
+from __future__ import annotations
+
+import re
+
+# Generic words for a role, each standing for the titles that fill it.
+ROLE_SYNONYMS = {
+    "chief": ("secretary general", "president", "prime minister", "head", "chief", "leader",
+              "chancellor", "director"),
+    "leader": ("president", "prime minister", "leader", "chancellor", "head", "secretary general"),
+    "head": ("head", "chief", "secretary general", "president", "director"),
+    "boss": ("head", "chief", "secretary general", "president", "director"),
+    "envoy": ("representative", "envoy", "ambassador"),
+    "representative": ("representative", "envoy", "ambassador"),
+    "ambassador": ("representative", "envoy", "ambassador"),
+    "diplomat": ("diplomat", "foreign minister", "representative", "envoy", "ambassador"),
+    "spokesperson": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
+    "spokesman": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
+    "spokeswoman": ("spokesperson", "spokesman", "spokeswoman", "press secretary"),
+    "premier": ("prime minister", "premier"),
+    "pm": ("prime minister", "premier"),
+    "lawmaker": ("congressman", "congresswoman", "senator", "lawmaker", "mp"),
+    "congressman": ("congressman", "congresswoman", "lawmaker"),
+    "defence": ("defense", "defence"),
+    "aide": ("aide", "adviser", "advisor", "office", "chief of staff", "spokesperson",
+             "spokesman", "spokeswoman", "deputy"),
+    "adviser": ("adviser", "advisor", "aide", "office"),
+    "advisor": ("adviser", "advisor", "aide", "office"),
+}  # fmt: skip
+
+# Multi-word paraphrases of a title, read before single role words: each becomes the role word
+# (a key of ROLE_SYNONYMS or a title word) that stands for it.
+ROLE_PHRASES = {
+    "head of government": "premier",
+    "head of state": "president",
+    "chief of staff": "presidential office",
+    "top diplomat": "diplomat",
+    "chief diplomat": "diplomat",
+    "foreign-policy chief": "foreign minister",
+    "foreign policy chief": "foreign minister",
+    "defence chief": "defense minister",
+    "defense chief": "defense minister",
+    "defence secretary": "defense minister",
+    "defense secretary": "defense minister",
+    "secretary-general": "secretary general",
+    "press secretary": "press secretary",
+    "prime minister": "prime minister",
+    "fm": "foreign minister",
+    "foreign secretary": "foreign minister",
+    "defmin": "defense minister",
+}
+
+# Words that ask, not what is asked about: they never belong to a topic.
+QUESTION_WORDS = {
+    "what", "did", "does", "do", "has", "have", "had", "is", "are", "was", "were", "who", "whom",
+    "when", "which", "how", "about", "regarding", "concerning", "on", "the", "me", "us", "any", "anything", "something",
+    "statement", "statements", "quote", "quotes", "position", "view", "views", "stance", "of",
+    "and", "what's", "whats", "according", "to", "from", "by", "in", "at", "during", "comment", "comments", "remarks", "official", "someone", "somebody", "anyone", "person",
+    "there", "a", "an", "it", "its", "their", "his", "her", "s", "show", "list", "give", "find",
+    "all", "every", "please", "can", "you", "i", "want", "know", "also", "ever", "else", "again", "same", "for",
+    "happen", "happened", "happening", "news", "going", "latest", "new", "been", "will",
+    "everything", "everyone", "everybody", "much", "many", "he", "she", "they", "him", "them",
+    "would", "could", "should", "this", "that", "these", "those", "only", "just", "now", "but",
+    "tell", "say", "said", "says", "talk", "talked", "speak", "spoke", "report", "reported",
+    "reports", "mentioned", "mention",
+}  # fmt: skip
+
+# Other names of a place or organisation that only questions use ("the bloc").
+PLACE_WORDS = {"the bloc": "European Union", "the union": "European Union"}
+
+# Topic words that meet though the statements say them otherwise. A question word in a group
+# also searches for the group's other words.
+TOPIC_GROUPS = (
+    ("troops", "soldiers", "forces", "peacekeepers", "peacekeeping", "boots", "contingents",
+     "deployment", "deploy"),
+    ("army", "military"),
+    ("ceasefire", "truce", "armistice", "hostilities"),
+    ("membership", "accession", "join", "joining", "entering"),
+    ("guarantees", "guarantee", "assurances", "protection"),
+    ("airspace", "sky", "air"),
+    ("minerals", "mineral", "resources"),
+    ("talks", "negotiations", "conversations", "dialogue", "discuss"),
+    ("weapons", "arms", "shipments"),
+    ("money", "funding", "million", "finance"),
+    ("invasion", "invade", "aggression", "attack"),
+    ("investment", "investors", "invest"),
+    ("deal", "agreement", "accord"),
+    ("settlement", "treaty"),
+)  # fmt: skip
+_GROUP_OF = {word: group for group in TOPIC_GROUPS for word in group}
+
+# How close a typed name must be to a corpus name (Jaro-Winkler similarity, 0..1).
+NAME_SIMILARITY = 0.87
+
+
+def normal_role(role: str | None) -> str:
+    """A role title lower-cased with spellings unified, for matching."""
+    if not role:
+        return ""
+    text = role.lower().replace("defence", "defense").replace("u.n.", "un")
+    return " ".join(text.replace("’s", "").replace("'s", "").split())
+
+
+def role_word_matches(word: str, role_text: str) -> bool:
+    """Whether a normalised role title contains a role word asked for, or one it stands for."""
+    options = ROLE_SYNONYMS.get(word, (word,))
+    padded = f" {role_text} "
+    return any(f" {normal_role(option)} " in padded for option in options)
+
+
+def topic_expansion(words: list[str]) -> list[str]:
+    """The synonyms of the topic's words that the topic does not already have."""
+    have = {w.lower() for w in words}
+    extra: list[str] = []
+    for word in words:
+        for other in _GROUP_OF.get(word.lower(), ()):
+            if other not in have and other not in extra:
+                extra.append(other)
+    return extra
+
+
+def closest_name(typed: str, names: dict[str, str]) -> str | None:
+    """The corpus name (a value of `names`, keyed by lower-cased alias) a typed word or two
+    stands for, when it is close enough and starts with the same letter."""
+    word = re.sub(r"['’]s$", "", typed.strip()).lower()
+    if len(word) < 4 or not names:
+        return None
+    from rapidfuzz import process  # loaded on the first name not found as typed
+    from rapidfuzz.distance import JaroWinkler
+
+    found = process.extractOne(
+        word,
+        [alias for alias in names if alias[:1] == word[:1]],
+        scorer=JaroWinkler.normalized_similarity,
+        score_cutoff=NAME_SIMILARITY,
+    )
+    return names[found[0]] if found else None

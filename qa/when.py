@@ -1,0 +1,225 @@
+"""Date phrases in questions ("before Feb. 1", "the final days of december", "mid-February",
+"March 5 or March 6", "between Jan. 1 and Jan. 12", "after the Paris summit"), read in one
+place with one table of lead words, into a range on the corpus timeline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa.dates import DAYS_IN_MONTH, MONTH, Timeline, find_dates, month_number
+
+# What a word before a date does to it: opens one side of the range, or keeps it as it is.
+DATE_LEADS = {
+    "before": "before", "prior to": "before", "ahead of": "before", "earlier than": "before",
+    "after": "after", "following": "after", "later than": "after",
+    "since": "since", "from": "since", "starting": "since",
+    "until": "until", "till": "until", "by": "until", "up to": "until",
+    "around": "around", "near": "around", "close to": "around",
+    "in": None, "on": None, "during": None, "of": None, "at": None, "throughout": None,
+}  # fmt: skip
+# Days either side of a date said to be "around" it.
+AROUND_DAYS = 3
+# Parts of a month, as first and last day (None: the month's last day; negative: from the end).
+MONTH_PARTS = {
+    "early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "first days of": (1, 7),
+    "first week of": (1, 7), "first half of": (1, 15), "mid": (11, 20), "middle of": (11, 20),
+    "second half of": (16, None), "late": (21, None), "end of": (21, None),
+    "last days of": (-7, None), "final days of": (-7, None), "last week of": (-7, None),
+    "closing days of": (-7, None),
+}  # fmt: skip
+_FULL_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_LEAD = "|".join(sorted((re.escape(w) for w in DATE_LEADS), key=len, reverse=True))
+_PART = "|".join(sorted((re.escape(w) for w in MONTH_PARTS), key=len, reverse=True))
+_MONTH_PHRASE = re.compile(
+    rf"(?:\b(?P<lead>{_LEAD})\s+)?(?:the\s+)?(?:(?P<part>{_PART})\b[\s-]*)?(?:the\s+)?"
+    rf"(?:month\s+of\s+)?\b(?P<month>{MONTH}|{_FULL_MONTHS})(?!\s*\d)(?![\w-])",
+    re.IGNORECASE,
+)
+_LEAD_BEFORE = re.compile(rf"\b(?P<lead>{_LEAD})\s+(?:the\s+)?$", re.IGNORECASE)
+_JOINED = re.compile(r"^\s*(?:,|or|and|to|through|-|–|,\s*or)\s*(?:on\s+)?$", re.IGNORECASE)
+# Lead words that introduce an event ("in Ukraine" is a place, not a date).
+_EVENT_LEADS = ("before", "after", "since", "until", "prior to", "ahead of", "following",
+                "around", "near")  # fmt: skip
+# Words that make a phrase an event the corpus may date ("the Paris summit").
+_EVENT_WORDS = re.compile(
+    r"\b(?:summit|meeting|conference|talks|visit|trip|call|interview|vote|election|signing|"
+    r"negotiations|forum|session|council|ceremony|speech|address|deal|agreement)s?\b",
+    re.IGNORECASE,
+)
+_EVENT = re.compile(
+    rf"\b(?P<lead>{'|'.join(_EVENT_LEADS)})\s+(?P<event>(?:the\s+)?[\w’'\- ]{{3,60}}?)"
+    rf"(?=[?.!,]|$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of timeline ordinals; None leaves that side open."""
+
+    start: int | None
+    end: int | None
+    label: str
+
+    def to_json(self) -> dict:
+        return {"label": self.label, "start": self.start, "end": self.end}
+
+
+def with_month_capitals(text: str) -> str:
+    """The text with lower-case month names capitalised where they are dates, so that
+    "march 5" and "in february" read as dates; "march" the verb stays as it is."""
+
+    def capital(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in {"march", "may"}:
+            before = text[: m.start()].rstrip().lower()
+            after = text[m.end() :]
+            dated = re.match(r"\s*\d", after) or re.search(
+                rf"\b(?:{_LEAD}|{_PART}|of|the)$", before
+            )
+            if not dated:
+                return word
+        return word[0].upper() + word[1:]
+
+    text = re.sub(rf"\b(?:{_FULL_MONTHS})\b", capital, text)
+    # "feb. 18", "dec 28": an abbreviation with a dot or a day after it.
+    return re.sub(
+        r"\b(?:jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)(?=\.|\s+\d)",
+        lambda m: m.group(0).capitalize(),
+        text,
+    )
+
+
+# Days known by name, as (month, day).
+NAMED_DAYS = {
+    "christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26),
+    "new year's eve": (12, 31), "new year’s eve": (12, 31), "new year's day": (1, 1),
+    "new year’s day": (1, 1), "new year": (1, 1), "new year's": (1, 1),
+}  # fmt: skip
+_NAMED_DAY = re.compile(
+    rf"\b(?:(?P<lead>{_LEAD})\s+)?(?:the\s+)?"
+    rf"(?P<day>{'|'.join(sorted((re.escape(d) for d in NAMED_DAYS), key=len, reverse=True))})\b",
+    re.IGNORECASE,
+)
+
+
+class DateReader:
+    """Reads the date phrase of a question against a timeline; `event_date` gives the day the
+    corpus dates an event ("the Paris summit"), or None."""
+
+    def __init__(self, timeline: Timeline, event_date: Callable[[str], int | None]):
+        self.timeline = timeline
+        self.event_date = event_date
+
+    def read(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
+        """The range a question's date phrase asks for, and the spans of its words."""
+        cased = with_month_capitals(text)
+        between = re.search(
+            r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=\s+(?:about|on|regarding|concerning|"
+            r"over|with|for|to|in)\b|[?!,;]|$)",
+            cased,
+            re.IGNORECASE,
+        )
+        if between:
+            a = self.point(between.group("a"))
+            b = self.point(between.group("b").rstrip(" ."))
+            if a and b:
+                return DateRange(a[0], b[1], text[slice(*between.span())].rstrip(" .")), [
+                    between.span()
+                ]
+        mentions = find_dates(cased)
+        if mentions:
+            return self._days(text, cased, mentions)
+        named = _NAMED_DAY.search(text)
+        if named:
+            month, day = NAMED_DAYS[named.group("day").lower()]
+            first = last = self.timeline.ordinal(month, day)
+            kind = DATE_LEADS.get((named.group("lead") or "").lower())
+            return _bounded(kind, first, last, named.group(0)), [named.span()]
+        for m in _MONTH_PHRASE.finditer(cased):
+            month = month_number(m.group("month"))
+            if month is None or (m.group("month")[0].islower()):
+                continue
+            first, last = self.month_part(month, m.group("part"))
+            lead = (m.group("lead") or "").lower()
+            kind = None if lead == "from" else DATE_LEADS.get(lead)
+            label = text[m.start() : m.end()].strip()
+            return _bounded(kind, first, last, label), [m.span()]
+        for m in _EVENT.finditer(text):
+            when = (
+                self.event_date(m.group("event")) if _EVENT_WORDS.search(m.group("event")) else None
+            )
+            if when is not None:
+                kind = DATE_LEADS[m.group("lead").lower()]
+                around = AROUND_DAYS * 2 if kind == "around" else 0
+                return _bounded(kind, when, when, m.group(0), around), [m.span()]
+        return None, []
+
+    def _days(self, text, cased, mentions) -> tuple[DateRange, list[tuple[int, int]]]:
+        """One written day, or several joined by "or", "and", "to" read as one range."""
+        first_mention = mentions[0]
+        start = first_mention.start
+        first, last = self.timeline.span(first_mention)
+        end = start + len(first_mention.text)
+        for following in mentions[1:]:
+            if not _JOINED.match(cased[end : following.start]):
+                break
+            lo, hi = self.timeline.span(following)
+            first, last = min(first, lo), max(last, hi)
+            end = following.start + len(following.text)
+        lead = _LEAD_BEFORE.search(cased[:start])
+        kind = DATE_LEADS.get(lead.group("lead").lower()) if lead else None
+        begin = lead.start() if lead else start
+        return _bounded(kind, first, last, text[begin:end]), [(begin, end)]
+
+    def point(self, words: str) -> tuple[int, int] | None:
+        """The first and last day of a date, month (part) or dated event, or None."""
+        words = with_month_capitals(words)
+        dates = find_dates(words)
+        if dates:
+            return self.timeline.span(dates[0])
+        named = _NAMED_DAY.search(words)
+        if named:
+            day = self.timeline.ordinal(*NAMED_DAYS[named.group("day").lower()])
+            return day, day
+        m = _MONTH_PHRASE.search(words)
+        if m and month_number(m.group("month")) and not m.group("month")[0].islower():
+            return self.month_part(month_number(m.group("month")), m.group("part"))
+        when = self.event_date(words) if _EVENT_WORDS.search(words) else None
+        return (when, when) if when is not None else None
+
+    def month_part(self, month: int, part: str | None) -> tuple[int, int]:
+        last_day = DAYS_IN_MONTH[month - 1]
+        key = " ".join((part or "").lower().replace("-", " ").split())
+        first, last = MONTH_PARTS.get(key, (1, None))
+        if first < 0:
+            first = last_day + first + 1
+        last = last_day if last is None else last
+        return self.timeline.ordinal(month, first), self.timeline.ordinal(month, last)
+
+    def resolve(self, words: str, kind: str | None = None) -> DateRange | None:
+        """A date or month given as an option ("Feb. 1", "March"), as a range; `kind` is
+        "since" or "until" to open one side."""
+        point = self.point(words)
+        if point is None:
+            return None
+        return _bounded(kind, point[0], point[1], f"{kind} {words}" if kind else words)
+
+
+def _bounded(kind: str | None, first: int, last: int, label: str, around: int = 0) -> DateRange:
+    if kind == "before":
+        return DateRange(None, first - 1, label)
+    if kind == "after":
+        return DateRange(last + 1, None, label)
+    if kind == "since":
+        return DateRange(first, None, label)
+    if kind == "until":
+        return DateRange(None, last, label)
+    if kind == "around":
+        spread = around or AROUND_DAYS
+        return DateRange(first - spread, last + spread, label)
+    return DateRange(first, last, label)

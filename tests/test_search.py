@@ -1,0 +1,118 @@
+"""The searcher on an invented feed with the fake encoder: fusion of meaning and words, the one
+relevance cut (with and without filters), synonyms as concepts, words too common to count,
+and filters that find nothing, each with its typed reason."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write
+
+from qa.dates import Timeline
+from qa.filters import StatementFilter
+from qa.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.index import ensure
+from qa.query import RoleFilter, Understanding
+from qa.search import Searcher, relevance
+
+FEED = "\n".join(
+    [
+        "Portugal will send troops to the border, Portuguese Defence Minister Nuno Melo said on May 3.",
+        "Portugal wants fishing quotas kept for the region, Portuguese Defence Minister Nuno Melo said on May 9.",
+        "Spain backs more funding for the region, Spanish Prime Minister Pedro Sanchez said on May 4.",
+        "Spain will not send troops to the region, Spanish Prime Minister Pedro Sanchez said on May 12.",
+        "The region needs roads and schools, a report on the region said on May 6.",
+        "Tariffs on steel from the region rose again, a trade report said on May 7.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    from conftest import FakeEncoder
+
+    folder = tmp_path_factory.mktemp("search")
+    corpus = write(folder / "feed.txt", FEED)
+    encoder = FakeEncoder()
+    index = ensure([corpus], folder / "index", encoder)
+    gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
+    facts = index.manifest.get("corpus", {})
+    timeline = Timeline(facts.get("timeline_start_month", 1), facts.get("timeline_season"))
+    filters = StatementFilter.load(index.folder / "facts", gazetteer, timeline)
+    return Searcher(index, encoder, filters)
+
+
+def ask(searcher, **fields):
+    topic = fields.get("topic", "")
+    concepts = fields.pop("concepts", tuple((w,) for w in topic.split()))
+    return searcher.search(Understanding(question="?", concepts=concepts, **fields), top_k=5)
+
+
+def passages(result):
+    return [h.statement.passage.split(",")[0] for h in result.hits]
+
+
+def test_meaning_and_words_both_lead_to_the_statement(searcher):
+    result = ask(searcher, topic="fishing quotas")
+    assert result.answered
+    assert passages(result)[0] == "Portugal wants fishing quotas kept for the region"
+
+
+def test_a_filter_does_not_make_any_statement_an_answer(searcher):
+    result = ask(searcher, topic="tariffs on steel", speakers=("Nuno Melo",))
+    assert not result.answered and result.reason == "relevance"
+    assert result.note.startswith("Nothing by Nuno Melo about tariffs on steel.")
+    # Others did speak to it: they are listed first among the closest, and so labelled.
+    assert "others" in result.note
+    assert result.closest[0].statement.passage.startswith("Tariffs on steel")
+
+
+def test_the_same_cut_holds_with_and_without_filters(searcher):
+    unfiltered = ask(searcher, topic="volcanoes")
+    filtered = ask(searcher, topic="volcanoes", affiliations=("Spain",))
+    assert not unfiltered.answered and not filtered.answered
+    assert unfiltered.reason == filtered.reason == "relevance"
+
+
+def test_a_synonym_meets_the_word_the_statement_uses(searcher):
+    # The fake encoder knows no synonyms: only the concept ("soldiers" = "troops") can match.
+    plain = ask(searcher, topic="soldiers", affiliations=("Spain",))
+    assert not plain.answered
+    concept = ask(
+        searcher, topic="soldiers", affiliations=("Spain",), concepts=(("soldiers", "troops"),)
+    )
+    assert passages(concept) == ["Spain will not send troops to the region"]
+
+
+def test_every_filtered_statement_on_the_topic_is_shown(searcher):
+    result = ask(searcher, topic="troops", affiliations=("Portugal", "Spain"))
+    assert sorted(passages(result)) == [
+        "Portugal will send troops to the border",
+        "Spain will not send troops to the region",
+    ]
+
+
+def test_a_word_most_statements_hold_is_not_distinctive(searcher):
+    coverage = searcher.coverage((("region",),))
+    assert coverage.max() == 0.0
+    result = ask(searcher, topic="region", speakers=("Nuno Melo",))
+    assert all(relevance(h) < 0.38 for h in result.closest)
+
+
+def test_filters_that_find_nothing_give_their_kind(searcher):
+    assert ask(searcher, topic="troops", unknown_speakers=("Ana Costa",)).reason == "speaker"
+    assert ask(searcher, topic="troops", affiliations=("Japan",)).reason == "affiliation"
+    role = RoleFilter(("ambassador",), None, "ambassador")
+    assert ask(searcher, topic="troops", roles=(role,)).reason == "role"
+
+
+def test_no_topic_lists_the_filtered_statements_newest_first(searcher):
+    result = ask(searcher, speakers=("Pedro Sanchez",))
+    assert passages(result) == [
+        "Spain will not send troops to the region",
+        "Spain backs more funding for the region",
+    ]
+
+
+def test_only_quotes(searcher):
+    result = ask(searcher, speakers=("Pedro Sanchez",), kind="quote")
+    assert not result.answered and result.hits == ()

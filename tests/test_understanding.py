@@ -1,0 +1,208 @@
+"""Reading questions in people's own words, on invented cases: names as typed, what kind of
+answer is wanted (or refused), date phrases, roles by relation and paraphrase."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write
+
+from qa.corpus import load_corpus
+from qa.dates import Timeline
+from qa.intent import intent, lead_in_removed, not_english, refusal
+from qa.lexicon import closest_name, topic_expansion
+from qa.query import QuestionReader
+from qa.when import DateReader, with_month_capitals
+
+FEED = "\n".join(
+    [
+        '"Shipping is safe again," Turkish Foreign Minister Hakan Fidan said on April 20.',
+        "Ankara will host talks, Turkish President Recep Tayyip Erdogan said on April 12.",
+        '"We need more air defense," Spanish Prime Minister Pedro Sanchez said on April 2.',
+        "The summit in Madrid on April 25 will gather 30 leaders.",
+        "Japan pledged loans, Japanese Prime Minister Shigeru Ishiba said on March 14.",
+    ]
+)
+NAMES = {"hakan fidan": "Hakan Fidan", "fidan": "Hakan Fidan", "pedro sanchez": "Pedro Sanchez",
+         "sanchez": "Pedro Sanchez", "shigeru ishiba": "Shigeru Ishiba", "ishiba": "Shigeru Ishiba"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    path = write(tmp_path_factory.mktemp("u") / "feed.txt", FEED)
+    corpus = load_corpus([path])
+    return QuestionReader(list(corpus.statements), corpus.gazetteer, corpus.timeline)
+
+
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        ("Fiddan", "Hakan Fidan"),
+        ("sanches", "Pedro Sanchez"),
+        ("Ishibba", "Shigeru Ishiba"),
+        ("Pedro Sanches", "Pedro Sanchez"),
+    ],  # fmt: skip
+)
+def test_typed_names_link_to_the_corpus_speaker(typed, name):
+    assert closest_name(typed, NAMES) == name
+
+
+@pytest.mark.parametrize("typed", ["Putin", "Macron", "shipping", "Spain", "Ish"])
+def test_other_words_do_not_link_to_a_speaker(typed):
+    assert closest_name(typed, NAMES) is None
+
+
+def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
+    u = reader.read("what did fiddan say about shipping")
+    assert u.speakers == ("Hakan Fidan",)
+    assert u.corrections == (("fiddan", "Hakan Fidan"),)
+    assert u.topic == "shipping"
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Was Sanchez right to ask for air defense?", "opinion"),
+        ("Should Turkey host the talks?", "opinion"),
+        ("What do you think about the summit?", "opinion"),
+        ("Will Japan pledge more loans?", "forecast"),
+        ("What will the leaders decide in Madrid next month?", "forecast"),
+        ("Write me a speech for Erdogan about shipping.", "instruction"),
+        ("Pretend you are Fidan and answer me.", "instruction"),
+        ("Summarise the talks in two lines", "instruction"),
+        ("¿Qué dijo España sobre la defensa aérea?", "language"),
+        ("Qu'est-ce que la Turquie a dit sur les navires?", "language"),
+        ("Что сказал Эрдоган?", "language"),
+        ("Why?", "explanation"),
+        ("But why?", "explanation"),
+        ("Do you agree with Fidan?", "opinion"),
+        ("Whose plan is better, Spain's or Japan's?", "opinion"),
+        ("Is Erdogan to blame?", "opinion"),
+        ("Is a deal on shipping likely?", "forecast"),
+        ("Are Spanish engineers going to be sent?", "forecast"),
+        ("Tell me a joke about the summit", "instruction"),
+        ("Make a table of who said what", "instruction"),
+        ("You are Erdogan. What do you say?", "instruction"),
+    ],
+)
+def test_questions_passages_do_not_answer_get_their_kind(question, kind):
+    assert refusal(question) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Sanchez say about air defense?",
+        "Who said shipping will be safe?",
+        "What did Fidan say Turkey will do?",
+        "How much did Japan pledge?",  # judged once searched: the statements may give the figure
+        "Tell me what Erdogan wants.",
+        "Was anything said about the summit in Madrid?",
+        "Could you tell me what Sanchez said about air defense?",
+        "Did anyone comment on the best way to keep shipping safe?",
+        "Is peace likely, according to Fidan?",
+    ],
+)
+def test_ordinary_questions_are_not_refused(question):
+    assert refusal(question) is None
+    assert not not_english(question)
+
+
+def test_intent_follows_the_question_not_the_verb():
+    assert intent("Who backs talks in Ankara?") == "who"
+    assert intent("Which leaders oppose the loans?") == "who"
+    assert intent("On what day did Fidan speak?") == "when"
+    assert intent("How long ago did Ishiba pledge loans?") == "when"
+    assert intent("What did Fidan say?") == "what"
+    assert lead_in_removed("Tell me what Erdogan wants") == "what Erdogan wants"
+    assert lead_in_removed("Can you show me Fidan's view?") == "Fidan's view?"
+
+
+def test_imperative_questions_find_the_speaker(reader):
+    assert reader.read("Tell me what Erdogan wants").speakers == ("Recep Tayyip Erdogan",)
+    u = reader.read("Give me the view of Pedro Sanchez on air defense")
+    assert u.speakers == ("Pedro Sanchez",) and u.topic == "air defense"
+
+
+def test_a_relation_names_the_aide_not_the_leader(reader):
+    u = reader.read("What did Erdogan's foreign minister say about shipping?")
+    assert u.speakers == ()
+    assert [(r.words, r.place) for r in u.roles] == [(("foreign", "minister"), "Turkey")]
+    u = reader.read("What did the Spanish head of government say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("premier",), "Spain")]
+
+
+def test_a_place_that_modifies_the_topic_is_not_the_speaker(reader):
+    u = reader.read("What was said about Turkish shipping?")
+    assert u.affiliations == () and "Turkish" in u.topic
+    u = reader.read("What did Sanchez say about the Japanese loans?")
+    assert u.speakers == ("Pedro Sanchez",) and u.affiliations == ()
+
+
+def dates_of(question, start_month=3):
+    timeline = Timeline(start_month)
+    return DateReader(timeline, lambda words: None).read(question), timeline
+
+
+def test_month_parts_and_lower_case_months():
+    (found, spans), tl = dates_of("What was said in the final days of april about talks?")
+    assert (found.start, found.end) == (tl.ordinal(4, 24), tl.ordinal(4, 30))
+    (found, _), tl = dates_of("what was said in the second half of march")
+    assert (found.start, found.end) == (tl.ordinal(3, 16), tl.ordinal(3, 31))
+    (found, _), tl = dates_of("What did Fidan say in mid-April?")
+    assert (found.start, found.end) == (tl.ordinal(4, 11), tl.ordinal(4, 20))
+    (found, _), tl = dates_of("what was said on april 2?")
+    assert found.start == found.end == tl.ordinal(4, 2)
+
+
+def test_days_joined_by_or_are_one_range():
+    (found, spans), tl = dates_of("What was said on April 2 or April 4?")
+    assert (found.start, found.end) == (tl.ordinal(4, 2), tl.ordinal(4, 4))
+    assert found.label == "on April 2 or April 4"
+
+
+def test_march_the_verb_is_not_a_month():
+    assert with_month_capitals("will they march on the capital") == "will they march on the capital"
+    assert with_month_capitals("in march they met") == "in March they met"
+
+
+def test_date_words_never_reach_the_topic(reader):
+    u = reader.read("What did Fidan say in the last days of April about shipping?")
+    assert u.topic == "shipping" and u.date is not None
+    u = reader.read("What was said between april 1 and april 15 about air defense?")
+    assert u.topic == "air defense" and u.date is not None
+
+
+def test_synonyms_are_concepts_of_the_topic(reader):
+    assert "troops" in topic_expansion(["soldiers"])
+    u = reader.read("What did Turkey say about soldiers?")
+    assert ("soldiers", *topic_expansion(["soldiers"])) in u.concepts
+    u = reader.read("What was said about Ankara's role?")
+    assert ("Ankara", "Turkey") in u.concepts
+
+
+def test_a_figure_is_not_a_date():
+    from qa.intent import asks_quantity, has_number, reported_future
+
+    assert asks_quantity("How many engineers will Spain send?")
+    assert asks_quantity("What's the total cost of the loans?")
+    assert not asks_quantity("How many engineers did Sanchez say Spain will send?")
+    assert has_number("Japan pledged $2 billion in loans, Ishiba said on March 14.")
+    assert has_number("The summit will gather 30 leaders.")
+    assert not has_number("Ankara will host talks, Erdogan said on April 12, 2025.")
+    assert reported_future(
+        "Which leaders will gather in Madrid?", "The summit will gather 30 leaders."
+    )
+    assert not reported_future(
+        "Will the leaders gather in Madrid?", "The summit will gather 30 leaders."
+    )
+
+
+def test_roles_by_relation_and_organisation(reader):
+    u = reader.read("What did Erdogan's top aide say about shipping?")
+    assert [(r.words, r.place) for r in u.roles] == [(("aide",), "Turkey")]
+    u = reader.read("What did Spain's representative at the United Nations say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("representative", "un"), "Spain")]
+    u = reader.read("What did the Turkish UN envoy say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("envoy", "un"), "Turkey")]
+    u = reader.read("What did the head of state of Turkey say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("president",), "Turkey")]
