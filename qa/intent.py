@@ -43,7 +43,8 @@ _JUDGING = (
     r"right|wrong|wise|unwise|smart|foolish|correct|justified|mistaken|a mistake|good|bad|fair|"
     r"unfair|naive|reckless|realistic|unrealistic|sensible|reasonable|worth|worthwhile|to blame|"
     r"at fault|better|worse|best|worst|make sense|makes sense|most sense|legitimate|effective|"
-    r"helpful|useful|dangerous|credible|a good idea|a bad idea|the right call|the right decision"
+    r"helpful|useful|dangerous|credible|a good idea|a bad idea|the right call|the right decision|"
+    r"convincing|persuasive|deserves?|deserved|overrated|strongest|weakest|wisest|smartest"
 )
 # "Was X right to ...", "Should X ...", "Do you agree ...", "Whose plan is better?": a
 # judgement is asked for.
@@ -52,6 +53,7 @@ _OPINION = re.compile(
     rf".{{0,80}}?\b(?:{_JUDGING})\b"
     r"|should\b|shouldn'?t\b|ought\b|how should\b|what should\b"
     r"|(?:what )?do you (?:think|believe|feel|reckon|agree)\b|would you (?:say|agree)\b"
+    r"|how (?:do|would) you (?:rate|judge|grade|score|see|view)\b"
     r"|(?:what is|what's) your (?:view|opinion|take)\b|in your (?:view|opinion)\b"
     r"|is it (?:good|bad|wise|fair|right|wrong)\b|how (?:good|bad|wise)\b)",
     re.IGNORECASE,
@@ -61,7 +63,10 @@ _FORECAST = re.compile(
     r"which .{0,40}\bwill\b|"
     r"what(?:'s| is) (?:going|likely) to\b|is .{0,50}\bgoing to\b|are .{0,50}\bgoing to\b|"
     r"what (?:happens|would happen) (?:next|if)\b|what comes next\b|how likely\b|"
-    r"(?:can you |could you )?(?:predict|forecast)\b)",
+    r"(?:can you |could you )?(?:predict|forecast)\b|"
+    # A hypothetical yes-or-no question about anyone but the reader: "Would Russia accept ...?"
+    # ("Could X mean Y?" asks what was said of a possibility as often as for a prediction.)
+    r"(?:would|might)\s+(?!you\b|i\b|we\b|u\b)\w+)",
     re.IGNORECASE,
 )
 _FORECAST_WORDS = re.compile(

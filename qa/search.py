@@ -140,6 +140,10 @@ class Searcher:
                 closest = others[:3] + closest[:2]
             return SearchResult(u, (), self._read(closest), False, note, 0, "relevance")
         relevant = [h for h in hits if _worth_showing(h)]
+        # The statement that answers best (by the relevance that judged the answer) comes
+        # first; the others keep their fused rank.
+        top = max(relevant, key=relevance)
+        relevant = [top] + [h for h in relevant if h is not top]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,
             # those with a named speaker first; a report with no named speaker only answers

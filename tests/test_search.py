@@ -116,3 +116,10 @@ def test_no_topic_lists_the_filtered_statements_newest_first(searcher):
 def test_only_quotes(searcher):
     result = ask(searcher, speakers=("Pedro Sanchez",), kind="quote")
     assert not result.answered and result.hits == ()
+
+
+def test_the_statement_that_answers_best_comes_first(searcher):
+    # Fusion chooses the candidates; the one that judged the answer is shown first.
+    result = ask(searcher, topic="troops for the region")
+    assert result.answered and len(result.hits) > 1
+    assert relevance(result.hits[0]) == max(relevance(h) for h in result.hits)

@@ -82,6 +82,11 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("Tell me a joke about the summit", "instruction"),
         ("Make a table of who said what", "instruction"),
         ("You are Erdogan. What do you say?", "instruction"),
+        ("Which offer on shipping is the most convincing?", "opinion"),
+        ("How would you rate Japan's pledge?", "opinion"),
+        ("Does Turkey deserve a seat at the talks?", "opinion"),
+        ("Would Ankara accept observers on its ships?", "forecast"),
+        ("Might Spain send engineers after all?", "forecast"),
     ],
 )
 def test_questions_passages_do_not_answer_get_their_kind(question, kind):
@@ -100,6 +105,9 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "Could you tell me what Sanchez said about air defense?",
         "Did anyone comment on the best way to keep shipping safe?",
         "Is peace likely, according to Fidan?",
+        "Would you show me what Fidan said about ships?",
+        "Would Sanchez say more about air defense, according to the reports?",
+        "Could shipping mean more patrols in the strait?",
     ],
 )
 def test_ordinary_questions_are_not_refused(question):
