@@ -87,6 +87,22 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("Does Turkey deserve a seat at the talks?", "opinion"),
         ("Would Ankara accept observers on its ships?", "forecast"),
         ("Might Spain send engineers after all?", "forecast"),
+        ("Which envoy is the most credible on shipping?", "opinion"),
+        ("Who has the better argument, Fidan or Sanchez?", "opinion"),
+        ("Is Japan doing enough for the strait?", "opinion"),
+        ("Give me your opinion on the shipping pact.", "opinion"),
+        ("How long will the blockade last?", "forecast"),
+        ("What's next for the shipping talks?", "forecast"),
+        ("Is Turkey about to close the strait?", "forecast"),
+        ("What is the outlook for the Madrid summit?", "forecast"),
+        ("Describe the shipping pact in your own words.", "instruction"),
+        ("List the pros and cons of the convoy plan.", "instruction"),
+        ("Suggest a compromise for the strait.", "instruction"),
+        ("Tell me about yourself.", "instruction"),
+        ("Hvad sagde Sanchez om skibene?", "language"),
+        ("Mitä Fidan sanoi?", "language"),
+        ("Ce a spus Sanchez despre nave?", "language"),
+        ("Fidan gemiler hakkında ne dedi?", "language"),
     ],
 )
 def test_questions_passages_do_not_answer_get_their_kind(question, kind):
@@ -108,6 +124,10 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "Would you show me what Fidan said about ships?",
         "Would Sanchez say more about air defense, according to the reports?",
         "Could shipping mean more patrols in the strait?",
+        "Which statement on shipping was the most recent?",
+        "Which country spoke the most about the strait?",
+        "What is the latest on the shipping pact?",
+        "What did Kim say about the convoys?",
     ],
 )
 def test_ordinary_questions_are_not_refused(question):
