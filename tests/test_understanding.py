@@ -188,6 +188,30 @@ def test_days_joined_by_or_are_one_range():
     assert found.label == "on April 2 or April 4"
 
 
+def test_a_bare_day_closes_a_range_and_ordinal_days_are_days():
+    question = "What was said from April 7 to 9 about convoys?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 7), tl.ordinal(4, 9))
+    assert [question[a:b] for a, b in spans] == ["from April 7 to 9"]
+    question = "What did Fidan say on the 12th of April about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 12), tl.ordinal(4, 12))
+    assert [question[a:b] for a, b in spans] == ["on the 12th of April"]
+    # A number after the date that counts something else is not a day.
+    (found, _), tl = dates_of("What did Fidan say on April 7 to 30 reporters?")
+    assert (found.start, found.end) == (tl.ordinal(4, 7), tl.ordinal(4, 7))
+
+
+def test_events_read_with_more_lead_words():
+    reader = DateReader(Timeline(3), lambda words: 50 if "forum" in words else None)
+    found, _ = reader.read("What was said in the run-up to the Lisbon forum?")
+    assert (found.start, found.end) == (None, 49)
+    found, _ = reader.read("What was said in the weeks after the Lisbon forum?")
+    assert (found.start, found.end, found.label) == (51, None, "in the weeks after the Lisbon forum")
+    found, _ = reader.read("What did Fidan say during the Lisbon forum?")
+    assert found.start < 50 < found.end
+
+
 def test_march_the_verb_is_not_a_month():
     assert with_month_capitals("will they march on the capital") == "will they march on the capital"
     assert with_month_capitals("in march they met") == "in March they met"
