@@ -40,15 +40,27 @@ def reader(tmp_path_factory):
         ("sanches", "Pedro Sanchez"),
         ("Ishibba", "Shigeru Ishiba"),
         ("Pedro Sanches", "Pedro Sanchez"),
+        ("Schanchez", "Pedro Sanchez"),  # another transliteration, first letter and all
+        ("Ischiba", "Shigeru Ishiba"),
+        ("Phidan", "Hakan Fidan"),
     ],  # fmt: skip
 )
 def test_typed_names_link_to_the_corpus_speaker(typed, name):
     assert closest_name(typed, NAMES) == name
 
 
-@pytest.mark.parametrize("typed", ["Putin", "Macron", "shipping", "Spain", "Ish"])
+@pytest.mark.parametrize(
+    "typed", ["Putin", "Macron", "shipping", "Spain", "Ish", "Sanders", "Irish"]
+)
 def test_other_words_do_not_link_to_a_speaker(typed):
     assert closest_name(typed, NAMES) is None
+
+
+def test_an_honorific_is_not_the_topic(reader):
+    u = reader.read("What did Mr. Fidan say?")
+    assert u.speakers == ("Hakan Fidan",) and u.topic == ""
+    u = reader.read("What did Ms Sanchez say about air defense?")
+    assert u.topic == "air defense"
 
 
 def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
@@ -207,7 +219,11 @@ def test_events_read_with_more_lead_words():
     found, _ = reader.read("What was said in the run-up to the Lisbon forum?")
     assert (found.start, found.end) == (None, 49)
     found, _ = reader.read("What was said in the weeks after the Lisbon forum?")
-    assert (found.start, found.end, found.label) == (51, None, "in the weeks after the Lisbon forum")
+    assert (found.start, found.end, found.label) == (
+        51,
+        None,
+        "in the weeks after the Lisbon forum",
+    )
     found, _ = reader.read("What did Fidan say during the Lisbon forum?")
     assert found.start < 50 < found.end
 
