@@ -171,6 +171,16 @@ def test_a_relation_names_the_aide_not_the_leader(reader):
     assert [(r.words, r.place) for r in u.roles] == [(("premier",), "Spain")]
 
 
+def test_plural_roles_and_people_words_are_who_not_the_topic(reader):
+    u = reader.read("What did Turkish ministers say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("minister",), "Turkey")]
+    assert u.topic == ""
+    u = reader.read("What did the leaders say about loans?")
+    assert u.topic == "loans" and not u.roles and not u.affiliations
+    # With nothing else asked, the word is all the topic there is.
+    assert reader.read("What did the politicians say?").topic == "politicians"
+
+
 def test_a_place_that_modifies_the_topic_is_not_the_speaker(reader):
     u = reader.read("What was said about Turkish shipping?")
     assert u.affiliations == () and "Turkish" in u.topic
