@@ -41,8 +41,6 @@ COMMON_WORD_SHARE = 0.5
 # For "who" questions, statements this much less similar than the best are not contenders.
 WHO_MARGIN = 0.15
 EXACT_FILTERED_LIMIT = 200_000
-# When no one speaker is asked for, this many statements of one speaker lead before the rest.
-SPEAKER_TURNS = 2
 
 
 @dataclass(frozen=True)
@@ -196,8 +194,6 @@ class Searcher:
         # first; the others keep their fused rank.
         top = max(relevant, key=relevance)
         relevant = [top] + [h for h in relevant if h is not top]
-        if len(u.speakers) != 1:
-            relevant = self._speakers_spread(relevant)
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,
             # those with a named speaker first, the most relevant of them first; a report with no named speaker only answers
@@ -312,20 +308,6 @@ class Searcher:
             if vectors is not None and len(vectors):
                 best[hit.row] = float((vectors @ np.asarray(query_vectors).T).max())
         return [replace(h, dense=max(h.dense, best[h.row])) if h.row in best else h for h in hits]
-
-    def _speakers_spread(self, hits: list[Hit]) -> list[Hit]:
-        """A question several speakers answer sees each of them early: a speaker's statements
-        beyond the first SPEAKER_TURNS wait until the other speakers' answers have been shown
-        (but not those only worth showing beside them)."""
-        owners = self.filters.speaker_codes
-        seen: dict[int, int] = {}
-        first, later = [], []
-        for hit in hits:
-            owner = int(owners[hit.row])  # 0: no named speaker
-            seen[owner] = seen.get(owner, 0) + 1
-            (first if owner == 0 or seen[owner] <= SPEAKER_TURNS else later).append(hit)
-        answers = [h for h in first if _answers(h)]
-        return answers + later + [h for h in first if not _answers(h)]
 
     def _of_kind(self, hits: list[Hit], kind: str | None) -> list[Hit]:
         """Only hits whose statement is of the kind asked for ("only quotes")."""

@@ -4,8 +4,6 @@ and filters that find nothing, each with its typed reason."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from conftest import write
 
@@ -174,41 +172,3 @@ def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
     assert searcher.spelt(["budget"]) == ["budget"]  # no corpus word is that close
     result = searcher.search(u, top_k=5)
     assert result.answered and result.hits[0].coverage == 1.0
-
-
-SPREAD_FEED = "\n".join(
-    [
-        "Troops guard the border, Portuguese Defence Minister Nuno Melo said on May 3.",
-        "Troops guard the border now, Portuguese Defence Minister Nuno Melo said on May 4.",
-        "Troops guard the border again, Portuguese Defence Minister Nuno Melo said on May 5.",
-        "Troops guard the border while the talks on trade and fishing and roads go on slowly, "
-        "Spanish Prime Minister Pedro Sanchez said on May 6.",
-        "Schools reopened in the region, a report said on May 7.",
-        "Fishing quotas were kept, a report said on May 8.",
-        "Roads were repaired in the north, a report said on May 9.",
-        "Steel tariffs rose again, a trade report said on May 10.",
-        "Hospitals hired more nurses, a report said on May 11.",
-    ]
-)
-
-
-def test_each_speaker_is_heard_before_one_speaker_repeats(tmp_path):
-    from conftest import FakeEncoder
-
-    corpus = write(tmp_path / "feed.txt", SPREAD_FEED)
-    encoder = FakeEncoder()
-    index = ensure([corpus], tmp_path / "index", encoder)
-    gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
-    facts = index.manifest.get("corpus", {})
-    timeline = Timeline(facts.get("timeline_start_month", 1), facts.get("timeline_season"))
-    filters = StatementFilter.load(index.folder / "facts", gazetteer, timeline)
-    spread = Searcher(index, encoder, filters)
-    u = Understanding(
-        question="?", topic="troops guard border", concepts=(("troops",), ("guard",), ("border",))
-    )
-    speakers = [h.statement.speaker for h in spread.search(u, top_k=5).hits]
-    assert speakers.count("Nuno Melo") == 3 and "Pedro Sanchez" in speakers
-    assert speakers.index("Pedro Sanchez") <= 2  # before Melo's third statement
-    # Asked about one speaker, their statements keep their order.
-    only = spread.search(replace(u, speakers=("Nuno Melo",)), top_k=5).hits
-    assert [h.statement.speaker for h in only] == ["Nuno Melo"] * 3
