@@ -15,6 +15,8 @@ from qa.statements import SaidOn
 
 # Refusals that still list the closest statements on the subject, labelled as not an answer.
 WITH_CLOSEST = {"opinion", "forecast"}
+# At most this many passages of one answer are read to count its group headers.
+WHOLE = 200
 
 __all__ = ["Answer", "Engine", "ExplicitFilters", "Passage", "answer", "explicit_filters"]
 
@@ -107,6 +109,9 @@ class Answer:
     # "role", "date"), "relevance", or a kind of question not answered with passages
     # ("opinion", "forecast", "instruction", "quantity", "language", "explanation").
     reason: str | None = None
+    # Every passage of the whole answer when it has more than this page (group headers count
+    # the whole answer, not the page); not part of the JSON, which pages by offset.
+    whole: tuple[Passage, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -175,15 +180,19 @@ def answer_understood(
             found = engine.searcher.search(understood, 3)
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
         return replace(refused(understood, understood.refusal), closest=closest)
-    result = engine.searcher.search(understood, top_k, offset)
+    everything = engine.searcher.search(understood, WHOLE, 0)
+    result = replace(everything, hits=everything.hits[offset : offset + top_k])
     if asks_quantity(understood.question) and not any(
-        has_number(h.statement.passage) for h in result.hits[:1]
+        has_number(h.statement.passage) for h in everything.hits[:1]
     ):
         # A figure the statements do not give, whatever else is missing.
         closest = result.hits[:3] or result.closest
         result = replace(result, hits=(), closest=closest, answered=False, available=0)
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
-    return _compose(understood.question, result, offset, result.reason, result.note)
+    composed = _compose(understood.question, result, offset, result.reason, result.note)
+    if len(result.hits) < len(everything.hits) == everything.available:
+        composed = replace(composed, whole=tuple(Passage.of(h) for h in everything.hits))
+    return composed
 
 
 def refused(understood: Understanding, reason: str) -> Answer:

@@ -36,12 +36,12 @@ GATES = {
         "attribution": 1.0,
     },
     "held-out": {
-        "recall@5": 0.86,
-        "mrr": 0.85,
-        "abstention": 0.85,
-        "speaker": 0.75,
+        "recall@5": 0.88,
+        "mrr": 0.88,
+        "abstention": 0.87,
+        "speaker": 0.95,
         "robust_recall": 0.83,
-        "turns": 0.85,
+        "turns": 0.88,
         "attribution": 1.0,
     },
 }

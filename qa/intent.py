@@ -43,16 +43,23 @@ _JUDGING = (
     r"right|wrong|wise|unwise|smart|foolish|correct|justified|mistaken|a mistake|good|bad|fair|"
     r"unfair|naive|reckless|realistic|unrealistic|sensible|reasonable|worth|worthwhile|to blame|"
     r"at fault|better|worse|best|worst|make sense|makes sense|most sense|legitimate|effective|"
-    r"helpful|useful|dangerous|credible|a good idea|a bad idea|the right call|the right decision"
+    r"helpful|useful|dangerous|credible|a good idea|a bad idea|the right call|the right decision|"
+    r"convincing|persuasive|deserves?|deserved|overrated|strongest|weakest|wisest|smartest|"
+    r"doing enough|enough|reliable|trustworthy|honest|"
+    # A superlative of a judging adjective ("the most credible"), not of time ("most recent").
+    r"the (?:most|least) (?!recent\b|frequent\b)\w+(?:ble|ive|ful|ent|ant|ous|ic|al)"
 )
 # "Was X right to ...", "Should X ...", "Do you agree ...", "Whose plan is better?": a
 # judgement is asked for.
 _OPINION = re.compile(
-    rf"^\s*(?:(?:is|was|were|are|did|does|do|has|have|which|whose|who is|who was|who's)\b"
+    rf"^\s*(?:(?:is|was|were|are|did|does|do|has|have|which|whose|who is|who was|who's|who has|"
+    rf"who had)\b"
     rf".{{0,80}}?\b(?:{_JUDGING})\b"
     r"|should\b|shouldn'?t\b|ought\b|how should\b|what should\b"
     r"|(?:what )?do you (?:think|believe|feel|reckon|agree)\b|would you (?:say|agree)\b"
+    r"|how (?:do|would) you (?:rate|judge|grade|score|see|view)\b"
     r"|(?:what is|what's) your (?:view|opinion|take)\b|in your (?:view|opinion)\b"
+    r"|(?:give|tell|share) (?:me |us )?your (?:view|opinion|take|verdict)\b"
     r"|is it (?:good|bad|wise|fair|right|wrong)\b|how (?:good|bad|wise)\b)",
     re.IGNORECASE,
 )
@@ -61,17 +68,24 @@ _FORECAST = re.compile(
     r"which .{0,40}\bwill\b|"
     r"what(?:'s| is) (?:going|likely) to\b|is .{0,50}\bgoing to\b|are .{0,50}\bgoing to\b|"
     r"what (?:happens|would happen) (?:next|if)\b|what comes next\b|how likely\b|"
-    r"(?:can you |could you )?(?:predict|forecast)\b)",
+    r"how long will\b|what(?:'s| is) next\b|what(?:'s| is) the outlook\b|"
+    r"(?:is|are) .{0,50}\b(?:about to|heading (?:for|towards?)|coming soon)\b|"
+    r"(?:can you |could you )?(?:predict|forecast)\b|"
+    # A hypothetical yes-or-no question about anyone but the reader: "Would Russia accept ...?"
+    # ("Could X mean Y?" asks what was said of a possibility as often as for a prediction.)
+    r"(?:would|might)\s+(?!you\b|i\b|we\b|u\b)\w+)",
     re.IGNORECASE,
 )
 _FORECAST_WORDS = re.compile(
-    r"\b(?:likely|unlikely|chances?|odds|probability|prospects|next (?:week|month|year))\b",
+    r"\b(?:likely|unlikely|chances?|odds|probability|prospects|outlook|next (?:week|month|year))\b",
     re.IGNORECASE,
 )
 _INSTRUCTION = re.compile(
     r"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:write|compose|draft|summari[sz]e|"
     r"translate|pretend|imagine|act as|play the role|role-?play|roleplay|generate|create|make up|"
     r"invent|rewrite|paraphrase|explain|analy[sz]e|evaluate|assess|argue|ignore|forget|"
+    r"describe|suggest|recommend|propose a|list the (?:pros|advantages|benefits|risks)|"
+    r"tell me about (?:yourself|you)\b|"
     r"you are now|you are (?:a |an |the )?\w+|as (?:an?|the)\s+\w+,|"
     r"(?:give|make|produce|prepare|build|show) (?:me |us )?(?:a|an|the) (?:summary|overview|"
     r"analysis|table|chart|list|timeline|report|essay|poem|story|speech|tweet|post|letter|"
@@ -117,6 +131,11 @@ _FOREIGN = set(
     "o os da do dos das disse sobre quem quando com não "  # pt
     "het een van wat zei over wie wanneer niet "  # nl
     "co powiedział o czy jak kto kiedy nie się "  # pl
+    "hvad sagde om hvem hvornår ikke hva sa sade vad vem när inte och "  # da, no, sv
+    "mitä sanoi kuka milloin ei "  # fi
+    "ce spus despre cine când nu "  # ro
+    "ne dedi hakkında kim zaman değil "  # tr
+    "řekl o kdo kdy ne pensa dei sulle sui "  # cs, it
     "що про сказав хто коли не и в на".split()  # uk/ru (Cyrillic is caught below too)
 )
 
@@ -200,4 +219,6 @@ def not_english(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text.lower())
     english = sum(1 for w in words if w in _ENGLISH)
     foreign = sum(1 for w in words if w in _FOREIGN and w not in _ENGLISH)
+    if english == 0 and foreign >= 1 and any(not w.isascii() for w in words):
+        return True  # "Mitä Zelensky sanoi?": letters English does not use, no English word
     return foreign >= 2 and foreign > english

@@ -66,6 +66,8 @@ QUESTION_WORDS = {
     "would", "could", "should", "this", "that", "these", "those", "only", "just", "now", "but",
     "tell", "say", "said", "says", "talk", "talked", "speak", "spoke", "report", "reported",
     "reports", "mentioned", "mention",
+    # honorifics before a name ("Mr. Rutte"): the name is who, the title is nothing
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "mister", "madam", "madame", "sir",
 }  # fmt: skip
 
 # Other names of a place or organisation that only questions use ("the bloc").
@@ -124,7 +126,8 @@ def topic_expansion(words: list[str]) -> list[str]:
 
 def closest_name(typed: str, names: dict[str, str]) -> str | None:
     """The corpus name (a value of `names`, keyed by lower-cased alias) a typed word or two
-    stands for, when it is close enough and starts with the same letter."""
+    stands for, when it is close enough and starts with the same letter, or is closer still
+    once transliteration differences are folded."""
     word = re.sub(r"['’]s$", "", typed.strip()).lower()
     if len(word) < 4 or not names:
         return None
@@ -137,4 +140,35 @@ def closest_name(typed: str, names: dict[str, str]) -> str | None:
         scorer=JaroWinkler.normalized_similarity,
         score_cutoff=NAME_SIMILARITY,
     )
-    return names[found[0]] if found else None
+    if found:
+        return names[found[0]]
+    # Another transliteration may change the first letter ("Selenskyj", "Ermak"): compared
+    # as the sounds are spelt across alphabets, a closer match is asked for.
+    folded = {transliterated(alias): alias for alias in names if len(alias) >= 5}
+    found = process.extractOne(
+        transliterated(word),
+        list(folded),
+        scorer=JaroWinkler.normalized_similarity,
+        score_cutoff=TRANSLITERATED_SIMILARITY,
+    )
+    return names[folded[found[0]]] if found and len(word) >= 5 else None
+
+
+# Spellings of one sound across transliterations, folded to one.
+_SOUNDS = (("shch", "sc"), ("kh", "h"), ("zh", "z"), ("sch", "s"), ("ts", "c"), ("tz", "c"),
+           ("ck", "k"), ("ph", "f"), ("ou", "u"), ("w", "v"), ("j", "i"), ("y", "i"),
+           ("s", "z"), ("ii", "i"))  # fmt: skip
+# How close a name must be once transliterated, when its first letter differs.
+TRANSLITERATED_SIMILARITY = 0.9
+
+
+def transliterated(name: str) -> str:
+    """A name with the letters transliterations disagree on folded ("Selenskyj" and
+    "Zelensky" both become "zelenzki"); accents dropped."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    for spelt, sound in _SOUNDS:
+        text = text.replace(spelt, sound)
+    return text

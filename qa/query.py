@@ -263,10 +263,14 @@ class QuestionReader:
 
         speakers, corrections = self._read_speakers(text, taken, in_filter_position)
         affiliations, roles, unknown, sources = [], [], [], []
+        people: list[tuple[int, int]] = []  # "leaders", "officials" of nowhere in particular
         for role, span in RoleReader(self).read(text, taken, in_filter_position):
+            if role.words[-1] in GENERIC_HEADS and role.place is None:
+                people.append(span)
+                continue
             taken.append(span)
             if role.words[-1] in GENERIC_HEADS:
-                if role.place and role.place not in affiliations:
+                if role.place not in affiliations:
                     affiliations.append(role.place)
                 continue
             roles.append(role)
@@ -290,7 +294,7 @@ class QuestionReader:
                     unknown.append(name[0])
                 taken.append(name[1])
 
-        topic = _topic(text, taken)
+        topic = _topic(text, taken + people) or _topic(text, taken)
         topic = self._without_own_place(topic, speakers, affiliations, roles)
         if refused == "forecast" and date is not None:
             refused = None  # "Who will meet on March 27?": an event the statements date

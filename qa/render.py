@@ -75,7 +75,7 @@ def render_answer(
     if answer.note:
         console.print(Text(neutralise(answer.note), style="bold red"))
     passages = answer.passages if answer.answered else ()
-    for group, items in _groups(passages, bool(answer.understood.affiliations)):
+    for group, items in _groups(passages, bool(answer.understood.affiliations), answer.whole):
         if group:
             console.print(Text(neutralise(group), style="bold cyan"))
         for passage in items:
@@ -117,28 +117,33 @@ def understood_label(answer: Answer) -> str:
     return "; ".join(parts)
 
 
-def _groups(passages, by_affiliation: bool = False):
+def _groups(passages, by_affiliation: bool = False, whole=()):
     """Consecutive passages of one speaker (or one country, when the question named one)
-    grouped under a fixed label, e.g. "Italy — 2 statements, March 15 to March 15"."""
+    grouped under a fixed label, e.g. "Italy — 2 statements, March 15 to March 15". The label
+    counts the speaker's passages in the `whole` answer when the page is one of several."""
     from qa.query import speaker_owner
+
+    def key_of(passage):
+        return passage.affiliation if by_affiliation else speaker_owner(passage.speaker)
 
     groups: list[tuple[str | None, list[Passage]]] = []
     for passage in passages:
-        key = passage.affiliation if by_affiliation else speaker_owner(passage.speaker)
+        key = key_of(passage)
         if groups and key and groups[-1][0] == key:
             groups[-1][1].append(passage)
         else:
             groups.append((key, [passage]))
     result = []
     for key, items in groups:
+        counted = [p for p in whole if key_of(p) == key] if whole else items
         if key and len(items) > 1:
             dated = sorted(
-                (p for p in items if p.said_order is not None), key=lambda p: p.said_order
+                (p for p in counted if p.said_order is not None), key=lambda p: p.said_order
             )
             span = ""
             if len(dated) > 1 and dated[0].said_order != dated[-1].said_order:
                 span = f", {dated[0].said_on.text} to {dated[-1].said_on.text}"
-            result.append((f"{key} — {len(items)} statements{span}", items))
+            result.append((f"{key} — {len(counted)} statements{span}", items))
         else:
             result.append((None, items))
     return result

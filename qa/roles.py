@@ -65,6 +65,8 @@ class RoleReader:
         tokens = list(re.finditer(r"[\w’'.\-]+", text))
         for k, m in enumerate(tokens):
             word = m.group(0).lower().strip(".")
+            if word not in ROLE_HEADS and word.endswith("s") and word[:-1] in ROLE_HEADS:
+                word = word[:-1]  # "Canadian ministers": any minister of Canada
             if word not in ROLE_HEADS or _overlaps(m.span(), taken):
                 continue
             if word in {
@@ -137,6 +139,8 @@ class RoleReader:
                 continue
             generic = word in GENERIC_HEADS
             if generic and place is None:
+                # "What did European leaders say": who is asked about, not the topic; no filter.
+                found.append((RoleFilter((word,), None, text[start:end]), (start, end)))
                 continue
             if (
                 place is None

@@ -12,6 +12,7 @@ import numpy as np
 from qa.embedding import Encoder
 from qa.filters import OPEN_HIGH, StatementFilter, who_phrase
 from qa.index import Index
+from qa.lexicon import NAME_SIMILARITY
 from qa.query import Understanding
 from qa.statements import Statement
 from qa.text import tokenize
@@ -76,6 +77,7 @@ class Searcher:
         self.encoder = encoder
         self.filters = filters
         self._part_vectors: dict[int, np.ndarray | None] = {}  # sentences and quotes, per row
+        self._spellings: dict[str, str | None] = {}  # a word no statement holds -> closest one
 
     def mentions(self, name: str) -> np.ndarray:
         """Rows whose text holds every word of a name."""
@@ -88,6 +90,46 @@ class Searcher:
     def is_mentioned(self, name: str) -> bool:
         tokens = tokenize(name)
         return bool(tokens) and all(t in self.index.bm25.vocab for t in tokens)
+
+    def spelt(self, tokens: list[str]) -> list[str]:
+        """Keyword tokens, each one no statement holds followed by the corpus word spelt
+        closest to it ("jedah" also counts "jeddah"; a typo is a typo of a word the corpus has)."""
+        vocab = self.index.bm25.vocab
+        out: list[str] = []
+        for token in tokens:
+            out.append(token)
+            if token not in vocab:
+                close = self._close_word(token)
+                if close:
+                    out.append(close)
+        return out
+
+    def _close_word(self, token: str) -> str | None:
+        if token not in self._spellings:
+            self._spellings[token] = _close_word(token, self.index.bm25.vocab)
+        return self._spellings[token]
+
+    def unmentioned_names(self, u: Understanding) -> list[str]:
+        """Names in the topic (capitalised words, not opening the question) that no statement
+        holds in no spelling close to it (a place by none of its names): "Gaza" in a feed that
+        never mentions it."""
+        opening = u.question.split()[:1]
+        vocab = self.index.bm25.vocab
+        found = []
+        for concept in u.concepts:
+            head = concept[0]
+            if not head[:1].isupper() or head in opening or len(head) < 3:
+                continue
+            place = self.filters.gazetteer.place(head)
+            # A place is mentioned by any of its names ("Canadian" for Canada).
+            names = [*concept, *((place.name, *place.aliases) if place else ())]
+            tokens = tokenize(" ".join(names))
+            if not tokens or any(t in vocab for t in tokens):
+                continue
+            if any(_spelt_close(t, vocab) for t in tokenize(head)):
+                continue  # most likely a typo: a word is only called absent when clearly so
+            found.append(head)
+        return found
 
     # -- ranking -------------------------------------------------------------------------
     def search_batch(
@@ -128,26 +170,38 @@ class Searcher:
 
         hits = self.rank(u, query_vectors, mask, why, filtered)
         hits = self._of_kind(hits, u.kind)
-        if not any(_answers(h) for h in hits):
+        unmentioned = self.unmentioned_names(u)
+        if not unmentioned and not any(_answers(h) for h in hits):
             hits = self._by_parts(hits, query_vectors)
-        if not any(_answers(h) for h in hits):
+        if unmentioned or not any(_answers(h) for h in hits):
             closest = sorted(hits, key=lambda h: -relevance(h))[:3]
-            note = _nothing_note(u, filtered)
-            others = self._unfiltered_answers(u, query_vectors) if filtered else []
+            if unmentioned:
+                # The topic names something no statement mentions: whatever shares its other
+                # words ("a ceasefire" in "a ceasefire in Gaza") is not about it.
+                note = f"Nothing in the corpus mentions {unmentioned[0]}."
+            else:
+                note = _nothing_note(u, filtered)
+            others = (
+                self._unfiltered_answers(u, query_vectors) if filtered and not unmentioned else []
+            )
             if others:
                 # The filter is reported, not silently applied: others did speak to the topic.
                 note += " Statements by others about it are listed first below."
                 closest = others[:3] + closest[:2]
             return SearchResult(u, (), self._read(closest), False, note, 0, "relevance")
         relevant = [h for h in hits if _worth_showing(h)]
+        # The statement that answers best (by the relevance that judged the answer) comes
+        # first; the others keep their fused rank.
+        top = max(relevant, key=relevance)
+        relevant = [top] + [h for h in relevant if h is not top]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,
-            # those with a named speaker first; a report with no named speaker only answers
+            # those with a named speaker first, the most relevant of them first; a report with no named speaker only answers
             # when no attributed statement does.
             best = max(relevance(h) for h in relevant)
             relevant = [h for h in relevant if relevance(h) >= best - WHO_MARGIN]
             attributed = self.filters.attributed
-            relevant.sort(key=lambda h: not attributed[h.row])
+            relevant.sort(key=lambda h: (not attributed[h.row], -relevance(h)))
         elif u.intent == "when":
             # A "when" question asks for a date: among close contenders, dated ones first.
             best = max(relevance(h) for h in relevant)
@@ -163,7 +217,7 @@ class Searcher:
         topic (the best of the topic as asked and with its synonyms) and its keyword score."""
         query_vector = query_vectors[0]
         dense_rows, dense_scores = self._dense(query_vector, mask, filtered)
-        tokens = tokenize(expanded_topic(u))
+        tokens = self.spelt(tokenize(expanded_topic(u)))
         bm25_all = (
             np.asarray(self.index.bm25.scores(tokens), dtype=np.float32)
             if tokens
@@ -210,7 +264,7 @@ class Searcher:
         total = np.zeros(n, dtype=np.float32)
         weight_sum = 0.0
         for concept in concepts:
-            tokens = tokenize(" ".join(concept))
+            tokens = self.spelt(tokenize(" ".join(concept)))
             if not tokens:
                 continue
             present = np.zeros(n, dtype=bool)
@@ -299,6 +353,35 @@ class Searcher:
     def _read(self, hits: list[Hit]) -> tuple[Hit, ...]:
         """The hits returned, with their statement records read from the index."""
         return tuple(replace(h, statement=self.index.statements[h.row]) for h in hits)
+
+
+def _spelt_close(token: str, vocab) -> bool:
+    """Whether the corpus holds a word spelt somewhat like this one (as a typed name is)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import JaroWinkler
+
+    choices = [w for w in vocab if w[:1] == token[:1]]
+    return bool(
+        process.extractOne(
+            token, choices, scorer=JaroWinkler.normalized_similarity, score_cutoff=NAME_SIMILARITY
+        )
+    )
+
+
+def _close_word(token: str, vocab) -> str | None:
+    """The corpus word (of the same first letter) one edit (a swap of two letters counts as
+    one) away from a word of up to six letters, or two from a longer one: a typo or a
+    transliteration, not another word."""
+    if len(token) < 4:
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    choices = [w for w in vocab if w[:1] == token[:1] and abs(len(w) - len(token)) <= 2]
+    found = process.extractOne(
+        token, choices, scorer=OSA.distance, score_cutoff=1 if len(token) <= 6 else 2
+    )
+    return found[0] if found else None
 
 
 def passage_parts(statement: Statement) -> list[str]:

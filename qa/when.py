@@ -17,6 +17,8 @@ DATE_LEADS = {
     "since": "since", "from": "since", "starting": "since",
     "until": "until", "till": "until", "by": "until", "up to": "until",
     "around": "around", "near": "around", "close to": "around",
+    "in the run-up to": "before", "the run-up to": "before", "leading up to": "before",
+    "in the wake of": "after",
     "in": None, "on": None, "during": None, "of": None, "at": None, "throughout": None,
 }  # fmt: skip
 # Days either side of a date said to be "around" it.
@@ -43,7 +45,11 @@ _LEAD_BEFORE = re.compile(rf"\b(?P<lead>{_LEAD})\s+(?:the\s+)?$", re.IGNORECASE)
 _JOINED = re.compile(r"^\s*(?:,|or|and|to|through|-|–|,\s*or)\s*(?:on\s+)?$", re.IGNORECASE)
 # Lead words that introduce an event ("in Ukraine" is a place, not a date).
 _EVENT_LEADS = ("before", "after", "since", "until", "prior to", "ahead of", "following",
-                "around", "near")  # fmt: skip
+                "around", "near", "during", "at the time of", "in the run-up to",
+                "the run-up to", "leading up to", "in the wake of",
+                r"(?:in\s+the\s+)?(?:days|weeks)\s+(?:before|after)")  # fmt: skip
+# An event lasts some days: "during" or "at the time of" it reads as around its date.
+_EVENT_KINDS = {"during": "around", "at the time of": "around"}
 # Words that make a phrase an event the corpus may date ("the Paris summit").
 _EVENT_WORDS = re.compile(
     r"\b(?:summit|meeting|conference|talks|visit|trip|call|interview|vote|election|signing|"
@@ -51,7 +57,8 @@ _EVENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _EVENT = re.compile(
-    rf"\b(?P<lead>{'|'.join(_EVENT_LEADS)})\s+(?P<event>(?:the\s+)?[\w’'\- ]{{3,60}}?)"
+    rf"\b(?P<lead>{'|'.join(sorted(_EVENT_LEADS, key=len, reverse=True))})\s+"
+    rf"(?P<event>(?:the\s+)?[\w’'\- ]{{3,60}}?)"
     rf"(?=[?.!,]|$)",
     re.IGNORECASE,
 )
@@ -94,6 +101,25 @@ def with_month_capitals(text: str) -> str:
     )
 
 
+_BARE_END = re.compile(
+    r"\s*(?:to|through|till|until|-|–|and|or)\s*(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
+    # only where the date phrase ends: "to 19 reporters" counts reporters, not days
+    r"(?=\s*(?:[?.!,;]|$|(?:about|on|regarding|concerning|in|over|for|with|what|who|when)\b))",
+    re.IGNORECASE,
+)
+_ORDINAL_DAY = re.compile(
+    rf"\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\s+(?:of\s+)?(?P<month>{MONTH})\b",
+)
+
+
+def _ordinal_days(text: str) -> str:
+    """ "the 5th of March" read as "March 5", right-aligned in the same number of characters so
+    that the spans found still cover the words of the question."""
+    return _ORDINAL_DAY.sub(
+        lambda m: f"{m.group('month')} {m.group('day')}".rjust(len(m.group(0))), text
+    )
+
+
 # Days known by name, as (month, day).
 NAMED_DAYS = {
     "christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26),
@@ -117,7 +143,7 @@ class DateReader:
 
     def read(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
         """The range a question's date phrase asks for, and the spans of its words."""
-        cased = with_month_capitals(text)
+        cased = _ordinal_days(with_month_capitals(text))
         between = re.search(
             r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=\s+(?:about|on|regarding|concerning|"
             r"over|with|for|to|in)\b|[?!,;]|$)",
@@ -154,7 +180,12 @@ class DateReader:
                 self.event_date(m.group("event")) if _EVENT_WORDS.search(m.group("event")) else None
             )
             if when is not None:
-                kind = DATE_LEADS[m.group("lead").lower()]
+                lead = " ".join(m.group("lead").lower().split())
+                kind = (
+                    _EVENT_KINDS.get(lead)
+                    or DATE_LEADS.get(lead)
+                    or DATE_LEADS.get(lead.split()[-1])
+                )
                 around = AROUND_DAYS * 2 if kind == "around" else 0
                 return _bounded(kind, when, when, m.group(0), around), [m.span()]
         return None, []
@@ -171,8 +202,20 @@ class DateReader:
             lo, hi = self.timeline.span(following)
             first, last = min(first, lo), max(last, hi)
             end = following.start + len(following.text)
+        joined = end > start + len(first_mention.text)
+        # "February 17 to 19": a bare day closes a range in the same month.
+        bare = _BARE_END.match(cased[end:])
+        last_mention = next((m for m in reversed(mentions) if m.start < end), first_mention)
+        if bare and last_mention.end_day is None:
+            day = int(bare.group("day"))
+            if last_mention.day < day <= DAYS_IN_MONTH[last_mention.month - 1]:
+                last = max(last, self.timeline.ordinal(last_mention.month, day))
+                end += bare.end()
+                joined = True
         lead = _LEAD_BEFORE.search(cased[:start])
         kind = DATE_LEADS.get(lead.group("lead").lower()) if lead else None
+        if kind == "since" and lead.group("lead").lower() == "from" and joined:
+            kind = None  # "from March 3 to March 5" is closed on both sides
         begin = lead.start() if lead else start
         return _bounded(kind, first, last, text[begin:end]), [(begin, end)]
 

@@ -44,6 +44,24 @@ def test_more_pages_through_the_answer(real_engine):
     assert chat.handle("more").lines == ("That was all of the last answer.",)
 
 
+def test_group_headers_count_the_whole_answer_not_the_page(real_engine):
+    import io
+
+    from qa.answer import answer
+    from qa.render import render_answer
+
+    whole = answer(real_engine, "What did Zelensky say?")
+    page = answer(real_engine, "What did Zelensky say?", top_k=2, offset=2)
+    assert len(page.passages) == 2 and len(page.whole) == whole.available
+    owner = page.passages[0].speaker
+    counted = sum(p.speaker == owner for p in page.whole)
+    assert counted > 2
+    out = io.StringIO()
+    render_answer(make_console(color=False, file=out), page)
+    assert f"{owner} — {counted} statements" in out.getvalue()
+    assert f"{owner} — 2 statements" not in out.getvalue()
+
+
 def test_slash_commands(real_engine):
     chat = Conversation(real_engine)
     assert chat.handle("/sources").lines == ("Ask a question first.",)

@@ -116,3 +116,59 @@ def test_no_topic_lists_the_filtered_statements_newest_first(searcher):
 def test_only_quotes(searcher):
     result = ask(searcher, speakers=("Pedro Sanchez",), kind="quote")
     assert not result.answered and result.hits == ()
+
+
+def test_the_statement_that_answers_best_comes_first(searcher):
+    # Fusion chooses the candidates; the one that judged the answer is shown first.
+    result = ask(searcher, topic="troops for the region")
+    assert result.answered and len(result.hits) > 1
+    assert relevance(result.hits[0]) == max(relevance(h) for h in result.hits)
+
+
+def test_a_name_no_statement_mentions_is_not_answered_by_the_other_words(searcher):
+    # "troops" alone would answer; "Atlantis" is in no statement, in no spelling close to it.
+    u = Understanding(
+        question="What was said about troops in Atlantis?",
+        topic="troops in Atlantis",
+        concepts=(("troops",), ("Atlantis",)),
+    )
+    result = searcher.search(u, top_k=5)
+    assert not result.answered and result.reason == "relevance"
+    assert result.note == "Nothing in the corpus mentions Atlantis."
+    assert searcher.unmentioned_names(u) == ["Atlantis"]
+
+
+@pytest.mark.parametrize(
+    "topic, concepts",
+    [
+        ("troops for Portgual", (("troops",), ("Portgual",))),  # a typo of a word it holds
+        ("troops for Portugal", (("troops",), ("Portugal",))),  # a place it holds
+        ("troops for the Region", (("troops",), ("Region",))),  # capitalised, but held
+    ],
+)
+def test_names_the_corpus_holds_or_nearly_holds_are_mentioned(searcher, topic, concepts):
+    u = Understanding(question=f"What was said about {topic}?", topic=topic, concepts=concepts)
+    assert searcher.unmentioned_names(u) == []
+    assert searcher.search(u, top_k=5).answered
+
+
+def test_a_known_place_no_statement_mentions_is_unmentioned(searcher):
+    # Japan is a place the gazetteer knows, but no statement names it by any of its names.
+    u = Understanding(
+        question="What was said about troops for Japan?",
+        topic="troops for Japan",
+        concepts=(("troops",), ("Japan",)),
+    )
+    assert searcher.unmentioned_names(u) == ["Japan"]
+
+
+def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
+    u = Understanding(
+        question="What was said about fishing qoutas?",
+        topic="fishing qoutas",
+        concepts=(("fishing",), ("qoutas",)),
+    )
+    assert searcher.spelt(["qouta"]) == ["qouta", "quota"]
+    assert searcher.spelt(["budget"]) == ["budget"]  # no corpus word is that close
+    result = searcher.search(u, top_k=5)
+    assert result.answered and result.hits[0].coverage == 1.0

@@ -40,15 +40,27 @@ def reader(tmp_path_factory):
         ("sanches", "Pedro Sanchez"),
         ("Ishibba", "Shigeru Ishiba"),
         ("Pedro Sanches", "Pedro Sanchez"),
+        ("Schanchez", "Pedro Sanchez"),  # another transliteration, first letter and all
+        ("Ischiba", "Shigeru Ishiba"),
+        ("Phidan", "Hakan Fidan"),
     ],  # fmt: skip
 )
 def test_typed_names_link_to_the_corpus_speaker(typed, name):
     assert closest_name(typed, NAMES) == name
 
 
-@pytest.mark.parametrize("typed", ["Putin", "Macron", "shipping", "Spain", "Ish"])
+@pytest.mark.parametrize(
+    "typed", ["Putin", "Macron", "shipping", "Spain", "Ish", "Sanders", "Irish"]
+)
 def test_other_words_do_not_link_to_a_speaker(typed):
     assert closest_name(typed, NAMES) is None
+
+
+def test_an_honorific_is_not_the_topic(reader):
+    u = reader.read("What did Mr. Fidan say?")
+    assert u.speakers == ("Hakan Fidan",) and u.topic == ""
+    u = reader.read("What did Ms Sanchez say about air defense?")
+    assert u.topic == "air defense"
 
 
 def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
@@ -82,6 +94,27 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("Tell me a joke about the summit", "instruction"),
         ("Make a table of who said what", "instruction"),
         ("You are Erdogan. What do you say?", "instruction"),
+        ("Which offer on shipping is the most convincing?", "opinion"),
+        ("How would you rate Japan's pledge?", "opinion"),
+        ("Does Turkey deserve a seat at the talks?", "opinion"),
+        ("Would Ankara accept observers on its ships?", "forecast"),
+        ("Might Spain send engineers after all?", "forecast"),
+        ("Which envoy is the most credible on shipping?", "opinion"),
+        ("Who has the better argument, Fidan or Sanchez?", "opinion"),
+        ("Is Japan doing enough for the strait?", "opinion"),
+        ("Give me your opinion on the shipping pact.", "opinion"),
+        ("How long will the blockade last?", "forecast"),
+        ("What's next for the shipping talks?", "forecast"),
+        ("Is Turkey about to close the strait?", "forecast"),
+        ("What is the outlook for the Madrid summit?", "forecast"),
+        ("Describe the shipping pact in your own words.", "instruction"),
+        ("List the pros and cons of the convoy plan.", "instruction"),
+        ("Suggest a compromise for the strait.", "instruction"),
+        ("Tell me about yourself.", "instruction"),
+        ("Hvad sagde Sanchez om skibene?", "language"),
+        ("Mitä Fidan sanoi?", "language"),
+        ("Ce a spus Sanchez despre nave?", "language"),
+        ("Fidan gemiler hakkında ne dedi?", "language"),
     ],
 )
 def test_questions_passages_do_not_answer_get_their_kind(question, kind):
@@ -100,6 +133,13 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "Could you tell me what Sanchez said about air defense?",
         "Did anyone comment on the best way to keep shipping safe?",
         "Is peace likely, according to Fidan?",
+        "Would you show me what Fidan said about ships?",
+        "Would Sanchez say more about air defense, according to the reports?",
+        "Could shipping mean more patrols in the strait?",
+        "Which statement on shipping was the most recent?",
+        "Which country spoke the most about the strait?",
+        "What is the latest on the shipping pact?",
+        "What did Kim say about the convoys?",
     ],
 )
 def test_ordinary_questions_are_not_refused(question):
@@ -131,6 +171,16 @@ def test_a_relation_names_the_aide_not_the_leader(reader):
     assert [(r.words, r.place) for r in u.roles] == [(("premier",), "Spain")]
 
 
+def test_plural_roles_and_people_words_are_who_not_the_topic(reader):
+    u = reader.read("What did Turkish ministers say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("minister",), "Turkey")]
+    assert u.topic == ""
+    u = reader.read("What did the leaders say about loans?")
+    assert u.topic == "loans" and not u.roles and not u.affiliations
+    # With nothing else asked, the word is all the topic there is.
+    assert reader.read("What did the politicians say?").topic == "politicians"
+
+
 def test_a_place_that_modifies_the_topic_is_not_the_speaker(reader):
     u = reader.read("What was said about Turkish shipping?")
     assert u.affiliations == () and "Turkish" in u.topic
@@ -158,6 +208,34 @@ def test_days_joined_by_or_are_one_range():
     (found, spans), tl = dates_of("What was said on April 2 or April 4?")
     assert (found.start, found.end) == (tl.ordinal(4, 2), tl.ordinal(4, 4))
     assert found.label == "on April 2 or April 4"
+
+
+def test_a_bare_day_closes_a_range_and_ordinal_days_are_days():
+    question = "What was said from April 7 to 9 about convoys?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 7), tl.ordinal(4, 9))
+    assert [question[a:b] for a, b in spans] == ["from April 7 to 9"]
+    question = "What did Fidan say on the 12th of April about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 12), tl.ordinal(4, 12))
+    assert [question[a:b] for a, b in spans] == ["on the 12th of April"]
+    # A number after the date that counts something else is not a day.
+    (found, _), tl = dates_of("What did Fidan say on April 7 to 30 reporters?")
+    assert (found.start, found.end) == (tl.ordinal(4, 7), tl.ordinal(4, 7))
+
+
+def test_events_read_with_more_lead_words():
+    reader = DateReader(Timeline(3), lambda words: 50 if "forum" in words else None)
+    found, _ = reader.read("What was said in the run-up to the Lisbon forum?")
+    assert (found.start, found.end) == (None, 49)
+    found, _ = reader.read("What was said in the weeks after the Lisbon forum?")
+    assert (found.start, found.end, found.label) == (
+        51,
+        None,
+        "in the weeks after the Lisbon forum",
+    )
+    found, _ = reader.read("What did Fidan say during the Lisbon forum?")
+    assert found.start < 50 < found.end
 
 
 def test_march_the_verb_is_not_a_month():
