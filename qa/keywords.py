@@ -61,6 +61,11 @@ class Vocabulary:
     def _word(self, at: int) -> bytes:
         return self.data[int(self.starts[at]) : int(self.starts[at + 1])].tobytes()
 
+    def __iter__(self):
+        """The words in the order bm25s saved them (by id), as iterating its dict gives."""
+        for at in np.argsort(self.ids, kind="stable"):
+            yield self._word(int(at)).decode("utf-8", "surrogatepass")
+
     def __contains__(self, token: str) -> bool:
         return self.get(token) is not None
 

@@ -22,6 +22,7 @@ def test_sorted_vocabulary_agrees_with_the_saved_one(tmp_path):
     assert len(index.vocab) == len(saved)
     assert {word: index.vocab.get(word) for word in saved} == saved
     assert all(word in index.vocab and index.vocab[word] == i for word, i in saved.items())
+    assert list(index.vocab) == list(saved)  # iterated in the saved order
     for unknown in ("pea", "peace", "talks", "zz", "кий", "a" * 299):
         assert index.vocab.get(unknown) is None and unknown not in index.vocab
         with pytest.raises(KeyError):

@@ -38,12 +38,12 @@ def _probe(index_dir, **env) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_answering_uses_one_thread(real_index_dir):
+def test_answering_uses_one_thread(real_engine, real_index_dir):  # index built first
     assert SEEDS
     assert _probe(real_index_dir) == {"blas": [1], "faiss": 1}
 
 
-def test_a_thread_count_in_the_environment_wins(real_index_dir):
+def test_a_thread_count_in_the_environment_wins(real_engine, real_index_dir):
     assert _probe(real_index_dir, OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2") == {
         "blas": [2], "faiss": 2
     }  # fmt: skip
