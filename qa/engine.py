@@ -87,6 +87,7 @@ class Engine:
             speakers=filters.speakers,
             speaker_places={name: c.most_common(1)[0][0] for name, c in places.items()},
             mentioned=self.searcher.is_mentioned,
+            rows_naming=self.index.rows_containing,
         )
 
     def load(self) -> Engine:

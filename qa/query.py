@@ -142,16 +142,20 @@ class QuestionReader:
         speakers: list[str] | None = None,
         speaker_places: dict[str, str] | None = None,
         mentioned=None,
+        rows_naming=None,
     ):
         """`statements` is only read to place events in time; `speakers` (who the corpus
         quotes) and `speaker_places` (where each serves) are taken from them when not given;
-        `mentioned(name)` says whether the corpus text has a name at all."""
+        `mentioned(name)` says whether the corpus text has a name at all; `rows_naming(words)`
+        gives the rows that may name an event (from the keyword index), so that placing an
+        event in time reads those records only, not every statement."""
         self.statements = statements
         self.gazetteer = gazetteer
         self.timeline = timeline
         self._speakers = speakers
         self._speaker_places = speaker_places
         self._mentioned = mentioned
+        self._rows_naming = rows_naming
         self.dates = DateReader(timeline, self._event_date)
 
     @cached_property
@@ -449,7 +453,13 @@ class QuestionReader:
         pattern = re.compile(
             rf"\b{re.escape(words)}\b(?P<gap>[^.]{{0,25}}?)\b(?:on|of)\s+$", re.IGNORECASE
         )
-        for statement in self.statements:
+        candidates = self.statements
+        if self._rows_naming is not None:
+            rows = self._rows_naming(words)
+            if rows is None:  # no keyword to look up: nothing the corpus could date
+                return None
+            candidates = (self.statements[int(r)] for r in rows)
+        for statement in candidates:
             for mention in find_dates(statement.passage):
                 if pattern.search(statement.passage[: mention.start]):
                     return self.timeline.span(mention)[0]

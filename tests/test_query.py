@@ -133,3 +133,43 @@ def test_from_a_month_means_that_month(reader):
     u = read(reader, "Show everything from March")
     assert (u.date.start, u.date.end) == tl.month_span(3)
     assert u.topic == ""
+
+
+class _CountingRecords(list):
+    """Statement records that remember which rows were read."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.read: set[int] = set()
+
+    def __getitem__(self, row):
+        self.read.add(row)
+        return super().__getitem__(row)
+
+    def __iter__(self):
+        raise AssertionError("the event lookup must not scan every statement")
+
+
+def test_an_event_is_placed_in_time_from_the_rows_that_name_it(reader):
+    corpus = reader[1]
+    records = _CountingRecords(corpus.statements)
+    summit_row = next(i for i, s in enumerate(corpus.statements) if "summit" in s.text)
+    looked_up = []
+
+    def rows_naming(words):
+        looked_up.append(words)
+        return [summit_row] if "summit" in words else []
+
+    events = QuestionReader(
+        records,
+        corpus.gazetteer,
+        corpus.timeline,
+        speakers=["Hakan Fidan"],
+        speaker_places={},
+        rows_naming=rows_naming,
+    )
+    u = events.read("What did Spain say before the summit in Madrid?")
+    assert (u.date.start, u.date.end) == (None, corpus.timeline.ordinal(4, 25) - 1)
+    assert records.read == {summit_row}
+    assert looked_up == ["summit in Madrid"]
+    assert events.read("What was said before the gala?").date is None
