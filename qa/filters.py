@@ -30,8 +30,17 @@ class FilterResult:
 
 ARRAYS = (
     "speaker_codes", "affiliation_codes", "role_codes", "attributed", "said_lo", "said_hi",
-    "inferred_lo", "inferred_hi", "mention_rows", "mention_lo", "mention_hi",
+    "inferred_lo", "inferred_hi", "mention_rows", "mention_lo", "mention_hi", "place_codes",
 )  # fmt: skip
+
+
+def _first_place(statement, gazetteer: Gazetteer) -> str:
+    """For a statement attributed only to a role, with no country, the place its words name
+    first; otherwise ""."""
+    if statement.affiliation or not statement.role:
+        return ""
+    found = gazetteer.find_places(statement.passage)
+    return found[0][1].name if found else ""
 
 
 def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
@@ -52,6 +61,7 @@ class StatementFilter:
         self.speakers: list[str] = vocabularies["speakers"]
         self.affiliations: list[str] = vocabularies["affiliations"]
         self.roles: list[str] = vocabularies["roles"]
+        self.places: list[str] = vocabularies["places"]
         for name in ARRAYS:
             setattr(self, name, facts[name])
         self.size = len(self.speaker_codes)
@@ -69,11 +79,12 @@ class StatementFilter:
             "inferred_hi": np.full(n, OPEN_LOW, dtype=np.int64),
         }
         mentions: list[tuple[int, int, int]] = []
-        speakers, affiliations, roles = [], [], []
+        speakers, affiliations, roles, places = [], [], [], []
         for i, s in enumerate(statements):
             speakers.append(speaker_owner(s.speaker) or "")
             affiliations.append(s.affiliation or "")
             roles.append(normal_role(s.role))
+            places.append(_first_place(s, gazetteer))
             facts["attributed"][i] = bool(s.speaker or s.role)
             said = s.said_on
             if said and not said.inferred and said.month:
@@ -93,6 +104,7 @@ class StatementFilter:
             ("speakers", speakers),
             ("affiliations", affiliations),
             ("roles", roles),
+            ("places", places),
         ):
             vocabularies[name], facts[name[:-1] + "_codes"] = _codes(values)
         return cls(facts, vocabularies, gazetteer, timeline)
@@ -102,7 +114,7 @@ class StatementFilter:
         for name in ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
         vocabularies = {"speakers": self.speakers, "affiliations": self.affiliations,
-                        "roles": self.roles}  # fmt: skip
+                        "roles": self.roles, "places": self.places}  # fmt: skip
         (folder / "vocabularies.json").write_text(json.dumps(vocabularies, ensure_ascii=False))
 
     @classmethod
@@ -136,7 +148,7 @@ class StatementFilter:
                 continue
             matched = self._matching(vocabulary, codes, wanted)
             if name == "affiliation":
-                matched |= self._placed_by_text(wanted, mentions)
+                matched |= self._placed_by_text(wanted)
             if not matched.any():
                 return FilterResult(
                     matched, f"No statement by {' or '.join(wanted)} in the corpus.", why, name
@@ -191,18 +203,12 @@ class StatementFilter:
                 found |= np.isin(codes, chosen)
         return found
 
-    def _placed_by_text(self, wanted, mentions) -> np.ndarray:
+    def _placed_by_text(self, wanted) -> np.ndarray:
         """Rows attributed only to a role, with no country ("..., defense minister says" in a
-        digest), whose text names one of the places wanted."""
-        found = np.zeros(self.size, dtype=bool)
-        unplaced = (self.role_codes != 0) & (self.affiliation_codes == 0)
-        if mentions is None or not unplaced.any():
-            return found
-        for name in wanted:
-            place = next((p for p in self.gazetteer.places if p.name == name), None)
-            for alias in (place.name, *place.aliases) if place else (name,):
-                found |= mentions(alias)
-        return found & unplaced
+        digest), whose line names one of the places wanted first: the place a headline opens
+        with is whose official speaks ("Ukraine secures ..., defense minister says"); places
+        named later are what the line is about."""
+        return self._matching(self.places, self.place_codes, wanted)
 
     def role_mask(self, role: RoleFilter, mentions=None) -> np.ndarray:
         """Rows whose role has every word asked for (or a synonym) and, when a place was

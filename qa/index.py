@@ -56,7 +56,7 @@ from qa.statements import Statement
 from qa.text import tokenize
 
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 # Below this many statements the vectors are searched exactly; above it, HNSW (BENCHMARKS.md).
 HNSW_THRESHOLD = dense_module.HNSW_THRESHOLD
 # The corpus signature under which a generation last matched the corpus fingerprint, so that

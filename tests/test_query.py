@@ -3,12 +3,13 @@ intent, and the difference between a statement by a country and one about it."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import write
 
 from qa.corpus import load_corpus
 from qa.filters import StatementFilter
-from qa.query import QuestionReader
+from qa.query import QuestionReader, Understanding
 
 FEED = "\n".join(
     [
@@ -173,3 +174,26 @@ def test_an_event_is_placed_in_time_from_the_rows_that_name_it(reader):
     assert records.read == {summit_row}
     assert looked_up == ["summit in Madrid"]
     assert events.read("What was said before the gala?").date is None
+
+
+def test_a_role_without_a_country_is_placed_by_the_first_place_its_line_names(tmp_path):
+    digest = write(
+        tmp_path / "digest.txt",
+        "Key developments on May 2: * Poland joins the grain pact with Germany, trade"
+        " minister says * Germany doubts the pact will hold, economy minister says\n",
+    )
+    corpus = load_corpus([digest])
+    filters = StatementFilter.from_statements(
+        list(corpus.statements), corpus.gazetteer, corpus.timeline
+    )
+    by = {
+        place: [
+            corpus.statements[r].passage.split(",")[0]
+            for r in np.flatnonzero(
+                filters.apply(Understanding(question="", affiliations=(place,))).mask
+            )
+        ]
+        for place in ("Poland", "Germany")
+    }
+    assert by["Poland"] == ["Poland joins the grain pact with Germany"]
+    assert by["Germany"] == ["Germany doubts the pact will hold"]
