@@ -80,11 +80,11 @@ class Searcher:
         self._spellings: dict[str, str | None] = {}  # a word no statement holds -> closest one
 
     def mentions(self, name: str) -> np.ndarray:
-        """Rows whose text holds every word of a name."""
-        tokens = tokenize(name)
-        found = np.ones(len(self.index), dtype=bool) if tokens else np.zeros(len(self.index), bool)
-        for token in tokens:
-            found &= np.asarray(self.index.bm25.scores([token])) > 0
+        """Rows whose text holds every word of a name, from the keyword index's postings."""
+        found = np.zeros(len(self.index), dtype=bool)
+        rows = self.index.rows_containing(name)
+        if rows is not None:
+            found[rows] = True
         return found
 
     def is_mentioned(self, name: str) -> bool:
