@@ -69,14 +69,6 @@ class Feedback:
             self._task = self._bar.add_task(self.what + "…", total=None, rate="")
             self._bar.start()
 
-    def stage(self, what: str) -> None:
-        """Name the step now running (loading the model, writing the index)."""
-        self.what = what
-        with self._lock:
-            if self._bar is not None:
-                self._bar.update(self._task, description=what + "…")
-                self._bar.refresh()
-
     def report(self, done: int, total: int) -> None:
         """The index build's progress callback: statements embedded so far, of how many."""
         if not self.enabled:
