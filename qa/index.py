@@ -189,6 +189,14 @@ class Index:
         if self.lease:
             self.lease.release()
 
+    def rows_with(self, token: str) -> np.ndarray:
+        """Rows holding one keyword token (as `tokenize` gives it), from its postings."""
+        at = self.bm25.vocab.get(token)
+        if at is None:
+            return np.empty(0, dtype=np.int64)
+        start, end = int(self.bm25.indptr[at]), int(self.bm25.indptr[at + 1])
+        return np.asarray(self.bm25.indices[start:end], dtype=np.int64)
+
     def rows_containing(self, text: str) -> np.ndarray | None:
         """Rows whose passage holds every keyword of `text`, in row order, from the keyword
         index's postings rather than a scan of the statements (for instance to find where
@@ -196,14 +204,7 @@ class Index:
         tokens = set(tokenize(text))
         if not tokens:
             return None
-        postings = []
-        for token in tokens:
-            at = self.bm25.vocab.get(token)
-            if at is None:
-                return np.empty(0, dtype=np.int64)
-            start, end = int(self.bm25.indptr[at]), int(self.bm25.indptr[at + 1])
-            postings.append(np.asarray(self.bm25.indices[start:end], dtype=np.int64))
-        postings.sort(key=len)
+        postings = sorted((self.rows_with(token) for token in tokens), key=len)
         rows = np.unique(postings[0])
         for posting in postings[1:]:
             rows = np.intersect1d(rows, posting, assume_unique=False)

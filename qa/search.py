@@ -269,7 +269,7 @@ class Searcher:
                 continue
             present = np.zeros(n, dtype=bool)
             for token in dict.fromkeys(tokens):
-                present |= np.asarray(self.index.bm25.scores([token])) > 0
+                present[self.index.rows_with(token)] = True
             # A word of a statement's own attribution ("NATO" in "NATO Secretary General Mark
             # Rutte said") is not the statement speaking about it.
             present &= ~self.filters.attributed_with(set(tokens))
