@@ -152,6 +152,11 @@ class Conversation:
             understood = replace(understood, unknown_speakers=(), sources=())
         if result.reason == "date":
             understood = replace(understood, date=None)  # nor a date with nothing in it
+        previous = self.context
+        if result.reason == "relevance" and understood.follow_up and previous is not None:
+            # A follow-up's topic that nothing answers ("And about zorblats?") is not carried
+            # on: the next follow-up refines the topic before it.
+            understood = replace(understood, topic=previous.topic, concepts=previous.concepts)
         if not understood.refusal:
             self.context = replace(understood, corrections=())
         return Reply(answer=result)

@@ -49,12 +49,19 @@ _JUDGING = (
     # A superlative of a judging adjective ("the most credible"), not of time ("most recent").
     r"the (?:most|least) (?!recent\b|frequent\b)\w+(?:ble|ive|ful|ent|ant|ous|ic|al)"
 )
+# Words that rank one answer over the others.
+_RANKING = (
+    r"best|worst|strongest|weakest|wisest|smartest|clearest|better|worse|"
+    r"(?:most|least) (?!recent\b|frequent\b)\w+(?:ble|ive|ful|ent|ant|ous|ic|al|ing)\b"
+)
 # "Was X right to ...", "Should X ...", "Do you agree ...", "Whose plan is better?": a
 # judgement is asked for.
 _OPINION = re.compile(
     rf"^\s*(?:(?:is|was|were|are|did|does|do|has|have|which|whose|who is|who was|who's|who has|"
     rf"who had)\b"
     rf".{{0,80}}?\b(?:{_JUDGING})\b"
+    # "Who made the strongest case?", "Who has the best plan?": a ranking is a judgement.
+    rf"|(?:who|which \w+)\s+\w+\s+(?:the\s+)?(?:{_RANKING})\b"
     r"|should\b|shouldn'?t\b|ought\b|how should\b|what should\b"
     r"|(?:what )?do you (?:think|believe|feel|reckon|agree)\b|would you (?:say|agree)\b"
     r"|how (?:do|would) you (?:rate|judge|grade|score|see|view)\b"
@@ -104,6 +111,9 @@ _WHY_ALONE = re.compile(
     r"did (?:he|she|they) do (?:that|so)|would (?:he|she|they)))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# "Why does Italy refuse ...?": a reason is asked for, not what was said ("Why did X say Y"
+# asks what was said, and is searched).
+_WHY = re.compile(r"^\s*(?:(?:and|but|so)[,\s]+)?(?:why|how come|for what reason)\b", re.IGNORECASE)
 _PAST_SPEECH = re.compile(
     r"\b(?:said|say|says|told|tell|wrote|write|claimed|claim|stated|announced|announce|argued|"
     r"argue|warned|warn|insisted|insist|promised|pledged|suggested|suggest|spoke|speak|talked|"
@@ -151,7 +161,7 @@ def refusal(text: str) -> str | None:
     figure ("How many ...") is judged once searched: it is answered when the statements give one."""
     if not_english(text):
         return "language"
-    if _WHY_ALONE.match(text):
+    if _WHY_ALONE.match(text) or (_WHY.match(text) and not _PAST_SPEECH.search(text)):
         return "explanation"
     if _INSTRUCTION.match(text):
         return "instruction"

@@ -5,6 +5,9 @@ Question reading and filters share this one table of knowledge."""
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
+from importlib import resources
 
 # Generic words for a role, each standing for the titles that fill it.
 ROLE_SYNONYMS = {
@@ -73,6 +76,32 @@ QUESTION_WORDS = {
 # Other names of a place or organisation that only questions use ("the bloc").
 PLACE_WORDS = {"the bloc": "European Union", "the union": "European Union"}
 
+
+
+@cache
+def regions() -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Lower-cased names of groups of countries ("the Baltics", "Baltic") -> the places they
+    stand for, and whether the name needs a word for people or countries after it ("European
+    leaders"), from qa/data/regions.toml."""
+    text = resources.files("qa.data").joinpath("regions.toml").read_text(encoding="utf-8")
+    table: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for region in tomllib.loads(text).values():
+        members = tuple(region["members"])
+        for alias in region.get("aliases", ()):
+            table[alias.lower()] = (members, False)
+        for adjective in region.get("adjectives", ()):
+            table.setdefault(adjective.lower(), (members, True))
+    return table
+
+
+# Words that place a question in time without a date ("so far", "lately"): not its topic.
+TIME_FILLERS = re.compile(
+    r"\b(?:so far|to date|until now|up to now|till now|up until now|lately|recently|of late|"
+    r"in recent (?:days|weeks|months)|in general|generally|overall|at all|publicly|in public|"
+    r"on the record|ever|exactly|actually|really)\b",
+    re.IGNORECASE,
+)
+
 # Topic words that meet though the statements say them otherwise. A question word in a group
 # also searches for the group's other words.
 TOPIC_GROUPS = (
@@ -124,12 +153,12 @@ def topic_expansion(words: list[str]) -> list[str]:
     return extra
 
 
-def closest_name(typed: str, names: dict[str, str]) -> str | None:
+def closest_name(typed: str, names: dict[str, str], minimum: int = 4) -> str | None:
     """The corpus name (a value of `names`, keyed by lower-cased alias) a typed word or two
     stands for, when it is close enough and starts with the same letter, or is closer still
     once transliteration differences are folded."""
     word = re.sub(r"['’]s$", "", typed.strip()).lower()
-    if len(word) < 4 or not names:
+    if len(word) < minimum or not names:
         return None
     from rapidfuzz import process  # loaded on the first name not found as typed
     from rapidfuzz.distance import JaroWinkler

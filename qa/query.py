@@ -14,7 +14,9 @@ from qa.lexicon import (
     PLACE_WORDS,
     QUESTION_WORDS,
     ROLE_SYNONYMS,
+    TIME_FILLERS,
     closest_name,
+    regions,
     topic_expansion,
 )
 from qa.roles import GENERIC_HEADS, ROLE_HEADS, ROLE_MODIFIERS, RoleFilter, RoleReader
@@ -52,6 +54,10 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 SCAFFOLD = QUESTION_WORDS
+# Words after a group of countries that say "someone from there" ("Baltic leaders").
+_REGION_HEADS = {"leaders", "countries", "states", "nations", "governments", "officials",
+                 "capitals", "allies", "partners", "members", "diplomats", "politicians",
+                 "authorities", "people", "side"}  # fmt: skip
 # Words that, after a name's possessive, make the name the employer, not the speaker.
 _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
                "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
@@ -241,6 +247,7 @@ class QuestionReader:
 
         date, date_spans = self.dates.read(text)
         taken += date_spans
+        taken += [m.span() for m in TIME_FILLERS.finditer(text) if not _overlaps(m.span(), taken)]
         if speech and _overlaps(speech.span(), taken):
             speech = None
         verb_at = speech.start() if speech else None
@@ -266,7 +273,8 @@ class QuestionReader:
             return False
 
         speakers, corrections = self._read_speakers(text, taken, in_filter_position)
-        affiliations, roles, unknown, sources = [], [], [], []
+        affiliations = [] if speakers else self._read_regions(text, taken, in_filter_position)
+        roles, unknown, sources = [], [], []
         people: list[tuple[int, int]] = []  # "leaders", "officials" of nowhere in particular
         for role, span in RoleReader(self).read(text, taken, in_filter_position):
             if role.words[-1] in GENERIC_HEADS and role.place is None:
@@ -330,6 +338,34 @@ class QuestionReader:
             return _merge(understanding, context)
         return understanding
 
+    @cached_property
+    def _region_pattern(self) -> re.Pattern:
+        body = "|".join(re.escape(a) for a in sorted(regions(), key=len, reverse=True))
+        heads = "|".join(sorted(_REGION_HEADS))
+        return re.compile(
+            rf"(?<![\w])(?:the\s+)?(?P<region>{body})(?:\s+(?P<head>{heads}))?(?![\w])", re.IGNORECASE
+        )
+
+    def _read_regions(self, text, taken, in_filter_position) -> list[str]:
+        """The places a group names where a speaker goes ("the Baltic states", "European
+        leaders"): any of them may answer. A longer place name wins ("European Council")."""
+        found: list[str] = []
+        for m in self._region_pattern.finditer(text):
+            if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
+                continue
+            place = self._place_pattern.match(text, m.start("region"))
+            if place and place.end() > m.end("region"):
+                continue
+            members, needs_head = regions()[m.group("region").lower()]
+            if needs_head and not m.group("head"):
+                continue
+            known = [p.name for p in map(self.gazetteer.place, members) if p is not None]
+            if not known:
+                continue
+            taken.append(m.span())
+            found += [name for name in known if name not in found]
+        return found
+
     def _without_own_place(self, topic: str, speakers, affiliations, roles) -> str:
         """The topic without the place every statement the filter allows already has ("What
         did Pavel say about Czech elections?" asks Pavel about elections): within the filter
@@ -375,8 +411,13 @@ class QuestionReader:
             name = self.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
             if name not in speakers:
                 speakers.append(name)
+            start = m.start()
+            given = self._given_name_typed(text, start, name, taken)
+            if given is not None:
+                corrections.append((text[given:m.end()], name))
+                start = given
             own = re.match(r"\s+(?:office|team|camp|government|administration)\b", text[m.end() :])
-            taken.append((m.start(), m.end() + (own.end() if own else 0)))
+            taken.append((start, m.end() + (own.end() if own else 0)))
         if speakers:
             return speakers, corrections
         # Names as typed: a word or two in a speaker's place, close to a corpus name.
@@ -407,6 +448,20 @@ class QuestionReader:
             else:
                 k += 1
         return speakers, corrections
+
+    def _given_name_typed(self, text: str, at: int, name: str, taken) -> int | None:
+        """Where a mistyped given name starts just before a surname found as typed ("Bil
+        Blair", "Karolina Leavitt"), or None: it belongs to the name, not to the topic."""
+        parts = name.split()
+        before = re.search(r"([^\W\d_][\w’'\-]*)\s+$", text[:at])
+        if len(parts) < 2 or before is None or _overlaps(before.span(1), taken):
+            return None
+        typed = before.group(1)
+        if typed.lower() in SCAFFOLD or typed.lower() == parts[0].lower() or len(typed) < 3:
+            return None
+        if closest_name(typed, {parts[0].lower(): name}, minimum=3) is None:
+            return None
+        return before.start(1)
 
     def _may_name(self, text: str, token: re.Match, in_filter_position) -> bool:
         """Whether a word could be a speaker's name typed loosely: not a question word, verb,

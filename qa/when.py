@@ -24,13 +24,55 @@ DATE_LEADS = {
 # Days either side of a date said to be "around" it.
 AROUND_DAYS = 3
 # Parts of a month, as first and last day (None: the month's last day; negative: from the end).
-MONTH_PARTS = {
-    "early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "first days of": (1, 7),
-    "first week of": (1, 7), "first half of": (1, 15), "mid": (11, 20), "middle of": (11, 20),
-    "second half of": (16, None), "late": (21, None), "end of": (21, None),
-    "last days of": (-7, None), "final days of": (-7, None), "last week of": (-7, None),
-    "closing days of": (-7, None),
-}  # fmt: skip
+# A part is a position ("early", "the final", "the second"), optionally a unit ("days", "week",
+# "half") and "of"/"in": "the closing days of", "the second half of", "late in", "mid-".
+_HEAD = ("early", "first", "opening", "beginning", "start")
+_TAIL = ("late", "last", "final", "closing", "end")
+_MIDDLE = ("mid", "middle")
+# Positions that make a part alone ("the end of"), and those written without "of" ("mid-").
+_ALONE = ("early", "late", "mid", "beginning", "start", "end", "middle")
+_BARE = ("early", "late", "mid")
+_WITH_UNIT = ("first", "opening", "last", "final", "closing", "middle", "second", "third",
+              "fourth")  # fmt: skip
+_ORDINAL = {"second": 2, "third": 3, "fourth": 4}
+_UNIT_DAYS = {"days": 7, "few days": 7, "week": 7, "weeks": 14, "two weeks": 14,
+              "fortnight": 15, "half": 15}  # fmt: skip
+
+
+def _part_days(position: str, unit: str | None) -> tuple[int, int | None] | None:
+    """First and last day of a month part named by a position and an optional unit."""
+    if position in _MIDDLE:
+        return (11, 20) if unit in (None, "days", "week", "weeks", "part") else None
+    if position in _ORDINAL:
+        k = _ORDINAL[position]
+        if unit == "week":
+            return 7 * (k - 1) + 1, 7 * k
+        return (16, None) if (k, unit) == (2, "half") else None
+    length = _UNIT_DAYS.get(unit) if unit else None
+    if unit and length is None:
+        return None
+    if position in _HEAD:
+        return (1, length or 10)
+    return (-length, None) if length else (21, None)
+
+
+def _month_parts() -> dict[str, tuple[int, int | None]]:
+    parts = {}
+    for position in (*_HEAD, *_TAIL, *_MIDDLE, *_ORDINAL):
+        units = (*_UNIT_DAYS, "part") if position in _WITH_UNIT else ()
+        if position in _ALONE:
+            units = (None, *units)
+        for unit in units:
+            days = _part_days(position, unit)
+            if days is None:
+                continue
+            bare = unit is None and position in _BARE
+            for joint in (None, "in") if bare else ("of", "in"):
+                parts[" ".join(w for w in (position, unit, joint) if w)] = days
+    return parts
+
+
+MONTH_PARTS = _month_parts()
 _FULL_MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )

@@ -158,6 +158,19 @@ def test_an_unknown_name_does_not_stick(real_engine):
     assert later.answer.understood.topic == "peacekeepers"
 
 
+def test_a_follow_up_topic_that_finds_nothing_does_not_stick(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Italy say about peacekeepers?")
+    nothing = chat.handle("And about zorblats?")
+    assert nothing.answer.reason == "relevance"
+    reply = chat.handle("And Meloni?")
+    assert reply.answer.understood.topic == "peacekeepers"
+    assert {"10", "13"} <= sources(reply)
+    # A new question's topic is its own, answered or not.
+    chat.handle("What did Macron say about fisheries?")
+    assert chat.handle("And Italy?").answer.understood.topic == "fisheries"
+
+
 def test_words_without_slash_and_sources_across_pages(real_engine):
     chat = Conversation(real_engine)
     assert chat.handle("help").show == "text"

@@ -115,6 +115,10 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("Mitä Fidan sanoi?", "language"),
         ("Ce a spus Sanchez despre nave?", "language"),
         ("Fidan gemiler hakkında ne dedi?", "language"),
+        ("Who made the strongest case for convoys?", "opinion"),
+        ("Which envoy gave the most convincing answer on ships?", "opinion"),
+        ("Why does Spain refuse to send engineers?", "explanation"),
+        ("How come Turkey closed the strait?", "explanation"),
     ],
 )
 def test_questions_passages_do_not_answer_get_their_kind(question, kind):
@@ -140,6 +144,9 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "Which country spoke the most about the strait?",
         "What is the latest on the shipping pact?",
         "What did Kim say about the convoys?",
+        "Who offered the most ships?",  # a count, not a ranking of arguments
+        "Who wants more durable talks?",
+        "Why did Fidan say shipping is safe?",  # asks what was said
     ],
 )
 def test_ordinary_questions_are_not_refused(question):
@@ -204,6 +211,32 @@ def test_month_parts_and_lower_case_months():
     assert found.start == found.end == tl.ordinal(4, 2)
 
 
+@pytest.mark.parametrize(
+    "phrase, first, last",
+    [
+        ("in the final week of April", 24, 30),
+        ("in the closing days of april", 24, 30),
+        ("in the last few days of April", 24, 30),
+        ("early in April", 1, 10),
+        ("late in April", 21, 30),
+        ("in the opening fortnight of April", 1, 15),
+        ("in the second week of April", 8, 14),
+        ("in the first two weeks of April", 1, 14),
+        ("at the start of April", 1, 10),
+        ("in the middle of April", 11, 20),
+    ],
+)
+def test_month_parts_as_position_and_unit(phrase, first, last):
+    (found, spans), tl = dates_of(f"What did Fidan say {phrase} about ships?")
+    assert (found.start, found.end) == (tl.ordinal(4, first), tl.ordinal(4, last))
+
+
+def test_the_first_of_a_month_is_no_part_of_it():
+    from qa.when import MONTH_PARTS
+
+    assert "first of" not in MONTH_PARTS and "last of" not in MONTH_PARTS
+
+
 def test_days_joined_by_or_are_one_range():
     (found, spans), tl = dates_of("What was said on April 2 or April 4?")
     assert (found.start, found.end) == (tl.ordinal(4, 2), tl.ordinal(4, 4))
@@ -248,6 +281,32 @@ def test_date_words_never_reach_the_topic(reader):
     assert u.topic == "shipping" and u.date is not None
     u = reader.read("What was said between april 1 and april 15 about air defense?")
     assert u.topic == "air defense" and u.date is not None
+
+
+def test_time_fillers_never_reach_the_topic(reader):
+    assert reader.read("What has Fidan said so far?").topic == ""
+    assert reader.read("What did Sanchez say lately about air defense?").topic == "air defense"
+
+
+def test_a_mistyped_given_name_belongs_to_the_surname(reader):
+    u = reader.read("What did Pedra Sanchez say about air defense?")
+    assert u.speakers == ("Pedro Sanchez",) and u.topic == "air defense"
+    assert u.corrections == (("Pedra Sanchez", "Pedro Sanchez"),)
+    # A word that is no given name stays in the topic.
+    u = reader.read("Did Sanchez mention Madrid summits?")
+    assert u.speakers == ("Pedro Sanchez",) and u.corrections == ()
+
+
+def test_a_group_of_countries_asks_for_any_of_them(reader):
+    u = reader.read("What did the Baltic states say about shipping?")
+    assert set(u.affiliations) == {"Lithuania", "Latvia", "Estonia"} and u.topic == "shipping"
+    u = reader.read("What did European leaders say about air defense?")
+    assert {"Spain", "European Union"} <= set(u.affiliations) and "Turkey" not in u.affiliations
+    # An adjective alone is the topic's, not who speaks; a longer place name wins.
+    u = reader.read("What was said about European air defense?")
+    assert u.affiliations == () and u.topic == "European air defense"
+    u = reader.read("What did the European Council say about shipping?")
+    assert u.affiliations == ("European Union",)
 
 
 def test_synonyms_are_concepts_of_the_topic(reader):
