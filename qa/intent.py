@@ -54,6 +54,11 @@ _RANKING = (
     r"best|worst|strongest|weakest|wisest|smartest|clearest|better|worse|"
     r"(?:most|least) (?!recent\b|frequent\b)\w+(?:ble|ive|ful|ent|ant|ous|ic|al|ing)\b"
 )
+# Qualities a "How ... is it?" question asks to grade.
+_QUALITIES = (
+    r"credible|serious|sincere|genuine|realistic|reliable|effective|important|significant|"
+    r"dangerous|wise|fair|convincing|trustworthy|strong|weak|good|bad|smart|honest|real"
+)
 # "Was X right to ...", "Should X ...", "Do you agree ...", "Whose plan is better?": a
 # judgement is asked for.
 _OPINION = re.compile(
@@ -67,7 +72,27 @@ _OPINION = re.compile(
     r"|how (?:do|would) you (?:rate|judge|grade|score|see|view)\b"
     r"|(?:what is|what's) your (?:view|opinion|take)\b|in your (?:view|opinion)\b"
     r"|(?:give|tell|share) (?:me |us )?your (?:view|opinion|take|verdict)\b"
-    r"|is it (?:good|bad|wise|fair|right|wrong)\b|how (?:good|bad|wise)\b)",
+    r"|is it (?:good|bad|wise|fair|right|wrong)\b|how (?:good|bad|wise)\b"
+    # "How credible is ...", "How serious are ...": a degree of a quality is a judgement.
+    rf"|how (?:{_QUALITIES})\s+(?:is|are|was|were)\b"
+    # "What is the smartest move for ...", "the best way to ...": a choice to judge.
+    rf"|(?:what|which)(?:'s| is| was| are| were)? the (?:{_RANKING}|right|wrong|smart|wise) "
+    r"(?:move|moves|way|ways|option|options|course|plan|strategy|approach|choice|path|solution|"
+    r"response|decision|step|steps|thing to do)\b"
+    # "Who is winning?", "Who has the upper hand?": who leads is judged, not said.
+    r"|who(?:'s| is| was| are)? (?:winning|losing|ahead|behind|in the right|in the wrong)\b"
+    r"|.{0,60}\b(?:has|have|holds?|had|gained|gains) the (?:upper hand|advantage|edge|"
+    r"moral high ground)\b)",
+    re.IGNORECASE,
+)
+# Judgements asked for even where a word of saying appears: "Is it fair to say ...",
+# "Can Moscow be trusted ...", "Does Zelensky have a point ...".
+_OPINION_ALWAYS = re.compile(
+    r"^\s*(?:is it|was it|would it be)\s+(?:fair|right|wrong|accurate|safe|true|correct)\s+to\s+"
+    r"(?:say|claim|argue|call)\b"
+    r"|^\s*(?:can|could|should)\b.{0,60}\bbe (?:trusted|believed|relied (?:on|upon)|taken "
+    r"seriously)\b"
+    r"|^\s*(?:does|do|did)\b.{0,60}\bhave a (?:point|case)\b",
     re.IGNORECASE,
 )
 _FORECAST = re.compile(
@@ -80,7 +105,13 @@ _FORECAST = re.compile(
     r"(?:can you |could you )?(?:predict|forecast)\b|"
     # A hypothetical yes-or-no question about anyone but the reader: "Would Russia accept ...?"
     # ("Could X mean Y?" asks what was said of a possibility as often as for a prediction.)
-    r"(?:would|might)\s+(?!you\b|i\b|we\b|u\b)\w+)",
+    r"(?:would|might)\s+(?!you\b|i\b|we\b|u\b)\w+|"
+    # "Can Ukraine win?", "Could the deal collapse?": whether an outcome will come.
+    r"(?:can|could|may)\b(?!\s+(?:you|i|we|u)\b).{0,60}\b(?:win|lose|collapse|fail|succeed|"
+    r"survive|last|hold|break down|fall apart|fall through|come true|happen|prevail)\b|"
+    # "Is peace possible this year?", "Is a deal expected before summer?"
+    r"(?:is|are)\b.{0,50}\b(?:possible|likely|unlikely|imminent|inevitable|expected|in sight|"
+    r"on the cards|on the horizon|within reach)\b)",
     re.IGNORECASE,
 )
 _FORECAST_WORDS = re.compile(
@@ -90,6 +121,10 @@ _FORECAST_WORDS = re.compile(
 _INSTRUCTION = re.compile(
     r"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:write|compose|draft|summari[sz]e|"
     r"translate|pretend|imagine|act as|play the role|role-?play|roleplay|generate|create|make up|"
+    r"sum up|rank|rate|grade|score|play (?:the part of )?(?-i:(?=[A-Z]))|"
+    r"help me (?:write|draft|prepare|compose|summari[sz]e)|"
+    r"i (?:need|want|would like|'d like) (?:a|an) (?:summary|overview|essay|article|speech|"
+    r"tweet|post|poem|story|letter|analysis|report|briefing)|"
     r"invent|rewrite|paraphrase|explain|analy[sz]e|evaluate|assess|argue|ignore|forget|"
     r"describe|suggest|recommend|propose a|list the (?:pros|advantages|benefits|risks)|"
     r"tell me about (?:yourself|you)\b|"
@@ -113,7 +148,14 @@ _WHY_ALONE = re.compile(
 )
 # "Why does Italy refuse ...?": a reason is asked for, not what was said ("Why did X say Y"
 # asks what was said, and is searched).
-_WHY = re.compile(r"^\s*(?:(?:and|but|so)[,\s]+)?(?:why|how come|for what reason)\b", re.IGNORECASE)
+_WHY = re.compile(
+    r"^\s*(?:(?:and|but|so)[,\s]+)?(?:why|how come|for what reason"
+    r"|what(?:'s| is| was| are| were) the (?:reasons?|motives?|motivation|cause|causes|logic|"
+    r"rationale|thinking)(?: (?:for|behind|of|why))?"
+    r"|what (?:caused|causes|motivated|motivates|explains|explained|drove|drives|prompted|"
+    r"prompts|is behind|was behind|lies behind|lay behind))\b",
+    re.IGNORECASE,
+)
 _PAST_SPEECH = re.compile(
     r"\b(?:said|say|says|told|tell|wrote|write|claimed|claim|stated|announced|announce|argued|"
     r"argue|warned|warn|insisted|insist|promised|pledged|suggested|suggest|spoke|speak|talked|"
@@ -166,7 +208,7 @@ def refusal(text: str) -> str | None:
     if _INSTRUCTION.match(text):
         return "instruction"
     speech = _PAST_SPEECH.search(text)
-    if _OPINION.match(text) and not speech:
+    if _OPINION_ALWAYS.match(text) or (_OPINION.match(text) and not speech):
         return "opinion"
     forecast = _FORECAST.match(text) or _FORECAST_WORDS.search(text)
     if forecast and not speech and not asks_quantity(text):
@@ -180,15 +222,51 @@ _FUTURE = re.compile(r"\b(?:will|won't|plans? to|is to|are to|to meet|going to|s
                      r"expected to|intends? to)\b", re.IGNORECASE)  # fmt: skip
 
 
+_HYPOTHETICAL = re.compile(r"^\s*(?:what (?:happens|would happen|will happen|if)|what if|"
+                           r"suppose|imagine)\b", re.IGNORECASE)  # fmt: skip
+_ASKED_FUTURE = re.compile(r"\b(?:will|won't|going to|expected to|plans? to|intends? to)\s+"
+                           r"(?P<rest>(?:[\w’'\-]+\s*){1,6})", re.IGNORECASE)  # fmt: skip
+# Words after a question's "will" that are not what is planned ("will the summit ...").
+_NOT_PLANNED = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her",
+                "be", "have", "it", "they", "he", "she", "we", "you", "there", "next", "ever"}  # fmt: skip
+
+
 def reported_future(question: str, passage: str) -> bool:
     """Whether a forecast-shaped question ("Which countries will the summit bring together?")
-    is answered by a statement that itself reports the plan; a yes-or-no "Will ...?" never is."""
-    return not _YES_NO_FUTURE.match(question) and bool(_FUTURE.search(passage))
+    is answered by a statement that itself reports that plan: the passage's future ("will
+    bring together", "plans to meet") holds a word the question asks will happen. A yes-or-no
+    "Will ...?" and a hypothetical ("What happens if ...?") never are."""
+    if _YES_NO_FUTURE.match(question) or _HYPOTHETICAL.match(question):
+        return False
+    asked = _ASKED_FUTURE.search(question)
+    if not asked:
+        return bool(_FUTURE.search(passage))
+    wanted = {_stem(w) for w in re.findall(r"[\w’'\-]+", asked.group("rest").lower())}
+    wanted -= {_stem(w) for w in _NOT_PLANNED}
+    for plan in _FUTURE.finditer(passage):
+        following = re.findall(r"[\w’'\-]+", passage[plan.end() : plan.end() + 60].lower())
+        if wanted & {_stem(w) for w in following[:4]}:
+            return True
+    return False
+
+
+def _stem(word: str) -> str:
+    """A word's first five letters: "meets", "meeting" and "meet" are one plan."""
+    return word[:5]
+
+
+# Verbs of saying only: "How many troops has Europe pledged?" still asks for a figure.
+_SAYING = re.compile(
+    r"\b(?:said|say|says|told|tell|wrote|write|claimed|claim|stated|spoke|speak|talked|talk|"
+    r"mentioned|mention|commented|comment|remarked|discussed|discuss|addressed|quoted|quote|"
+    r"according to|statements?|remarks|comments?|times)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_quantity(text: str) -> bool:
-    """ "How much / how many" without a speech verb: it wants a figure the statements give."""
-    return bool(_QUANTITY.match(text)) and not _PAST_SPEECH.search(text)
+    """ "How much / how many" without a verb of saying: it wants a figure the statements give."""
+    return bool(_QUANTITY.match(text)) and not _SAYING.search(text)
 
 
 def has_number(text: str) -> bool:

@@ -119,6 +119,21 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("Which envoy gave the most convincing answer on ships?", "opinion"),
         ("Why does Spain refuse to send engineers?", "explanation"),
         ("How come Turkey closed the strait?", "explanation"),
+        ("Is it fair to say Spain let the convoys down?", "opinion"),
+        ("How serious is Ankara about the shipping pact?", "opinion"),
+        ("Who has the upper hand in the strait?", "opinion"),
+        ("Can Ankara be trusted with the convoys?", "opinion"),
+        ("Does Sanchez have a point about air defense?", "opinion"),
+        ("What is the smartest move for Madrid?", "opinion"),
+        ("Could the shipping pact collapse?", "forecast"),
+        ("Is a convoy deal possible this spring?", "forecast"),
+        ("Can Japan succeed with its loans?", "forecast"),
+        ("Sum up what Fidan said.", "instruction"),
+        ("Rank the envoys by how useful they were.", "instruction"),
+        ("Help me write a column on the strait.", "instruction"),
+        ("I need a summary of the Madrid summit.", "instruction"),
+        ("What is the reason Spain keeps its ships home?", "explanation"),
+        ("What prompted the blockade?", "explanation"),
     ],
 )
 def test_questions_passages_do_not_answer_get_their_kind(question, kind):
@@ -147,11 +162,35 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "Who offered the most ships?",  # a count, not a ranking of arguments
         "Who wants more durable talks?",
         "Why did Fidan say shipping is safe?",  # asks what was said
+        "Is it true that Japan pledged loans?",  # a fact the statements can show
+        "Who is expected at the Madrid summit?",
+        "Could shipping mean more patrols in the strait, according to Fidan?",
+        "What is the best way to keep shipping safe, according to Fidan?",
+        "Who says Spain can win the vote?",
     ],
 )
 def test_ordinary_questions_are_not_refused(question):
     assert refusal(question) is None
     assert not not_english(question)
+
+
+def test_a_plan_reported_answers_only_the_plan_asked_about():
+    from qa.intent import reported_future
+
+    plan = "The summit in Madrid on April 25 will gather 30 leaders."
+    assert reported_future("Who will the Madrid summit gather?", plan)
+    assert not reported_future("Who will win the vote in Madrid?", plan)
+    assert not reported_future("What happens if the summit fails?", plan)
+    assert not reported_future("Will the summit gather 30 leaders?", plan)
+
+
+def test_a_figure_is_asked_for_whatever_the_verb_of_doing():
+    from qa.intent import asks_quantity
+
+    assert asks_quantity("How many ships has Turkey pledged?")
+    assert asks_quantity("How much did Japan lend?")
+    assert not asks_quantity("How many times did Fidan mention ships?")
+    assert not asks_quantity("How much did Sanchez say about air defense?")
 
 
 def test_intent_follows_the_question_not_the_verb():
