@@ -350,6 +350,7 @@ def test_a_group_of_countries_asks_for_any_of_them(reader):
 
 def test_synonyms_are_concepts_of_the_topic(reader):
     assert "troops" in topic_expansion(["soldiers"])
+    assert "conflict" in topic_expansion(["fighting"]) and "airliner" in topic_expansion(["plane"])
     u = reader.read("What did Turkey say about soldiers?")
     assert ("soldiers", *topic_expansion(["soldiers"])) in u.concepts
     u = reader.read("What was said about Ankara's role?")
