@@ -53,6 +53,11 @@ ROLE_PHRASES = {
     "prime minister": "prime minister",
     "fm": "foreign minister",
     "foreign secretary": "foreign minister",
+    "foreign affairs minister": "foreign minister",
+    "minister of foreign affairs": "foreign minister",
+    "minister for foreign affairs": "foreign minister",
+    "minister of defence": "defense minister",
+    "minister of defense": "defense minister",
     "defmin": "defense minister",
 }
 
@@ -194,7 +199,7 @@ def closest_name(typed: str, names: dict[str, str], minimum: int = 4) -> str | N
 
 # Spellings of one sound across transliterations, folded to one.
 _SOUNDS = (("shch", "sc"), ("kh", "h"), ("zh", "z"), ("sch", "s"), ("ts", "c"), ("tz", "c"),
-           ("ck", "k"), ("ph", "f"), ("ou", "u"), ("w", "v"), ("j", "i"), ("y", "i"),
+           ("ck", "k"), ("ph", "f"), ("ou", "u"), ("w", "v"), ("j", "i"), ("y", "i"), ("c", "k"),
            ("s", "z"), ("ii", "i"))  # fmt: skip
 # How close a name must be once transliterated, when its first letter differs.
 TRANSLITERATED_SIMILARITY = 0.9

@@ -49,6 +49,13 @@ def test_typed_names_link_to_the_corpus_speaker(typed, name):
     assert closest_name(typed, NAMES) == name
 
 
+def test_a_k_typed_for_a_c_links_the_name():
+    names = {"carla costa": "Carla Costa", "costa": "Carla Costa"}
+    assert closest_name("kosta", names) == "Carla Costa"
+    assert closest_name("Karla Costa", names) == "Carla Costa"
+    assert closest_name("kostov", names) is None
+
+
 @pytest.mark.parametrize(
     "typed", ["Putin", "Macron", "shipping", "Spain", "Ish", "Sanders", "Irish"]
 )
@@ -346,6 +353,13 @@ def test_a_group_of_countries_asks_for_any_of_them(reader):
     assert u.affiliations == () and u.topic == "European air defense"
     u = reader.read("What did the European Council say about shipping?")
     assert u.affiliations == ("European Union",)
+
+
+def test_titles_written_out_read_as_the_title(reader):
+    for question in ("What did Turkey's minister of foreign affairs say?",
+                     "What did the Turkish foreign affairs minister say?"):  # fmt: skip
+        (role,) = reader.read(question).roles
+        assert role.words == ("foreign", "minister") and role.place == "Turkey"
 
 
 def test_synonyms_are_concepts_of_the_topic(reader):
