@@ -156,6 +156,12 @@ _WHY = re.compile(
     r"prompts|is behind|was behind|lies behind|lay behind))\b",
     re.IGNORECASE,
 )
+# "Why did Yermak say that?": the reason for words already shown, not more words.
+_WHY_SAID_IT = re.compile(
+    r"^\s*(?:(?:and|but|so)[,\s]+)?why\b.{0,60}\b(?:say|said|write|wrote|claim|claimed|tell|told|"
+    r"post|posted|stress|insist|argue|warn)\s+(?:that|this|it|so)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _PAST_SPEECH = re.compile(
     r"\b(?:said|say|says|told|tell|wrote|write|claimed|claim|stated|announced|announce|argued|"
     r"argue|warned|warn|insisted|insist|promised|pledged|suggested|suggest|spoke|speak|talked|"
@@ -203,7 +209,9 @@ def refusal(text: str) -> str | None:
     figure ("How many ...") is judged once searched: it is answered when the statements give one."""
     if not_english(text):
         return "language"
-    if _WHY_ALONE.match(text) or (_WHY.match(text) and not _PAST_SPEECH.search(text)):
+    if _WHY_ALONE.match(text) or _WHY_SAID_IT.match(text):
+        return "explanation"
+    if _WHY.match(text) and not _PAST_SPEECH.search(text):
         return "explanation"
     if _INSTRUCTION.match(text):
         return "instruction"

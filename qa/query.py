@@ -50,10 +50,16 @@ _SPEECH_NOUN_LEAD = re.compile(
 )
 _FOLLOW_UP = re.compile(
     r"^\s*(?:(?:and|but|also|now|so|ok|okay)\b[\s,]*)*(?:(?:what about|how about|what of|"
-    r"same for|same with|as for|and for|only|just|then)\b)?",
+    r"same for|same with|as for|and for|only|just|then|anything(?: else)?(?: about| on)?|"
+    r"something(?: about| on)|any word (?:about|on)|more (?:about|on))\b)?",
     re.IGNORECASE,
 )
 SCAFFOLD = QUESTION_WORDS
+# "Only quotes", "just the direct quotations", "quotes only": passages of the quote kind.
+_QUOTES_ONLY = re.compile(
+    r"\b(?:only|just)\s+(?:the\s+)?(?:direct\s+|exact\s+|verbatim\s+|actual\s+)?"
+    r"(?:quotes|quotations)\b|\b(?:quotes|quotations)\s+only\b"
+)
 # Words after a group of countries that say "someone from there" ("Baltic leaders").
 _REGION_HEADS = {"leaders", "countries", "states", "nations", "governments", "officials",
                  "capitals", "allies", "partners", "members", "diplomats", "politicians",
@@ -216,14 +222,18 @@ class QuestionReader:
         short = sorted({a for a in names if len(a) <= 3}, key=len, reverse=True)
         long_body = "|".join(re.escape(a) for a in long)
         short_body = "|".join(re.escape(a) for a in short)
-        return re.compile(rf"(?<![\w.])(?:(?i:{long_body})|{short_body})(?:['’]s)?(?![\w])")
+        # A people named in the plural ("the Czechs") is the place too.
+        return re.compile(rf"(?<![\w.])(?:(?i:{long_body})(?i:s)?|{short_body})(?:['’]s)?(?![\w])")
 
     def place(self, words: str):
         """The place or organisation words stand for, including question-only names."""
         bare = re.sub(r"['’]s$", "", words.strip())
         if bare.lower() in PLACE_WORDS:
             return self.gazetteer.place(PLACE_WORDS[bare.lower()])
-        return self.gazetteer.place(words)
+        found = self.gazetteer.place(words)
+        if found is None and len(bare) > 4 and bare.lower().endswith("s"):
+            found = self.gazetteer.place(bare[:-1])  # "the Czechs", "Lithuanians"
+        return found
 
     def resolve_speaker(self, words: str) -> str | None:
         """The speaker a name, surname or alias stands for (typos forgiven), or None."""
@@ -268,6 +278,9 @@ class QuestionReader:
                 return True
             lead_in = _FOLLOW_UP.match(text)
             before = text[lead_in.end() if lead_in and lead_in.end() <= start else 0 : start]
+            if re.search(r"\b(?:anything|something|word|more)\b.*\b(?:about|on)$",
+                         lead_in.group(0).rstrip().lower()):
+                return False  # "Anything about NATO?": what is asked about, not who speaks
             if re.match(r"^[\s,]*(?:the\s+)?$", before):
                 return verb_at is None  # "And Canada?", "Same for the EU", "Only Italy"
             return False
@@ -312,7 +325,7 @@ class QuestionReader:
             refused = None  # "Who will meet on March 27?": an event the statements date
         concepts = self._concepts(topic)
         lowered = text.lower()
-        kind = "quote" if re.search(r"\b(?:only|just)\s+(?:direct\s+)?quotes\b", lowered) else None
+        kind = "quote" if _QUOTES_ONLY.search(lowered) else None
         follow_up = bool(context) and (
             bool(_FOLLOW_UP.match(text).group(0).strip())
             or (not topic and not speech)

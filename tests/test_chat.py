@@ -171,6 +171,26 @@ def test_a_follow_up_topic_that_finds_nothing_does_not_stick(real_engine):
     assert chat.handle("And Italy?").answer.understood.topic == "fisheries"
 
 
+def test_refinements_in_other_words(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Meloni say?")
+    nato = chat.handle("anything about NATO?").answer.understood
+    assert nato.follow_up and nato.speakers == ("Giorgia Meloni",) and nato.topic == "NATO"
+    chat = Conversation(real_engine)
+    chat.handle("What did Canada say about security guarantees?")
+    czechs = chat.handle("and the czechs?")
+    assert czechs.answer.understood.affiliations == ("Czech Republic",)
+    assert sources(czechs) == {"5"}
+    quotes = chat.handle("just the quotes").answer.understood
+    assert quotes.kind == "quote" and quotes.affiliations == ("Czech Republic",)
+
+
+def test_why_did_he_say_that_is_the_named_reply(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("Who said a ceasefire has never seemed closer?")
+    assert chat.handle("why did he say that?").answer.reason == "explanation"
+
+
 def test_words_without_slash_and_sources_across_pages(real_engine):
     chat = Conversation(real_engine)
     assert chat.handle("help").show == "text"

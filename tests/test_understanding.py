@@ -355,6 +355,15 @@ def test_a_group_of_countries_asks_for_any_of_them(reader):
     assert u.affiliations == ("European Union",)
 
 
+def test_a_people_in_the_plural_is_its_place(reader):
+    assert reader.read("What did the czechs say about shipping?").affiliations == (
+        "Czech Republic",
+    )
+    assert reader.read("What did the Czech say about shipping?").affiliations == (
+        "Czech Republic",
+    )
+
+
 def test_titles_written_out_read_as_the_title(reader):
     for question in ("What did Turkey's minister of foreign affairs say?",
                      "What did the Turkish foreign affairs minister say?"):  # fmt: skip
