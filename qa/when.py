@@ -20,6 +20,7 @@ DATE_LEADS = {
     "in the run-up to": "before", "the run-up to": "before", "leading up to": "before",
     "in the wake of": "after",
     "in": None, "on": None, "during": None, "of": None, "at": None, "throughout": None,
+    "over": None, "in the week of": "week", "the week of": "week", "week of": "week",
 }  # fmt: skip
 # Days either side of a date said to be "around" it.
 AROUND_DAYS = 3
@@ -191,6 +192,12 @@ class DateReader:
             r"over|with|for|to|in)\b|[?!,;]|$)",
             cased,
             re.IGNORECASE,
+        ) or re.search(
+            # "from mid-February to early March": two month parts or events, not written days
+            r"\bfrom\s+(?P<a>(?:(?!\d).)+?)\s+(?:to|until|till|through)\s+(?P<b>(?:(?!\d).)+?)"
+            r"(?=\s+(?:about|on|regarding|concerning|over|with|for|in)\b|[?!,;]|$)",
+            cased,
+            re.IGNORECASE,
         )
         if between:
             a = self.point(between.group("a"))
@@ -296,6 +303,8 @@ class DateReader:
 
 
 def _bounded(kind: str | None, first: int, last: int, label: str, around: int = 0) -> DateRange:
+    if kind == "week":
+        return DateRange(first, first + 6, label)  # "the week of March 15"
     if kind == "before":
         return DateRange(None, first - 1, label)
     if kind == "after":

@@ -277,6 +277,17 @@ def test_month_parts_as_position_and_unit(phrase, first, last):
     assert (found.start, found.end) == (tl.ordinal(4, first), tl.ordinal(4, last))
 
 
+def test_a_range_of_month_parts_and_the_week_of_a_day():
+    (found, spans), tl = dates_of("What was said from mid-April to early May about ships?")
+    assert (found.start, found.end) == (tl.ordinal(4, 11), tl.ordinal(5, 10))
+    question = "What was said in the week of April 7 about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 7), tl.ordinal(4, 13))
+    assert [question[a:b] for a, b in spans] == ["in the week of April 7"]
+    (found, spans), tl = dates_of("What was said over Christmas about ships?", start_month=12)
+    assert found.start == found.end == tl.ordinal(12, 25)
+
+
 def test_the_first_of_a_month_is_no_part_of_it():
     from qa.when import MONTH_PARTS
 
