@@ -36,12 +36,12 @@ GATES = {
         "attribution": 1.0,
     },
     "held-out": {
-        "recall@5": 0.88,
-        "mrr": 0.88,
-        "abstention": 0.87,
+        "recall@5": 0.89,
+        "mrr": 0.89,
+        "abstention": 0.89,
         "speaker": 0.95,
         "robust_recall": 0.83,
-        "turns": 0.88,
+        "turns": 0.90,
         "attribution": 1.0,
     },
 }
