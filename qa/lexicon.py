@@ -215,3 +215,30 @@ def transliterated(name: str) -> str:
     for spelt, sound in _SOUNDS:
         text = text.replace(spelt, sound)
     return text
+
+
+def edits(a: str, b: str) -> int:
+    """Letters to insert, delete, change or swap with a neighbour to turn one word into the
+    other (optimal string alignment distance)."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def closest_word(typed: str, words) -> str | None:
+    """The one word of `words` a typed word is a slip of ("presdient", "minster", "foriegn"):
+    same first letter, one edit in a word of up to seven letters, two in a longer one."""
+    word = typed.lower()
+    if len(word) < 6 or word in words:
+        return None
+    allowed = 1 if len(word) < 8 else 2
+    found = {w for w in words if w[:1] == word[:1] and abs(len(w) - len(word)) <= allowed
+             and edits(word, w) <= allowed}  # fmt: skip
+    return found.pop() if len(found) == 1 else None
+

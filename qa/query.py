@@ -12,10 +12,12 @@ from qa.gazetteer import Gazetteer
 from qa.intent import intent_span, lead_in_removed, refusal
 from qa.lexicon import (
     PLACE_WORDS,
+    ROLE_PHRASES,
     QUESTION_WORDS,
     ROLE_SYNONYMS,
     TIME_FILLERS,
     closest_name,
+    closest_word,
     regions,
     topic_expansion,
 )
@@ -59,6 +61,12 @@ SCAFFOLD = QUESTION_WORDS
 _QUOTES_ONLY = re.compile(
     r"\b(?:only|just)\s+(?:the\s+)?(?:direct\s+|exact\s+|verbatim\s+|actual\s+)?"
     r"(?:quotes|quotations)\b|\b(?:quotes|quotations)\s+only\b"
+)
+# Words of titles a slip of the keyboard is corrected to ("presdient" -> "president").
+_TITLE_WORDS = frozenset(
+    w
+    for w in (*ROLE_HEADS, *ROLE_MODIFIERS, *(p for phrase in ROLE_PHRASES for p in phrase.split()))
+    if len(w) >= 6 and w.isalpha()
 )
 # Words after a group of countries that say "someone from there" ("Baltic leaders").
 _REGION_HEADS = {"leaders", "countries", "states", "nations", "governments", "officials",
@@ -250,7 +258,7 @@ class QuestionReader:
         """Understand one question; a follow-up borrows what it leaves out from `context`."""
         original = " ".join(question.split())[:MAX_QUESTION_CHARS]
         refused = refusal(original)
-        text = lead_in_removed(original)
+        text, slips = self._title_words_spelt(lead_in_removed(original))
         intent, asking = intent_span(text)
         speech = _SPEECH.search(text)
         taken: list[tuple[int, int]] = []
@@ -286,6 +294,7 @@ class QuestionReader:
             return False
 
         speakers, corrections = self._read_speakers(text, taken, in_filter_position)
+        corrections = slips + corrections
         affiliations = [] if speakers else self._read_regions(text, taken, in_filter_position)
         roles, unknown, sources = [], [], []
         people: list[tuple[int, int]] = []  # "leaders", "officials" of nowhere in particular
@@ -378,6 +387,28 @@ class QuestionReader:
             taken.append(m.span())
             found += [name for name in known if name not in found]
         return found
+
+    def _title_words_spelt(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The question with slips in the words of titles before its verb corrected ("the
+        lithuanian presdient", "canada's foriegn minister"), and the corrections made. A word
+        the corpus has, or a name or place, is never corrected."""
+        speech = _SPEECH.search(text)
+        head = text[: speech.start()] if speech else text
+        slips: list[tuple[str, str]] = []
+
+        def spelt(m: re.Match) -> str:
+            typed = m.group(0)
+            bare = typed.lower()
+            if bare in SCAFFOLD or bare in self.speaker_aliases or self.place(typed):
+                return typed
+            word = closest_word(bare, _TITLE_WORDS)
+            if word is None or (self._mentioned is not None and self._mentioned(typed)):
+                return typed
+            slips.append((typed, word))
+            return word
+
+        fixed = re.sub(r"(?<![\w’'])[^\W\d_]{6,}(?![\w’'])", spelt, head)
+        return fixed + text[len(head) :], slips
 
     def _without_own_place(self, topic: str, speakers, affiliations, roles) -> str:
         """The topic without the place every statement the filter allows already has ("What

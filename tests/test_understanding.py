@@ -375,6 +375,25 @@ def test_a_people_in_the_plural_is_its_place(reader):
     )
 
 
+def test_slips_in_title_words_are_corrected_and_shown(reader):
+    u = reader.read("what did the turkish foriegn minster say about shipping")
+    (role,) = u.roles
+    assert role.words == ("foreign", "minister") and role.place == "Turkey"
+    assert u.topic == "shipping"
+    assert set(u.corrections) == {("foriegn", "foreign"), ("minster", "minister")}
+    # After the verb a word is the topic's, whatever it is close to.
+    u = reader.read("What did Fidan say about resident doctors?")
+    assert u.topic == "resident doctors" and u.corrections == ()
+
+
+def test_edits_count_a_swap_as_one():
+    from qa.lexicon import closest_word, edits
+
+    assert edits("presdient", "president") == 1 and edits("minster", "minister") == 1
+    assert closest_word("secertary", {"secretary", "spokesman"}) == "secretary"
+    assert closest_word("resident", {"president"}) is None  # another first letter
+
+
 def test_titles_written_out_read_as_the_title(reader):
     for question in ("What did Turkey's minister of foreign affairs say?",
                      "What did the Turkish foreign affairs minister say?"):  # fmt: skip
