@@ -5,9 +5,7 @@ Question reading and filters share this one table of knowledge."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 
 # Generic words for a role, each standing for the titles that fill it.
 ROLE_SYNONYMS = {
@@ -88,6 +86,9 @@ def regions() -> dict[str, tuple[tuple[str, ...], bool]]:
     """Lower-cased names of groups of countries ("the Baltics", "Baltic") -> the places they
     stand for, and whether the name needs a word for people or countries after it ("European
     leaders"), from qa/data/regions.toml."""
+    import tomllib
+    from importlib import resources
+
     text = resources.files("qa.data").joinpath("regions.toml").read_text(encoding="utf-8")
     table: dict[str, tuple[tuple[str, ...], bool]] = {}
     for region in tomllib.loads(text).values():
