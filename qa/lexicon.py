@@ -62,7 +62,7 @@ ROLE_PHRASES = {
 # Words that ask, not what is asked about: they never belong to a topic.
 QUESTION_WORDS = {
     "what", "did", "does", "do", "has", "have", "had", "is", "are", "was", "were", "who", "whom",
-    "when", "which", "how", "about", "regarding", "concerning", "on", "the", "me", "us", "any", "anything", "something",
+    "when", "where", "which", "how", "about", "regarding", "concerning", "on", "the", "me", "us", "any", "anything", "something",
     "statement", "statements", "quote", "quotes", "position", "view", "views", "stance", "of",
     "and", "what's", "whats", "according", "to", "from", "by", "in", "at", "during", "comment", "comments", "remarks", "official", "someone", "somebody", "anyone", "person",
     "there", "a", "an", "it", "its", "their", "his", "her", "s", "show", "list", "give", "find",

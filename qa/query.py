@@ -36,7 +36,8 @@ SPEECH_WORDS = (
     r"statements|react|reacted|respond|responded|stated|declare|declared|insist|insisted|"
     r"promise|promised|pledge|pledged|demand|demanded|call|called|offer|offered|express|"
     r"expressed|discuss|discussed|reveal|revealed|admit|admitted|deny|denied|stress|stressed|"
-    r"note|noted|add|added|joke|joked|predict|predicted|"
+    r"note|noted|add|added|joke|joked|predict|predicted|weighed in|weigh in|weighs in|"
+    r"message|messages|argument|arguments|verdict|assessment|"
     r"quote|quoted|quotes|opinion|talk|talked|speak|spoke|speaks|mention|mentioned|report|"
     r"reported|reports"
 )
@@ -46,7 +47,7 @@ _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
 # "statements from Russia", "any comments by Canada": a speech noun names who speaks.
 _SPEECH_NOUN_LEAD = re.compile(
     r"\b(?:statements?|quotes?|comments?|remarks|words|reactions?|responses?|messages?|"
-    r"anything|something|everything|news)\s+(?:from|by)\s*$"
+    r"anything|something|everything|news)\s+(?:from|by)\s*(?:the\s+)?$"
     r"|\b(?:views?|positions?|stance|opinions?|take|thoughts|words|line)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )

@@ -394,6 +394,15 @@ def test_edits_count_a_swap_as_one():
     assert closest_word("resident", {"president"}) is None  # another first letter
 
 
+def test_who_speaks_in_other_words(reader):
+    assert reader.read("Has Turkey weighed in on shipping?").affiliations == ("Turkey",)
+    u = reader.read("What was Fidan's argument about shipping?")
+    assert u.speakers == ("Hakan Fidan",) and u.topic == "shipping"
+    (role,) = reader.read("Statements from the Spanish prime minister").roles
+    assert role.place == "Spain"
+    assert "Where" not in reader.read("Where does Spain stand on air defense?").topic
+
+
 def test_titles_written_out_read_as_the_title(reader):
     for question in ("What did Turkey's minister of foreign affairs say?",
                      "What did the Turkish foreign affairs minister say?"):  # fmt: skip
