@@ -104,7 +104,8 @@ def regions() -> dict[str, tuple[tuple[str, ...], bool]]:
 TIME_FILLERS = re.compile(
     r"\b(?:so far|to date|until now|up to now|till now|up until now|lately|recently|of late|"
     r"in recent (?:days|weeks|months)|in general|generally|overall|at all|publicly|in public|"
-    r"on the record|ever|exactly|actually|really)\b",
+    r"on the record|ever|exactly|actually|really|"
+    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?=,?\s+\w+\.?\s+\d))\b",
     re.IGNORECASE,
 )
 

@@ -21,6 +21,13 @@ DATE_LEADS = {
     "in the wake of": "after",
     "in": None, "on": None, "during": None, "of": None, "at": None, "throughout": None,
     "over": None, "in the week of": "week", "the week of": "week", "week of": "week",
+    "toward": None, "towards": None, "toward the": None, "towards the": None,
+    "on the eve of": "before", "the eve of": "before",
+    **{f"{near} {side}": side for near in ("right", "just", "shortly", "soon", "immediately")
+       for side in ("before", "after")},
+    **{f"{the}{span} {side}": side for the in ("in the ", "the ", "")
+       for span in ("day", "days", "week", "weeks", "few days", "few weeks")
+       for side in ("before", "after")},
 }  # fmt: skip
 # Days either side of a date said to be "around" it.
 AROUND_DAYS = 3
@@ -73,7 +80,8 @@ def _month_parts() -> dict[str, tuple[int, int | None]]:
     return parts
 
 
-MONTH_PARTS = _month_parts()
+MONTH_PARTS = {**_month_parts(), "mid-to-late": (11, None), "mid to late": (11, None),
+               "early-to-mid": (1, 20), "early to mid": (1, 20)}  # fmt: skip
 _FULL_MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )
@@ -89,8 +97,9 @@ _JOINED = re.compile(r"^\s*(?:,|or|and|to|through|-|–|,\s*or)\s*(?:on\s+)?$", 
 # Lead words that introduce an event ("in Ukraine" is a place, not a date).
 _EVENT_LEADS = ("before", "after", "since", "until", "prior to", "ahead of", "following",
                 "around", "near", "during", "at the time of", "in the run-up to",
-                "the run-up to", "leading up to", "in the wake of",
-                r"(?:in\s+the\s+)?(?:days|weeks)\s+(?:before|after)")  # fmt: skip
+                "the run-up to", "leading up to", "in the wake of", "on the eve of",
+                r"(?:right|just|shortly|soon|immediately)\s+(?:before|after)",
+                r"(?:in\s+)?(?:the\s+)?(?:day|days|week|weeks|few days|few weeks)\s+(?:before|after)")  # fmt: skip
 # An event lasts some days: "during" or "at the time of" it reads as around its date.
 _EVENT_KINDS = {"during": "around", "at the time of": "around"}
 # Words that make a phrase an event the corpus may date ("the Paris summit").
@@ -155,12 +164,16 @@ _ORDINAL_DAY = re.compile(
 )
 
 
+_MONTH_THE_DAY = re.compile(rf"\b(?P<month>{MONTH})\s+the\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b")
+
+
 def _ordinal_days(text: str) -> str:
-    """ "the 5th of March" read as "March 5", right-aligned in the same number of characters so
-    that the spans found still cover the words of the question."""
-    return _ORDINAL_DAY.sub(
-        lambda m: f"{m.group('month')} {m.group('day')}".rjust(len(m.group(0))), text
-    )
+    """ "the 5th of March" and "March the 5th" read as "March 5", right-aligned in the same
+    number of characters so that the spans found still cover the words of the question."""
+    def day(m: re.Match) -> str:
+        return f"{m.group('month')} {m.group('day')}".rjust(len(m.group(0)))
+
+    return _MONTH_THE_DAY.sub(day, _ORDINAL_DAY.sub(day, text))
 
 
 # Days known by name, as (month, day).

@@ -288,6 +288,25 @@ def test_a_range_of_month_parts_and_the_week_of_a_day():
     assert found.start == found.end == tl.ordinal(12, 25)
 
 
+@pytest.mark.parametrize(
+    "phrase, first, last",
+    [
+        ("in the days after April 7", (4, 8), None),
+        ("the day before April 7", None, (4, 6)),
+        ("right after April 7", (4, 8), None),
+        ("toward the end of April", (4, 21), (4, 30)),
+        ("in mid-to-late April", (4, 11), (4, 30)),
+        ("on April the 7th", (4, 7), (4, 7)),
+        ("on Monday, April 7", (4, 7), (4, 7)),
+    ],
+)
+def test_lead_words_of_dates_in_other_words(reader, phrase, first, last):
+    (found, spans), tl = dates_of(f"What did Fidan say {phrase} about ships?")
+    assert found.start == (tl.ordinal(*first) if first else None)
+    assert found.end == (tl.ordinal(*last) if last else None)
+    assert reader.read(f"What did Fidan say {phrase} about ships?").topic == "ships"
+
+
 def test_the_first_of_a_month_is_no_part_of_it():
     from qa.when import MONTH_PARTS
 
