@@ -47,6 +47,8 @@ ROLE_PHRASES = {
     "defence secretary": "defense minister",
     "defense secretary": "defense minister",
     "secretary-general": "secretary general",
+    "sec gen": "secretary general",
+    "sec-gen": "secretary general",
     "press secretary": "press secretary",
     "prime minister": "prime minister",
     "fm": "foreign minister",

@@ -148,6 +148,9 @@ class _Span:
     def group(self, _=0) -> str:
         return self.string[self.begin : self.finish]
 
+    def span(self) -> tuple[int, int]:
+        return self.begin, self.finish
+
     def end(self) -> int:
         return self.finish
 
@@ -234,12 +237,24 @@ class QuestionReader:
         # A people named in the plural ("the Czechs") is the place too.
         return re.compile(rf"(?<![\w.])(?:(?i:{long_body})(?i:s)?|{short_body})(?:['’]s)?(?![\w])")
 
+    def _places_typed(self, text: str) -> list[_Span]:
+        """Places named in a question, and short names typed in lower case after "the" ("what
+        did the eu say": "us" alone is a pronoun, "the us" is not)."""
+        found = [_Span(text, *m.span()) for m in self._place_pattern.finditer(text)]
+        for m in re.finditer(r"(?<![\w.])the\s+(?P<short>[a-z]{2,3})(?![\w.])", text):
+            span = m.span("short")
+            if self.place(m.group("short").upper()) and not _overlaps(span, [s.span() for s in found]):
+                found.append(_Span(text, *span))
+        return sorted(found, key=lambda s: s.begin)
+
     def place(self, words: str):
         """The place or organisation words stand for, including question-only names."""
         bare = re.sub(r"['’]s$", "", words.strip())
         if bare.lower() in PLACE_WORDS:
             return self.gazetteer.place(PLACE_WORDS[bare.lower()])
         found = self.gazetteer.place(words)
+        if found is None and len(bare) <= 3 and bare.islower():
+            found = self.gazetteer.place(bare.upper())  # "the eu", read where a speaker goes
         if found is None and len(bare) > 4 and bare.lower().endswith("s"):
             found = self.gazetteer.place(bare[:-1])  # "the Czechs", "Lithuanians"
         return found
@@ -309,7 +324,7 @@ class QuestionReader:
                     affiliations.append(role.place)
                 continue
             roles.append(role)
-        for m in self._place_pattern.finditer(text):
+        for m in self._places_typed(text):
             if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                 continue
             place = self.place(m.group(0))

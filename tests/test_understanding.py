@@ -422,6 +422,12 @@ def test_who_speaks_in_other_words(reader):
     assert "Where" not in reader.read("Where does Spain stand on air defense?").topic
 
 
+def test_short_names_typed_in_lower_case_after_the(reader):
+    assert reader.read("what did the eu say about shipping").affiliations == ("European Union",)
+    u = reader.read("what did fidan tell us about shipping")
+    assert u.affiliations == () and u.speakers == ("Hakan Fidan",)
+
+
 def test_titles_written_out_read_as_the_title(reader):
     for question in ("What did Turkey's minister of foreign affairs say?",
                      "What did the Turkish foreign affairs minister say?"):  # fmt: skip
