@@ -37,7 +37,8 @@ SPEECH_WORDS = (
     r"promise|promised|pledge|pledged|demand|demanded|call|called|offer|offered|express|"
     r"expressed|discuss|discussed|reveal|revealed|admit|admitted|deny|denied|stress|stressed|"
     r"note|noted|add|added|joke|joked|predict|predicted|weighed in|weigh in|weighs in|"
-    r"message|messages|argument|arguments|verdict|assessment|"
+    r"message|messages|argument|arguments|verdict|assessment|interview|interviews|speech|"
+    r"tweet|tweeted|op-ed|"
     r"quote|quoted|quotes|opinion|talk|talked|speak|spoke|speaks|mention|mentioned|report|"
     r"reported|reports"
 )

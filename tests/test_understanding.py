@@ -428,6 +428,11 @@ def test_short_names_typed_in_lower_case_after_the(reader):
     assert u.affiliations == () and u.speakers == ("Hakan Fidan",)
 
 
+def test_a_name_before_its_interview_is_who_spoke(reader):
+    u = reader.read("When was Sanchez's interview on air defense?")
+    assert u.intent == "when" and u.speakers == ("Pedro Sanchez",) and u.topic == "air defense"
+
+
 def test_titles_written_out_read_as_the_title(reader):
     for question in ("What did Turkey's minister of foreign affairs say?",
                      "What did the Turkish foreign affairs minister say?"):  # fmt: skip
