@@ -70,6 +70,13 @@ _TITLE_WORDS = frozenset(
     for w in (*ROLE_HEADS, *ROLE_MODIFIERS, *(p for phrase in ROLE_PHRASES for p in phrase.split()))
     if len(w) >= 6 and w.isalpha()
 )
+# People of no place in particular, asked for as who speaks: no filter, and not the topic.
+_ANYONE = re.compile(
+    r"\b(?:world|western|international|global|foreign|other|allied|key|major)\s+(?:leaders|"
+    r"officials|governments|countries|nations|politicians|diplomats|partners|allies|capitals|"
+    r"powers)\b",
+    re.IGNORECASE,
+)
 # Words after a group of countries that say "someone from there" ("Baltic leaders").
 _REGION_HEADS = {"leaders", "countries", "states", "nations", "governments", "officials",
                  "capitals", "allies", "partners", "members", "diplomats", "politicians",
@@ -313,6 +320,9 @@ class QuestionReader:
         speakers, corrections = self._read_speakers(text, taken, in_filter_position)
         corrections = slips + corrections
         affiliations = [] if speakers else self._read_regions(text, taken, in_filter_position)
+        for m in _ANYONE.finditer(text):
+            if not _overlaps(m.span(), taken) and in_filter_position(*m.span()):
+                taken.append(m.span())  # "world leaders", "Western officials": no one place
         roles, unknown, sources = [], [], []
         people: list[tuple[int, int]] = []  # "leaders", "officials" of nowhere in particular
         for role, span in RoleReader(self).read(text, taken, in_filter_position):

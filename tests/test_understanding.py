@@ -433,6 +433,12 @@ def test_a_name_before_its_interview_is_who_spoke(reader):
     assert u.intent == "when" and u.speakers == ("Pedro Sanchez",) and u.topic == "air defense"
 
 
+def test_people_of_no_place_are_neither_filter_nor_topic(reader):
+    u = reader.read("What have Western leaders said about shipping?")
+    assert u.topic == "shipping" and not (u.affiliations or u.sources or u.roles)
+    assert reader.read("What did world leaders say about air defense?").topic == "air defense"
+
+
 def test_titles_written_out_read_as_the_title(reader):
     for question in ("What did Turkey's minister of foreign affairs say?",
                      "What did the Turkish foreign affairs minister say?"):  # fmt: skip
