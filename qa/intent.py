@@ -92,7 +92,11 @@ _OPINION_ALWAYS = re.compile(
     r"(?:say|claim|argue|call)\b"
     r"|^\s*(?:can|could|should)\b.{0,60}\bbe (?:trusted|believed|relied (?:on|upon)|taken "
     r"seriously)\b"
-    r"|^\s*(?:does|do|did)\b.{0,60}\bhave a (?:point|case)\b",
+    r"|^\s*(?:does|do|did)\b.{0,60}\bhave a (?:point|case)\b"
+    # "Was Meloni right to say ...", "Did Macron make a mistake when he said ...".
+    r"|^\s*(?:is|was|were|are)\b.{0,60}\b(?:right|wrong|wise|unwise|justified|correct|mistaken|"
+    r"foolish|reckless|naive|smart|fair|unfair)\s+to\b"
+    r"|^\s*(?:did|does|do|has|have)\b.{0,60}\b(?:make|made) a (?:mistake|blunder|error)\b",
     re.IGNORECASE,
 )
 _FORECAST = re.compile(
@@ -221,6 +225,8 @@ def refusal(text: str) -> str | None:
     forecast = _FORECAST.match(text) or _FORECAST_WORDS.search(text)
     if forecast and not speech and not asks_quantity(text):
         return "forecast"
+    if _YES_NO_FUTURE.match(text) and not re.search(r"\baccording to\b|\bsaid\b", text, re.I):
+        return "forecast"  # "Will Zelensky announce elections?": a word of saying yet to come
     return None
 
 

@@ -141,6 +141,9 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("I need a summary of the Madrid summit.", "instruction"),
         ("What is the reason Spain keeps its ships home?", "explanation"),
         ("What prompted the blockade?", "explanation"),
+        ("Was Fidan right to say shipping is safe?", "opinion"),
+        ("Did Sanchez make a mistake when he spoke of air defense?", "opinion"),
+        ("Will Erdogan announce the talks?", "forecast"),
     ],
 )
 def test_questions_passages_do_not_answer_get_their_kind(question, kind):
@@ -171,6 +174,7 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "Why did Fidan say shipping is safe?",  # asks what was said
         "Is it true that Japan pledged loans?",  # a fact the statements can show
         "Who is expected at the Madrid summit?",
+        "Will the summit gather 30 leaders, according to Fidan?",
         "Could shipping mean more patrols in the strait, according to Fidan?",
         "What is the best way to keep shipping safe, according to Fidan?",
         "Who says Spain can win the vote?",
