@@ -82,7 +82,6 @@ QUESTION_WORDS = {
 PLACE_WORDS = {"the bloc": "European Union", "the union": "European Union"}
 
 
-
 @cache
 def regions() -> dict[str, tuple[tuple[str, ...], bool]]:
     """Lower-cased names of groups of countries ("the Baltics", "Baltic") -> the places they
@@ -245,4 +244,3 @@ def closest_word(typed: str, words) -> str | None:
     found = {w for w in words if w[:1] == word[:1] and abs(len(w) - len(word)) <= allowed
              and edits(word, w) <= allowed}  # fmt: skip
     return found.pop() if len(found) == 1 else None
-

@@ -12,8 +12,8 @@ from qa.gazetteer import Gazetteer
 from qa.intent import intent_span, lead_in_removed, refusal
 from qa.lexicon import (
     PLACE_WORDS,
-    ROLE_PHRASES,
     QUESTION_WORDS,
+    ROLE_PHRASES,
     ROLE_SYNONYMS,
     TIME_FILLERS,
     closest_name,
@@ -251,7 +251,9 @@ class QuestionReader:
         found = [_Span(text, *m.span()) for m in self._place_pattern.finditer(text)]
         for m in re.finditer(r"(?<![\w.])the\s+(?P<short>[a-z]{2,3})(?![\w.])", text):
             span = m.span("short")
-            if self.place(m.group("short").upper()) and not _overlaps(span, [s.span() for s in found]):
+            if self.place(m.group("short").upper()) and not _overlaps(
+                span, [s.span() for s in found]
+            ):
                 found.append(_Span(text, *span))
         return sorted(found, key=lambda s: s.begin)
 
@@ -310,8 +312,10 @@ class QuestionReader:
                 return True
             lead_in = _FOLLOW_UP.match(text)
             before = text[lead_in.end() if lead_in and lead_in.end() <= start else 0 : start]
-            if re.search(r"\b(?:anything|something|word|more)\b.*\b(?:about|on)$",
-                         lead_in.group(0).rstrip().lower()):
+            if re.search(
+                r"\b(?:anything|something|word|more)\b.*\b(?:about|on)$",
+                lead_in.group(0).rstrip().lower(),
+            ):
                 return False  # "Anything about NATO?": what is asked about, not who speaks
             if re.match(r"^[\s,]*(?:the\s+)?$", before):
                 return verb_at is None  # "And Canada?", "Same for the EU", "Only Italy"
@@ -392,7 +396,8 @@ class QuestionReader:
         body = "|".join(re.escape(a) for a in sorted(regions(), key=len, reverse=True))
         heads = "|".join(sorted(_REGION_HEADS))
         return re.compile(
-            rf"(?<![\w])(?:the\s+)?(?P<region>{body})(?:\s+(?P<head>{heads}))?(?![\w])", re.IGNORECASE
+            rf"(?<![\w])(?:the\s+)?(?P<region>{body})(?:\s+(?P<head>{heads}))?(?![\w])",
+            re.IGNORECASE,
         )
 
     def _read_regions(self, text, taken, in_filter_position) -> list[str]:
@@ -485,7 +490,7 @@ class QuestionReader:
             start = m.start()
             given = self._given_name_typed(text, start, name, taken)
             if given is not None:
-                corrections.append((text[given:m.end()], name))
+                corrections.append((text[given : m.end()], name))
                 start = given
             own = re.match(r"\s+(?:office|team|camp|government|administration)\b", text[m.end() :])
             taken.append((start, m.end() + (own.end() if own else 0)))

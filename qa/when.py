@@ -170,6 +170,7 @@ _MONTH_THE_DAY = re.compile(rf"\b(?P<month>{MONTH})\s+the\s+(?P<day>\d{{1,2}})(?
 def _ordinal_days(text: str) -> str:
     """ "the 5th of March" and "March the 5th" read as "March 5", right-aligned in the same
     number of characters so that the spans found still cover the words of the question."""
+
     def day(m: re.Match) -> str:
         return f"{m.group('month')} {m.group('day')}".rjust(len(m.group(0)))
 

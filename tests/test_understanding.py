@@ -393,9 +393,7 @@ def test_a_people_in_the_plural_is_its_place(reader):
     assert reader.read("What did the czechs say about shipping?").affiliations == (
         "Czech Republic",
     )
-    assert reader.read("What did the Czech say about shipping?").affiliations == (
-        "Czech Republic",
-    )
+    assert reader.read("What did the Czech say about shipping?").affiliations == ("Czech Republic",)
 
 
 def test_slips_in_title_words_are_corrected_and_shown(reader):
