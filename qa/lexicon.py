@@ -5,7 +5,6 @@ Question reading and filters share this one table of knowledge."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 # Generic words for a role, each standing for the titles that fill it.
 ROLE_SYNONYMS = {
@@ -80,25 +79,6 @@ QUESTION_WORDS = {
 
 # Other names of a place or organisation that only questions use ("the bloc").
 PLACE_WORDS = {"the bloc": "European Union", "the union": "European Union"}
-
-
-@cache
-def regions() -> dict[str, tuple[tuple[str, ...], bool]]:
-    """Lower-cased names of groups of countries ("the Baltics", "Baltic") -> the places they
-    stand for, and whether the name needs a word for people or countries after it ("European
-    leaders"), from qa/data/regions.toml."""
-    import tomllib
-    from importlib import resources
-
-    text = resources.files("qa.data").joinpath("regions.toml").read_text(encoding="utf-8")
-    table: dict[str, tuple[tuple[str, ...], bool]] = {}
-    for region in tomllib.loads(text).values():
-        members = tuple(region["members"])
-        for alias in region.get("aliases", ()):
-            table[alias.lower()] = (members, False)
-        for adjective in region.get("adjectives", ()):
-            table.setdefault(adjective.lower(), (members, True))
-    return table
 
 
 # Words that place a question in time without a date ("so far", "lately"): not its topic.

@@ -13,14 +13,12 @@ from qa.intent import intent_span, lead_in_removed, refusal
 from qa.lexicon import (
     PLACE_WORDS,
     QUESTION_WORDS,
-    ROLE_PHRASES,
     ROLE_SYNONYMS,
     TIME_FILLERS,
     closest_name,
-    closest_word,
-    regions,
     topic_expansion,
 )
+from qa.regions import RegionReader
 from qa.roles import GENERIC_HEADS, ROLE_HEADS, ROLE_MODIFIERS, RoleFilter, RoleReader
 from qa.when import DATE_LEADS, DateRange, DateReader, with_month_capitals
 
@@ -64,23 +62,6 @@ _QUOTES_ONLY = re.compile(
     r"\b(?:only|just)\s+(?:the\s+)?(?:direct\s+|exact\s+|verbatim\s+|actual\s+)?"
     r"(?:quotes|quotations)\b|\b(?:quotes|quotations)\s+only\b"
 )
-# Words of titles a slip of the keyboard is corrected to ("presdient" -> "president").
-_TITLE_WORDS = frozenset(
-    w
-    for w in (*ROLE_HEADS, *ROLE_MODIFIERS, *(p for phrase in ROLE_PHRASES for p in phrase.split()))
-    if len(w) >= 6 and w.isalpha()
-)
-# People of no place in particular, asked for as who speaks: no filter, and not the topic.
-_ANYONE = re.compile(
-    r"\b(?:world|western|international|global|foreign|other|allied|key|major)\s+(?:leaders|"
-    r"officials|governments|countries|nations|politicians|diplomats|partners|allies|capitals|"
-    r"powers)\b",
-    re.IGNORECASE,
-)
-# Words after a group of countries that say "someone from there" ("Baltic leaders").
-_REGION_HEADS = {"leaders", "countries", "states", "nations", "governments", "officials",
-                 "capitals", "allies", "partners", "members", "diplomats", "politicians",
-                 "authorities", "people", "side"}  # fmt: skip
 # Words that, after a name's possessive, make the name the employer, not the speaker.
 _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
                "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
@@ -284,7 +265,9 @@ class QuestionReader:
         """Understand one question; a follow-up borrows what it leaves out from `context`."""
         original = " ".join(question.split())[:MAX_QUESTION_CHARS]
         refused = refusal(original)
-        text, slips = self._title_words_spelt(lead_in_removed(original))
+        text = lead_in_removed(original)
+        speech = _SPEECH.search(text)
+        text, slips = RoleReader(self).spelt(text, speech.start() if speech else len(text))
         intent, asking = intent_span(text)
         speech = _SPEECH.search(text)
         taken: list[tuple[int, int]] = []
@@ -323,10 +306,7 @@ class QuestionReader:
 
         speakers, corrections = self._read_speakers(text, taken, in_filter_position)
         corrections = slips + corrections
-        affiliations = [] if speakers else self._read_regions(text, taken, in_filter_position)
-        for m in _ANYONE.finditer(text):
-            if not _overlaps(m.span(), taken) and in_filter_position(*m.span()):
-                taken.append(m.span())  # "world leaders", "Western officials": no one place
+        affiliations = RegionReader(self).read(text, taken, in_filter_position, not speakers)
         roles, unknown, sources = [], [], []
         people: list[tuple[int, int]] = []  # "leaders", "officials" of nowhere in particular
         for role, span in RoleReader(self).read(text, taken, in_filter_position):
@@ -390,57 +370,6 @@ class QuestionReader:
         if follow_up and context is not None:
             return _merge(understanding, context)
         return understanding
-
-    @cached_property
-    def _region_pattern(self) -> re.Pattern:
-        body = "|".join(re.escape(a) for a in sorted(regions(), key=len, reverse=True))
-        heads = "|".join(sorted(_REGION_HEADS))
-        return re.compile(
-            rf"(?<![\w])(?:the\s+)?(?P<region>{body})(?:\s+(?P<head>{heads}))?(?![\w])",
-            re.IGNORECASE,
-        )
-
-    def _read_regions(self, text, taken, in_filter_position) -> list[str]:
-        """The places a group names where a speaker goes ("the Baltic states", "European
-        leaders"): any of them may answer. A longer place name wins ("European Council")."""
-        found: list[str] = []
-        for m in self._region_pattern.finditer(text):
-            if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
-                continue
-            place = self._place_pattern.match(text, m.start("region"))
-            if place and place.end() > m.end("region"):
-                continue
-            members, needs_head = regions()[m.group("region").lower()]
-            if needs_head and not m.group("head"):
-                continue
-            known = [p.name for p in map(self.gazetteer.place, members) if p is not None]
-            if not known:
-                continue
-            taken.append(m.span())
-            found += [name for name in known if name not in found]
-        return found
-
-    def _title_words_spelt(self, text: str) -> tuple[str, list[tuple[str, str]]]:
-        """The question with slips in the words of titles before its verb corrected ("the
-        lithuanian presdient", "canada's foriegn minister"), and the corrections made. A word
-        the corpus has, or a name or place, is never corrected."""
-        speech = _SPEECH.search(text)
-        head = text[: speech.start()] if speech else text
-        slips: list[tuple[str, str]] = []
-
-        def spelt(m: re.Match) -> str:
-            typed = m.group(0)
-            bare = typed.lower()
-            if bare in SCAFFOLD or bare in self.speaker_aliases or self.place(typed):
-                return typed
-            word = closest_word(bare, _TITLE_WORDS)
-            if word is None or (self._mentioned is not None and self._mentioned(typed)):
-                return typed
-            slips.append((typed, word))
-            return word
-
-        fixed = re.sub(r"(?<![\w’'])[^\W\d_]{6,}(?![\w’'])", spelt, head)
-        return fixed + text[len(head) :], slips
 
     def _without_own_place(self, topic: str, speakers, affiliations, roles) -> str:
         """The topic without the place every statement the filter allows already has ("What

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from qa.attribution import PERSON_HEADS, TITLE_WORDS
 from qa.lexicon import QUESTION_WORDS as SCAFFOLD
-from qa.lexicon import ROLE_PHRASES, ROLE_SYNONYMS, closest_name
+from qa.lexicon import ROLE_PHRASES, ROLE_SYNONYMS, closest_name, closest_word
 
 # Generic words for "someone from there": they ask for a country, not for a role.
 GENERIC_HEADS = {
@@ -26,6 +26,14 @@ ROLE_HEADS = PERSON_HEADS | set(ROLE_SYNONYMS) | GENERIC_HEADS | {"pm"}
 _UN = "United Nations"
 _LOOSE_MODIFIERS = {"new", "former", "top", "senior", "current", "then"}
 ROLE_MODIFIERS = (TITLE_WORDS - _LOOSE_MODIFIERS - {"first"}) | {"defence"}
+
+
+# Words of titles a slip of the keyboard is corrected to ("presdient" -> "president").
+_TITLE_WORDS = frozenset(
+    w
+    for w in (*ROLE_HEADS, *ROLE_MODIFIERS, *(p for phrase in ROLE_PHRASES for p in phrase.split()))
+    if len(w) >= 6 and w.isalpha()
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,27 @@ class RoleReader:
                 continue
             found.append((RoleFilter(tuple(words), place, text[start:end]), (start, end)))
         return found
+
+    def spelt(self, text: str, verb_at: int) -> tuple[str, list[tuple[str, str]]]:
+        """The question with slips in the words of titles before its verb corrected ("the
+        lithuanian presdient", "canada's foriegn minister"), and the corrections made. A word
+        the corpus has, or a name or place, is never corrected."""
+        reader = self.reader
+        slips: list[tuple[str, str]] = []
+
+        def spelt(m: re.Match) -> str:
+            typed = m.group(0)
+            bare = typed.lower()
+            if bare in SCAFFOLD or bare in reader.speaker_aliases or reader.place(typed):
+                return typed
+            word = closest_word(bare, _TITLE_WORDS)
+            if word is None or (reader._mentioned is not None and reader._mentioned(typed)):
+                return typed
+            slips.append((typed, word))
+            return word
+
+        fixed = re.sub(r"(?<![\w’'])[^\W\d_]{6,}(?![\w’'])", spelt, text[:verb_at])
+        return fixed + text[verb_at:], slips
 
     def _place_of(self, token: str) -> str | None:
         """The place a token names: a place, or the place a named speaker serves ("Macron's")."""
