@@ -5,11 +5,15 @@ question is embedded for real. Reports build time, disk per statement, the whole
 paired with an earlier checkout when `--baseline DIR` is given.
 
     .venv/bin/python -m bench.scale_ask --sizes 100000 [--baseline /path/to/old/checkout]
+
+`--work DIR` keeps the corpus and the built indexes in DIR and reuses them on the next run
+(a build at 1M takes minutes); without it they go to a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -90,6 +94,18 @@ def disk(folder: Path) -> tuple[int, int]:
     return total, total - sizes.get("statements.jsonl", 0)
 
 
+@contextlib.contextmanager
+def _workspace(work: Path | None, n: int):
+    """A folder for one size: kept under `work` when given, else temporary."""
+    if work is None:
+        with tempfile.TemporaryDirectory() as temp:
+            yield Path(temp)
+        return
+    folder = work / str(n)
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
@@ -97,6 +113,7 @@ def main() -> None:
     parser.add_argument("--chat-rounds", type=int, default=10)
     parser.add_argument("--loads", nargs="+", default=["light", "heavy"])
     parser.add_argument("--baseline", type=Path)
+    parser.add_argument("--work", type=Path, help="keep and reuse corpora and indexes here")
     args = parser.parse_args()
     versions = {"this version": None}
     if args.baseline:
@@ -105,14 +122,19 @@ def main() -> None:
 
     base = Encoder(resolve_model()).encode(statements(BASE, seed=42))
     for n in args.sizes:
-        with tempfile.TemporaryDirectory() as temp:
-            temp = Path(temp)
+        with _workspace(args.work, n) as temp:
             np.save(temp / "base.npy", base)
             corpus = temp / "synthetic.txt"
-            corpus.write_text("\n".join(statements(n, seed=n)) + "\n", encoding="utf-8")
+            if not corpus.is_file():
+                corpus.write_text("\n".join(statements(n, seed=n)) + "\n", encoding="utf-8")
             folders, built = {}, {}
             for name, checkout in versions.items():
                 folders[name] = str(temp / name.replace(" ", "-"))
+                kept = temp / f"{name.replace(' ', '-')}.built"
+                if kept.is_file():
+                    seconds, folder, kind = kept.read_text().split()
+                    built[name] = (float(seconds), Path(folder), kind)
+                    continue
                 out = run(
                     [
                         sys.executable,
@@ -126,6 +148,7 @@ def main() -> None:
                 )
                 seconds, folder, kind = out.stdout.split()[-3:]
                 built[name] = (float(seconds), Path(folder), kind)
+                kept.write_text(f"{seconds} {folder} {kind}")
             time.sleep(2.5)  # let the corpus and index files settle (see qa/manifest.py)
             print(f"## {n:,} statements\n")
             print("| version | FAISS | build s | bytes/statement | without text |")
