@@ -88,9 +88,12 @@ class Vocabulary:
         return self.data[int(self.starts[at]) : int(self.starts[at + 1])].tobytes()
 
     def __iter__(self):
-        """The words in the order bm25s saved them (by id), as iterating its dict gives."""
-        for at in np.argsort(self.ids, kind="stable"):
-            yield self._word(int(at)).decode("utf-8", "surrogatepass")
+        """The words in sorted order. Not in bm25s's id order: bm25s numbers the words in the
+        order of a set of strings, which changes with Python's hash seed from one build to the
+        next, and whoever picks the first of equally good words (a spelling correction) would
+        answer differently after rebuilding the same corpus."""
+        for at in range(len(self.ids)):
+            yield self._word(at).decode("utf-8", "surrogatepass")
 
     def __contains__(self, token: str) -> bool:
         return self.get(token) is not None
