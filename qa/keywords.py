@@ -87,13 +87,31 @@ class Vocabulary:
     def _word(self, at: int) -> bytes:
         return self.data[int(self.starts[at]) : int(self.starts[at + 1])].tobytes()
 
+    def _words(self, low: int, high: int) -> list[str]:
+        """Words low to high (excluded) of the sorted order, decoded in one pass."""
+        if high <= low:
+            return []
+        starts = self.starts[low : high + 1].tolist()
+        data = self.data[starts[0] : starts[-1]].tobytes()
+        base = starts[0]
+        return [
+            data[start - base : end - base].decode("utf-8", "surrogatepass")
+            for start, end in zip(starts, starts[1:])
+        ]
+
     def __iter__(self):
         """The words in sorted order. Not in bm25s's id order: bm25s numbers the words in the
         order of a set of strings, which changes with Python's hash seed from one build to the
         next, and whoever picks the first of equally good words (a spelling correction) would
         answer differently after rebuilding the same corpus."""
-        for at in range(len(self.ids)):
-            yield self._word(at).decode("utf-8", "surrogatepass")
+        return iter(self._words(0, len(self.ids)))
+
+    def starting_with(self, prefix: str) -> list[str]:
+        """The words that begin with `prefix`, sorted, found by binary search: the words a
+        spelling correction of the same first letter chooses from, without reading the rest."""
+        key = prefix.encode("utf-8", "surrogatepass")
+        # No UTF-8 byte is 0xff: key + 0xff sorts after every word that begins with key.
+        return self._words(self._first_not_below(key), self._first_not_below(key + b"\xff"))
 
     def __contains__(self, token: str) -> bool:
         return self.get(token) is not None
@@ -106,6 +124,13 @@ class Vocabulary:
 
     def get(self, token: str) -> int | None:
         key = token.encode("utf-8", "surrogatepass")
+        at = self._first_not_below(key)
+        if at < len(self.ids) and self._word(at) == key:
+            return int(self.ids[at])
+        return None
+
+    def _first_not_below(self, key: bytes) -> int:
+        """Position of the first word (in sorted order) not below `key`."""
         low, high = 0, len(self.ids)
         while low < high:
             middle = (low + high) // 2
@@ -113,9 +138,7 @@ class Vocabulary:
                 low = middle + 1
             else:
                 high = middle
-        if low < len(self.ids) and self._word(low) == key:
-            return int(self.ids[low])
-        return None
+        return low
 
 
 class Bm25Index:

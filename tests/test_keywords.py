@@ -26,6 +26,9 @@ def test_sorted_vocabulary_agrees_with_the_saved_one(tmp_path):
     assert {word: index.vocab.get(word) for word in saved} == saved
     assert all(word in index.vocab and index.vocab[word] == i for word, i in saved.items())
     assert list(index.vocab) == sorted(saved)  # in sorted order, whatever the ids
+    for prefix in ("p", "pe", "peac", "peace", "a", "z", "к", "和", "", "q"):
+        expected = [word for word in sorted(saved) if word.startswith(prefix)]
+        assert index.vocab.starting_with(prefix) == expected, prefix
     for unknown in ("pea", "peace", "talks", "zz", "кий", "a" * 299):
         assert index.vocab.get(unknown) is None and unknown not in index.vocab
         with pytest.raises(KeyError):
