@@ -16,7 +16,8 @@ among the rarest word's statements is a bar every one of the best k reaches, so 
 do not make every statement a candidate). Its scores are those of `Bm25Index.scores`, bit for
 bit (the same float32 sums in the same order). Each token's postings are in row order (bm25s
 writes them so; `build` checks it), which lets a restriction to a few rows be looked up in
-them by binary search instead of read through. `frequency(token)` is a token's document
+them by binary search instead of read through; `scores_of(tokens, rows)` gives the scores of
+a few rows (a search's candidates) the same way. `frequency(token)` is a token's document
 frequency, `postings(token)` the rows holding it.
 """
 
@@ -205,6 +206,24 @@ class Bm25Index:
             scores += self.nonoccurrence[ids].sum()
         return _best(rows, scores, k)
 
+    def scores_of(self, tokens: list[str], rows: np.ndarray) -> np.ndarray:
+        """The scores of these rows (in the order given, 0 for a row holding no token), equal
+        to `scores(tokens)[rows]`, looked up in the postings: for a few candidates."""
+        rows = np.asarray(rows, dtype=np.int64)
+        ids = self.ids(tokens)
+        out = np.zeros(len(rows), dtype=np.float32)
+        if not ids or not len(rows):
+            return out
+        allowed, back = np.unique(rows, return_inverse=True)
+        spans = [(int(self.indptr[i]), int(self.indptr[i + 1])) for i in ids]
+        total = np.zeros(len(allowed), dtype=np.float32)
+        for start, end in spans:
+            found, at = _lookup(self.indices[start:end], allowed)
+            total[found] += self.data[start:end][at[found]]
+        if self.nonoccurrence is not None:
+            total += self.nonoccurrence[ids].sum()
+        return total[back.reshape(-1)]
+
     def _candidates(self, ids: list[int], where, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Allowed rows holding a token, in increasing order, with their summed scores: all of
         them, or at least every one that can be among the best k."""
@@ -277,18 +296,23 @@ class Bm25Index:
         return float(np.partition(total[rows], len(rows) - k)[len(rows) - k])
 
     def _within(self, spans, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Look the allowed rows up in each token's (sorted) postings."""
+        """Look the allowed rows (increasing, distinct) up in each token's sorted postings."""
         total = np.zeros(len(allowed), dtype=np.float32)
         holds = np.zeros(len(allowed), dtype=bool)
         for start, end in spans:
-            postings = self.indices[start:end]
-            at = np.searchsorted(postings, allowed)
-            inside = at < len(postings)
-            found = np.zeros(len(allowed), dtype=bool)
-            found[inside] = postings[at[inside]] == allowed[inside]
+            found, at = _lookup(self.indices[start:end], allowed)
             total[found] += self.data[start:end][at[found]]
             holds |= found
         return allowed[holds], total[holds]
+
+
+def _lookup(postings: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows (increasing) the sorted postings hold, and where."""
+    at = np.searchsorted(postings, rows)
+    found = np.zeros(len(rows), dtype=bool)
+    inside = at < len(postings)
+    found[inside] = postings[at[inside]] == rows[inside]
+    return found, at
 
 
 def _best(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

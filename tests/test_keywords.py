@@ -109,6 +109,8 @@ def _as_mask(where, size: int) -> np.ndarray:
 def _check_top(index: Bm25Index, queries: list[list[str]], rng) -> int:
     checked = 0
     for tokens in queries:
+        some = rng.choice(index.size, 50)  # in any order, repeats too
+        assert index.scores_of(tokens, some).tobytes() == index.scores(tokens)[some].tobytes()
         for where in _restrictions(index.size, rng):
             for k in (1, 5, 100):
                 rows, scores = index.top(tokens, k, where)
