@@ -113,9 +113,13 @@ class NumpyEncoder:
         return int(self.w["embeddings.word_embeddings.weight"].shape[1])
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """The texts' vectors. The texts go through the linear layers together (their token
+        rows stacked), so the weights are read once for all of them rather than once a text;
+        attention and pooling stay within each text."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            out[i] = self._encode_one(text)
+        for start in range(0, len(texts), batch_size):
+            chunk = texts[start : start + batch_size]
+            out[start : start + len(chunk)] = self._encode_together(chunk)
         return out
 
     def token_ids(self, text: str) -> list[int]:
@@ -132,13 +136,15 @@ class NumpyEncoder:
             ids = self._library.encode(text).ids
         return ids
 
-    def _encode_one(self, text: str) -> np.ndarray:
+    def _encode_together(self, texts: list[str]) -> np.ndarray:
         w = self.w
-        ids = np.array(self.token_ids(text), dtype=np.int64)
-        n = len(ids)
+        ids = [self.token_ids(text) for text in texts]
+        bounds = np.cumsum([0] + [len(i) for i in ids])
+        spans = list(zip(bounds[:-1], bounds[1:]))
+        positions = np.concatenate([np.arange(len(i)) for i in ids])
         x = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:n]
+            w["embeddings.word_embeddings.weight"][np.concatenate(ids).astype(np.int64)]
+            + w["embeddings.position_embeddings.weight"][positions]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = _layer_norm(
@@ -151,13 +157,9 @@ class NumpyEncoder:
             q = x @ w[p + "attention.self.query.weight"] + w[p + "attention.self.query.bias"]
             k = x @ w[p + "attention.self.key.weight"] + w[p + "attention.self.key.bias"]
             v = x @ w[p + "attention.self.value.weight"] + w[p + "attention.self.value.bias"]
-            q = q.reshape(n, self.heads, size).transpose(1, 0, 2)
-            k = k.reshape(n, self.heads, size).transpose(1, 2, 0)
-            v = v.reshape(n, self.heads, size).transpose(1, 0, 2)
-            scores = (q @ k) * scale
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(1, 0, 2).reshape(n, -1)
+            context = np.concatenate(
+                [self._attend(q[a:b], k[a:b], v[a:b], size, scale) for a, b in spans]
+            )
             attention = (
                 context @ w[p + "attention.output.dense.weight"]
                 + w[p + "attention.output.dense.bias"]
@@ -178,6 +180,20 @@ class NumpyEncoder:
                 w[p + "output.LayerNorm.bias"],
                 self.eps,
             )
-        pooled = x.mean(0)
-        norm = np.linalg.norm(pooled)
-        return (pooled / norm if norm else pooled).astype(np.float32)
+        out = np.zeros((len(texts), x.shape[1]), dtype=np.float32)
+        for i, (a, b) in enumerate(spans):
+            pooled = x[a:b].mean(0)
+            norm = np.linalg.norm(pooled)
+            out[i] = pooled / norm if norm else pooled
+        return out
+
+    def _attend(self, q, k, v, size: int, scale) -> np.ndarray:
+        """Self-attention of one text's tokens, every head at once."""
+        n = len(q)
+        q = q.reshape(n, self.heads, size).transpose(1, 0, 2)
+        k = k.reshape(n, self.heads, size).transpose(1, 2, 0)
+        v = v.reshape(n, self.heads, size).transpose(1, 0, 2)
+        scores = (q @ k) * scale
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
+        return (scores @ v).transpose(1, 0, 2).reshape(n, -1)

@@ -48,6 +48,16 @@ def test_numpy_encoder_agrees_with_sentence_transformers(real_engine):
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
 
 
+def test_texts_encoded_together_match_one_by_one(real_engine):
+    """Stacking texts in the linear layers changes nothing but float rounding."""
+    encoder = NumpyEncoder(real_engine.model)
+    texts = SENTENCES[:12]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([text]) for text in texts])
+    assert np.allclose(together, alone, atol=2e-6)
+    assert encoder.encode([]).shape == (0, encoder.dimension)
+
+
 def test_engine_uses_the_numpy_encoder_for_questions(real_engine):
     assert isinstance(real_engine.query_encoder, NumpyEncoder)
 
