@@ -50,9 +50,12 @@ class DrawnEncoder:
         rows = rows + rng.normal(0, 0.05, size=rows.shape).astype(np.float32)
         return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
 
+from qa.collections import choose
+
 corpus, index_dir, base = sys.argv[1:4]
+_, folder = choose(Path(index_dir), (Path(corpus),))  # where `qa ask --corpus` looks
 start = time.perf_counter()
-built = build([Path(corpus)], Path(index_dir), DrawnEncoder(resolve_model(), np.load(base)))
+built = build([Path(corpus)], folder, DrawnEncoder(resolve_model(), np.load(base)))
 print(time.perf_counter() - start, built.folder, built.manifest["faiss"]["type"])
 """
 CHAT = """
@@ -62,7 +65,7 @@ from qa.answer import Engine, answer
 from qa.settings import Settings
 corpus, index_dir, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 questions = json.loads(sys.argv[4])
-engine = Engine(Settings(corpus=(Path(corpus),), index_dir=Path(index_dir))).load()
+engine = Engine(Settings.from_env(corpus=[Path(corpus)], index_dir=Path(index_dir))).load()
 answer(engine, questions[0])
 latencies = []
 for _ in range(rounds):
