@@ -2,7 +2,8 @@
 primitive the searcher calls) against the searcher's former step (the allowed rows' vectors
 gathered and scored when there are at most 200,000 of them, else the HNSW graph with an
 IDSelectorBatch), for restrictions keeping from 0.1% to 50% of the rows, one thread. Recall is
-against exact search over the same rows; latency after one untimed pass over the questions.
+against exact search over the same rows: the share of the exact best 100 returned, and of the
+exact best 10 among the 100 returned; latency after one untimed pass over the questions.
 
     .venv/bin/python -m bench.dense --generation /path/to/index/gen-... [--questions 40]
 
@@ -71,20 +72,20 @@ def main() -> None:
     every = np.vstack([np.asarray(vectors) @ q for q in queries])  # exact scores, every row
     rng = np.random.default_rng(0)
     print(
-        "| rows allowed | share | dense.top p50 ms | p95 ms | recall | "
-        "former p50 ms | p95 ms | recall |"
+        "| rows allowed | share | dense.top p50 ms | p95 ms | recall@100 | best 10 found | "
+        "former p50 ms | p95 ms | recall@100 | best 10 found |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for share in (None, *SHARES):
         mask = None if share is None else rng.random(n) < share
         cells = []
         for search in (dense.top, former):
             if search is former and mask is None:
-                cells.append("– | – | –")
+                cells.append("– | – | – | –")
                 continue
             for q in queries:  # one untimed pass: pages read in
                 search(vectors, index, q, K, mask)
-            latencies, found, wanted = [], 0, 0
+            latencies, found, wanted, found10, wanted10 = [], 0, 0, 0, 0
             for q, scores in zip(queries, every):
                 start = time.perf_counter()
                 rows, _ = search(vectors, index, q, K, mask)
@@ -93,9 +94,11 @@ def main() -> None:
                 best = allowed[np.argsort(-scores[allowed], kind="stable")[:K]]
                 found += len(set(rows.tolist()) & set(best.tolist()))
                 wanted += len(best)
+                found10 += len(set(rows.tolist()) & set(best[:10].tolist()))
+                wanted10 += len(best[:10])
             cells.append(
                 f"{percentile(latencies, 0.5):.2f} | {percentile(latencies, 0.95):.2f} | "
-                f"{found / max(wanted, 1):.3f}"
+                f"{found / max(wanted, 1):.3f} | {found10 / max(wanted10, 1):.3f}"
             )
         count = n if mask is None else int(mask.sum())
         label = "all" if share is None else f"{share:.1%}"
