@@ -52,6 +52,12 @@ class Engine:
             self.settings, self.corpus_paths, self.encoder, self.gazetteer, self.progress
         )
 
+    @property
+    def index(self):
+        """The index generation behind the embedded store, for what reads its files (the
+        answering code reads the store only)."""
+        return self.store.index
+
     @cached_property
     def gazetteer(self) -> Gazetteer:
         return Gazetteer.load(corpus_gazetteer_files(self.corpus_paths))
