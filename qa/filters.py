@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ from qa.store import (
 )
 from qa.text import tokenize
 
-__all__ = ["OPEN_HIGH", "OPEN_LOW", "FilterPlan", "FilterResult", "StatementFilter", "plan",
+__all__ = ["OPEN_HIGH", "OPEN_LOW", "AttributionWords", "FilterPlan", "FilterResult", "StatementFilter", "plan",
            "row_facts", "who_phrase"]  # fmt: skip
 
 ARRAYS = (
@@ -153,13 +154,27 @@ def role_where(role: RoleFilter, roles: list[str], gazetteer: Gazetteer) -> Wher
     return both(titled, either(allowed, both(AnyOf("affiliation", ("",)), named)))
 
 
-def attributed_with(tokens: set[str], vocabularies: dict[str, list[str]]) -> Where:
-    """Rows whose speaker, role or affiliation holds one of these keyword tokens."""
-    return either(*(
-        AnyOf(name, chosen)
-        for name in ("speaker", "role", "affiliation")
-        if (chosen := tuple(v for v in vocabularies[name + "s"] if tokens & set(tokenize(v))))
-    ))  # fmt: skip
+class AttributionWords:
+    """Which speakers, roles and affiliations hold each keyword token, read once from the
+    vocabularies: the words of a statement's own attribution ("NATO" in "NATO Secretary
+    General Mark Rutte said")."""
+
+    def __init__(self, vocabularies: dict[str, list[str]]):
+        self.fields: dict[str, dict[str, list[str]]] = {}
+        for name in ("speaker", "role", "affiliation"):
+            table: dict[str, list[str]] = {}
+            for value in vocabularies[name + "s"]:
+                for token in set(tokenize(value)):
+                    table.setdefault(token, []).append(value)
+            self.fields[name] = table
+
+    def where(self, tokens: set[str]) -> Where:
+        """Rows whose speaker, role or affiliation holds one of these tokens."""
+        return either(*(
+            AnyOf(name, tuple(sorted({v for t in tokens for v in table.get(t, ())})))
+            for name, table in self.fields.items()
+            if any(t in table for t in tokens)
+        ))  # fmt: skip
 
 
 def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
@@ -286,7 +301,7 @@ class StatementFilter:
         vocabularies = json.loads((folder / "vocabularies.json").read_text(encoding="utf-8"))
         return cls(facts, vocabularies, gazetteer, timeline, postings)
 
-    @property
+    @cached_property
     def vocabularies(self) -> dict[str, list[str]]:
         """The distinct non-empty values of each field."""
         return {name + "s": getattr(self, name + "s")[1:] for name in FIELDS}

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
 from qa.embedding import Encoder
-from qa.filters import OPEN_HIGH, attributed_with, mentions_of, newest_first, plan, who_phrase
+from qa.filters import (
+    OPEN_HIGH,
+    AttributionWords,
+    mentions_of,
+    newest_first,
+    plan,
+    who_phrase,
+)
 from qa.gazetteer import Gazetteer
 from qa.lexicon import NAME_SIMILARITY
 from qa.query import Understanding
@@ -278,10 +286,14 @@ class Searcher:
             weight_sum += weight
         return total / weight_sum if weight_sum else total
 
+    @cached_property
+    def _attribution(self) -> AttributionWords:
+        return AttributionWords(self.store.vocabularies)
+
     def _attributed_with(self, tokens: set[str]) -> Where:
         key = frozenset(tokens)
         if key not in self._attributed:
-            self._attributed[key] = attributed_with(tokens, self.store.vocabularies)
+            self._attributed[key] = self._attribution.where(tokens)
         return self._attributed[key]
 
     def _listed(self, u: Understanding, where: Where, why, top_k, offset) -> SearchResult:

@@ -13,7 +13,7 @@ from conftest import FakeEncoder, write
 
 from qa.corpus import default_corpus_paths
 from qa.embedded import EmbeddedStore
-from qa.filters import plan, row_facts
+from qa.filters import AttributionWords, plan, row_facts
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import ensure
 from qa.lexicon import normal_role, role_word_matches
@@ -326,3 +326,23 @@ def test_keyword_top_k_under_a_filter_matches_a_full_scoring(corpus):
         assert ids.tolist() == expected
         assert np.allclose(scores, every[ids])
         assert np.allclose(store.keyword_scores(tokens, range(store.size)), every)
+
+
+def test_attribution_words_are_the_values_holding_a_token(corpus):
+    store, _ = corpus
+    vocabularies = store.vocabularies
+    attribution = AttributionWords(vocabularies)
+    tokens = sorted(
+        {t for v in vocabularies["speakers"] + vocabularies["roles"] for t in tokenize(v)}
+    )
+    for picked in [tokens[i : i + 2] for i in range(0, len(tokens), 7)] + [["zzz-none"]]:
+        wanted = set(picked)
+        expected = [
+            AnyOf(name, chosen)
+            for name in ("speaker", "role", "affiliation")
+            if (chosen := tuple(v for v in vocabularies[name + "s"] if wanted & set(tokenize(v))))
+        ]
+        found = attribution.where(wanted)
+        assert (list(found.parts) if isinstance(found, Or) else [found]) == expected or (
+            not expected and found == Or(())
+        )
