@@ -46,7 +46,9 @@ ARRAYS = (
     "inferred_lo", "inferred_hi", "mention_rows", "mention_lo", "mention_hi", "place_codes",
 )  # fmt: skip
 # Evaluated trees kept per StatementFilter: a chat asks under the same filters again and again.
+# At most CACHED_ROWS ids in all (32 MiB), the oldest trees dropped first.
 CACHED_TREES = 32
+CACHED_ROWS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -309,11 +311,16 @@ class StatementFilter:
     def ids(self, where: Where, among=None, limit: int | None = None) -> np.ndarray:
         """Rows the tree allows, ascending; only from `among` (ascending) when given."""
         if among is None:
-            if where not in self._cache:
-                if len(self._cache) >= CACHED_TREES:
+            rows = self._cache.get(where)
+            if rows is None:
+                rows = self._select(where, None)
+                while self._cache and (
+                    len(self._cache) >= CACHED_TREES
+                    or sum(map(len, self._cache.values())) + len(rows) > CACHED_ROWS
+                ):
                     self._cache.pop(next(iter(self._cache)))
-                self._cache[where] = self._select(where, None)
-            rows = self._cache[where]
+                if len(rows) <= CACHED_ROWS:
+                    self._cache[where] = rows
         else:
             rows = self._select(where, np.unique(np.asarray(among, dtype=np.int64)))
         return rows if limit is None else rows[:limit]
