@@ -2,7 +2,8 @@
 sentence-transformers route, and the chat's answer latency once loaded, under light load and
 under heavy load (two processes spinning on the CPU, started here). With `--baseline DIR` (a
 checkout of an earlier version) the two versions are run in alternation, so each pair of
-numbers comes from the same machine state.
+numbers comes from the same machine state. Beside the wall time, the CPU time (user and
+system) of each ask: on a machine shared with other work, what its wall time would near quiet.
 
     .venv/bin/python -m bench.cold_ask [--runs 10] [--baseline /path/to/old/checkout]
 """
@@ -15,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.machine import load, median, percentile, qa_command, run, state, timed
+from bench.machine import load, median, percentile, qa_command, run, state, timed, timed_cpu
 
 QUESTION = "What did Italy say about peacekeepers?"
 PLAIN_ROUTE = f"""
@@ -76,11 +77,16 @@ def main() -> None:
                 before = state()
                 times = {name: [] for name in versions}
                 times["python -c pass"] = []
+                cpu = {name: [] for name in times}
                 for _ in range(args.runs):
-                    times["python -c pass"].append(timed([sys.executable, "-c", "pass"], None))
+                    wall, used = timed_cpu([sys.executable, "-c", "pass"], None)
+                    times["python -c pass"].append(wall)
+                    cpu["python -c pass"].append(used)
                     for name, checkout in versions.items():
                         ask = qa_command("ask", QUESTION, "--json", "--index-dir", folders[name])
-                        times[name].append(timed(ask, checkout))
+                        wall, used = timed_cpu(ask, checkout)
+                        times[name].append(wall)
+                        cpu[name].append(used)
                 plain = [
                     timed([sys.executable, "-c", PLAIN_ROUTE], None) for _ in range(args.plain_runs)
                 ]
@@ -91,14 +97,17 @@ def main() -> None:
                 after = state()
             print(f"### {kind} load\n")
             print(f"Machine at the start: {before}; at the end: {after}.\n")
-            print("| command | median s | min s | max s |")
-            print("|---|---:|---:|---:|")
+            print("| command | median s | min s | max s | CPU median s |")
+            print("|---|---:|---:|---:|---:|")
             for name, values in times.items():
                 label = name if name == "python -c pass" else f"qa ask --json ({name})"
-                print(f"| {label} | {median(values):.3f} | {min(values):.3f} | {max(values):.3f} |")
+                print(
+                    f"| {label} | {median(values):.3f} | {min(values):.3f} | {max(values):.3f} "
+                    f"| {median(cpu[name]):.3f} |"
+                )
             print(
                 f"| sentence-transformers route | {median(plain):.3f} | {min(plain):.3f} | "
-                f"{max(plain):.3f} |"
+                f"{max(plain):.3f} | – |"
             )
             print()
             ask_median = median(times["this version"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,9 +49,19 @@ def run(command: list[str], checkout: Path | None, **kwargs) -> subprocess.Compl
 
 
 def timed(command: list[str], checkout: Path | None) -> float:
+    return timed_cpu(command, checkout)[0]
+
+
+def timed_cpu(command: list[str], checkout: Path | None) -> tuple[float, float]:
+    """Wall seconds of a run, and the CPU seconds (user and system) the process used: on a
+    machine shared with other work the CPU time is what a quiet machine's wall time nears."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     run(command, checkout)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def state() -> str:

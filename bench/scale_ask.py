@@ -5,11 +5,15 @@ question is embedded for real. Reports build time, disk per statement, the whole
 paired with an earlier checkout when `--baseline DIR` is given.
 
     .venv/bin/python -m bench.scale_ask --sizes 100000 [--baseline /path/to/old/checkout]
+
+`--work DIR` keeps the corpus and the built indexes in DIR and reuses them on the next run
+(a build at 1M takes minutes); without it they go to a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -46,9 +50,12 @@ class DrawnEncoder:
         rows = rows + rng.normal(0, 0.05, size=rows.shape).astype(np.float32)
         return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
 
+from qa.collections import choose
+
 corpus, index_dir, base = sys.argv[1:4]
+_, folder = choose(Path(index_dir), (Path(corpus),))  # where `qa ask --corpus` looks
 start = time.perf_counter()
-built = build([Path(corpus)], Path(index_dir), DrawnEncoder(resolve_model(), np.load(base)))
+built = build([Path(corpus)], folder, DrawnEncoder(resolve_model(), np.load(base)))
 print(time.perf_counter() - start, built.folder, built.manifest["faiss"]["type"])
 """
 CHAT = """
@@ -58,7 +65,7 @@ from qa.answer import Engine, answer
 from qa.settings import Settings
 corpus, index_dir, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 questions = json.loads(sys.argv[4])
-engine = Engine(Settings(corpus=(Path(corpus),), index_dir=Path(index_dir))).load()
+engine = Engine(Settings.from_env(corpus=[Path(corpus)], index_dir=Path(index_dir))).load()
 answer(engine, questions[0])
 latencies = []
 for _ in range(rounds):
@@ -90,6 +97,18 @@ def disk(folder: Path) -> tuple[int, int]:
     return total, total - sizes.get("statements.jsonl", 0)
 
 
+@contextlib.contextmanager
+def _workspace(work: Path | None, n: int):
+    """A folder for one size: kept under `work` when given, else temporary."""
+    if work is None:
+        with tempfile.TemporaryDirectory() as temp:
+            yield Path(temp)
+        return
+    folder = work / str(n)
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
@@ -97,6 +116,7 @@ def main() -> None:
     parser.add_argument("--chat-rounds", type=int, default=10)
     parser.add_argument("--loads", nargs="+", default=["light", "heavy"])
     parser.add_argument("--baseline", type=Path)
+    parser.add_argument("--work", type=Path, help="keep and reuse corpora and indexes here")
     args = parser.parse_args()
     versions = {"this version": None}
     if args.baseline:
@@ -105,14 +125,19 @@ def main() -> None:
 
     base = Encoder(resolve_model()).encode(statements(BASE, seed=42))
     for n in args.sizes:
-        with tempfile.TemporaryDirectory() as temp:
-            temp = Path(temp)
+        with _workspace(args.work, n) as temp:
             np.save(temp / "base.npy", base)
             corpus = temp / "synthetic.txt"
-            corpus.write_text("\n".join(statements(n, seed=n)) + "\n", encoding="utf-8")
+            if not corpus.is_file():
+                corpus.write_text("\n".join(statements(n, seed=n)) + "\n", encoding="utf-8")
             folders, built = {}, {}
             for name, checkout in versions.items():
                 folders[name] = str(temp / name.replace(" ", "-"))
+                kept = temp / f"{name.replace(' ', '-')}.built"
+                if kept.is_file():
+                    seconds, folder, kind = kept.read_text().split()
+                    built[name] = (float(seconds), Path(folder), kind)
+                    continue
                 out = run(
                     [
                         sys.executable,
@@ -126,6 +151,7 @@ def main() -> None:
                 )
                 seconds, folder, kind = out.stdout.split()[-3:]
                 built[name] = (float(seconds), Path(folder), kind)
+                kept.write_text(f"{seconds} {folder} {kind}")
             time.sleep(2.5)  # let the corpus and index files settle (see qa/manifest.py)
             print(f"## {n:,} statements\n")
             print("| version | FAISS | build s | bytes/statement | without text |")

@@ -5,6 +5,12 @@ statements the vectors are kept in `vectors.npy` and searched exactly with numpy
 map; from the threshold up, in `dense.faiss`, an HNSW graph with the vectors as its storage,
 opened memory-mapped, and row i's vector is read from that storage in place. Either way a cold
 question reads only the pages it touches, and no vector is stored twice.
+
+`top(vectors, index, query, k, where)` is the best k rows for one question vector, optionally
+restricted to some rows. Few rows are scored exactly (their vectors times the question); many
+rows of an exact index too, in one product over the whole matrix; many rows of an HNSW index
+are searched in the graph with a bitmap of the allowed rows (FAISS's IDSelectorBitmap), which
+costs a bit test per visited node instead of a product per allowed row.
 """
 
 from __future__ import annotations
@@ -20,6 +26,16 @@ HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 FLAT, HNSW = "FlatIP", "HNSWFlat"
 FILES = {FLAT: "vectors.npy", HNSW: "dense.faiss"}
+# Up to this many allowed rows, an HNSW index's rows are scored exactly (read in place); more
+# are searched in the graph. See bench/dense.py for the measurement behind it.
+EXACT_ROWS = 20_000
+# The graph's search breadth with a restriction: FILTER_EF * k / (share of rows allowed),
+# at most MAX_EF_SEARCH.
+FILTER_EF = 1.0
+MAX_EF_SEARCH = 4096
+# An exact index's rows are gathered and scored when fewer than this share are allowed; above
+# it one product over the contiguous matrix is cheaper than gathering them.
+GATHER_SHARE = 0.25
 
 
 def kind_for(count: int, threshold: int | None = None) -> str:
@@ -57,6 +73,88 @@ class FlatSearch:
             scores[i, :take] = row_scores[order]
             found[i, :take] = candidates[order]
         return scores, found
+
+
+def top(
+    vectors, index, query: np.ndarray, k: int, where: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best k rows for one question vector, best first (exact scores tied: row order).
+
+    Args:
+        vectors, index: as `open_dense` returns them.
+        where: None for every row; a boolean mask over the rows; or the rows allowed.
+    Returns:
+        (rows as int64, inner products as float32), at most k of each.
+    """
+    query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+    total = index.ntotal
+    if k < 1 or not total:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    exact = isinstance(index, FlatSearch)
+    if where is None:
+        if exact:
+            return _exact_all(index.vectors, query, None, k)
+        return _graph(index, query, k, None)
+    where = np.asarray(where)
+    if where.dtype == bool:
+        if where.shape != (total,):
+            raise ValueError("the row mask does not match the index")
+        rows, mask = None, where
+        count = int(np.count_nonzero(where))
+    else:
+        rows = np.unique(where.astype(np.int64))
+        rows, mask = rows[(rows >= 0) & (rows < total)], None
+        count = len(rows)
+    if not count:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    few = count < GATHER_SHARE * total if exact else count <= EXACT_ROWS
+    if few:
+        rows = np.flatnonzero(mask) if rows is None else rows
+        return _best(rows, np.asarray(vectors[rows]) @ query, k)
+    if mask is None:
+        mask = np.zeros(total, dtype=bool)
+        mask[rows] = True
+    if exact:
+        return _exact_all(index.vectors, query, mask, k)
+    return _graph(index, query, k, mask)
+
+
+def _exact_all(vectors, query, mask, k):
+    """Every row scored in one product, those outside the mask dropped."""
+    scores = np.asarray(vectors) @ query
+    rows = np.arange(len(scores)) if mask is None else np.flatnonzero(mask)
+    return _best(rows, scores if mask is None else scores[rows], k)
+
+
+def _graph(index, query, k, mask):
+    """The HNSW graph's best k, among the rows of the mask when given."""
+    import faiss
+
+    params = faiss.SearchParametersHNSW()
+    params.efSearch = max(HNSW_EF_SEARCH, k)
+    if mask is not None:
+        # The graph walks allowed and other rows alike but keeps only allowed ones: to meet k
+        # of them it must look at about k / share rows, so its breadth grows as the share falls.
+        share = max(float(np.count_nonzero(mask)) / len(mask), 1e-6)
+        params.efSearch = int(min(MAX_EF_SEARCH, max(params.efSearch, FILTER_EF * k / share)))
+        bits = np.packbits(mask, bitorder="little")
+        params.sel = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
+    scores, rows = index.search(query.reshape(1, -1), k, params=params)
+    keep = rows[0] >= 0
+    return rows[0][keep].astype(np.int64), scores[0][keep]
+
+
+def _best(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k highest scores, highest first, equal ones in row order (rows come increasing)."""
+    scores = np.asarray(scores, dtype=np.float32)
+    if len(rows) > k:
+        keep = np.argpartition(-scores, k - 1)[:k]
+        kth = scores[keep].min()
+        # Rows tied with the k-th score: the lowest ones, whichever argpartition picked.
+        keep = np.concatenate([np.flatnonzero(scores > kth), np.flatnonzero(scores == kth)])[:k]
+        rows, scores = rows[keep], scores[keep]
+    order = np.lexsort((rows, -scores))
+    return np.asarray(rows, dtype=np.int64)[order], scores[order]
 
 
 class StoredVectors:

@@ -1,7 +1,8 @@
 """The question encoder for the ask path: the same BERT forward pass and mean pooling that
 sentence-transformers runs for all-MiniLM-L6-v2 (and other BERT models with mean pooling),
-written with numpy and the `tokenizers` library, so that answering a question never imports
-torch. Index builds keep using sentence-transformers; a test holds the two to cosine >= 0.9999.
+written with numpy and a plain-Python WordPiece tokenizer (qa/wordpiece.py; the `tokenizers`
+library for what it does not cover), so that answering a question never imports torch. Index
+builds keep using sentence-transformers; a test holds the two to cosine >= 0.9999.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from qa.embedding import ModelInfo, weights_file
 from qa.errors import ModelError
+from qa.wordpiece import WordPiece
 
 # Abramowitz and Stegun 7.1.26: erf to within 1.5e-7, far below float32 resolution here.
 _P, _A = 0.3275911, (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
@@ -85,20 +87,17 @@ class NumpyEncoder:
     """Encodes texts to L2-normalised float32 vectors without torch."""
 
     def __init__(self, info: ModelInfo):
-        from tokenizers import Tokenizer
-
         folder = Path(info.path)
         self.info = info
+        self._library = None  # the `tokenizers` tokenizer, loaded only when needed
         try:
             config = json.loads((folder / "config.json").read_text())
             st_config = json.loads((folder / "sentence_bert_config.json").read_text())
-            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            self.max_length = int(st_config.get("max_seq_length", 256))
+            self.wordpiece = WordPiece.from_file(folder / "tokenizer.json", self.max_length)
             weights = read_safetensors(weights_file(folder))
         except (OSError, ValueError, KeyError) as error:
             raise ModelError(f"Cannot load the model in {folder}: {error}") from None
-        self.max_length = int(st_config.get("max_seq_length", 256))
-        self.tokenizer.enable_truncation(self.max_length)
-        self.tokenizer.no_padding()
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
@@ -114,18 +113,38 @@ class NumpyEncoder:
         return int(self.w["embeddings.word_embeddings.weight"].shape[1])
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """The texts' vectors. The texts go through the linear layers together (their token
+        rows stacked), so the weights are read once for all of them rather than once a text;
+        attention and pooling stay within each text."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            out[i] = self._encode_one(text)
+        for start in range(0, len(texts), batch_size):
+            chunk = texts[start : start + batch_size]
+            out[start : start + len(chunk)] = self._encode_together(chunk)
         return out
 
-    def _encode_one(self, text: str) -> np.ndarray:
+    def token_ids(self, text: str) -> list[int]:
+        """BERT's token ids for a text: by the plain-Python WordPiece where it applies (it
+        loads in a fraction of the time), else by the `tokenizers` library."""
+        ids = self.wordpiece.encode(text) if self.wordpiece is not None else None
+        if ids is None:
+            if self._library is None:
+                from tokenizers import Tokenizer
+
+                self._library = Tokenizer.from_file(str(Path(self.info.path) / "tokenizer.json"))
+                self._library.enable_truncation(self.max_length)
+                self._library.no_padding()
+            ids = self._library.encode(text).ids
+        return ids
+
+    def _encode_together(self, texts: list[str]) -> np.ndarray:
         w = self.w
-        ids = np.array(self.tokenizer.encode(text).ids, dtype=np.int64)
-        n = len(ids)
+        ids = [self.token_ids(text) for text in texts]
+        bounds = np.cumsum([0] + [len(i) for i in ids])
+        spans = list(zip(bounds[:-1], bounds[1:]))
+        positions = np.concatenate([np.arange(len(i)) for i in ids])
         x = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:n]
+            w["embeddings.word_embeddings.weight"][np.concatenate(ids).astype(np.int64)]
+            + w["embeddings.position_embeddings.weight"][positions]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = _layer_norm(
@@ -138,13 +157,9 @@ class NumpyEncoder:
             q = x @ w[p + "attention.self.query.weight"] + w[p + "attention.self.query.bias"]
             k = x @ w[p + "attention.self.key.weight"] + w[p + "attention.self.key.bias"]
             v = x @ w[p + "attention.self.value.weight"] + w[p + "attention.self.value.bias"]
-            q = q.reshape(n, self.heads, size).transpose(1, 0, 2)
-            k = k.reshape(n, self.heads, size).transpose(1, 2, 0)
-            v = v.reshape(n, self.heads, size).transpose(1, 0, 2)
-            scores = (q @ k) * scale
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(1, 0, 2).reshape(n, -1)
+            context = np.concatenate(
+                [self._attend(q[a:b], k[a:b], v[a:b], size, scale) for a, b in spans]
+            )
             attention = (
                 context @ w[p + "attention.output.dense.weight"]
                 + w[p + "attention.output.dense.bias"]
@@ -165,6 +180,20 @@ class NumpyEncoder:
                 w[p + "output.LayerNorm.bias"],
                 self.eps,
             )
-        pooled = x.mean(0)
-        norm = np.linalg.norm(pooled)
-        return (pooled / norm if norm else pooled).astype(np.float32)
+        out = np.zeros((len(texts), x.shape[1]), dtype=np.float32)
+        for i, (a, b) in enumerate(spans):
+            pooled = x[a:b].mean(0)
+            norm = np.linalg.norm(pooled)
+            out[i] = pooled / norm if norm else pooled
+        return out
+
+    def _attend(self, q, k, v, size: int, scale) -> np.ndarray:
+        """Self-attention of one text's tokens, every head at once."""
+        n = len(q)
+        q = q.reshape(n, self.heads, size).transpose(1, 0, 2)
+        k = k.reshape(n, self.heads, size).transpose(1, 2, 0)
+        v = v.reshape(n, self.heads, size).transpose(1, 0, 2)
+        scores = (q @ k) * scale
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
+        return (scores @ v).transpose(1, 0, 2).reshape(n, -1)

@@ -48,6 +48,16 @@ def test_numpy_encoder_agrees_with_sentence_transformers(real_engine):
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
 
 
+def test_texts_encoded_together_match_one_by_one(real_engine):
+    """Stacking texts in the linear layers changes nothing but float rounding."""
+    encoder = NumpyEncoder(real_engine.model)
+    texts = SENTENCES[:12]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([text]) for text in texts])
+    assert np.allclose(together, alone, atol=2e-6)
+    assert encoder.encode([]).shape == (0, encoder.dimension)
+
+
 def test_engine_uses_the_numpy_encoder_for_questions(real_engine):
     assert isinstance(real_engine.query_encoder, NumpyEncoder)
 
@@ -78,3 +88,70 @@ print(",".join(heavy) or "none")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "none"
+
+
+# -- the plain-Python WordPiece tokenizer --------------------------------------------------
+
+
+def _tokenizers(model_path, max_length):
+    from tokenizers import Tokenizer
+
+    library = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    library.enable_truncation(max_length)
+    library.no_padding()
+    return library
+
+
+def test_wordpiece_gives_the_library_s_ids(real_engine):
+    """Every character of SAFE alone and inside words, evaluation questions, statements, and
+    random text of SAFE characters: the same ids as `tokenizers`."""
+    import random
+
+    from qa.evaluation import default_questions_path, load_questions
+    from qa.wordpiece import SAFE, WordPiece
+
+    path = real_engine.model.path
+    wordpiece = WordPiece.from_file(path / "tokenizer.json", 256)
+    library = _tokenizers(path, 256)
+    safe = [chr(c) for low, high in SAFE for c in range(low, high + 1)]
+    texts = [t for char in safe for t in (char, f"a{char}b", f"x {char}ed", f"E{char}")]
+    texts += [t for t in SENTENCES if wordpiece.encode(t) is not None]
+    texts += [q.question for q in load_questions(default_questions_path())]
+    texts += [real_engine.index.statements[row].passage for row in range(len(real_engine.index))]
+    texts += [
+        "[MASK] x[CLS]y [UNK][SEP] [mask] [CLS", "İstanbul ΣΊΣΥΦΟΣ ß ǅ", "a" * 101, "a" * 100,
+        "\x00\u200b\u2028\x0b\x85 tab\tnew\nline", "’s — “quoted” … ½ № ™ € ₴",
+    ]  # fmt: skip
+    rng = random.Random(4)
+    for _ in range(2000):
+        texts.append(
+            "".join(rng.choice(safe + list("abc de,.'")) for _ in range(rng.randint(1, 40)))
+        )
+    mismatched = [t for t in texts if wordpiece.encode(t) != library.encode(t).ids]
+    assert not mismatched, mismatched[:5]
+    assert len(texts) > 20000
+
+
+def test_wordpiece_leaves_other_characters_to_the_library(real_engine):
+    from qa.wordpiece import WordPiece
+
+    path = real_engine.model.path
+    wordpiece = WordPiece.from_file(path / "tokenizer.json", 256)
+    for text in ("和平谈判与安全保障", "emoji 🙂🇺🇦", "Bengali ৽ mark"):
+        assert wordpiece.encode(text) is None
+    encoder = NumpyEncoder(real_engine.model)
+    library = _tokenizers(path, 256)
+    for text in ("和平谈判与安全保障", "emoji 🙂🇺🇦 and symbols ©®™", "Kyiv"):
+        assert encoder.token_ids(text) == library.encode(text).ids
+
+
+def test_wordpiece_refuses_another_configuration(real_engine, tmp_path):
+    import json
+
+    from qa.wordpiece import WordPiece
+
+    spec = json.loads((real_engine.model.path / "tokenizer.json").read_text(encoding="utf-8"))
+    assert WordPiece.from_file(real_engine.model.path / "tokenizer.json", 256) is not None
+    spec["normalizer"]["lowercase"] = False
+    (tmp_path / "tokenizer.json").write_text(json.dumps(spec), encoding="utf-8")
+    assert WordPiece.from_file(tmp_path / "tokenizer.json", 256) is None
