@@ -188,6 +188,20 @@ class Bm25Index:
         start, end = int(self.indptr[at]), int(self.indptr[at + 1])
         return np.asarray(self.indices[start:end], dtype=np.int64)
 
+    def holding_all(self, tokens: list[str]) -> np.ndarray:
+        """The rows holding every one of the tokens, increasing: the rarest token's postings
+        looked up in the others' (sorted, distinct), never a sort or a pass over every row."""
+        ids = list(dict.fromkeys(self.vocab.get(token) for token in tokens))
+        if not ids or None in ids:
+            return np.empty(0, dtype=np.int64)
+        spans = sorted(((int(self.indptr[i]), int(self.indptr[i + 1])) for i in ids),
+                       key=lambda span: span[1] - span[0])  # fmt: skip
+        start, end = spans[0]
+        rows = np.asarray(self.indices[start:end], dtype=np.int64)
+        for start, end in spans[1:]:
+            rows = rows[_lookup(self.indices[start:end], rows)[0]]
+        return rows
+
     def top(
         self, tokens: list[str], k: int, where: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:

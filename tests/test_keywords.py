@@ -168,6 +168,26 @@ def test_frequency_and_postings(tmp_path):
     assert index.top(["peac", "talk"], 10, np.array([1, 2]))[0].tolist() == [1]
 
 
+def test_rows_holding_all_the_words(tmp_path):
+    rng = np.random.default_rng(9)
+    words = [f"w{i}" for i in range(30)]
+    token_lists = [list(rng.choice(words, size=rng.integers(0, 12))) for _ in range(2000)]
+    keywords.build(token_lists, tmp_path)
+    index = Bm25Index(tmp_path)
+    for asked in (
+        ["w0"],
+        ["w0", "w1"],
+        ["w3", "w29", "w3"],
+        ["w5", "absent"],
+        [],
+        ["w1", "w2", "w4"],
+    ):
+        expected = [
+            row for row, tokens in enumerate(token_lists) if asked and set(asked) <= set(tokens)
+        ]
+        assert index.holding_all(asked).tolist() == expected, asked
+
+
 def test_a_mask_of_the_wrong_size_is_refused(tmp_path):
     keywords.build([["peac"], ["talk"]], tmp_path)
     with pytest.raises(ValueError):
