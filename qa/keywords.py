@@ -254,8 +254,7 @@ class Bm25Index:
                 return self._through(spans, where, k)
             allowed = np.flatnonzero(where)
         else:
-            allowed = np.unique(where.astype(np.int64))
-            allowed = allowed[(allowed >= 0) & (allowed < self.size)]
+            allowed = allowed_rows(where, self.size)
             if not self._few(spans, len(allowed)):
                 mask = np.zeros(self.size, dtype=bool)
                 mask[allowed] = True
@@ -341,3 +340,13 @@ def _best(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.
         rows, scores = rows[keep], scores[keep]
     order = np.lexsort((rows, -scores))
     return rows[order], scores[order]
+
+
+def allowed_rows(where, size: int) -> np.ndarray:
+    """A list of rows as increasing distinct rows within 0..size-1: as given when it already
+    is (a filter's ids are), without the sort `np.unique` would do."""
+    rows = np.asarray(where, dtype=np.int64).reshape(-1)
+    if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
+        rows = np.unique(rows)
+    low, high = np.searchsorted(rows, 0), np.searchsorted(rows, size)
+    return rows[low:high]
