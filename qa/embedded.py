@@ -1,0 +1,114 @@
+"""The embedded store: one generation of the index on disk (qa/index.py) read through the
+Store interface of qa/store.py. Ids are row numbers: row i of every file is statement i."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cached_property, partial
+
+import numpy as np
+
+from qa import dense as dense_module
+from qa.dates import Timeline
+from qa.filters import StatementFilter
+from qa.gazetteer import Gazetteer
+from qa.index import Index
+from qa.statements import Statement
+from qa.store import EVERYTHING, Facts, Where
+
+
+class EmbeddedStore:
+    """The index's statements, vectors, keyword postings and filter facts, by row."""
+
+    def __init__(self, index: Index, filters: StatementFilter):
+        self.index = index
+        self.filters = filters
+        self.size = len(index)
+        self.model_id = index.manifest["model"]["id"]
+        self.weights_sha256 = index.manifest["model"]["weights_sha256"]
+        self.timeline = filters.timeline
+        self.skipped = list(index.manifest.get("corpus", {}).get("skipped", []))
+        self._prefixes: dict[str, list[str]] = {}
+
+    @classmethod
+    def of_index(cls, index: Index, gazetteer: Gazetteer) -> EmbeddedStore:
+        corpus = index.manifest.get("corpus", {})
+        timeline = Timeline(corpus.get("timeline_start_month", 1), corpus.get("timeline_season"))
+        # Bound to the index, not to the store: no cycle keeps a closed store's lease alive.
+        postings = partial(_holding_all, index)
+        return cls(
+            index, StatementFilter.load(index.folder / "facts", gazetteer, timeline, postings)
+        )
+
+    def close(self) -> None:
+        self.index.close()
+
+    # -- records --------------------------------------------------------------------------
+    def statements(self, ids) -> list[Statement]:
+        return [self.index.statements[int(i)] for i in ids]
+
+    def vectors(self, ids) -> np.ndarray:
+        rows = np.asarray(ids, dtype=np.int64)
+        vectors = self.index.vectors
+        if not len(rows):
+            return np.empty((0, vectors.shape[1]), dtype=np.float32)
+        return np.asarray(vectors[rows], dtype=np.float32)
+
+    def facts(self, ids) -> Facts:
+        return self.filters.facts(ids)
+
+    @property
+    def vocabularies(self) -> dict[str, list[str]]:
+        return self.filters.vocabularies
+
+    @cached_property
+    def _speaker_places(self) -> dict[str, str]:
+        filters = self.filters
+        places: dict[str, Counter] = {}
+        for speaker, affiliation in zip(filters.speaker_codes, filters.affiliation_codes):
+            if speaker and affiliation:
+                name = filters.speakers[speaker]
+                places.setdefault(name, Counter())[filters.affiliations[affiliation]] += 1
+        return {name: c.most_common(1)[0][0] for name, c in places.items()}
+
+    def speaker_places(self) -> dict[str, str]:
+        return self._speaker_places
+
+    # -- filters --------------------------------------------------------------------------
+    def ids(self, where: Where, among=None, limit: int | None = None) -> np.ndarray:
+        return self.filters.ids(where, among, limit)
+
+    def count(self, where: Where) -> int:
+        return self.size if where == EVERYTHING else len(self.filters.ids(where))
+
+    # -- dense ----------------------------------------------------------------------------
+    def dense(self, vector: np.ndarray, k: int, where: Where) -> tuple[np.ndarray, np.ndarray]:
+        allowed = None if where == EVERYTHING else self.ids(where)
+        return dense_module.top(self.index.vectors, self.index.dense, vector, k, allowed)
+
+    # -- keywords -------------------------------------------------------------------------
+    def keywords(self, tokens: list[str], k: int, where: Where) -> tuple[np.ndarray, np.ndarray]:
+        allowed = None if where == EVERYTHING else self.ids(where)
+        rows, scores = self.index.bm25.top(tokens, k, allowed)
+        keep = scores > 0
+        return rows[keep], scores[keep]
+
+    def keyword_scores(self, tokens: list[str], ids) -> np.ndarray:
+        return self.index.bm25.scores_of(tokens, np.asarray(ids, dtype=np.int64))
+
+    def has_word(self, token: str) -> bool:
+        return token in self.index.bm25.vocab
+
+    def words_starting(self, prefix: str) -> list[str]:
+        if prefix not in self._prefixes:
+            self._prefixes[prefix] = self.index.bm25.vocab.starting_with(prefix)
+        return self._prefixes[prefix]
+
+
+def _holding_all(index: Index, words: tuple[str, ...]) -> np.ndarray:
+    """Rows holding every one of these keyword tokens, ascending, from their postings."""
+    postings = sorted((index.bm25.postings(word) for word in set(words)), key=len)
+    rows = np.unique(postings[0])
+    for posting in postings[1:]:
+        rows = np.intersect1d(rows, posting)
+    return rows
