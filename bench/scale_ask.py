@@ -123,10 +123,11 @@ def main() -> None:
         versions["baseline"] = args.baseline.resolve()
     from qa.embedding import Encoder, resolve_model
 
-    base = Encoder(resolve_model()).encode(statements(BASE, seed=42))
     for n in args.sizes:
         with _workspace(args.work, n) as temp:
-            np.save(temp / "base.npy", base)
+            if not (temp / "base.npy").is_file():
+                base = Encoder(resolve_model()).encode(statements(BASE, seed=42))
+                np.save(temp / "base.npy", base)
             corpus = temp / "synthetic.txt"
             if not corpus.is_file():
                 corpus.write_text("\n".join(statements(n, seed=n)) + "\n", encoding="utf-8")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.keywords import allowed_rows
+
 HNSW_THRESHOLD = 200_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
@@ -102,8 +104,7 @@ def top(
         rows, mask = None, where
         count = int(np.count_nonzero(where))
     else:
-        rows = np.unique(where.astype(np.int64))
-        rows, mask = rows[(rows >= 0) & (rows < total)], None
+        rows, mask = allowed_rows(where, total), None
         count = len(rows)
     if not count:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)

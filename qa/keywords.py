@@ -188,6 +188,20 @@ class Bm25Index:
         start, end = int(self.indptr[at]), int(self.indptr[at + 1])
         return np.asarray(self.indices[start:end], dtype=np.int64)
 
+    def holding_all(self, tokens: list[str]) -> np.ndarray:
+        """The rows holding every one of the tokens, increasing: the rarest token's postings
+        looked up in the others' (sorted, distinct), never a sort or a pass over every row."""
+        ids = list(dict.fromkeys(self.vocab.get(token) for token in tokens))
+        if not ids or None in ids:
+            return np.empty(0, dtype=np.int64)
+        spans = sorted(((int(self.indptr[i]), int(self.indptr[i + 1])) for i in ids),
+                       key=lambda span: span[1] - span[0])  # fmt: skip
+        start, end = spans[0]
+        rows = np.asarray(self.indices[start:end], dtype=np.int64)
+        for start, end in spans[1:]:
+            rows = rows[_lookup(self.indices[start:end], rows)[0]]
+        return rows
+
     def top(
         self, tokens: list[str], k: int, where: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -240,8 +254,7 @@ class Bm25Index:
                 return self._through(spans, where, k)
             allowed = np.flatnonzero(where)
         else:
-            allowed = np.unique(where.astype(np.int64))
-            allowed = allowed[(allowed >= 0) & (allowed < self.size)]
+            allowed = allowed_rows(where, self.size)
             if not self._few(spans, len(allowed)):
                 mask = np.zeros(self.size, dtype=bool)
                 mask[allowed] = True
@@ -327,3 +340,13 @@ def _best(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.
         rows, scores = rows[keep], scores[keep]
     order = np.lexsort((rows, -scores))
     return rows[order], scores[order]
+
+
+def allowed_rows(where, size: int) -> np.ndarray:
+    """A list of rows as increasing distinct rows within 0..size-1: as given when it already
+    is (a filter's ids are), without the sort `np.unique` would do."""
+    rows = np.asarray(where, dtype=np.int64).reshape(-1)
+    if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
+        rows = np.unique(rows)
+    low, high = np.searchsorted(rows, 0), np.searchsorted(rows, size)
+    return rows[low:high]

@@ -102,13 +102,16 @@ def _tokenizers(model_path, max_length):
     return library
 
 
-def test_wordpiece_gives_the_library_s_ids(real_engine):
+def test_wordpiece_gives_the_library_s_ids(real_engine, real_index_dir):
     """Every character of SAFE alone and inside words, evaluation questions, statements, and
     random text of SAFE characters: the same ids as `tokenizers`."""
     import random
 
     from qa.evaluation import default_questions_path, load_questions
+    from qa.index import load
     from qa.wordpiece import SAFE, WordPiece
+
+    real_engine.load()  # the seeds' index built
 
     path = real_engine.model.path
     wordpiece = WordPiece.from_file(path / "tokenizer.json", 256)
@@ -117,7 +120,9 @@ def test_wordpiece_gives_the_library_s_ids(real_engine):
     texts = [t for char in safe for t in (char, f"a{char}b", f"x {char}ed", f"E{char}")]
     texts += [t for t in SENTENCES if wordpiece.encode(t) is not None]
     texts += [q.question for q in load_questions(default_questions_path())]
-    texts += [real_engine.index.statements[row].passage for row in range(len(real_engine.index))]
+    index = load(real_index_dir)
+    texts += [statement.passage for statement in index.statements]
+    index.close()
     texts += [
         "[MASK] x[CLS]y [UNK][SEP] [mask] [CLS", "İstanbul ΣΊΣΥΦΟΣ ß ǅ", "a" * 101, "a" * 100,
         "\x00\u200b\u2028\x0b\x85 tab\tnew\nline", "’s — “quoted” … ½ № ™ € ₴",

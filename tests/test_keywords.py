@@ -140,14 +140,19 @@ def test_top_matches_scores_on_a_synthetic_corpus(tmp_path):
     assert _check_top(index, queries, rng) > 1000
 
 
-def test_top_matches_scores_on_the_seeds(real_engine):
+def test_top_matches_scores_on_the_seeds(real_engine, real_index_dir):
     from qa.evaluation import default_questions_path, load_questions
+    from qa.index import load
     from qa.text import tokenize
 
-    index = real_engine.index.bm25
+    real_engine.load()  # the seeds' index built
+    index = load(real_index_dir)
     asked = load_questions(default_questions_path())
     queries = [tokenize(q.question) for q in asked[:60]]
-    assert _check_top(index, queries, np.random.default_rng(3)) > 100
+    try:
+        assert _check_top(index.bm25, queries, np.random.default_rng(3)) > 100
+    finally:
+        index.close()
 
 
 def test_frequency_and_postings(tmp_path):
@@ -161,6 +166,26 @@ def test_frequency_and_postings(tmp_path):
     assert scores.tolist() == index.scores(["peac", "talk"])[rows].tolist()
     assert scores.tolist() == sorted(scores.tolist(), reverse=True)
     assert index.top(["peac", "talk"], 10, np.array([1, 2]))[0].tolist() == [1]
+
+
+def test_rows_holding_all_the_words(tmp_path):
+    rng = np.random.default_rng(9)
+    words = [f"w{i}" for i in range(30)]
+    token_lists = [list(rng.choice(words, size=rng.integers(0, 12))) for _ in range(2000)]
+    keywords.build(token_lists, tmp_path)
+    index = Bm25Index(tmp_path)
+    for asked in (
+        ["w0"],
+        ["w0", "w1"],
+        ["w3", "w29", "w3"],
+        ["w5", "absent"],
+        [],
+        ["w1", "w2", "w4"],
+    ):
+        expected = [
+            row for row, tokens in enumerate(token_lists) if asked and set(asked) <= set(tokens)
+        ]
+        assert index.holding_all(asked).tolist() == expected, asked
 
 
 def test_a_mask_of_the_wrong_size_is_refused(tmp_path):
