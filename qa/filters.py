@@ -322,7 +322,7 @@ class StatementFilter:
                 if len(rows) <= CACHED_ROWS:
                     self._cache[where] = rows
         else:
-            rows = self._select(where, np.unique(np.asarray(among, dtype=np.int64)))
+            rows = self._select(where, _increasing(among))
         return rows if limit is None else rows[:limit]
 
     def apply(self, u: Understanding) -> FilterResult:
@@ -419,3 +419,11 @@ def who_phrase(u: Understanding) -> str:
     if u.date:
         return "dated " + u.date.label
     return ""
+
+
+def _increasing(rows) -> np.ndarray:
+    """Rows as increasing, distinct int64: taken as they are when already so (a filter's ids)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
+        rows = np.unique(rows)
+    return rows
