@@ -259,6 +259,8 @@ class StatementFilter:
             name: {v: i for i, v in enumerate(getattr(self, name + "s"))} for name in FIELDS
         }
         self._cache: dict[Where, np.ndarray] = {}
+        self._every_row = np.arange(self.size, dtype=np.int64)
+        self._every_row.flags.writeable = False
 
     @classmethod
     def from_statements(
@@ -347,7 +349,7 @@ class StatementFilter:
 
     def _select(self, where: Where, among: np.ndarray | None) -> np.ndarray:
         """Rows of `among` (every row when None) the tree allows, ascending."""
-        everything = among if among is not None else np.arange(self.size, dtype=np.int64)
+        everything = among if among is not None else self._every_row
         if isinstance(where, And):
             rows = everything
             for part in sorted(where.parts, key=_cost):
@@ -357,19 +359,27 @@ class StatementFilter:
             return rows
         if isinstance(where, Or):
             found = [self._select(part, among) for part in where.parts]
-            return np.unique(np.concatenate(found)) if found else everything[:0]
+            if among is not None and len(among) * 64 < self.size:
+                return np.unique(np.concatenate(found)) if found else everything[:0]
+            # A mark per row and one pass collecting them: no sort of the parts' rows.
+            marked = np.zeros(self.size, dtype=bool)
+            for rows in found:
+                marked[rows] = True
+            return np.flatnonzero(marked).astype(np.int64, copy=False)
         if isinstance(where, Not):
-            return np.setdiff1d(everything, self._select(where.part, among), assume_unique=True)
+            dropped = np.zeros(self.size, dtype=bool)
+            dropped[self._select(where.part, among)] = True
+            return everything[~dropped[everything]]
         if isinstance(where, Mentions):
             rows = self.postings(where.words) if self.postings and where.words else None
             if rows is None:
                 return everything[:0]
             rows = np.asarray(rows, dtype=np.int64)
-            return rows if among is None else np.intersect1d(rows, among, assume_unique=True)
+            return rows if among is None else _common(rows, among)
         if isinstance(where, MentionsDate):
             inside = (self.mention_hi >= where.low) & (self.mention_lo <= where.high)
-            rows = np.unique(self.mention_rows[inside])
-            return rows if among is None else np.intersect1d(rows, among, assume_unique=True)
+            rows = _increasing(self.mention_rows[inside])
+            return rows if among is None else _common(rows, among)
         return everything[self._test(where, everything)]
 
     def _test(self, where: Where, rows: np.ndarray) -> np.ndarray:
@@ -424,6 +434,18 @@ def who_phrase(u: Understanding) -> str:
 def _increasing(rows) -> np.ndarray:
     """Rows as increasing, distinct int64: taken as they are when already so (a filter's ids)."""
     rows = np.asarray(rows, dtype=np.int64)
-    if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
-        rows = np.unique(rows)
-    return rows
+    if len(rows) < 2 or (rows[1:] > rows[:-1]).all():
+        return rows
+    if (rows[1:] >= rows[:-1]).all():  # sorted with repeats (a statement's several dates)
+        return rows[np.r_[True, rows[1:] != rows[:-1]]]
+    return np.unique(rows)
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The rows in both increasing, distinct arrays: the shorter looked up in the longer."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a.astype(np.int64, copy=False)
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a] if len(b) else a[:0]
