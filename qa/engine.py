@@ -1,21 +1,21 @@
-"""The loaded pieces side by side: model, index, filters, question reader and searcher. Each
-loads lazily, once; the reader reads questions and the searcher ranks, neither owns the other."""
+"""The loaded pieces side by side: model, store, question reader and searcher. Each loads
+lazily, once; the reader reads questions and the searcher ranks, neither owns the other, and
+neither knows which backend the store is."""
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import cached_property
 
 from qa.corpus import default_corpus_paths
 from qa.dates import Timeline
 from qa.embedding import Encoder, ModelInfo, resolve_model
-from qa.filters import StatementFilter
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.index import Index, Progress, ensure
+from qa.index import Progress
 from qa.minilm import NumpyEncoder, supports
 from qa.query import QuestionReader
 from qa.search import Searcher
 from qa.settings import Settings
+from qa.store import Store, open_store
 
 
 class Engine:
@@ -46,48 +46,35 @@ class Engine:
         return self.encoder
 
     @cached_property
-    def index(self) -> Index:
-        return ensure(
-            self.corpus_paths,
-            self.settings.index_dir,
-            self.encoder,
-            self.progress,
-            self.settings.skip_bad,
+    def store(self) -> Store:
+        """The index, from the backend the settings name (built first when it must be)."""
+        return open_store(
+            self.settings, self.corpus_paths, self.encoder, self.gazetteer, self.progress
         )
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
         return Gazetteer.load(corpus_gazetteer_files(self.corpus_paths))
 
-    @cached_property
+    @property
     def timeline(self) -> Timeline:
-        corpus = self.index.manifest.get("corpus", {})
-        return Timeline(corpus.get("timeline_start_month", 1), corpus.get("timeline_season"))
-
-    @cached_property
-    def filters(self) -> StatementFilter:
-        return StatementFilter.load(self.index.folder / "facts", self.gazetteer, self.timeline)
+        return self.store.timeline
 
     @cached_property
     def searcher(self) -> Searcher:
-        return Searcher(self.index, self.query_encoder, self.filters)
+        return Searcher(self.store, self.query_encoder, self.gazetteer)
 
     @cached_property
     def reader(self) -> QuestionReader:
-        filters = self.filters
-        places: dict[str, Counter] = {}
-        for speaker, affiliation in zip(filters.speaker_codes, filters.affiliation_codes):
-            if speaker and affiliation:
-                name = filters.speakers[speaker]
-                places.setdefault(name, Counter())[filters.affiliations[affiliation]] += 1
+        store = self.store
         return QuestionReader(
-            self.index.statements,
+            _Records(store),
             self.gazetteer,
             self.timeline,
-            speakers=filters.speakers,
-            speaker_places={name: c.most_common(1)[0][0] for name, c in places.items()},
+            speakers=store.vocabularies["speakers"],
+            speaker_places=store.speaker_places(),
             mentioned=self.searcher.is_mentioned,
-            rows_naming=self.index.rows_containing,
+            rows_naming=self.searcher.rows_naming,
         )
 
     def load(self) -> Engine:
@@ -97,4 +84,14 @@ class Engine:
     @property
     def skipped(self) -> list[str]:
         """Bad corpus lines the index was built without (--skip-bad)."""
-        return list(self.index.manifest.get("corpus", {}).get("skipped", []))
+        return list(self.store.skipped)
+
+
+class _Records:
+    """A store's statements indexed by id, as the question reader reads them."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __getitem__(self, id: int):
+        return self.store.statements([id])[0]

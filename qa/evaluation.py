@@ -17,6 +17,7 @@ from qa.answer import Answer, Engine, answer
 from qa.corpus import load_corpus, read_rows
 from qa.errors import QaError
 from qa.settings import Settings, bundled_path
+from qa.store import EVERYTHING
 from qa.text import tokenize
 
 K = 5
@@ -245,26 +246,25 @@ def _no_answer(question: str, lines: tuple[str, ...]) -> Answer:
 
 
 def _run_baselines(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun, SystemRun]:
-    index = engine.searcher.index
-    statements = index.statements
+    store = engine.store
     dense, bm25 = SystemRun(), SystemRun()
     vectors = engine.query_encoder.encode([q.question for q in queries])
-    scores, rows = index.dense.search(np.ascontiguousarray(vectors), K)
-    for run, q, found in ((dense, q, [int(r) for r in f if r >= 0]) for q, f in zip(queries, rows)):
-        _baseline_result(run, q, found, statements)
+    for q, vector in zip(queries, vectors):
+        found, _ = store.dense(np.ascontiguousarray(vector), K, EVERYTHING)
+        _baseline_result(dense, q, [int(r) for r in found], store)
     for q in queries:
         tokens = tokenize(q.question)
-        all_scores = np.asarray(index.bm25.scores(tokens)) if tokens else np.zeros(len(statements))
-        top = [int(r) for r in np.argsort(-all_scores)[:K] if all_scores[r] > 0]
-        _baseline_result(bm25, q, top, statements)
+        top, _ = store.keywords(tokens, K, EVERYTHING) if tokens else ([], [])
+        _baseline_result(bm25, q, [int(r) for r in top], store)
     return dense, bm25
 
 
-def _baseline_result(run: SystemRun, q: EvalQuery, rows: list[int], statements) -> None:
-    run.ranked[q.id] = [statements[r].id for r in rows]
+def _baseline_result(run: SystemRun, q: EvalQuery, rows: list[int], store) -> None:
+    statements = store.statements(rows)
+    run.ranked[q.id] = [s.id for s in statements]
     run.answered[q.id] = bool(rows)
     run.reasons[q.id] = None if rows else "relevance"
-    first = statements[rows[0]] if rows else None
+    first = statements[0] if rows else None
     run.top_speaker[q.id] = first.speaker if first else None
     run.top_said_on[q.id] = first.said_on.text if first and first.said_on else None
 
@@ -359,7 +359,7 @@ def run_evaluation(
     started = time.time()
     queries = load_questions(path)
     engine = engine or Engine(settings or Settings()).load()
-    qrels = _resolve(queries, list(engine.searcher.index.statements))
+    qrels = _resolve(queries, engine.store.statements(engine.store.ids(EVERYTHING)))
     product, answers = _run_product(engine, queries)
     dense, bm25 = _run_baselines(engine, queries)
     runs = {"product": product, "dense": dense, "bm25": bm25}

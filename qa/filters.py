@@ -1,10 +1,13 @@
-"""Filters over statement rows: by speaker, country or organisation, role and date. Computed
-on arrays so that the same code serves a few dozen statements and a million."""
+"""Filters over statements: by speaker, country or organisation, role and date. A question's
+filters become a filter tree of field values (qa/store.py), which any store evaluates; this
+module also keeps the per-row facts of the embedded index as plain arrays and evaluates trees
+over them, so that the same code serves a few dozen statements and a million."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,14 +16,53 @@ from qa.dates import DateMention, Timeline
 from qa.gazetteer import Gazetteer
 from qa.lexicon import normal_role, role_word_matches
 from qa.query import DateRange, RoleFilter, Understanding, speaker_owner
+from qa.store import (
+    EVERYTHING,
+    FIELDS,
+    NOTHING,
+    OPEN_HIGH,
+    OPEN_LOW,
+    And,
+    AnyOf,
+    Facts,
+    Mentions,
+    MentionsDate,
+    Not,
+    Or,
+    Overlaps,
+    Where,
+    Within,
+    both,
+    either,
+)
+from qa.text import tokenize
 
-OPEN_LOW, OPEN_HIGH = -(10**9), 10**9
+__all__ = ["OPEN_HIGH", "OPEN_LOW", "FilterPlan", "FilterResult", "StatementFilter", "plan",
+           "row_facts", "who_phrase"]  # fmt: skip
+
+ARRAYS = (
+    "speaker_codes", "affiliation_codes", "role_codes", "attributed", "said_lo", "said_hi",
+    "inferred_lo", "inferred_hi", "mention_rows", "mention_lo", "mention_hi", "place_codes",
+)  # fmt: skip
+# Evaluated trees kept per StatementFilter: a chat asks under the same filters again and again.
+CACHED_TREES = 32
+
+
+@dataclass(frozen=True)
+class FilterPlan:
+    """What the filters of a question allow, as a tree; `note` says which filter matched
+    nothing and `reason` names its kind ("speaker", "affiliation", "role", "date"); `why`
+    names each filter's own tree, to tell which matched a hit."""
+
+    where: Where
+    note: str | None
+    why: dict[str, Where] = field(default_factory=dict)
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
 class FilterResult:
-    """Rows the filters allow; `note` says which filter matched nothing and `reason` names its
-    kind ("speaker", "affiliation", "role", "date"); `why` says which filter matched each row."""
+    """A plan evaluated over every row of a StatementFilter: the rows allowed, as a mask."""
 
     mask: np.ndarray
     note: str | None
@@ -28,19 +70,40 @@ class FilterResult:
     reason: str | None = None
 
 
-ARRAYS = (
-    "speaker_codes", "affiliation_codes", "role_codes", "attributed", "said_lo", "said_hi",
-    "inferred_lo", "inferred_hi", "mention_rows", "mention_lo", "mention_hi", "place_codes",
-)  # fmt: skip
-
-
-def _first_place(statement, gazetteer: Gazetteer) -> str:
+def first_place(statement, gazetteer: Gazetteer) -> str:
     """For a statement attributed only to a role, with no country, the place its words name
     first; otherwise ""."""
     if statement.affiliation or not statement.role:
         return ""
     found = gazetteer.find_places(statement.passage)
     return found[0][1].name if found else ""
+
+
+def row_facts(statement, gazetteer: Gazetteer, timeline: Timeline) -> dict:
+    """The filter fields of one statement, as every store keeps them (see qa/store.py):
+    speaker, affiliation, role, place (strings, "" for none), attributed, the said and
+    inferred spans, and `mentioned`, the (lo, hi) spans of the dates its text mentions."""
+    facts = {
+        "speaker": speaker_owner(statement.speaker) or "",
+        "affiliation": statement.affiliation or "",
+        "role": normal_role(statement.role),
+        "place": first_place(statement, gazetteer),
+        "attributed": bool(statement.speaker or statement.role),
+        "said_lo": OPEN_HIGH, "said_hi": OPEN_LOW,
+        "inferred_lo": OPEN_HIGH, "inferred_hi": OPEN_LOW,
+    }  # fmt: skip
+    said = statement.said_on
+    if said and not said.inferred and said.month:
+        written = DateMention(
+            said.text or "", said.month, said.day, said.end_month, said.end_day, said.year
+        )
+        facts["said_lo"], facts["said_hi"] = timeline.span(written)
+    elif said and said.inferred:
+        earliest, latest = said.earliest, said.latest
+        facts["inferred_lo"] = timeline.span(earliest)[0] if earliest else OPEN_LOW
+        facts["inferred_hi"] = timeline.span(latest)[1] if latest else OPEN_HIGH
+    facts["mentioned"] = [timeline.span(m) for m in statement.dates_mentioned]
+    return facts
 
 
 def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
@@ -50,14 +113,124 @@ def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
     return vocabulary, np.array([position[v] for v in values], dtype=np.int32)
 
 
+# -- from a question to a tree ------------------------------------------------------------
+def mentions_of(name: str) -> Where:
+    """Rows whose text holds every keyword of a name (none for a name with no keyword)."""
+    words = tuple(sorted(set(tokenize(name))))
+    return Mentions(words) if words else NOTHING
+
+
+def said_in(date: DateRange) -> Where:
+    """Rows said in the range: a written date meeting it, or an inferred one inside it."""
+    low = OPEN_LOW if date.start is None else date.start
+    high = OPEN_HIGH if date.end is None else date.end
+    return either(Overlaps("said_lo", "said_hi", low, high),
+                  Within("inferred_lo", "inferred_hi", low, high))  # fmt: skip
+
+
+def date_where(date: DateRange) -> Where:
+    """Rows in the range: said in it, or mentioning a date in it."""
+    low = OPEN_LOW if date.start is None else date.start
+    high = OPEN_HIGH if date.end is None else date.end
+    return either(said_in(date), MentionsDate(low, high))
+
+
+def role_where(role: RoleFilter, roles: list[str], gazetteer: Gazetteer) -> Where:
+    """Rows whose role has every word asked for (or a synonym) and, when a place was named,
+    serve it: by affiliation, by the place written in the role ("UN envoy"), or, for a role
+    with no country, by the place the statement names ("..., defense minister says" in a
+    digest of Ukraine's news)."""
+    titled = AnyOf("role", tuple(r for r in roles if all(role_word_matches(w, r)
+                                                        for w in role.words)))  # fmt: skip
+    if not role.place:
+        return titled
+    place = next((p for p in gazetteer.places if p.name == role.place), None)
+    names = (place.name, *place.aliases) if place else (role.place,)
+    aliases = [normal_role(a) for a in names]
+    placed = AnyOf("role", tuple(r for r in roles if any(f" {a} " in f" {r} " for a in aliases)))
+    allowed = either(placed, AnyOf("affiliation", (role.place,)))
+    named = either(*(mentions_of(alias) for alias in names))
+    return both(titled, either(allowed, both(AnyOf("affiliation", ("",)), named)))
+
+
+def attributed_with(tokens: set[str], vocabularies: dict[str, list[str]]) -> Where:
+    """Rows whose speaker, role or affiliation holds one of these keyword tokens."""
+    return either(*(
+        AnyOf(name, chosen)
+        for name in ("speaker", "role", "affiliation")
+        if (chosen := tuple(v for v in vocabularies[name + "s"] if tokens & set(tokenize(v))))
+    ))  # fmt: skip
+
+
+def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
+    """The tree of rows the question's filters allow, in order speaker, affiliation, source,
+    role, date; the first that matches nothing is named instead. `store` gives the
+    vocabularies and says which trees match anything (`ids(where, limit=1)`)."""
+
+    def empty(where: Where) -> bool:
+        return where == NOTHING or not len(store.ids(where, limit=1))
+
+    why: dict[str, Where] = {}
+    if u.unknown_speakers:
+        return FilterPlan(NOTHING, f"No statement by {u.unknown_speakers[0]} in the corpus.",
+                          why, "speaker")  # fmt: skip
+    vocabularies = store.vocabularies
+    where = EVERYTHING
+    for name, wanted in (("speaker", u.speakers), ("affiliation", u.affiliations)):
+        if not wanted:
+            continue
+        values = tuple(v for v in wanted if v)
+        matched = AnyOf(name, values)
+        if name == "affiliation":
+            # Rows attributed only to a role, with no country, whose line names a place
+            # wanted first: the place a headline opens with is whose official speaks.
+            matched = Or((matched, AnyOf("place", values)))
+        if empty(matched):
+            return FilterPlan(NOTHING, f"No statement by {' or '.join(wanted)} in the corpus.",
+                              why, name)  # fmt: skip
+        where = both(where, matched)
+        why[name] = matched
+    for source in u.sources:
+        matched = mentions_of(source)
+        if empty(matched):
+            return FilterPlan(NOTHING, f"No statement by {source} in the corpus.", why,
+                              "speaker")  # fmt: skip
+        where = both(where, matched)
+        why["source"] = matched
+    for role in u.roles:
+        matched = role_where(role, vocabularies["roles"], gazetteer)
+        if empty(matched):
+            return FilterPlan(NOTHING, f"No statement by a {role.label} in the corpus.", why,
+                              "role")  # fmt: skip
+        where = both(where, matched)
+        why["role"] = matched
+    if u.date:
+        matched, said = date_where(u.date), said_in(u.date)
+        if empty(matched):
+            return FilterPlan(NOTHING, f"No statement dated {u.date.label} in the corpus.",
+                              why, "date")  # fmt: skip
+        if empty(both(where, matched)):
+            note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
+            return FilterPlan(NOTHING, note, why, "date")
+        where = both(where, matched)
+        why["date"] = said
+        why["date mentioned"] = both(matched, Not(said))
+    return FilterPlan(where, None, why)
+
+
+# -- the embedded index's facts, and trees evaluated over them ------------------------------
 class StatementFilter:
     """Per-row facts of a statement list as plain arrays (speaker, affiliation and role as
-    codes into small vocabularies; dates as timeline ordinals), and masks over them. Built
-    once with the index and saved beside it, so a million rows load without parsing one."""
+    codes into small vocabularies private to this build; dates as timeline ordinals), and
+    filter trees evaluated over them. Built once with the index and saved beside it, so a
+    million rows load without parsing one. `postings(words)` gives the rows whose text holds
+    all these keyword tokens; without it `Mentions` matches nothing."""
 
-    def __init__(self, facts: dict, vocabularies: dict, gazetteer: Gazetteer, timeline: Timeline):
+    def __init__(self, facts: dict, vocabularies: dict, gazetteer: Gazetteer, timeline: Timeline,
+                 postings: Callable[[tuple[str, ...]], np.ndarray] | None = None):  # fmt: skip
         self.gazetteer = gazetteer
         self.timeline = timeline
+        self.postings = postings
         self.speakers: list[str] = vocabularies["speakers"]
         self.affiliations: list[str] = vocabularies["affiliations"]
         self.roles: list[str] = vocabularies["roles"]
@@ -65,6 +238,10 @@ class StatementFilter:
         for name in ARRAYS:
             setattr(self, name, facts[name])
         self.size = len(self.speaker_codes)
+        self._positions = {
+            name: {v: i for i, v in enumerate(getattr(self, name + "s"))} for name in FIELDS
+        }
+        self._cache: dict[Where, np.ndarray] = {}
 
     @classmethod
     def from_statements(
@@ -79,34 +256,19 @@ class StatementFilter:
             "inferred_hi": np.full(n, OPEN_LOW, dtype=np.int64),
         }
         mentions: list[tuple[int, int, int]] = []
-        speakers, affiliations, roles, places = [], [], [], []
+        values: dict[str, list[str]] = {name: [] for name in FIELDS}
         for i, s in enumerate(statements):
-            speakers.append(speaker_owner(s.speaker) or "")
-            affiliations.append(s.affiliation or "")
-            roles.append(normal_role(s.role))
-            places.append(_first_place(s, gazetteer))
-            facts["attributed"][i] = bool(s.speaker or s.role)
-            said = s.said_on
-            if said and not said.inferred and said.month:
-                written = DateMention(
-                    said.text or "", said.month, said.day, said.end_month, said.end_day, said.year
-                )
-                facts["said_lo"][i], facts["said_hi"][i] = timeline.span(written)
-            elif said and said.inferred:
-                earliest, latest = said.earliest, said.latest
-                facts["inferred_lo"][i] = timeline.span(earliest)[0] if earliest else OPEN_LOW
-                facts["inferred_hi"][i] = timeline.span(latest)[1] if latest else OPEN_HIGH
-            mentions.extend((i, *timeline.span(m)) for m in s.dates_mentioned)
+            row = row_facts(s, gazetteer, timeline)
+            for name in FIELDS:
+                values[name].append(row[name])
+            for name in ("attributed", "said_lo", "said_hi", "inferred_lo", "inferred_hi"):
+                facts[name][i] = row[name]
+            mentions.extend((i, lo, hi) for lo, hi in row["mentioned"])
         table = np.array(mentions, dtype=np.int64).reshape(-1, 3)
         facts["mention_rows"], facts["mention_lo"], facts["mention_hi"] = table.T.copy()
         vocabularies = {}
-        for name, values in (
-            ("speakers", speakers),
-            ("affiliations", affiliations),
-            ("roles", roles),
-            ("places", places),
-        ):
-            vocabularies[name], facts[name[:-1] + "_codes"] = _codes(values)
+        for name in FIELDS:
+            vocabularies[name + "s"], facts[name + "_codes"] = _codes(values[name])
         return cls(facts, vocabularies, gazetteer, timeline)
 
     def save(self, folder: Path) -> None:
@@ -118,144 +280,109 @@ class StatementFilter:
         (folder / "vocabularies.json").write_text(json.dumps(vocabularies, ensure_ascii=False))
 
     @classmethod
-    def load(cls, folder: Path, gazetteer: Gazetteer, timeline: Timeline) -> StatementFilter:
+    def load(cls, folder: Path, gazetteer: Gazetteer, timeline: Timeline,
+             postings=None) -> StatementFilter:  # fmt: skip
         facts = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in ARRAYS}
         vocabularies = json.loads((folder / "vocabularies.json").read_text(encoding="utf-8"))
-        return cls(facts, vocabularies, gazetteer, timeline)
+        return cls(facts, vocabularies, gazetteer, timeline, postings)
 
-    def _matching(self, vocabulary: list[str], codes: np.ndarray, wanted) -> np.ndarray:
-        wanted = set(wanted)
-        chosen = [i for i, value in enumerate(vocabulary) if value and value in wanted]
-        return np.isin(codes, chosen)
+    @property
+    def vocabularies(self) -> dict[str, list[str]]:
+        """The distinct non-empty values of each field."""
+        return {name + "s": getattr(self, name + "s")[1:] for name in FIELDS}
 
-    def apply(self, u: Understanding, mentions=None) -> FilterResult:
-        """Rows allowed by the question's filters, in order speaker, affiliation, role, date.
-        `mentions(words)` gives the rows whose text has all those words (for outlets named as
-        sources, and for speakers the corpus knows only by a role in a country's news)."""
-        n = self.size
-        mask = np.ones(n, dtype=bool)
-        why: dict[str, np.ndarray] = {}
-        none = np.zeros(n, dtype=bool)
-        if u.unknown_speakers:
-            return FilterResult(
-                none, f"No statement by {u.unknown_speakers[0]} in the corpus.", why, "speaker"
-            )
-        for name, wanted, vocabulary, codes in (
-            ("speaker", u.speakers, self.speakers, self.speaker_codes),
-            ("affiliation", u.affiliations, self.affiliations, self.affiliation_codes),
-        ):
-            if not wanted:
-                continue
-            matched = self._matching(vocabulary, codes, wanted)
-            if name == "affiliation":
-                matched |= self._placed_by_text(wanted)
-            if not matched.any():
-                return FilterResult(
-                    matched, f"No statement by {' or '.join(wanted)} in the corpus.", why, name
-                )
-            mask &= matched
-            why[name] = matched
-        for source in u.sources:
-            matched = mentions(source) if mentions else none
-            if not matched.any():
-                return FilterResult(matched, f"No statement by {source} in the corpus.", why,
-                                    "speaker")  # fmt: skip
-            mask &= matched
-            why["source"] = matched
-        for role in u.roles:
-            matched = self.role_mask(role, mentions)
-            if not matched.any():
-                return FilterResult(
-                    matched, f"No statement by a {role.label} in the corpus.", why, "role"
-                )
-            mask &= matched
-            why["role"] = matched
-        if u.date:
-            matched, said = self.date_mask(u.date)
-            if not matched.any():
-                return FilterResult(
-                    matched, f"No statement dated {u.date.label} in the corpus.", why, "date"
-                )
-            if not (mask & matched).any():
-                return FilterResult(
-                    mask & matched,
-                    f"No statement {who_phrase(u)} dated {u.date.label} in the corpus.",
-                    why,
-                    "date",
-                )
-            mask &= matched
-            why["date"] = said
-            why["date mentioned"] = matched & ~said
-        return FilterResult(mask, None, why)
+    def ids(self, where: Where, among=None, limit: int | None = None) -> np.ndarray:
+        """Rows the tree allows, ascending; only from `among` (ascending) when given."""
+        if among is None:
+            if where not in self._cache:
+                if len(self._cache) >= CACHED_TREES:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[where] = self._select(where, None)
+            rows = self._cache[where]
+        else:
+            rows = self._select(where, np.unique(np.asarray(among, dtype=np.int64)))
+        return rows if limit is None else rows[:limit]
 
-    def attributed_with(self, tokens: set[str]) -> np.ndarray:
-        """Rows whose speaker, role or affiliation holds one of these keyword tokens."""
-        from qa.text import tokenize
-
-        found = np.zeros(self.size, dtype=bool)
-        for vocabulary, codes in (
-            (self.speakers, self.speaker_codes),
-            (self.roles, self.role_codes),
-            (self.affiliations, self.affiliation_codes),
-        ):
-            chosen = [i for i, v in enumerate(vocabulary) if v and tokens & set(tokenize(v))]
-            if chosen:
-                found |= np.isin(codes, chosen)
-        return found
-
-    def _placed_by_text(self, wanted) -> np.ndarray:
-        """Rows attributed only to a role, with no country ("..., defense minister says" in a
-        digest), whose line names one of the places wanted first: the place a headline opens
-        with is whose official speaks ("Ukraine secures ..., defense minister says"); places
-        named later are what the line is about."""
-        return self._matching(self.places, self.place_codes, wanted)
-
-    def role_mask(self, role: RoleFilter, mentions=None) -> np.ndarray:
-        """Rows whose role has every word asked for (or a synonym) and, when a place was
-        named, serve it: by affiliation, by the place written in the role ("UN envoy"), or,
-        for a role with no country, by the place the statement names ("..., defense minister
-        says" in a digest of Ukraine's news)."""
-        titled = np.array([bool(r) and all(role_word_matches(w, r) for w in role.words)
-                           for r in self.roles])  # fmt: skip
-        result = titled[self.role_codes]
-        if role.place:
-            place = next((p for p in self.gazetteer.places if p.name == role.place), None)
-            names = (place.name, *place.aliases) if place else (role.place,)
-            aliases = [normal_role(a) for a in names]
-            placed = np.array([any(f" {a} " in f" {r} " for a in aliases) for r in self.roles])
-            serving = np.array([a == role.place for a in self.affiliations])
-            allowed = placed[self.role_codes] | serving[self.affiliation_codes]
-            unplaced = result & (self.affiliation_codes == 0) & ~allowed
-            if mentions is not None and unplaced.any():
-                named = np.zeros(self.size, dtype=bool)
-                for alias in names:
-                    named |= mentions(alias)
-                allowed |= unplaced & named
-            result &= allowed
-        return result
-
-    def date_mask(self, date: DateRange) -> tuple[np.ndarray, np.ndarray]:
-        """Rows in the range (said, inferred wholly inside it, or mentioning a date in it),
-        and the rows said in it."""
-        low = OPEN_LOW if date.start is None else date.start
-        high = OPEN_HIGH if date.end is None else date.end
-        said = (self.said_hi >= low) & (self.said_lo <= high)
-        inferred = (self.inferred_lo >= low) & (self.inferred_hi <= high)
-        inferred &= self.inferred_lo <= self.inferred_hi
-        mentioned = np.zeros(self.size, dtype=bool)
-        if len(self.mention_rows):
-            inside = (self.mention_hi >= low) & (self.mention_lo <= high)
-            mentioned[self.mention_rows[inside]] = True
-        return said | inferred | mentioned, said | inferred
+    def apply(self, u: Understanding) -> FilterResult:
+        """The question's filters as a mask over every row (for listing statements)."""
+        found = plan(u, self, self.gazetteer)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.ids(found.where)] = True
+        why = {}
+        for name, tree in found.why.items():
+            why[name] = np.zeros(self.size, dtype=bool)
+            why[name][self.ids(tree)] = True
+        return FilterResult(mask, found.note, why, found.reason)
 
     def newest_first(self, rows) -> np.ndarray:
-        """Rows ordered by the date said (or the latest it can have been said), newest first;
-        undated last, in corpus order."""
-        rows = np.asarray(rows, dtype=np.int64)
-        said = self.said_hi[rows]
-        undated = said == OPEN_LOW
-        said = np.where(undated, self.inferred_hi[rows], said)
-        return rows[np.lexsort((rows, -said))]
+        """Rows ordered by the date said, newest first (see `newest_first`)."""
+        return newest_first(rows, self.facts(rows))
+
+    def facts(self, ids) -> Facts:
+        rows = np.asarray(ids, dtype=np.int64)
+        return Facts(self.said_lo[rows], self.said_hi[rows], self.inferred_hi[rows],
+                     self.attributed[rows])  # fmt: skip
+
+    def _select(self, where: Where, among: np.ndarray | None) -> np.ndarray:
+        """Rows of `among` (every row when None) the tree allows, ascending."""
+        everything = among if among is not None else np.arange(self.size, dtype=np.int64)
+        if isinstance(where, And):
+            rows = everything
+            for part in sorted(where.parts, key=_cost):
+                rows = self._select(part, rows)
+                if not len(rows):
+                    break
+            return rows
+        if isinstance(where, Or):
+            found = [self._select(part, among) for part in where.parts]
+            return np.unique(np.concatenate(found)) if found else everything[:0]
+        if isinstance(where, Not):
+            return np.setdiff1d(everything, self._select(where.part, among), assume_unique=True)
+        if isinstance(where, Mentions):
+            rows = self.postings(where.words) if self.postings and where.words else None
+            if rows is None:
+                return everything[:0]
+            rows = np.asarray(rows, dtype=np.int64)
+            return rows if among is None else np.intersect1d(rows, among, assume_unique=True)
+        if isinstance(where, MentionsDate):
+            inside = (self.mention_hi >= where.low) & (self.mention_lo <= where.high)
+            rows = np.unique(self.mention_rows[inside])
+            return rows if among is None else np.intersect1d(rows, among, assume_unique=True)
+        return everything[self._test(where, everything)]
+
+    def _test(self, where: Where, rows: np.ndarray) -> np.ndarray:
+        """For a tree over this row's own fields, whether each of `rows` passes."""
+        if isinstance(where, AnyOf):
+            positions = self._positions[where.field]
+            chosen = [positions[v] for v in where.values if v in positions]
+            return np.isin(getattr(self, where.field + "_codes")[rows], chosen)
+        low = getattr(self, where.low_field)[rows]
+        high = getattr(self, where.high_field)[rows]
+        if isinstance(where, Overlaps):
+            return (high >= where.low) & (low <= where.high)
+        if isinstance(where, Within):
+            return (low >= where.low) & (high <= where.high) & (low <= high)
+        raise TypeError(f"not a filter tree: {where!r}")
+
+
+def _cost(where: Where) -> int:
+    """Which part of a conjunction to evaluate first: keyword postings narrow the rows
+    cheapest, a negation is only taken of what is left."""
+    if isinstance(where, Mentions):
+        return 0
+    if isinstance(where, Or) and all(isinstance(p, Mentions) for p in where.parts):
+        return 1
+    if isinstance(where, Not):
+        return 3
+    return 2
+
+
+def newest_first(ids, facts: Facts) -> np.ndarray:
+    """Ids ordered by the date said (or the latest it can have been said), newest first;
+    undated last, by id (corpus order in the embedded index)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    said = np.where(facts.said_hi == OPEN_LOW, facts.inferred_hi, facts.said_hi)
+    return ids[np.lexsort((ids, -said))]
 
 
 def who_phrase(u: Understanding) -> str:

@@ -1,6 +1,8 @@
-"""Hybrid search: filters first, then dense (FAISS) and keyword (BM25) ranks fused by
-reciprocal rank fusion, then one honest relevance cut, the same with filters and without.
-The searcher only ranks: what a question means is read before it gets here."""
+"""Hybrid search: filters first, then dense and keyword (BM25) ranks fused by reciprocal rank
+fusion, then one honest relevance cut, the same with filters and without. The searcher only
+ranks, through a Store (qa/store.py), whatever backend holds the index: what a question means
+is read before it gets here, and a question's work is proportional to its candidates, not to
+the corpus."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from qa.embedding import Encoder
-from qa.filters import OPEN_HIGH, StatementFilter, who_phrase
-from qa.index import Index
+from qa.filters import OPEN_HIGH, attributed_with, mentions_of, newest_first, plan, who_phrase
+from qa.gazetteer import Gazetteer
 from qa.lexicon import NAME_SIMILARITY
 from qa.query import Understanding
 from qa.statements import Statement
+from qa.store import EVERYTHING, And, Mentions, Not, Store, Where, either
 from qa.text import tokenize
 
 RRF_K = 60
@@ -40,15 +43,14 @@ PART_CANDIDATES = 2
 COMMON_WORD_SHARE = 0.5
 # For "who" questions, statements this much less similar than the best are not contenders.
 WHO_MARGIN = 0.15
-EXACT_FILTERED_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
 class Hit:
     """A statement found for a question, with its scores and why it matched."""
 
-    row: int
-    statement: Statement | None  # read from the index only for the hits returned
+    row: int  # the statement's id in its store
+    statement: Statement | None  # read from the store only for the hits returned
     score: float
     dense: float
     bm25: float
@@ -69,36 +71,37 @@ class SearchResult:
 
 
 class Searcher:
-    """Ranks the statements of one loaded index for understood questions. Batch search is the
+    """Ranks the statements of one store for understood questions. Batch search is the
     primitive; single search wraps it."""
 
-    def __init__(self, index: Index, encoder: Encoder, filters: StatementFilter):
-        self.index = index
+    def __init__(self, store: Store, encoder: Encoder, gazetteer: Gazetteer):
+        self.store = store
         self.encoder = encoder
-        self.filters = filters
-        self._part_vectors: dict[int, np.ndarray | None] = {}  # sentences and quotes, per row
+        self.gazetteer = gazetteer
+        self._part_vectors: dict[int, np.ndarray | None] = {}  # sentences and quotes, per id
         self._spellings: dict[str, str | None] = {}  # a word no statement holds -> closest one
+        self._attributed: dict[frozenset, Where] = {}
 
     def mentions(self, name: str) -> np.ndarray:
-        """Rows whose text holds every word of a name, from the keyword index's postings."""
-        found = np.zeros(len(self.index), dtype=bool)
-        rows = self.index.rows_containing(name)
-        if rows is not None:
-            found[rows] = True
-        return found
+        """Ids of the statements whose text holds every word of a name, ascending."""
+        return self.store.ids(mentions_of(name))
 
     def is_mentioned(self, name: str) -> bool:
         tokens = tokenize(name)
-        return bool(tokens) and all(t in self.index.bm25.vocab for t in tokens)
+        return bool(tokens) and all(self.store.has_word(t) for t in tokens)
+
+    def rows_naming(self, words: str) -> np.ndarray | None:
+        """Ids of the statements whose text holds every keyword of `words` (None when it has
+        none), to find where the corpus dates an event it names."""
+        return self.mentions(words) if tokenize(words) else None
 
     def spelt(self, tokens: list[str]) -> list[str]:
         """Keyword tokens, each one no statement holds followed by the corpus word spelt
         closest to it ("jedah" also counts "jeddah"; a typo is a typo of a word the corpus has)."""
-        vocab = self.index.bm25.vocab
         out: list[str] = []
         for token in tokens:
             out.append(token)
-            if token not in vocab:
+            if not self.store.has_word(token):
                 close = self._close_word(token)
                 if close:
                     out.append(close)
@@ -106,7 +109,7 @@ class Searcher:
 
     def _close_word(self, token: str) -> str | None:
         if token not in self._spellings:
-            self._spellings[token] = _close_word(token, self.index.bm25.vocab)
+            self._spellings[token] = _close_word(token, self.store.words_starting(token[:1]))
         return self._spellings[token]
 
     def unmentioned_names(self, u: Understanding) -> list[str]:
@@ -114,19 +117,18 @@ class Searcher:
         holds in no spelling close to it (a place by none of its names): "Gaza" in a feed that
         never mentions it."""
         opening = u.question.split()[:1]
-        vocab = self.index.bm25.vocab
         found = []
         for concept in u.concepts:
             head = concept[0]
             if not head[:1].isupper() or head in opening or len(head) < 3:
                 continue
-            place = self.filters.gazetteer.place(head)
+            place = self.gazetteer.place(head)
             # A place is mentioned by any of its names ("Canadian" for Canada).
             names = [*concept, *((place.name, *place.aliases) if place else ())]
             tokens = tokenize(" ".join(names))
-            if not tokens or any(t in vocab for t in tokens):
+            if not tokens or any(self.store.has_word(t) for t in tokens):
                 continue
-            if any(_spelt_close(t, vocab) for t in tokenize(head)):
+            if any(_spelt_close(t, self.store.words_starting(t[:1])) for t in tokenize(head)):
                 continue  # most likely a typo: a word is only called absent when clearly so
             found.append(head)
         return found
@@ -156,19 +158,17 @@ class Searcher:
         return self.search_batch([understanding], top_k, offset)[0]
 
     def _search_one(self, u, query_vectors, top_k, offset) -> SearchResult:
-        allowed = self.filters.apply(u, self.mentions)
-        mask, note, why = allowed.mask, allowed.note, allowed.why
+        allowed = plan(u, self.store, self.gazetteer)
+        where, note, why = allowed.where, allowed.note, allowed.why
         if note:
             return SearchResult(u, (), (), False, note, 0, allowed.reason)
-        filtered = not mask.all()
+        # A filter every statement passes filters nothing (and is searched as no filter).
+        filtered = where != EVERYTHING and self.store.count(where) < self.store.size
+        where = where if filtered else EVERYTHING
         if query_vectors is None:
-            order = self.filters.newest_first(np.flatnonzero(mask))
-            hits = self._of_kind([self._hit(r, 1.0, 0.0, 0.0, why, ()) for r in order], u.kind)
-            page = self._read(hits[offset : offset + top_k])
-            reason = None if hits else "relevance"
-            return SearchResult(u, page, (), len(hits) > 0, None, len(hits), reason)
+            return self._listed(u, where, why, top_k, offset)
 
-        hits = self.rank(u, query_vectors, mask, why, filtered)
+        hits = self.rank(u, query_vectors, where, why, filtered)
         hits = self._of_kind(hits, u.kind)
         unmentioned = self.unmentioned_names(u)
         if not unmentioned and not any(_answers(h) for h in hits):
@@ -200,7 +200,8 @@ class Searcher:
             # when no attributed statement does.
             best = max(relevance(h) for h in relevant)
             relevant = [h for h in relevant if relevance(h) >= best - WHO_MARGIN]
-            attributed = self.filters.attributed
+            facts = self.store.facts([h.row for h in relevant])
+            attributed = dict(zip((h.row for h in relevant), facts.attributed))
             relevant.sort(key=lambda h: (not attributed[h.row], -relevance(h)))
         elif u.intent == "when":
             # A "when" question asks for a date: among close contenders, dated ones first.
@@ -212,21 +213,16 @@ class Searcher:
         page = self._read(relevant[offset : offset + top_k])
         return SearchResult(u, page, (), True, None, len(relevant))
 
-    def rank(self, u: Understanding, query_vectors, mask, why, filtered) -> list[Hit]:
-        """Every candidate the filters allow, fused by rank, best first, with its cosine to the
-        topic (the best of the topic as asked and with its synonyms) and its keyword score."""
-        query_vector = query_vectors[0]
-        dense_rows, dense_scores = self._dense(query_vector, mask, filtered)
+    def rank(self, u: Understanding, query_vectors, where: Where, why, filtered) -> list[Hit]:
+        """The candidates the filters allow, fused by rank, best first, with their cosine to
+        the topic (the best of the topic as asked and with its synonyms) and keyword score."""
+        dense_rows, _ = self.store.dense(query_vectors[0], CANDIDATES, where)
         tokens = self.spelt(tokenize(expanded_topic(u)))
-        bm25_all = (
-            np.asarray(self.index.bm25.scores(tokens), dtype=np.float32)
-            if tokens
-            else np.zeros(len(mask), dtype=np.float32)
+        bm25_rows, bm25_scores = (
+            self.store.keywords(tokens, CANDIDATES, where) if tokens else (dense_rows[:0], [])
         )
-        bm25_all = np.where(mask, bm25_all, 0.0)
-        bm25_rows = np.argsort(-bm25_all)[:CANDIDATES]
-        floor = BM25_FLOOR * float(bm25_all.max()) if len(bm25_all) else 0.0
-        bm25_rows = bm25_rows[(bm25_all[bm25_rows] > 0) & (bm25_all[bm25_rows] >= floor)]
+        if len(bm25_rows):
+            bm25_rows = bm25_rows[np.asarray(bm25_scores) >= BM25_FLOOR * float(bm25_scores[0])]
 
         fused: dict[int, float] = {}
         for rank, row in enumerate(dense_rows):
@@ -235,56 +231,73 @@ class Searcher:
             fused[int(row)] = fused.get(int(row), 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
         rows = np.array(sorted(fused), dtype=np.int64)
         # Cosine of every candidate to each form of the topic; the closer one counts.
-        exact = np.asarray(self.index.vectors[rows]) @ np.asarray(query_vectors).T
+        exact = self.store.vectors(rows) @ np.asarray(query_vectors).T
         dense_of = dict(zip((int(r) for r in rows), (float(s) for s in exact.max(axis=1))))
+        bm25 = self.store.keyword_scores(tokens, rows) if tokens else np.zeros(len(rows))
+        bm25_of = dict(zip((int(r) for r in rows), (float(s) for s in bm25)))
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[:10]}
-        coverage = self.coverage(u.concepts)
+        coverage = dict(zip((int(r) for r in rows), self.coverage(u.concepts, rows)))
+        hits = self._hits(ranked, why)
         return [
             replace(
-                self._hit(
-                    r,
-                    fused[r],
-                    dense_of[r],
-                    float(bm25_all[r]),
-                    why,
-                    ("meaning",) if r in dense_top else (),
-                ),
-                coverage=float(coverage[r]),
+                hit,
+                score=fused[hit.row],
+                dense=dense_of[hit.row],
+                bm25=bm25_of[hit.row],
+                matched_by=hit.matched_by
+                + (("words",) if bm25_of[hit.row] > 0 else ())
+                + (("meaning",) if hit.row in dense_top else ()),
+                coverage=float(coverage[hit.row]),
             )
-            for r in ranked
+            for hit in hits
         ]
 
-    def coverage(self, concepts: tuple[tuple[str, ...], ...]) -> np.ndarray:
-        """For every row, the share of the topic's distinctive concepts it holds, each counted
-        when the row has the word or another word for it, weighted by how rare it is. A word
-        most statements hold ("Ukraine" in a feed about Ukraine) says nothing and is not
+    def coverage(self, concepts: tuple[tuple[str, ...], ...], ids) -> np.ndarray:
+        """For each id, the share of the topic's distinctive concepts it holds, each counted
+        when the statement has the word or another word for it, weighted by how rare it is. A
+        word most statements hold ("Ukraine" in a feed about Ukraine) says nothing and is not
         counted."""
-        n = len(self.index)
-        total = np.zeros(n, dtype=np.float32)
+        ids = np.asarray(ids, dtype=np.int64)
+        n = self.store.size
+        total = np.zeros(len(ids), dtype=np.float32)
         weight_sum = 0.0
         for concept in concepts:
             tokens = self.spelt(tokenize(" ".join(concept)))
             if not tokens:
                 continue
-            present = np.zeros(n, dtype=bool)
-            for token in dict.fromkeys(tokens):
-                present[self.index.rows_with(token)] = True
+            holding = either(*(Mentions((t,)) for t in dict.fromkeys(tokens)))
             # A word of a statement's own attribution ("NATO" in "NATO Secretary General Mark
             # Rutte said") is not the statement speaking about it.
-            present &= ~self.filters.attributed_with(set(tokens))
-            share = present.mean() if n else 1.0
+            present = And((holding, Not(self._attributed_with(set(tokens)))))
+            share = self.store.count(present) / n if n else 1.0
             if share > COMMON_WORD_SHARE:
                 continue
             weight = float(np.log(1.0 + 1.0 / max(share, 1.0 / n)))
-            total += weight * present
+            total += weight * np.isin(ids, self.store.ids(present, among=ids))
             weight_sum += weight
         return total / weight_sum if weight_sum else total
 
+    def _attributed_with(self, tokens: set[str]) -> Where:
+        key = frozenset(tokens)
+        if key not in self._attributed:
+            self._attributed[key] = attributed_with(tokens, self.store.vocabularies)
+        return self._attributed[key]
+
+    def _listed(self, u: Understanding, where: Where, why, top_k, offset) -> SearchResult:
+        """A question with filters and no topic: what the filters allow, newest first."""
+        ids = self.store.ids(where)
+        order = newest_first(ids, self.store.facts(ids))
+        if u.kind is not None:
+            order = [i for i, s in zip(order, self.store.statements(order)) if s.kind == u.kind]
+        page = self._hits([int(i) for i in order[offset : offset + top_k]], why)
+        page = self._read([replace(h, score=1.0) for h in page])
+        reason = None if len(order) else "relevance"
+        return SearchResult(u, page, (), len(order) > 0, None, len(order), reason)
+
     def _unfiltered_answers(self, u: Understanding, query_vectors) -> list[Hit]:
         """Statements that answer the topic when no filter applies."""
-        everything = np.ones(len(self.index), dtype=bool)
-        hits = self.rank(u, query_vectors, everything, {}, False)
+        hits = self.rank(u, query_vectors, EVERYTHING, {}, False)
         return [h for h in self._of_kind(hits, u.kind) if _answers(h)]
 
     def _by_parts(self, hits: list[Hit], query_vectors) -> list[Hit]:
@@ -296,7 +309,9 @@ class Searcher:
         )[:PART_CANDIDATES]
         missing = [h.row for h in near if h.row not in self._part_vectors]
         pieces = [
-            (row, part) for row in missing for part in passage_parts(self.index.statements[row])
+            (row, part)
+            for row, statement in zip(missing, self.store.statements(missing))
+            for part in passage_parts(statement)
         ]
         encoded = self.encoder.encode([text for _, text in pieces]) if pieces else []
         for row in missing:
@@ -313,50 +328,40 @@ class Searcher:
         """Only hits whose statement is of the kind asked for ("only quotes")."""
         if kind is None:
             return hits
-        return [h for h in hits if self.index.statements[h.row].kind == kind]
+        statements = self.store.statements([h.row for h in hits])
+        return [h for h, s in zip(hits, statements) if s.kind == kind]
 
-    def _dense(self, query_vector, mask, filtered) -> tuple[np.ndarray, np.ndarray]:
-        query = query_vector.reshape(1, -1).astype(np.float32)
-        if not filtered:
-            k = min(CANDIDATES, self.index.dense.ntotal)
-            scores, rows = self.index.dense.search(query, k)
-            keep = rows[0] >= 0
-            return rows[0][keep], scores[0][keep]
-        rows = np.flatnonzero(mask)
-        if len(rows) <= EXACT_FILTERED_LIMIT:
-            scores = np.asarray(self.index.vectors[rows]) @ query_vector
-            order = np.argsort(-scores)[:CANDIDATES]
-            return rows[order], scores[order]
-        import faiss
-
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows.astype(np.int64)))
-        scores, found = self.index.dense.search(query, CANDIDATES, params=params)
-        keep = found[0] >= 0
-        return found[0][keep], scores[0][keep]
-
-    def _hit(self, row, score, dense, bm25, why, extra) -> Hit:
-        reasons = [name for name, rows in why.items() if rows[row]]
-        if bm25 > 0:
-            reasons.append("words")
-        reasons.extend(extra)
-        order = int(self.filters.said_lo[row])
-        return Hit(
-            int(row),
-            None,
-            float(score),
-            dense,
-            bm25,
-            tuple(reasons),
-            order if order != OPEN_HIGH else None,
-        )
+    def _hits(self, ids: list[int], why: dict[str, Where]) -> list[Hit]:
+        """Hits for these ids, each naming the filters it matched (in the order they were
+        applied) and its place on the timeline; the scores are filled in by the caller."""
+        if not ids:
+            return []
+        matched = {
+            name: set(self.store.ids(tree, among=ids).tolist()) for name, tree in why.items()
+        }
+        said = self.store.facts(ids).said_lo
+        return [
+            Hit(
+                int(row),
+                None,
+                0.0,
+                0.0,
+                0.0,
+                tuple(name for name, rows in matched.items() if row in rows),
+                int(order) if order != OPEN_HIGH else None,
+            )
+            for row, order in zip(ids, said)
+        ]
 
     def _read(self, hits: list[Hit]) -> tuple[Hit, ...]:
-        """The hits returned, with their statement records read from the index."""
-        return tuple(replace(h, statement=self.index.statements[h.row]) for h in hits)
+        """The hits returned, with their statement records read from the store."""
+        statements = self.store.statements([h.row for h in hits])
+        return tuple(replace(h, statement=s) for h, s in zip(hits, statements))
 
 
 def _spelt_close(token: str, vocab) -> bool:
-    """Whether the corpus holds a word spelt somewhat like this one (as a typed name is)."""
+    """Whether the corpus holds a word spelt somewhat like this one (as a typed name is).
+    `vocab` holds (at least) the corpus words of the token's first letter."""
     from rapidfuzz import process
     from rapidfuzz.distance import JaroWinkler
 
@@ -371,7 +376,7 @@ def _spelt_close(token: str, vocab) -> bool:
 def _close_word(token: str, vocab) -> str | None:
     """The corpus word (of the same first letter) one edit (a swap of two letters counts as
     one) away from a word of up to six letters, or two from a longer one: a typo or a
-    transliteration, not another word."""
+    transliteration, not another word. `vocab` holds (at least) the words of that letter."""
     if len(token) < 4:
         return None
     from rapidfuzz import process

@@ -35,7 +35,7 @@ every backend stores the same facts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, Union
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -118,7 +118,7 @@ class Not:
     part: Where
 
 
-Where = Union[AnyOf, Overlaps, Within, MentionsDate, Mentions, And, Or, Not]
+Where = AnyOf | Overlaps | Within | MentionsDate | Mentions | And | Or | Not
 EVERYTHING: Where = And(())
 NOTHING: Where = Or(())
 
@@ -219,9 +219,7 @@ def open_store(
         from qa.embedded import EmbeddedStore
         from qa.index import ensure
 
-        index = ensure(
-            corpus_paths, settings.index_dir, encoder, progress, settings.skip_bad
-        )
+        index = ensure(corpus_paths, settings.index_dir, encoder, progress, settings.skip_bad)
         return EmbeddedStore.of_index(index, gazetteer)
     from qa.errors import QaError
 

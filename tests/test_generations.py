@@ -59,7 +59,7 @@ def test_a_chat_open_across_rebuilds_of_another_corpus_never_shows_it(tmp_path):
             capture_output=True,
         )
         assert json.loads((index_dir / "CURRENT").read_text())["generation"] != (
-            chat.searcher.index.folder.name
+            chat.store.index.folder.name
         )
         shown += answer(chat, QUESTION).passages
         shown += answer(chat, QUESTION, offset=5).passages  # "more": rows read only now

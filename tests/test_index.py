@@ -313,7 +313,7 @@ def test_index_with_nothing_to_do_does_not_load_the_model(real_engine, real_inde
     )
     folder = current_folder(real_index_dir)
     assert result.stdout.splitlines() == [
-        f"The index in {folder} is up to date ({len(real_engine.searcher.index)} statements).",
+        f"The index in {folder} is up to date ({real_engine.store.size} statements).",
         "torch not imported",
     ]
 

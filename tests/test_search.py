@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from conftest import write
 
-from qa.dates import Timeline
-from qa.filters import StatementFilter
+from qa.embedded import EmbeddedStore
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import ensure
 from qa.query import RoleFilter, Understanding
 from qa.search import Searcher, relevance
+from qa.store import EVERYTHING
 
 FEED = "\n".join(
     [
@@ -35,10 +35,7 @@ def searcher(tmp_path_factory):
     encoder = FakeEncoder()
     index = ensure([corpus], folder / "index", encoder)
     gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
-    facts = index.manifest.get("corpus", {})
-    timeline = Timeline(facts.get("timeline_start_month", 1), facts.get("timeline_season"))
-    filters = StatementFilter.load(index.folder / "facts", gazetteer, timeline)
-    return Searcher(index, encoder, filters)
+    return Searcher(EmbeddedStore.of_index(index, gazetteer), encoder, gazetteer)
 
 
 def ask(searcher, **fields):
@@ -92,7 +89,7 @@ def test_every_filtered_statement_on_the_topic_is_shown(searcher):
 
 
 def test_a_word_most_statements_hold_is_not_distinctive(searcher):
-    coverage = searcher.coverage((("region",),))
+    coverage = searcher.coverage((("region",),), searcher.store.ids(EVERYTHING))
     assert coverage.max() == 0.0
     result = ask(searcher, topic="region", speakers=("Nuno Melo",))
     assert all(relevance(h) < 0.38 for h in result.closest)
