@@ -32,6 +32,9 @@ CONNECT_SECONDS = 5.0
 VARCHAR_BYTES = 65_535  # Milvus's longest VARCHAR
 NAME_BYTES = 1_024  # speaker, affiliation, role, place, source
 MENTION_DAYS = 4_096  # Milvus's largest array; days past it are not kept (docs/milvus.md)
+# bm25s's defaults, which the embedded keyword index uses. Milvus scores a term with the
+# (k1 + 1) factor of the original BM25 and bm25s without it: `MilvusStore` divides it out.
+BM25_K1, BM25_B = 1.5, 0.75
 CHUNK_CHARS = 60_000  # catalog JSON per row
 HASH_CHARS = 32
 FIELD_VALUES = ("speaker", "affiliation", "role", "place")
@@ -52,7 +55,10 @@ def _pymilvus():
             "--store milvus needs the milvus extra; install it with pip install 'qa[milvus]'."
         ) from None
     # pymilvus logs every failed call with its traceback; qa says what failed in one sentence.
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL + 1)
+    # Milvus Lite's local server logs the calls it does not implement (the client then falls
+    # back to another); neither belongs on a user's terminal.
+    for logger in ("pymilvus", "grpc", "milvus_lite"):
+        logging.getLogger(logger).setLevel(logging.CRITICAL + 1)
     return pymilvus
 
 
@@ -97,11 +103,11 @@ def connect(uri: str, timeout: float = CONNECT_SECONDS):
         client = pymilvus.MilvusClient(uri=uri, timeout=timeout)
         client.list_collections(timeout=timeout)
     except Exception as error:  # the client raises many kinds; each means "cannot connect"
-        raise MilvusError(f"Cannot reach Milvus at {uri}: {_first_line(error)}.") from None
+        raise MilvusError(f"Cannot reach Milvus at {uri}: {first_line(error)}.") from None
     return client
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     message = getattr(error, "message", None) or str(error) or type(error).__name__
     return message.strip().splitlines()[0].rstrip(".")
 
@@ -154,9 +160,8 @@ def create(client, name: str, dimension: int) -> None:
     )
     index = client.prepare_index_params()
     index.add_index("dense", index_type="AUTOINDEX", metric_type="IP")
-    # bm25s's defaults, which the embedded keyword index uses.
     index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                    params={"bm25_k1": 1.5, "bm25_b": 0.75})  # fmt: skip
+                    params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})  # fmt: skip
     client.create_collection(name, schema=schema, index_params=index)
     catalog = client.create_schema(auto_id=False, enable_dynamic_field=False)
     catalog.add_field("key", DataType.VARCHAR, max_length=128, is_primary=True)
@@ -165,6 +170,12 @@ def create(client, name: str, dimension: int) -> None:
     index = client.prepare_index_params()
     index.add_index("unused", index_type="AUTOINDEX", metric_type="IP")
     client.create_collection(catalog_name(name), schema=catalog, index_params=index)
+
+
+def dimension(client, name: str) -> int:
+    """The length of the collection's dense vectors."""
+    fields = client.describe_collection(name)["fields"]
+    return int(next(f for f in fields if f["name"] == "dense")["params"]["dim"])
 
 
 def catalog_name(name: str) -> str:
@@ -176,7 +187,7 @@ def schema_problem(client, name: str) -> str | None:
     try:
         described = client.describe_collection(name)
     except Exception as error:
-        return _first_line(error)
+        return first_line(error)
     fields = {f["name"]: f for f in described.get("fields", [])}
     dense = fields.get("dense", {}).get("params", {}).get("dim")
     expected = expected_fields(int(dense) if dense else -1)
@@ -203,6 +214,7 @@ def schema_problem(client, name: str) -> str | None:
 # -- the catalog --------------------------------------------------------------------------
 def read_catalog(client, name: str) -> dict | None:
     """The catalog's JSON, or None when it holds none."""
+    client.load_collection(catalog_name(name))
     rows = client.query(
         catalog_name(name), filter='key like "catalog:%"', output_fields=["key", "chunk"]
     )

@@ -53,9 +53,17 @@ def build(
     batch: int = BATCH,
 ) -> BuildReport:
     """Write the corpus (or one part of it) into the collection, creating it if needed."""
-    started = time.time()
     name = milvus.check_collection_name(collection)
     client = milvus.connect(uri)
+    try:
+        return _build(client, name, uri, corpus_paths, encoder, part, progress, skip_bad, batch)
+    finally:
+        client.close()
+
+
+def _build(client, name, uri, corpus_paths, encoder, part, progress, skip_bad, batch):
+    """`build` on an open client."""
+    started = time.time()
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
     corpus = load_corpus(paths, skip_bad)
     info = encoder.info
@@ -77,7 +85,9 @@ def build(
     if part.whole:
         kept = {milvus.primary_key(s.id) for s in corpus.statements}
         counts["deleted"] = _delete_gone(client, name, kept)
-    milvus.write_catalog(client, name, _catalog(corpus, paths, facts, tokens, encoder))
+    dimension = milvus.dimension(client, name)
+    catalog = _catalog(corpus, paths, facts, tokens, encoder, dimension)
+    milvus.write_catalog(client, name, catalog)
     client.flush(name)
     client.flush(milvus.catalog_name(name))
     return BuildReport(
@@ -102,6 +112,7 @@ def _prepare(client, name: str, uri: str, encoder, part: Part) -> None:
         same_model = catalog.get("weights_sha256", info.weights_sha256) == info.weights_sha256
         same_schema = catalog.get("schema_version", milvus.SCHEMA_VERSION) == milvus.SCHEMA_VERSION
         if same_model and same_schema:
+            client.load_collection(name)
             return
         if not part.whole:
             raise MilvusError(
@@ -163,7 +174,7 @@ def _delete_gone(client, name: str, kept: set[int]) -> int:
     return len(gone)
 
 
-def _catalog(corpus, paths: list[Path], facts: list[dict], tokens, encoder) -> dict:
+def _catalog(corpus, paths: list[Path], facts: list[dict], tokens, encoder, dimension) -> dict:
     """What answering needs beside the rows, from the whole corpus (every part writes the
     same): model, timeline, the values of each filter field, each speaker's usual
     affiliation, the keyword vocabulary, and the range of mentioned days."""
@@ -180,6 +191,7 @@ def _catalog(corpus, paths: list[Path], facts: list[dict], tokens, encoder) -> d
         "parser_version": PARSER_VERSION,
         "model_id": encoder.info.model_id,
         "weights_sha256": encoder.info.weights_sha256,
+        "dimension": dimension,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus": {
             "fingerprint": corpus_fingerprint(paths),
