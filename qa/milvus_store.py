@@ -121,11 +121,53 @@ def holds(where: Where, row: dict) -> bool:
     raise ValueError(f"not a filter tree: {where!r}")
 
 
+def keyword_plan(where: Where) -> tuple[list[str], Where] | None:
+    """For a tree "holds one of these words, and (optionally) filters naming no word": the
+    words and the rest. Such rows are exactly those a BM25 search for the words scores above
+    zero, which Milvus finds from its sparse index instead of matching text row by row."""
+    parts = where.parts if isinstance(where, And) else (where,)
+    words, rest = None, []
+    for part in parts:
+        single = part.parts if isinstance(part, Or) else (part,)
+        if (
+            words is None
+            and single
+            and all(isinstance(p, Mentions) and len(p.words) == 1 for p in single)
+        ):
+            words = [p.words[0] for p in single]
+        else:
+            rest.append(part)
+    if words is None or any(_names_words(p) for p in rest):
+        return None
+    return words, And(tuple(rest))
+
+
+def _names_words(where: Where) -> bool:
+    if isinstance(where, Mentions):
+        return True
+    if isinstance(where, And | Or):
+        return any(_names_words(p) for p in where.parts)
+    if isinstance(where, Not):
+        return _names_words(where.part)
+    return False
+
+
 def open_milvus(uri: str | None, collection: str | None, model_id: str, weights_sha256: str):
     """The collection as a Store, after checking it is there, of qa's schema, and built with
     this model; else a MilvusError in one sentence."""
     name = milvus.check_collection_name(collection)
     client = milvus.connect(uri)
+    try:
+        catalog = _checked(client, name, uri, model_id, weights_sha256)
+        client.load_collection(name)
+    except BaseException:
+        client.close()
+        raise
+    return MilvusStore(client, name, catalog)
+
+
+def _checked(client, name: str, uri, model_id: str, weights_sha256: str) -> dict:
+    """The collection's catalog, once it is there, of qa's schema and built with this model."""
     fix = f"build it with qa index --store milvus --uri {uri}"
     if not client.has_collection(name):
         raise MilvusError(f"There is no collection {name} at {uri}; {fix}.")
@@ -139,8 +181,7 @@ def open_milvus(uri: str | None, collection: str | None, model_id: str, weights_
     problem = milvus.catalog_problem(catalog, weights_sha256, model_id)
     if problem:
         raise MilvusError(f"The collection {name} at {uri} cannot answer: {problem}.")
-    client.load_collection(name)
-    return MilvusStore(client, name, catalog)
+    return catalog
 
 
 class MilvusStore:
@@ -237,7 +278,8 @@ class MilvusStore:
             rows = self._by_id(among, ROW_FIELDS) if among else {}
             found = [i for i in among if expression == TRUE or holds(where, rows[i])]
         else:
-            found = self._all_ids(expression, limit)
+            held = self._holding_any(where)
+            found = held.tolist() if held is not None else self._all_ids(expression, limit)
         found.sort()
         return np.array(found[:limit] if limit is not None else found, dtype=np.int64)
 
@@ -272,11 +314,29 @@ class MilvusStore:
         if expression == FALSE:
             return 0
         if expression not in self._counts:
-            rows = self._query("" if expression == TRUE else expression, ["count(*)"])
+            found = self._holding_any(where)
+            if found is not None:
+                count = len(found)
+            else:
+                rows = self._query("" if expression == TRUE else expression, ["count(*)"])
+                count = int(rows[0]["count(*)"])
             if len(self._counts) >= CACHED_COUNTS:
                 self._counts.popitem(last=False)
-            self._counts[expression] = int(rows[0]["count(*)"])
+            self._counts[expression] = count
         return self._counts[expression]
+
+    def _holding_any(self, where: Where) -> np.ndarray | None:
+        """The ids of a `keyword_plan` tree from a BM25 search, or None when the tree is not
+        of that shape or more rows match than one search returns."""
+        plan = keyword_plan(where)
+        if plan is None:
+            return None
+        words, rest = plan
+        terms = [milvus.term(w) for w in dict.fromkeys(words) if self.has_word(w)]
+        if not terms:
+            return np.empty(0, dtype=np.int64)
+        ids, _ = self._search(" ".join(terms), "sparse", WINDOW, rest)
+        return ids if len(ids) < WINDOW else None
 
     def _query(self, expression: str, fields: list[str]) -> list[dict]:
         return self._call(self.client.query, self.name, filter=expression, output_fields=fields)

@@ -155,12 +155,23 @@ def test_filter_trees_select_what_the_embedded_store_selects(real_engine, milvus
         Not(AnyOf("affiliation", ("Ukraine",))),
         Or((AnyOf("speaker", (HOSTILE,)), Mentions(("nato",)))),
         And((Not(Overlaps("said_lo", "said_hi", -(10**9), 10**9)), Mentions(("ukrain",)))),
+        # Read from the BM25 index (qa.milvus_store.keyword_plan): one word of several, and
+        # filters naming no word.
+        And(
+            (
+                Or((Mentions(("nato",)), Mentions(("secur",)), Mentions(("zzzz",)))),
+                Not(AnyOf("affiliation", ("NATO",))),
+            )
+        ),
+        Mentions(("peacekeep",)),
+        Or((Mentions(("nato",)), Mentions(("ukrain",)))),
     ]
     for tree in trees:
         want = {s.id for s in embedded.statements(embedded.ids(tree))}
         got = {s.id for s in store.statements(store.ids(tree))}
         assert got == want, tree
         assert store.count(tree) == len(want)
+        assert {s.id for s in store.statements(store.ids(tree, limit=len(want) + 1))} == want
     assert store.size == embedded.size
 
 
