@@ -20,7 +20,9 @@ from qa.settings import (
     ENV_INDEX_DIR,
     ENV_MODEL,
     ENV_SKIP_BAD,
+    ENV_STORE,
     ENV_TOP_K,
+    ENV_URI,
     Settings,
     default_index_dir,
 )
@@ -99,6 +101,23 @@ SkipBadOption = Annotated[
         envvar=ENV_SKIP_BAD,
     ),
 ]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Where the index is: embedded (files on this machine, the default) or milvus.",
+        envvar=ENV_STORE,
+        show_default="embedded",
+    ),
+]
+UriOption = Annotated[
+    str | None,
+    typer.Option(
+        "--uri",
+        help="With --store milvus, the Milvus Lite file (ending in .db) or http(s):// server.",
+        envvar=ENV_URI,
+    ),
+]
 TopKOption = Annotated[
     int | None,
     typer.Option(
@@ -154,8 +173,9 @@ def _examples(*lines: str) -> str:
 
 
 def _settings(
-    corpus=None, index_dir=None, model=None, top_k=None, skip_bad=False, collection=None
-) -> Settings:
+    corpus=None, index_dir=None, model=None, top_k=None, skip_bad=False, collection=None,
+    store=None, uri=None,
+) -> Settings:  # fmt: skip
     try:
         return Settings.from_env(
             corpus=corpus,
@@ -164,6 +184,8 @@ def _settings(
             top_k=top_k,
             skip_bad=skip_bad,
             collection=collection,
+            store=store,
+            uri=uri,
         )
     except QaError as error:
         _fail(error)
@@ -293,6 +315,8 @@ def ask(
     output_format: FormatOption = Format.text,
     as_json: JsonOption = False,
     color: ColorOption = Color.auto,
+    store: StoreOption = None,
+    uri: UriOption = None,
 ) -> None:
     """Answer one question with the passages that answer it, quoted and attributed."""
     from qa.answer import Engine, answer, explicit_filters
@@ -305,6 +329,8 @@ def ask(
         top_k=top_k,
         skip_bad=skip_bad,
         collection=collection,
+        store=store,
+        uri=uri,
     )
     try:
         with Feedback() as feedback:
@@ -337,6 +363,8 @@ def chat(
         bool, typer.Option("--json", help="Print one JSON object per answer.")
     ] = False,
     color: ColorOption = Color.auto,
+    store: StoreOption = None,
+    uri: UriOption = None,
 ) -> None:
     """Chat: ask questions and follow-ups; piped input gets one answer per line."""
     from qa.chat import run_chat
@@ -348,6 +376,8 @@ def chat(
         top_k=top_k,
         skip_bad=skip_bad,
         collection=collection,
+        store=store,
+        uri=uri,
     )
     try:
         code = run_chat(settings, as_json=as_json, color=_color(color))
@@ -436,6 +466,15 @@ def index(
     check: Annotated[
         bool, typer.Option("--check", help="Read every file of the index and verify its checksum.")
     ] = False,
+    store: StoreOption = None,
+    uri: UriOption = None,
+    part: Annotated[
+        str | None,
+        typer.Option(
+            "--part",
+            help="With --store milvus, build only slice N of M (such as 2/8) of the statements.",
+        ),
+    ] = None,
 ) -> None:
     """Build (or rebuild) the search index for the corpus, or list and prune collections."""
     if list_them or prune:
@@ -446,8 +485,14 @@ def index(
     from qa.progress import Feedback
 
     settings = _settings(
-        corpus=corpus, index_dir=index_dir, model=model, skip_bad=skip_bad, collection=collection
-    )
+        corpus=corpus, index_dir=index_dir, model=model, skip_bad=skip_bad, collection=collection,
+        store=store, uri=uri,
+    )  # fmt: skip
+    if settings.store == "milvus":
+        _index_milvus(settings, part)
+        return
+    if part is not None:
+        _fail("--part needs --store milvus (the embedded index is built whole).")
     try:
         if check:
             checked = load(settings.index_dir, full_check=True)
@@ -475,6 +520,30 @@ def index(
         f"Indexed {counts['statements']} statements in {built.folder} "
         f"({counts['embedded']} embedded, {counts['reused']} reused; "
         f"FAISS {built.manifest['faiss']['type']})."
+    )
+
+
+def _index_milvus(settings: Settings, part: str | None) -> None:
+    from qa.embedding import Encoder, resolve_model
+    from qa.milvus import Part
+    from qa.milvus_build import build
+    from qa.progress import Feedback
+
+    try:
+        chosen = Part.parse(part)
+        with Feedback("Reading the corpus and loading the model") as feedback:
+            encoder = Encoder(resolve_model(settings.model, settings.index_dir))
+            report = build(
+                settings.uri, list(settings.corpus) or None, encoder, settings.collection,
+                chosen, feedback.report, settings.skip_bad,
+            )  # fmt: skip
+    except QaError as error:
+        _fail(error)
+    typer.echo(
+        f"Milvus collection {report.collection} at {report.uri}: {report.statements} statements"
+        f"{'' if chosen.whole else f' in part {chosen.number}/{chosen.count}'} "
+        f"({report.embedded} embedded, {report.rewritten} rewritten, {report.unchanged} "
+        f"unchanged, {report.deleted} deleted)."
     )
 
 
@@ -549,13 +618,15 @@ def evaluate(
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    store: StoreOption = None,
+    uri: UriOption = None,
 ) -> None:
     """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
     from qa import formats
     from qa.evaluation import run_parts
     from qa.progress import Feedback
 
-    settings = _settings(index_dir=index_dir)
+    settings = _settings(index_dir=index_dir, store=store, uri=uri)
     try:
         with Feedback("Answering the evaluation questions"):
             reports = run_parts(settings, {"tuning": questions} if questions else None)

@@ -20,6 +20,9 @@ ENV_MODEL = "QA_MODEL"
 ENV_TOP_K = "QA_TOP_K"
 ENV_HISTORY = "QA_HISTORY"
 ENV_SKIP_BAD = "QA_SKIP_BAD"
+ENV_STORE = "QA_STORE"
+ENV_URI = "QA_URI"
+STORES = ("embedded", "milvus")
 TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
 FALSE_WORDS = {"", "0", "false", "f", "no", "n", "off"}
 
@@ -94,6 +97,8 @@ class Settings:
     skip_bad: bool = False
     index_root: Path | None = None
     collection: str | None = None
+    store: str = "embedded"  # or "milvus": a Milvus collection (see qa/milvus.py) at `uri`
+    uri: str | None = None
 
     @classmethod
     def from_env(cls, **given) -> Settings:
@@ -110,7 +115,15 @@ class Settings:
         top_k = given.get("top_k") or env_int(ENV_TOP_K, 5, 1, 100)
         skip_bad = bool(given.get("skip_bad")) or env_flag(ENV_SKIP_BAD)
         name = given.get("collection") or os.environ.get(ENV_COLLECTION) or None
-        corpus, folder = choose(root, tuple(Path(p) for p in corpus), name)
+        store = (given.get("store") or os.environ.get(ENV_STORE) or "embedded").strip().lower()
+        if store not in STORES:
+            raise SettingsError(f"There is no store {store!r}; use {' or '.join(STORES)}.")
+        uri = given.get("uri") or os.environ.get(ENV_URI) or None
+        if store == "milvus":
+            # The collection is a Milvus collection of that name, not a folder of indexes.
+            corpus, folder = tuple(Path(p) for p in corpus), root
+        else:
+            corpus, folder = choose(root, tuple(Path(p) for p in corpus), name)
         return cls(
             corpus=corpus,
             index_dir=folder,
@@ -119,4 +132,6 @@ class Settings:
             skip_bad=skip_bad,
             index_root=root,
             collection=name,
+            store=store,
+            uri=uri,
         )

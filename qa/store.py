@@ -221,6 +221,11 @@ def open_store(
 
         index = ensure(corpus_paths, settings.index_dir, encoder, progress, settings.skip_bad)
         return EmbeddedStore.of_index(index, gazetteer)
+    if kind == "milvus":  # a Milvus collection, built with qa index --store milvus
+        from qa.milvus_store import open_milvus
+
+        info = encoder.info  # the model's name and weights hash: the model is not loaded
+        return open_milvus(settings.uri, settings.collection, info.model_id, info.weights_sha256)
     from qa.errors import QaError
 
-    raise QaError(f"There is no store called {kind!r}; use embedded.")
+    raise QaError(f"There is no store called {kind!r}; use embedded or milvus.")

@@ -1,0 +1,427 @@
+"""Answering from a Milvus collection: the Store interface of qa/store.py over the collection
+and catalog that qa/milvus_build.py writes. Ids are the collection's primary keys. Filter trees
+are compiled to Milvus filter expressions, every value quoted (`milvus.quote`), so no text from
+a corpus or a question can change an expression; Milvus applies them before it ranks.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict
+
+import numpy as np
+
+from qa import milvus
+from qa.dates import Timeline
+from qa.milvus import MilvusError
+from qa.statements import Statement
+from qa.store import (
+    EVERYTHING,
+    FIELDS,
+    And,
+    AnyOf,
+    Facts,
+    Mentions,
+    MentionsDate,
+    Not,
+    Or,
+    Overlaps,
+    Where,
+    Within,
+)
+
+TRUE, FALSE = "true", "false"
+# Milvus answers at most this many rows to one search or query (its topk and query window).
+WINDOW = 16_384
+IDS_PER_QUERY = 1_000
+CACHED_RECORDS = 4_096
+CACHED_COUNTS = 256
+SPAN_FIELDS = set(milvus.SPANS)
+
+
+def _bm25(distances: np.ndarray) -> np.ndarray:
+    """BM25 scores as the embedded store gives them, from Milvus's distances: Milvus Lite
+    reports them negated, a server as they are; and Milvus multiplies by (k1 + 1)."""
+    return np.abs(distances) / np.float32(milvus.BM25_K1 + 1)
+
+
+def compile_where(where: Where, mention_days: tuple[int, int] | None = None) -> str:
+    """A Milvus filter expression for a filter tree. `mention_days` bounds the days a
+    `MentionsDate` lists (the smallest and largest day the collection mentions; None when
+    it mentions none)."""
+    if isinstance(where, AnyOf):
+        if where.field not in FIELDS:
+            raise ValueError(f"no such field: {where.field}")
+        if not where.values:
+            return FALSE
+        values = ", ".join(milvus.quote(milvus.fit(v)) for v in where.values)
+        return f"{where.field} in [{values}]"
+    if isinstance(where, Overlaps | Within):
+        low_field, high_field = where.low_field, where.high_field
+        if not {low_field, high_field} <= SPAN_FIELDS:
+            raise ValueError(f"no such span: {low_field}, {high_field}")
+        low, high = int(where.low), int(where.high)
+        if isinstance(where, Overlaps):
+            return f"({high_field} >= {low} and {low_field} <= {high})"
+        return f"({low_field} >= {low} and {low_field} <= {high_field} and {high_field} <= {high})"
+    if isinstance(where, MentionsDate):
+        if mention_days is None:
+            return FALSE
+        low, high = max(int(where.low), mention_days[0]), min(int(where.high), mention_days[1])
+        if low > high:
+            return FALSE
+        return f"array_contains_any(mention_days, [{', '.join(map(str, range(low, high + 1)))}])"
+    if isinstance(where, Mentions):
+        if not where.words:
+            return FALSE
+        parts = [f"TEXT_MATCH(terms, {milvus.quote(milvus.term(w))})" for w in where.words]
+        return "(" + " and ".join(parts) + ")"
+    if isinstance(where, And):
+        parts = [compile_where(p, mention_days) for p in where.parts]
+        parts = [p for p in parts if p != TRUE]
+        if FALSE in parts:
+            return FALSE
+        return TRUE if not parts else "(" + " and ".join(parts) + ")"
+    if isinstance(where, Or):
+        parts = [compile_where(p, mention_days) for p in where.parts]
+        parts = [p for p in parts if p != FALSE]
+        if TRUE in parts:
+            return TRUE
+        return FALSE if not parts else "(" + " or ".join(parts) + ")"
+    if isinstance(where, Not):
+        inner = compile_where(where.part, mention_days)
+        return {TRUE: FALSE, FALSE: TRUE}.get(inner, f"not {inner}")
+    raise ValueError(f"not a filter tree: {where!r}")
+
+
+ROW_FIELDS = ["terms", "mention_days", *FIELDS, *milvus.SPANS]
+
+
+def holds(where: Where, row: dict) -> bool:
+    """Whether one row (with ROW_FIELDS) is allowed by a filter tree: what the compiled
+    expression selects, evaluated here for a few candidates already in hand."""
+    if isinstance(where, AnyOf):
+        return row[where.field] in {milvus.fit(v) for v in where.values}
+    if isinstance(where, Overlaps):
+        return row[where.high_field] >= where.low and row[where.low_field] <= where.high
+    if isinstance(where, Within):
+        low, high = row[where.low_field], row[where.high_field]
+        return where.low <= low <= high <= where.high
+    if isinstance(where, MentionsDate):
+        return any(where.low <= day <= where.high for day in row["mention_days"])
+    if isinstance(where, Mentions):
+        terms = set(row["terms"].split())
+        return bool(where.words) and all(milvus.term(w) in terms for w in where.words)
+    if isinstance(where, And):
+        return all(holds(p, row) for p in where.parts)
+    if isinstance(where, Or):
+        return any(holds(p, row) for p in where.parts)
+    if isinstance(where, Not):
+        return not holds(where.part, row)
+    raise ValueError(f"not a filter tree: {where!r}")
+
+
+def keyword_plan(where: Where) -> tuple[list[str], Where] | None:
+    """For a tree "holds one of these words, and (optionally) filters naming no word": the
+    words and the rest. Such rows are exactly those a BM25 search for the words scores above
+    zero, which Milvus finds from its sparse index instead of matching text row by row."""
+    parts = where.parts if isinstance(where, And) else (where,)
+    words, rest = None, []
+    for part in parts:
+        single = part.parts if isinstance(part, Or) else (part,)
+        if (
+            words is None
+            and single
+            and all(isinstance(p, Mentions) and len(p.words) == 1 for p in single)
+        ):
+            words = [p.words[0] for p in single]
+        else:
+            rest.append(part)
+    if words is None or any(_names_words(p) for p in rest):
+        return None
+    return words, And(tuple(rest))
+
+
+def _names_words(where: Where) -> bool:
+    if isinstance(where, Mentions):
+        return True
+    if isinstance(where, And | Or):
+        return any(_names_words(p) for p in where.parts)
+    if isinstance(where, Not):
+        return _names_words(where.part)
+    return False
+
+
+def open_milvus(uri: str | None, collection: str | None, model_id: str, weights_sha256: str):
+    """The collection as a Store, after checking it is there, of qa's schema, and built with
+    this model; else a MilvusError in one sentence."""
+    name = milvus.check_collection_name(collection)
+    client = milvus.connect(uri)
+    try:
+        catalog = _checked(client, name, uri, model_id, weights_sha256)
+        client.load_collection(name)
+    except BaseException:
+        client.close()
+        raise
+    return MilvusStore(client, name, catalog)
+
+
+def _checked(client, name: str, uri, model_id: str, weights_sha256: str) -> dict:
+    """The collection's catalog, once it is there, of qa's schema and built with this model."""
+    fix = f"build it with qa index --store milvus --uri {uri}"
+    if not client.has_collection(name):
+        raise MilvusError(f"There is no collection {name} at {uri}; {fix}.")
+    problem = milvus.schema_problem(client, name)
+    if problem:
+        raise MilvusError(
+            f"The collection {name} at {uri} was not written by this qa ({problem}); "
+            "drop it or pass --collection with another name."
+        )
+    catalog = milvus.read_catalog(client, name)
+    problem = milvus.catalog_problem(catalog, weights_sha256, model_id)
+    if problem:
+        raise MilvusError(f"The collection {name} at {uri} cannot answer: {problem}.")
+    return catalog
+
+
+class MilvusStore:
+    """The statements of one Milvus collection, read by primary key."""
+
+    def __init__(self, client, name: str, catalog: dict):
+        self.client = client
+        self.name = name
+        self.catalog = catalog
+        self.model_id = catalog["model_id"]
+        self.weights_sha256 = catalog["weights_sha256"]
+        timeline = catalog["timeline"]
+        self.timeline = Timeline(timeline["start_month"], timeline["season"])
+        self.skipped = list(catalog["corpus"]["skipped"])
+        self.words: list[str] = catalog["words"]
+        days = catalog.get("mention_days")
+        self.mention_days = tuple(days) if days else None
+        self._records: OrderedDict[int, Statement] = OrderedDict()
+        # Counts asked again and again in a chat (how many statements hold a topic word).
+        self._counts: OrderedDict[str, int] = OrderedDict()
+        self.size = self.count(EVERYTHING)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def expression(self, where: Where) -> str:
+        return compile_where(where, self.mention_days)
+
+    # -- records --------------------------------------------------------------------------
+    def _by_id(self, ids, fields: list[str]) -> dict[int, dict]:
+        """Rows of these ids, keyed by id (fetched a thousand at a time)."""
+        ids = [int(i) for i in ids]
+        found: dict[int, dict] = {}
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = sorted(set(ids[start : start + IDS_PER_QUERY]))
+            rows = self._call(self.client.get, self.name, ids=chunk, output_fields=["pk", *fields])
+            found.update((int(r["pk"]), r) for r in rows)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise MilvusError(
+                f"The collection {self.name} no longer holds statement {missing[0]}; it was "
+                "rebuilt while in use: ask again."
+            )
+        return found
+
+    def statements(self, ids) -> list[Statement]:
+        ids = [int(i) for i in ids]
+        found = {i: self._records[i] for i in ids if i in self._records}
+        wanted = [i for i in ids if i not in found]
+        if wanted:
+            for pk, row in self._by_id(wanted, ["record"]).items():
+                found[pk] = self._records[pk] = Statement.from_json(row["record"])
+                if len(self._records) > CACHED_RECORDS:
+                    self._records.popitem(last=False)
+        return [found[i] for i in ids]
+
+    def vectors(self, ids) -> np.ndarray:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return np.empty((0, self.catalog.get("dimension", 0)), dtype=np.float32)
+        rows = self._by_id(ids, ["dense"])
+        return np.array([rows[i]["dense"] for i in ids], dtype=np.float32)
+
+    def facts(self, ids) -> Facts:
+        ids = [int(i) for i in ids]
+        rows = self._by_id(ids, ["said_lo", "said_hi", "inferred_hi", "attributed"]) if ids else {}
+
+        def column(name: str, dtype) -> np.ndarray:
+            return np.array([rows[i][name] for i in ids], dtype=dtype)
+
+        return Facts(
+            column("said_lo", np.int64),
+            column("said_hi", np.int64),
+            column("inferred_hi", np.int64),
+            column("attributed", bool),
+        )
+
+    @property
+    def vocabularies(self) -> dict[str, list[str]]:
+        return self.catalog["vocabularies"]
+
+    def speaker_places(self) -> dict[str, str]:
+        return self.catalog["speaker_places"]
+
+    # -- filters --------------------------------------------------------------------------
+    def ids(self, where: Where, among=None, limit: int | None = None) -> np.ndarray:
+        expression = self.expression(where)
+        if expression == FALSE:
+            return np.empty(0, dtype=np.int64)
+        if among is not None:
+            # A few candidates: their fields are read by key and the tree is evaluated here,
+            # rather than a filter over the collection (Milvus Lite scans every row for one).
+            among = sorted({int(i) for i in among})
+            rows = self._by_id(among, ROW_FIELDS) if among else {}
+            found = [i for i in among if expression == TRUE or holds(where, rows[i])]
+        else:
+            held = self._holding_any(where)
+            found = held.tolist() if held is not None else self._all_ids(expression, limit)
+        found.sort()
+        return np.array(found[:limit] if limit is not None else found, dtype=np.int64)
+
+    def _all_ids(self, expression: str, limit: int | None) -> list[int]:
+        window = min(limit, WINDOW) if limit is not None else WINDOW
+        rows = self._call(
+            self.client.query,
+            self.name,
+            filter="" if expression == TRUE else expression,
+            output_fields=["pk"],
+            limit=window,
+        )
+        if len(rows) < window or (limit is not None and limit <= WINDOW):
+            return [int(r["pk"]) for r in rows]
+        iterator = self._call(
+            self.client.query_iterator,
+            self.name,
+            batch_size=IDS_PER_QUERY * 4,
+            filter="" if expression == TRUE else expression,
+            output_fields=["pk"],
+        )
+        found: list[int] = []
+        try:
+            while page := self._call(iterator.next):
+                found.extend(int(r["pk"]) for r in page)
+        finally:
+            iterator.close()
+        return found
+
+    def count(self, where: Where) -> int:
+        expression = self.expression(where)
+        if expression == FALSE:
+            return 0
+        if expression not in self._counts:
+            found = self._holding_any(where)
+            if found is not None:
+                count = len(found)
+            else:
+                rows = self._query("" if expression == TRUE else expression, ["count(*)"])
+                count = int(rows[0]["count(*)"])
+            if len(self._counts) >= CACHED_COUNTS:
+                self._counts.popitem(last=False)
+            self._counts[expression] = count
+        return self._counts[expression]
+
+    def _holding_any(self, where: Where) -> np.ndarray | None:
+        """The ids of a `keyword_plan` tree from a BM25 search, or None when the tree is not
+        of that shape or more rows match than one search returns."""
+        plan = keyword_plan(where)
+        if plan is None:
+            return None
+        words, rest = plan
+        terms = [milvus.term(w) for w in dict.fromkeys(words) if self.has_word(w)]
+        if not terms:
+            return np.empty(0, dtype=np.int64)
+        ids, _ = self._search(" ".join(terms), "sparse", WINDOW, rest)
+        return ids if len(ids) < WINDOW else None
+
+    def _query(self, expression: str, fields: list[str]) -> list[dict]:
+        return self._call(self.client.query, self.name, filter=expression, output_fields=fields)
+
+    # -- search ---------------------------------------------------------------------------
+    def _search(self, data, field: str, k: int, where: Where) -> tuple[np.ndarray, np.ndarray]:
+        expression = self.expression(where)
+        k = min(int(k), WINDOW)
+        if expression == FALSE or k <= 0:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        found = self._call(
+            self.client.search,
+            self.name,
+            data=[data],
+            anns_field=field,
+            limit=k,
+            filter="" if expression == TRUE else expression,
+            output_fields=["pk"],
+        )[0]
+        ids = np.array([int(hit["pk"]) for hit in found], dtype=np.int64)
+        return ids, np.array([float(hit["distance"]) for hit in found], dtype=np.float32)
+
+    def dense(self, vector: np.ndarray, k: int, where: Where) -> tuple[np.ndarray, np.ndarray]:
+        query = np.asarray(vector, dtype=np.float32).reshape(-1).tolist()
+        return self._search(query, "dense", k, where)
+
+    def keywords(self, tokens: list[str], k: int, where: Where) -> tuple[np.ndarray, np.ndarray]:
+        terms = [milvus.term(t) for t in tokens if self.has_word(t)]
+        if not terms:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        ids, scores = self._search(" ".join(terms), "sparse", k, where)
+        scores = _bm25(scores)
+        keep = scores > 0
+        ids, scores = ids[keep], scores[keep]
+        order = np.lexsort((ids, -scores))
+        return ids[order], scores[order]
+
+    def keyword_scores(self, tokens: list[str], ids) -> np.ndarray:
+        ids = np.asarray(ids, dtype=np.int64)
+        scores = np.zeros(len(ids), dtype=np.float32)
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = ids[start : start + IDS_PER_QUERY]
+            found, values = self._keywords_among(tokens, chunk)
+            position = {int(i): s for i, s in zip(found, values)}
+            scores[start : start + len(chunk)] = [position.get(int(i), 0.0) for i in chunk]
+        return scores
+
+    def _keywords_among(self, tokens: list[str], ids: np.ndarray):
+        terms = [milvus.term(t) for t in tokens if self.has_word(t)]
+        if not terms or not len(ids):
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        found = self._call(
+            self.client.search,
+            self.name,
+            data=[" ".join(terms)],
+            anns_field="sparse",
+            limit=len(ids),
+            filter=f"pk in [{', '.join(str(int(i)) for i in ids)}]",
+            output_fields=["pk"],
+        )[0]
+        return (
+            np.array([int(h["pk"]) for h in found], dtype=np.int64),
+            _bm25(np.array([float(h["distance"]) for h in found], dtype=np.float32)),
+        )
+
+    # -- the keyword vocabulary -----------------------------------------------------------
+    def has_word(self, token: str) -> bool:
+        at = bisect.bisect_left(self.words, token)
+        return at < len(self.words) and self.words[at] == token
+
+    def words_starting(self, prefix: str) -> list[str]:
+        at = bisect.bisect_left(self.words, prefix)
+        out = []
+        while at < len(self.words) and self.words[at].startswith(prefix):
+            out.append(self.words[at])
+            at += 1
+        return out
+
+    def _call(self, method, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except MilvusError:
+            raise
+        except Exception as error:  # the client's many kinds of failure, said in one sentence
+            raise MilvusError(
+                f"Milvus failed to answer for the collection {self.name}: "
+                f"{milvus.first_line(error)}."
+            ) from None

@@ -1,0 +1,396 @@
+"""The Milvus store on Milvus Lite (a temporary .db file): building writes only what changed,
+parts add up to the whole, filters select what the embedded store selects (hostile values
+included), the evaluation set gets the same answers as from the embedded index, and every
+refusal is one sentence."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pymilvus")
+pytest.importorskip("milvus_lite")
+
+from conftest import SEEDS, FakeEncoder, write  # noqa: E402
+
+from qa import milvus  # noqa: E402
+from qa.corpus import load_corpus  # noqa: E402
+from qa.embedding import Encoder, resolve_model  # noqa: E402
+from qa.milvus import MilvusError, Part  # noqa: E402
+from qa.milvus_build import build  # noqa: E402
+from qa.milvus_store import compile_where, open_milvus  # noqa: E402
+from qa.store import (  # noqa: E402
+    EVERYTHING,
+    NOTHING,
+    And,
+    AnyOf,
+    Mentions,
+    MentionsDate,
+    Not,
+    Or,
+    Overlaps,
+    Within,
+)
+
+HOSTILE = 'Dan "The Man" O\'Brien \\" or pk >= 0 or "\\'
+
+
+class Counting:
+    """The real encoder, counting the texts it embeds."""
+
+    def __init__(self, encoder):
+        self.encoder, self.info, self.count = encoder, encoder.info, 0
+
+    @property
+    def dimension(self):
+        return self.encoder.dimension
+
+    def encode(self, texts, batch_size=64):
+        self.count += len(texts)
+        return self.encoder.encode(texts)
+
+
+@pytest.fixture(scope="session")
+def seeds_uri(tmp_path_factory):
+    """The bundled seeds in a Milvus Lite file, built once with the real model."""
+    uri = str(tmp_path_factory.mktemp("milvus") / "seeds.db")
+    encoder = Counting(Encoder(resolve_model()))
+    report = build(uri, None, encoder)
+    assert report.embedded == report.statements == encoder.count > 0
+    return uri
+
+
+@pytest.fixture(scope="session")
+def milvus_engine(seeds_uri):
+    from qa.answer import Engine
+    from qa.settings import Settings
+
+    return Engine(Settings(store="milvus", uri=seeds_uri)).load()
+
+
+@pytest.fixture(autouse=True)
+def no_store_in_env(monkeypatch):
+    monkeypatch.delenv("QA_STORE", raising=False)
+    monkeypatch.delenv("QA_URI", raising=False)
+
+
+def _rows(uri: str, name: str = "qa") -> dict[int, str]:
+    client = milvus.connect(uri)
+    client.load_collection(name)
+    rows = client.query(name, filter="pk >= 0", output_fields=["pk", "row_hash"], limit=10_000)
+    client.close()
+    return {r["pk"]: r["row_hash"] for r in rows}
+
+
+# -- building ------------------------------------------------------------------------------
+def test_a_rebuild_writes_nothing_and_an_edit_embeds_only_what_changed(tmp_path, seeds_uri):
+    encoder = Counting(Encoder(resolve_model()))
+    again = build(seeds_uri, None, encoder)
+    assert (again.embedded, again.rewritten, again.deleted, encoder.count) == (0, 0, 0, 0)
+    assert again.unchanged == again.statements
+
+    lines = SEEDS[0].read_text(encoding="utf-8").splitlines()
+    corpus = write(tmp_path / "feed.txt", "\n".join(lines[:20]) + "\n")
+    uri = str(tmp_path / "edit.db")
+    fake = FakeEncoder()
+    first = build(uri, [corpus], fake)
+    assert first.embedded == first.statements == len(fake.encoded)
+    # One line edited, one removed, one added: only the new passages are embedded, and
+    # the statements no longer in the corpus are deleted.
+    before = {s.id: s.passage for s in load_corpus([corpus]).statements}
+    edited = [*lines[:20]]
+    edited[3] = edited[3] + " Updated."
+    del edited[7]
+    edited.append(lines[25])
+    write(corpus, "\n".join(edited) + "\n")
+    after = {s.id: s.passage for s in load_corpus([corpus]).statements}
+    fake.encoded.clear()
+    second = build(uri, [corpus], fake)
+    new = set(after.values()) - set(before.values())
+    assert new and sorted(fake.encoded) == sorted(new) and second.embedded == len(new)
+    assert second.deleted == len(set(before) - set(after)) > 0
+    assert second.statements == len(after)
+    assert len(_rows(uri)) == second.statements
+
+
+def test_parts_add_up_to_the_whole(tmp_path):
+    whole, parted = str(tmp_path / "whole.db"), str(tmp_path / "parted.db")
+    build(whole, list(SEEDS), FakeEncoder())
+    first = build(parted, list(SEEDS), FakeEncoder(), part=Part.parse("1/2"))
+    second = build(parted, list(SEEDS), FakeEncoder(), part=Part.parse("2/2"))
+    assert first.statements and second.statements
+    assert first.deleted == second.deleted == 0
+    assert _rows(parted) == _rows(whole)
+    assert first.statements + second.statements == len(_rows(whole))
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "2", "a/b", "1/0"])
+def test_a_bad_part_is_one_sentence(text):
+    with pytest.raises(Exception, match="is not N/M"):
+        Part.parse(text)
+
+
+# -- filters -------------------------------------------------------------------------------
+def test_filter_trees_select_what_the_embedded_store_selects(real_engine, milvus_engine):
+    embedded, store = real_engine.store, milvus_engine.store
+    vocab = embedded.vocabularies
+    trees = [
+        EVERYTHING,
+        NOTHING,
+        AnyOf("speaker", tuple(vocab["speakers"][:3])),
+        AnyOf("affiliation", ("Italy", "NATO")),
+        AnyOf("role", ("",)),
+        AnyOf("place", tuple(vocab["places"])),
+        Overlaps("said_lo", "said_hi", 60, 80),
+        Within("inferred_lo", "inferred_hi", 0, 10**6),
+        MentionsDate(0, 10**9),
+        MentionsDate(70, 75),
+        Mentions(("secur", "guarante")),
+        Mentions(("peacekeep",)),
+        Mentions(()),
+        Not(AnyOf("affiliation", ("Ukraine",))),
+        Or((AnyOf("speaker", (HOSTILE,)), Mentions(("nato",)))),
+        And((Not(Overlaps("said_lo", "said_hi", -(10**9), 10**9)), Mentions(("ukrain",)))),
+        # Read from the BM25 index (qa.milvus_store.keyword_plan): one word of several, and
+        # filters naming no word.
+        And(
+            (
+                Or((Mentions(("nato",)), Mentions(("secur",)), Mentions(("zzzz",)))),
+                Not(AnyOf("affiliation", ("NATO",))),
+            )
+        ),
+        Mentions(("peacekeep",)),
+        Or((Mentions(("nato",)), Mentions(("ukrain",)))),
+    ]
+    for tree in trees:
+        want = {s.id for s in embedded.statements(embedded.ids(tree))}
+        got = {s.id for s in store.statements(store.ids(tree))}
+        assert got == want, tree
+        assert store.count(tree) == len(want)
+        assert {s.id for s in store.statements(store.ids(tree, limit=len(want) + 1))} == want
+    assert store.size == embedded.size
+
+
+def test_hostile_values_stay_values(tmp_path):
+    names = [HOSTILE, "Line\nbreak", "Tab\there", "back\\slash", "it's"]
+    records = [
+        {"text": f"We will defend every border, {name} said on March {i + 1}.", "speaker": name}
+        for i, name in enumerate(names)
+    ]
+    corpus = write(tmp_path / "hostile.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    uri = str(tmp_path / "hostile.db")
+    fake = FakeEncoder()
+    build(uri, [corpus], fake)
+    store = open_milvus(uri, None, fake.info.model_id, fake.info.weights_sha256)
+    assert sorted(store.vocabularies["speakers"]) == sorted(names)
+    for name in names:
+        found = store.statements(store.ids(AnyOf("speaker", (name,))))
+        assert [s.speaker for s in found] == [name]
+    assert len(store.ids(AnyOf("speaker", ('" or pk >= 0 or "',)))) == 0
+    # Each value is one string literal, escaped as JSON escapes it, whatever it holds.
+    assert compile_where(AnyOf("speaker", (HOSTILE,))) == f"speaker in [{milvus.quote(HOSTILE)}]"
+    assert all(json.loads(milvus.quote(name)) == name for name in names)
+    store.close()
+
+
+# -- answering -----------------------------------------------------------------------------
+# The share of questions allowed to differ between the stores (answered, reason or passages
+# beyond a near tie at the cut). The shared answer code is not fully deterministic: with
+# another hash seed, or after other questions in the same engine, a statement at the
+# relevance cut can come or go for either store (docs/milvus.md). 1% of 676 is 6 questions;
+# 1 or 2 were seen.
+DIFFERING_SHARE = 0.01
+COMPARE = """
+import json, sys
+from pathlib import Path
+from qa.answer import Engine
+from qa.embedding import Encoder, resolve_model
+from qa.evaluation import _run_product, default_parts, load_questions
+from qa.milvus_build import build
+from qa.settings import Settings
+
+folder = Path(sys.argv[1])
+engines = [Engine(Settings(index_dir=folder / "index")).load()]
+build(str(folder / "seeds.db"), None, Encoder(resolve_model()))
+engines.append(Engine(Settings(store="milvus", uri=str(folder / "seeds.db"))).load())
+out = []
+for path in default_parts().values():
+    queries = load_questions(path)
+    runs = [_run_product(engine, queries)[1] for engine in engines]
+    for q, a, b in zip(queries, *runs):
+        out.append([q.id] + [[x.answered, x.reason, [[p.id, p.score] for p in x.passages]]
+                             for x in (a, b)])
+print(json.dumps(out))
+"""
+
+
+def test_the_evaluation_set_gets_the_same_answers(tmp_path):
+    """Questions answered or not alike, for the same reason, with the same passages (a
+    passage at the cut may give way to one within 2% of its score; the order may differ where
+    the embedded store breaks a tie by corpus position and Milvus by key), all but at most
+    DIFFERING_SHARE of them. Both stores are built and asked in a fresh process."""
+    import subprocess
+
+    # One hash seed: which of two equal-scored words a set yields first changes with it, and
+    # so, rarely, a passage at the cut (for either store).
+    env = {**os.environ, "PYTHONHASHSEED": os.environ.get("QA_TEST_HASH_SEED", "0")}
+    done = subprocess.run([sys.executable, "-c", COMPARE, str(tmp_path)], capture_output=True,
+                          text=True, check=True, env=env)  # fmt: skip
+    compared = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(compared) > 600
+    differing = set()
+    for id, (answered, reason, shown), (served, served_reason, passages) in compared:
+        if (served, served_reason) != (answered, reason):
+            differing.add(id)
+        for one, other in ((shown, passages), (passages, shown)):
+            scores = dict(one)
+            lowest = min(scores.values(), default=0.0)
+            for missing in set(scores) - {p for p, _ in other}:
+                if scores[missing] > lowest * 1.02:
+                    differing.add(id)
+    assert len(differing) <= DIFFERING_SHARE * len(compared), sorted(differing)
+
+
+def test_keyword_scores_follow_the_embedded_index(real_engine, milvus_engine):
+    tokens = ["secur", "guarante", "ukrain"]
+    embedded, store = real_engine.store, milvus_engine.store
+    ids, scores = embedded.keywords(tokens, 10, EVERYTHING)
+    mids, mscores = store.keywords(tokens, 10, EVERYTHING)
+    want = [s.id for s in embedded.statements(ids)]
+    got = [s.id for s in store.statements(mids)]
+    assert got[:5] == want[:5]
+    np.testing.assert_allclose(mscores, scores, rtol=0.05)
+    again = store.keyword_scores(tokens, mids[::-1])
+    np.testing.assert_allclose(again, mscores[::-1], rtol=1e-5)
+
+
+def test_ask_through_the_cli(monkeypatch, capsys, seeds_uri):
+    code, out, err = _run(monkeypatch, capsys, ["ask", "What did Italy say about peacekeepers?",
+                          "--store", "milvus", "--uri", seeds_uri, "--json"])  # fmt: skip
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["answered"] and answer["passages"][0]["affiliation"] == "Italy"
+
+
+# -- refusals ------------------------------------------------------------------------------
+def _run(monkeypatch, capsys, args, env=None):
+    from qa.cli import main
+
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "argv", ["qa", *args])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    out, err = capsys.readouterr()
+    return stopped.value.code, out, err
+
+
+def _refused(monkeypatch, capsys, args, message, env=None):
+    code, out, err = _run(monkeypatch, capsys, args, env)
+    assert code == 2 and out == ""
+    assert err.startswith("Error: ") and err.count("\n") == 1, err
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("ftp://example.org/x", "is not one qa can use"),
+        ("qa.sqlite", "neither a file path ending in .db"),
+        ("/no/such/folder/qa.db", "does not exist"),
+        ("http://127.0.0.1:1", "Cannot reach Milvus at http://127.0.0.1:1"),
+    ],
+)
+def test_a_bad_or_unreachable_uri_is_one_sentence(monkeypatch, capsys, uri, message):
+    for command in (["ask", "peace"], ["index"]):
+        _refused(monkeypatch, capsys, [*command, "--store", "milvus", "--uri", uri], message)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["ask", "peace"], {"QA_STORE": "mongo"}, "There is no store 'mongo'"),
+        (["ask", "peace", "--store", "milvus"], {}, "needs --uri"),
+        (["index", "--part", "1/2"], {}, "--part needs --store milvus"),
+        (["index", "--store", "milvus", "--uri", "x.db", "--part", "3/2"], {}, "is not N/M"),
+        (["ask", "peace", "--store", "milvus", "--uri", "x.db", "--collection", "a-b"], {},
+         "cannot name a Milvus collection"),
+    ],
+)  # fmt: skip
+def test_store_settings_are_checked(monkeypatch, capsys, args, env, message):
+    _refused(monkeypatch, capsys, args, message, env)
+
+
+def test_a_collection_of_another_schema_is_refused(monkeypatch, capsys, tmp_path):
+    uri = str(tmp_path / "other.db")
+    client = milvus.connect(uri)
+    client.create_collection("qa", dimension=8)
+    client.close()
+    for command in (["ask", "peace"], ["index"]):
+        _refused(monkeypatch, capsys, [*command, "--store", "milvus", "--uri", uri],
+                 "was not written by this qa (its fields differ")  # fmt: skip
+
+
+def test_a_collection_built_with_another_model_is_refused(monkeypatch, capsys, tmp_path):
+    uri = str(tmp_path / "fake.db")
+    build(uri, list(SEEDS), FakeEncoder())
+    _refused(monkeypatch, capsys, ["ask", "peace", "--store", "milvus", "--uri", uri],
+             "was built with model fake/bag-of-words")  # fmt: skip
+    _refused(monkeypatch, capsys, ["index", "--store", "milvus", "--uri", uri, "--part", "1/2"],
+             "rebuild it whole first")  # fmt: skip
+
+
+def test_no_collection_and_no_client_are_one_sentence(monkeypatch, capsys, tmp_path):
+    uri = str(tmp_path / "empty.db")
+    _refused(monkeypatch, capsys, ["ask", "peace", "--store", "milvus", "--uri", uri],
+             "There is no collection qa")  # fmt: skip
+    monkeypatch.setitem(sys.modules, "pymilvus", None)
+    _refused(monkeypatch, capsys, ["ask", "peace", "--store", "milvus", "--uri", uri],
+             "pip install 'qa[milvus]'")  # fmt: skip
+
+
+def test_the_default_install_never_imports_pymilvus():
+    import subprocess
+
+    code = "import qa.cli, qa.answer, qa.store, sys; print('pymilvus' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip() == "False"
+
+
+def test_the_expression_of_each_tree():
+    assert compile_where(EVERYTHING) == "true" and compile_where(NOTHING) == "false"
+    assert compile_where(Overlaps("said_lo", "said_hi", 3, 9)) == "(said_hi >= 3 and said_lo <= 9)"
+    assert compile_where(MentionsDate(5, 7), (6, 100)) == "array_contains_any(mention_days, [6, 7])"
+    assert compile_where(MentionsDate(1, 4), (6, 100)) == "false"
+    brien = milvus.term("o'brien")
+    assert compile_where(Mentions(("o'brien", "nato"))) == (
+        f'(TEXT_MATCH(terms, "{brien}") and TEXT_MATCH(terms, "nato"))'
+    )
+    with pytest.raises(ValueError):
+        compile_where(AnyOf("record", ("x",)))
+    with pytest.raises(ValueError):
+        compile_where(Overlaps("pk", "said_hi", 0, 1))
+
+
+def test_terms_keep_every_token_whole():
+    tokens = ["ukrain", "o'brien", "2025", "zürich", "0abc"]
+    assert [milvus.term(t) for t in tokens][:1] == ["ukrain"]
+    encoded = [milvus.term(t) for t in tokens]
+    assert len(set(encoded)) == len(tokens)
+    assert all(e.isascii() and e.isalnum() for e in encoded)
+    assert bytes.fromhex(milvus.term("o'brien")[1:]).decode() == "o'brien"
+
+
+def test_primary_keys_are_stable_and_parts_cover_each_once():
+    keys = [milvus.primary_key(f"s{i:012x}") for i in range(0, 10**6, 9973)]
+    assert keys == [milvus.primary_key(f"s{i:012x}") for i in range(0, 10**6, 9973)]
+    parts = [Part(n, 3) for n in (1, 2, 3)]
+    assert all(sum(p.holds(k) for p in parts) == 1 for k in keys)
+    with pytest.raises(MilvusError):
+        milvus.check_collection_name("bad-name")
