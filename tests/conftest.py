@@ -35,6 +35,8 @@ def isolated_paths(tmp_path, monkeypatch):
         "QA_COLOR",
         "QA_COLLECTION",
         "QA_SKIP_BAD",
+        "QA_STORE",
+        "QA_URI",
     ):
         monkeypatch.delenv(name, raising=False)
 

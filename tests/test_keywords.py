@@ -129,7 +129,8 @@ def test_top_matches_scores_on_a_synthetic_corpus(tmp_path):
     weights = 1.0 / np.arange(1, len(words) + 1)
     weights /= weights.sum()
     token_lists = [
-        list(rng.choice(words, size=rng.integers(0, 25), p=weights)) for _ in range(3000)
+        [str(w) for w in rng.choice(words, size=rng.integers(0, 25), p=weights)]
+        for _ in range(3000)
     ]
     keywords.build(token_lists, tmp_path)
     index = Bm25Index(tmp_path)
@@ -171,7 +172,7 @@ def test_frequency_and_postings(tmp_path):
 def test_rows_holding_all_the_words(tmp_path):
     rng = np.random.default_rng(9)
     words = [f"w{i}" for i in range(30)]
-    token_lists = [list(rng.choice(words, size=rng.integers(0, 12))) for _ in range(2000)]
+    token_lists = [[str(w) for w in rng.choice(words, size=rng.integers(0, 12))] for _ in range(2000)]
     keywords.build(token_lists, tmp_path)
     index = Bm25Index(tmp_path)
     for asked in (
