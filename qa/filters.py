@@ -380,21 +380,31 @@ class StatementFilter:
             inside = (self.mention_hi >= where.low) & (self.mention_lo <= where.high)
             rows = _increasing(self.mention_rows[inside])
             return rows if among is None else _common(rows, among)
-        return everything[self._test(where, everything)]
+        passed = self._test(where, everything)
+        if everything is self._every_row:
+            return np.flatnonzero(passed).astype(np.int64, copy=False)
+        return everything[passed]
 
     def _test(self, where: Where, rows: np.ndarray) -> np.ndarray:
         """For a tree over this row's own fields, whether each of `rows` passes."""
         if isinstance(where, AnyOf):
             positions = self._positions[where.field]
-            chosen = [positions[v] for v in where.values if v in positions]
-            return np.isin(getattr(self, where.field + "_codes")[rows], chosen)
-        low = getattr(self, where.low_field)[rows]
-        high = getattr(self, where.high_field)[rows]
+            codes = self._column(where.field + "_codes", rows)
+            chosen = np.zeros(len(positions) + 1, dtype=bool)  # a code's answer, by code
+            chosen[[positions[v] for v in where.values if v in positions]] = True
+            return chosen[codes]
+        low = self._column(where.low_field, rows)
+        high = self._column(where.high_field, rows)
         if isinstance(where, Overlaps):
             return (high >= where.low) & (low <= where.high)
         if isinstance(where, Within):
             return (low >= where.low) & (high <= where.high) & (low <= high)
         raise TypeError(f"not a filter tree: {where!r}")
+
+    def _column(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """A fact of these rows: the whole array, uncopied, when they are every row."""
+        column = getattr(self, name)
+        return column if rows is self._every_row else column[rows]
 
 
 def _cost(where: Where) -> int:
