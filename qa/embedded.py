@@ -3,7 +3,7 @@ Store interface of qa/store.py. Ids are row numbers: row i of every file is stat
 
 from __future__ import annotations
 
-from functools import cached_property, partial
+from functools import cached_property
 
 import numpy as np
 
@@ -33,8 +33,9 @@ class EmbeddedStore:
     def of_index(cls, index: Index, gazetteer: Gazetteer) -> EmbeddedStore:
         corpus = index.manifest.get("corpus", {})
         timeline = Timeline(corpus.get("timeline_start_month", 1), corpus.get("timeline_season"))
-        # Bound to the index, not to the store: no cycle keeps a closed store's lease alive.
-        postings = partial(_holding_all, index)
+        # Bound to the keyword index, not to the store: no cycle keeps a closed store's lease
+        # alive.
+        postings = index.bm25.holding_all
         return cls(
             index, StatementFilter.load(index.folder / "facts", gazetteer, timeline, postings)
         )
@@ -111,8 +112,3 @@ class EmbeddedStore:
         if prefix not in self._prefixes:
             self._prefixes[prefix] = self.index.bm25.vocab.starting_with(prefix)
         return self._prefixes[prefix]
-
-
-def _holding_all(index: Index, words: tuple[str, ...]) -> np.ndarray:
-    """Rows holding every one of these keyword tokens, ascending, from their postings."""
-    return index.bm25.holding_all(list(words))

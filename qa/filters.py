@@ -15,6 +15,7 @@ import numpy as np
 
 from qa.dates import DateMention, Timeline
 from qa.gazetteer import Gazetteer
+from qa.keywords import allowed_rows, common_rows
 from qa.lexicon import normal_role, role_word_matches
 from qa.query import DateRange, RoleFilter, Understanding, speaker_owner
 from qa.store import (
@@ -324,7 +325,7 @@ class StatementFilter:
                 if len(rows) <= CACHED_ROWS:
                     self._cache[where] = rows
         else:
-            rows = self._select(where, _increasing(among))
+            rows = self._select(where, allowed_rows(among, self.size))
         return rows if limit is None else rows[:limit]
 
     def apply(self, u: Understanding) -> FilterResult:
@@ -375,11 +376,11 @@ class StatementFilter:
             if rows is None:
                 return everything[:0]
             rows = np.asarray(rows, dtype=np.int64)
-            return rows if among is None else _common(rows, among)
+            return rows if among is None else common_rows(rows, among)
         if isinstance(where, MentionsDate):
             inside = (self.mention_hi >= where.low) & (self.mention_lo <= where.high)
-            rows = _increasing(self.mention_rows[inside])
-            return rows if among is None else _common(rows, among)
+            rows = allowed_rows(self.mention_rows[inside], self.size)
+            return rows if among is None else common_rows(rows, among)
         passed = self._test(where, everything)
         if everything is self._every_row:
             return np.flatnonzero(passed).astype(np.int64, copy=False)
@@ -439,23 +440,3 @@ def who_phrase(u: Understanding) -> str:
     if u.date:
         return "dated " + u.date.label
     return ""
-
-
-def _increasing(rows) -> np.ndarray:
-    """Rows as increasing, distinct int64: taken as they are when already so (a filter's ids)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if len(rows) < 2 or (rows[1:] > rows[:-1]).all():
-        return rows
-    if (rows[1:] >= rows[:-1]).all():  # sorted with repeats (a statement's several dates)
-        return rows[np.r_[True, rows[1:] != rows[:-1]]]
-    return np.unique(rows)
-
-
-def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The rows in both increasing, distinct arrays: the shorter looked up in the longer."""
-    if len(a) > len(b):
-        a, b = b, a
-    if not len(a):
-        return a.astype(np.int64, copy=False)
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a[b[at] == a] if len(b) else a[:0]

@@ -347,6 +347,16 @@ def allowed_rows(where, size: int) -> np.ndarray:
     is (a filter's ids are), without the sort `np.unique` would do."""
     rows = np.asarray(where, dtype=np.int64).reshape(-1)
     if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
-        rows = np.unique(rows)
+        if (rows[1:] >= rows[:-1]).all():  # sorted with repeats (a statement's several dates)
+            rows = rows[np.r_[True, rows[1:] != rows[:-1]]]
+        else:
+            rows = np.unique(rows)
     low, high = np.searchsorted(rows, 0), np.searchsorted(rows, size)
     return rows[low:high]
+
+
+def common_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The rows in both increasing, distinct lists: the shorter looked up in the longer."""
+    if len(a) > len(b):
+        a, b = b, a
+    return a[_lookup(b, a)[0]]
