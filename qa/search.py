@@ -51,6 +51,11 @@ PART_CANDIDATES = 2
 COMMON_WORD_SHARE = 0.5
 # For "who" questions, statements this much less similar than the best are not contenders.
 WHO_MARGIN = 0.15
+# A statement that holds a place or organisation modifying the topic ("NATO" in "NATO's
+# spending target") and none of the topic's other words has the name count as covering the
+# topic only when the topic is this much closer to it than the place alone is; otherwise the
+# shared name made the match, and its meaning alone judges it.
+ENTITY_GAIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -146,26 +151,56 @@ class Searcher:
         self, understandings: list[Understanding], top_k: int = 5, offset: int = 0
     ) -> list[SearchResult]:
         texts: list[str] = []
-        slots: list[tuple[int, int] | None] = []
+        slots: list[tuple[int, int, int | None] | None] = []
         for u in understandings:
             if not u.topic:
                 slots.append(None)
                 continue
             expanded = expanded_topic(u)
-            slots.append((len(texts), len(texts) + (1 if expanded != u.topic else 0)))
+            places = self.place_text(u)
+            start = len(texts)
             texts.append(u.topic)
             if expanded != u.topic:
                 texts.append(expanded)
+            slots.append((start, len(texts), len(texts) if places else None))
+            if places:
+                texts.append(places)
         vectors = self.encoder.encode(texts) if texts else None
         return [
-            self._search_one(u, vectors[slot[0] : slot[1] + 1] if slot else None, top_k, offset)
+            self._search_one(
+                u,
+                vectors[slot[0] : slot[1]] if slot else None,
+                top_k,
+                offset,
+                vectors[slot[2]] if slot and slot[2] is not None else None,
+            )
             for u, slot in zip(understandings, slots)
         ]
+
+    def place_text(self, u: Understanding) -> str | None:
+        """The places and organisations that modify the next word of a topic ("NATO" in
+        "NATO's spending target", "Russian" in "Russian economy"), or None."""
+        words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", u.topic)
+        heads = {re.sub(r"['’]s$", "", w): i for i, w in enumerate(words)}
+        places = [
+            c[0]
+            for c in self._places(u)
+            if c[0] in heads
+            and heads[c[0]] + 1 < len(words)
+            and not self.gazetteer.place(words[heads[c[0]] + 1])
+        ]
+        return " ".join(places) if places else None
+
+    def _places(self, u: Understanding) -> tuple[tuple[str, ...], ...]:
+        return tuple(c for c in u.concepts if self._is_place(c))
+
+    def _is_place(self, concept: tuple[str, ...]) -> bool:
+        return any(self.gazetteer.place(word) for word in concept[:2])
 
     def search(self, understanding: Understanding, top_k: int = 5, offset: int = 0) -> SearchResult:
         return self.search_batch([understanding], top_k, offset)[0]
 
-    def _search_one(self, u, query_vectors, top_k, offset) -> SearchResult:
+    def _search_one(self, u, query_vectors, top_k, offset, place_vector=None) -> SearchResult:
         allowed = plan(u, self.store, self.gazetteer)
         where, note, why = allowed.where, allowed.note, allowed.why
         if note:
@@ -176,7 +211,7 @@ class Searcher:
         if query_vectors is None:
             return self._listed(u, where, why, top_k, offset)
 
-        hits = self.rank(u, query_vectors, where, why, filtered)
+        hits = self.rank(u, query_vectors, where, why, filtered, place_vector)
         hits = self._of_kind(hits, u.kind)
         unmentioned = self.unmentioned_names(u)
         if not unmentioned and not any(_answers(h) for h in hits):
@@ -190,7 +225,9 @@ class Searcher:
             else:
                 note = _nothing_note(u, filtered)
             others = (
-                self._unfiltered_answers(u, query_vectors) if filtered and not unmentioned else []
+                self._unfiltered_answers(u, query_vectors, place_vector)
+                if filtered and not unmentioned
+                else []
             )
             if others:
                 # The filter is reported, not silently applied: others did speak to the topic.
@@ -221,9 +258,12 @@ class Searcher:
         page = self._read(relevant[offset : offset + top_k])
         return SearchResult(u, page, (), True, None, len(relevant))
 
-    def rank(self, u: Understanding, query_vectors, where: Where, why, filtered) -> list[Hit]:
+    def rank(
+        self, u: Understanding, query_vectors, where: Where, why, filtered, place_vector=None
+    ) -> list[Hit]:
         """The candidates the filters allow, fused by rank, best first, with their cosine to
-        the topic (the best of the topic as asked and with its synonyms) and keyword score."""
+        the topic (the best of the topic as asked and with its synonyms) and keyword score.
+        `place_vector` encodes the places that modify the topic's words (`place_text`)."""
         dense_rows, _ = self.store.dense(query_vectors[0], CANDIDATES, where)
         tokens = self.spelt(tokenize(expanded_topic(u)))
         bm25_rows, bm25_scores = (
@@ -246,6 +286,9 @@ class Searcher:
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[:10]}
         coverage = dict(zip((int(r) for r in rows), self.coverage(u.concepts, rows)))
+        if place_vector is not None:
+            for row in self._named_only(u, rows, place_vector, dense_of):
+                coverage[row] = 0.0  # the shared name is not the topic: meaning alone judges
         hits = self._hits(ranked, why)
         return [
             replace(
@@ -286,6 +329,22 @@ class Searcher:
             weight_sum += weight
         return total / weight_sum if weight_sum else total
 
+    def _named_only(self, u: Understanding, rows, place_vector, dense_of) -> list[int]:
+        """Statements that hold a place modifying the topic ("NATO" of "NATO's budget") and
+        none of the topic's other distinctive words, and that the whole topic is not
+        ENTITY_GAIN closer to than the place alone: the name, not the subject, matched."""
+        modifiers = (self.place_text(u) or "").split()
+        places = tuple(c for c in self._places(u) if c[0] in modifiers)
+        others = tuple(c for c in u.concepts if not self._is_place(c))
+        held_place = self.coverage(places, rows) > 0
+        held_other = self.coverage(others, rows) > 0
+        place_cos = self.store.vectors(rows) @ np.asarray(place_vector)
+        return [
+            int(row)
+            for row, place, other, cos in zip(rows, held_place, held_other, place_cos)
+            if place and not other and dense_of[int(row)] - float(cos) < ENTITY_GAIN
+        ]
+
     @cached_property
     def _attribution(self) -> AttributionWords:
         return AttributionWords(self.store.vocabularies)
@@ -307,9 +366,9 @@ class Searcher:
         reason = None if len(order) else "relevance"
         return SearchResult(u, page, (), len(order) > 0, None, len(order), reason)
 
-    def _unfiltered_answers(self, u: Understanding, query_vectors) -> list[Hit]:
+    def _unfiltered_answers(self, u: Understanding, query_vectors, place_vector=None) -> list[Hit]:
         """Statements that answer the topic when no filter applies."""
-        hits = self.rank(u, query_vectors, EVERYTHING, {}, False)
+        hits = self.rank(u, query_vectors, EVERYTHING, {}, False, place_vector)
         return [h for h in self._of_kind(hits, u.kind) if _answers(h)]
 
     def _by_parts(self, hits: list[Hit], query_vectors) -> list[Hit]:

@@ -169,3 +169,48 @@ def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
     assert searcher.spelt(["budget"]) == ["budget"]  # no corpus word is that close
     result = searcher.search(u, top_k=5)
     assert result.answered and result.hits[0].coverage == 1.0
+
+
+NAMES = "\n".join(
+    [
+        "Spain must join the border talks, Portuguese Defence Minister Nuno Melo said on May 3.",
+        "Spain cut pensions again, a budget report said on May 5.",
+        "Fishing quotas stay, a fisheries report said on May 6.",
+        "Roads and schools are needed, a regional report said on May 7.",
+        "Steel tariffs rose, a trade report said on May 9.",
+        "Troops will stay home, Portuguese Defence Minister Nuno Melo said on May 10.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def names_searcher(tmp_path_factory):
+    from conftest import FakeEncoder
+
+    folder = tmp_path_factory.mktemp("names")
+    corpus = write(folder / "feed.txt", NAMES)
+    encoder = FakeEncoder()
+    index = ensure([corpus], folder / "index", encoder)
+    gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
+    return Searcher(EmbeddedStore.of_index(index, gazetteer), encoder, gazetteer)
+
+
+def melo_on(searcher, topic):
+    concepts = tuple((w.removesuffix("'s"),) for w in topic.split())
+    result = ask(searcher, topic=topic, concepts=concepts, speakers=("Nuno Melo",))
+    found = result.hits + result.closest
+    return next(h for h in found if h.statement.passage.startswith("Spain must"))
+
+
+def test_a_place_modifying_the_topic_does_not_cover_it_alone(names_searcher):
+    # "Spain's pensions": Melo's statement holds the name, not the subject.
+    u = Understanding(question="?", topic="Spain's pensions", concepts=(("Spain",), ("pensions",)))
+    assert names_searcher.place_text(u) == "Spain"
+    assert melo_on(names_searcher, "Spain's pensions").coverage == 0.0
+    # Holding another word of the topic too, the name counts.
+    assert melo_on(names_searcher, "Spain's border").coverage == 1.0
+
+
+def test_a_place_that_modifies_nothing_is_not_set_apart(names_searcher):
+    u = Understanding(question="?", topic="talks Spain", concepts=(("talks",), ("Spain",)))
+    assert names_searcher.place_text(u) is None
