@@ -88,6 +88,17 @@ def test_every_filtered_statement_on_the_topic_is_shown(searcher):
     ]
 
 
+def test_a_question_about_several_speakers_shows_each_ones_closer_statements(searcher):
+    # Spain's statement on troops is less close to "troops border" than the cut for showing
+    # beside the best; asked of both countries, it is what Spain said, and it is shown.
+    result = ask(searcher, topic="troops border", affiliations=("Portugal", "Spain"))
+    assert passages(result) == [
+        "Portugal will send troops to the border",
+        "Spain will not send troops to the region",
+    ]
+    assert relevance(result.hits[1]) < 0.33
+
+
 def test_a_word_most_statements_hold_is_not_distinctive(searcher):
     coverage = searcher.coverage((("region",),), searcher.store.ids(EVERYTHING))
     assert coverage.max() == 0.0
