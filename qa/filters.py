@@ -16,7 +16,7 @@ import numpy as np
 from qa.dates import DateMention, Timeline
 from qa.gazetteer import Gazetteer
 from qa.keywords import allowed_rows, common_rows
-from qa.lexicon import normal_role, role_word_matches
+from qa.lexicon import normal_role, role_matches
 from qa.query import DateRange, RoleFilter, Understanding, speaker_owner
 from qa.store import (
     EVERYTHING,
@@ -144,8 +144,7 @@ def role_where(role: RoleFilter, roles: list[str], gazetteer: Gazetteer) -> Wher
     serve it: by affiliation, by the place written in the role ("UN envoy"), or, for a role
     with no country, by the place the statement names ("..., defense minister says" in a
     digest of Ukraine's news)."""
-    titled = AnyOf("role", tuple(r for r in roles if all(role_word_matches(w, r)
-                                                        for w in role.words)))  # fmt: skip
+    titled = AnyOf("role", tuple(r for r in roles if role_matches(role.words, r)))
     if not role.place:
         return titled
     place = next((p for p in gazetteer.places if p.name == role.place), None)

@@ -132,6 +132,18 @@ def normal_role(role: str | None) -> str:
     return " ".join(text.replace("’s", "").replace("'s", "").split())
 
 
+# Words that make a title another office than the one without them: a deputy foreign minister
+# is not the foreign minister, a vice president not the president, a former one not the one.
+OFFICE_MODIFIERS = frozenset({"deputy", "vice", "acting", "assistant", "former", "ex"})
+
+
+def role_matches(words: tuple[str, ...], role_text: str) -> bool:
+    """Whether a normalised role title is the office asked for: it has every word asked (or
+    one each stands for), and no word that changes the office unless that was asked too."""
+    changed = (set(re.split(r"[\s\-]+", role_text)) & OFFICE_MODIFIERS) - set(words)
+    return not changed and all(role_word_matches(w, role_text) for w in words)
+
+
 def role_word_matches(word: str, role_text: str) -> bool:
     """Whether a normalised role title contains a role word asked for, or one it stands for."""
     options = ROLE_SYNONYMS.get(word, (word,))

@@ -24,7 +24,7 @@ GENERIC_HEADS = {
 }
 ROLE_HEADS = PERSON_HEADS | set(ROLE_SYNONYMS) | GENERIC_HEADS | {"pm"}
 _UN = "United Nations"
-_LOOSE_MODIFIERS = {"new", "former", "top", "senior", "current", "then"}
+_LOOSE_MODIFIERS = {"new", "top", "senior", "current", "then"}
 ROLE_MODIFIERS = (TITLE_WORDS - _LOOSE_MODIFIERS - {"first"}) | {"defence"}
 
 

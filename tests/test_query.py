@@ -19,6 +19,7 @@ FEED = "\n".join(
         "The summit in Madrid on April 25 will gather 30 leaders.",
         "Spain will send engineers, the Spanish defence minister said on March 28.",
         "Japan pledged loans, Japanese Prime Minister Shigeru Ishiba said on March 14.",
+        "Ports will reopen, Turkish Deputy Foreign Minister Nuh Yilmaz said on April 21.",
     ]
 )
 
@@ -74,6 +75,22 @@ def test_roles_with_place_and_british_spelling(reader):
     assert filters.apply(defence).mask.sum() == 1
     generic = read(reader, "What did Spanish officials say?")
     assert generic.roles == () and generic.affiliations == ("Spain",)
+
+
+def test_a_word_that_changes_the_office_is_matched_only_when_asked(reader):
+    # The deputy foreign minister is not the foreign minister; a former one is neither.
+    filters = StatementFilter.from_statements(
+        list(reader[1].statements), reader[1].gazetteer, reader[1].timeline
+    )
+    speakers = [s.speaker for s in reader[1].statements]
+
+    def who(question):
+        mask = filters.apply(read(reader, question)).mask
+        return sorted(speakers[i] for i in np.flatnonzero(mask))
+
+    assert who("What did Turkey's foreign minister say?") == ["Hakan Fidan"]
+    assert who("What did Turkey's deputy foreign minister say?") == ["Nuh Yilmaz"]
+    assert who("What did the former Turkish foreign minister say?") == []
 
 
 def test_dates_in_the_forms_people_type(reader):

@@ -16,7 +16,7 @@ from qa.embedded import EmbeddedStore
 from qa.filters import AttributionWords, plan, row_facts
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import ensure
-from qa.lexicon import normal_role, role_word_matches
+from qa.lexicon import normal_role, role_matches
 from qa.query import DateRange, RoleFilter, Understanding
 from qa.store import (
     EVERYTHING,
@@ -129,8 +129,7 @@ def old_mask(u: Understanding, store: EmbeddedStore) -> np.ndarray:
     for source in u.sources:
         mask &= mentions(source)
     for role in u.roles:
-        titled = np.array([bool(r) and all(role_word_matches(w, r) for w in role.words)
-                           for r in f.roles])  # fmt: skip
+        titled = np.array([bool(r) and role_matches(role.words, r) for r in f.roles])
         result = titled[f.role_codes]
         if role.place:
             place = next((p for p in f.gazetteer.places if p.name == role.place), None)
