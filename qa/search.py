@@ -167,6 +167,9 @@ class Searcher:
             texts.append(u.topic)
             if expanded != u.topic:
                 texts.append(expanded)
+            phrase = topic_phrase(u)
+            if phrase and phrase not in (u.topic, expanded):
+                texts.append(phrase)
             slots.append((start, len(texts), len(texts) if places else None))
             if places:
                 texts.append(places)
@@ -474,6 +477,20 @@ def passage_parts(statement: Statement) -> list[str]:
     quotes = [q for q in statement.quotes if len(q) > 20]
     parts = list(dict.fromkeys([*quotes, *sentences]))
     return parts if len(parts) > 1 or (parts and parts[0] != text) else []
+
+
+def topic_phrase(u: Understanding) -> str | None:
+    """The topic as the question words it, with its small words ("mission on the ground"
+    for the topic "mission ground"): a sentence model reads a phrase better than a word list."""
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", u.topic)
+    at, begin = 0, None
+    for word in words:
+        m = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE).search(u.question, at)
+        if m is None:
+            return None
+        begin = m.start() if begin is None else begin
+        at = m.end()
+    return u.question[begin:at] if words else None
 
 
 def expanded_topic(u: Understanding) -> str:

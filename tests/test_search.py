@@ -225,3 +225,13 @@ def test_a_place_modifying_the_topic_does_not_cover_it_alone(names_searcher):
 def test_a_place_that_modifies_nothing_is_not_set_apart(names_searcher):
     u = Understanding(question="?", topic="talks Spain", concepts=(("talks",), ("Spain",)))
     assert names_searcher.place_text(u) is None
+
+
+def test_the_topic_is_also_read_as_the_question_words_it():
+    from qa.search import topic_phrase
+
+    asked = Understanding(question="What did Italy say about a mission on the ground?",
+                          topic="mission ground")  # fmt: skip
+    assert topic_phrase(asked) == "mission on the ground"
+    # A topic word the question does not hold (a synonym, a correction) leaves no phrase.
+    assert topic_phrase(Understanding(question="What did Rute say?", topic="Rutte")) is None
