@@ -8,13 +8,14 @@ from dataclasses import dataclass, replace
 from qa.engine import Engine
 from qa.errors import QaError, QuestionError
 from qa.explicit import ExplicitFilters, resolve
-from qa.intent import REFUSALS, asks_quantity, has_number, reported_future
+from qa.intent import REFUSALS, asks_quantity, has_number, reported_future, why_of_shown
 from qa.query import Understanding
 from qa.search import Hit, SearchResult
 from qa.statements import SaidOn
 
-# Refusals that still list the closest statements on the subject, labelled as not an answer.
-WITH_CLOSEST = {"opinion", "forecast"}
+# Refusals that still list the closest statements on the subject, labelled as not an answer
+# (a reason asked for: what was said on the subject, which may give one in the speaker's words).
+WITH_CLOSEST = {"opinion", "forecast", "explanation"}
 # At most this many passages of one answer are read to count its group headers.
 WHOLE = 200
 
@@ -175,7 +176,11 @@ def answer_understood(
             return _compose(understood.question, found, offset, None, None)
     if understood.refusal:
         closest = ()
-        if understood.refusal in WITH_CLOSEST and understood.topic:
+        if (
+            understood.refusal in WITH_CLOSEST
+            and understood.topic
+            and not why_of_shown(understood.question)
+        ):
             # What was said on the subject, labelled as not an answer.
             found = engine.searcher.search(understood, 3)
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])

@@ -208,12 +208,17 @@ def lead_in_removed(text: str) -> str:
     return rest if rest.strip() else text
 
 
+def why_of_shown(text: str) -> bool:
+    """ "Why?", "Why did he say that?": a reason for what was shown, with no subject of its own."""
+    return bool(_WHY_ALONE.match(text) or _WHY_SAID_IT.match(text))
+
+
 def refusal(text: str) -> str | None:
     """The kind of question `qa` does not answer with passages, or None. A question for a
     figure ("How many ...") is judged once searched: it is answered when the statements give one."""
     if not_english(text):
         return "language"
-    if _WHY_ALONE.match(text) or _WHY_SAID_IT.match(text):
+    if why_of_shown(text):
         return "explanation"
     if _WHY.match(text) and not _PAST_SPEECH.search(text):
         return "explanation"

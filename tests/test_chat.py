@@ -117,6 +117,16 @@ def test_references_to_the_last_answer(real_engine):
     assert again.answer.passages == (top,)
 
 
+def test_a_reason_asked_about_a_subject_lists_what_was_said_on_it_as_closest(real_engine):
+    chat = Conversation(real_engine)
+    why = chat.handle("Why does Italy refuse to send troops?").answer
+    assert why.reason == "explanation" and why.passages == ()
+    assert why.closest and why.closest[0].affiliation == "Italy"
+    # "Why?" after an answer has no subject of its own: nothing is listed.
+    chat.handle("What did Meloni say about NATO?")
+    assert chat.handle("Why?").answer.closest == ()
+
+
 def test_what_else_did_he_say_is_the_same_speaker_minus_what_was_shown(real_engine):
     chat = Conversation(real_engine)
     first = chat.handle("What did Yermak say about Jeddah?")
