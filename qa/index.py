@@ -274,7 +274,7 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease, full_check: bool = F
     if problem:
         raise damaged(problem)
     try:
-        offsets = np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False)
+        offsets = np.asarray(np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False))
         statements = StatementStore(folder / "statements.jsonl", offsets)
         vectors, dense = dense_module.open_dense(folder, manifest["faiss"]["type"])
         bm25 = Bm25Index(folder / "bm25")

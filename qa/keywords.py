@@ -156,11 +156,12 @@ class Bm25Index:
         self.vocab = Vocabulary(folder)
         self.size = int(params["num_docs"])
         load = {"mmap_mode": "r", "allow_pickle": False}
-        self.data = np.load(folder / "data.csc.index.npy", **load)
-        self.indices = np.load(folder / "indices.csc.index.npy", **load)
-        self.indptr = np.load(folder / "indptr.csc.index.npy", **load)
+        # Plain views on the memory maps, as in Vocabulary: a question indexes them often.
+        self.data = np.asarray(np.load(folder / "data.csc.index.npy", **load))
+        self.indices = np.asarray(np.load(folder / "indices.csc.index.npy", **load))
+        self.indptr = np.asarray(np.load(folder / "indptr.csc.index.npy", **load))
         extra = folder / "nonoccurrence_array.index.npy"
-        self.nonoccurrence = np.load(extra, **load) if extra.is_file() else None
+        self.nonoccurrence = np.asarray(np.load(extra, **load)) if extra.is_file() else None
         if len(self.indptr) != len(self.vocab) + 1 and len(self.indptr) < 1:
             raise ValueError("the BM25 arrays do not match the vocabulary")
 

@@ -202,7 +202,9 @@ class NumpyEncoder:
                 [self._attend(q[a:b], k[a:b], v[a:b], size, scale) for a, b in spans]
             )
             attention = _linear(
-                context, w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"]
+                context,
+                w[p + "attention.output.dense.weight"],
+                w[p + "attention.output.dense.bias"],
             )
             attention += x
             x = _layer_norm(
