@@ -171,7 +171,10 @@ def main() -> None:
                     peaks = {name: [] for name in versions}
                     private = {name: [] for name in versions}
                     for i in range(args.runs):
-                        for name, checkout in versions.items():
+                        # Each version goes first every other run: the second of a pair finds
+                        # the pages of the index the first one read in the page cache.
+                        order = list(versions.items())
+                        for name, checkout in order if i % 2 == 0 else order[::-1]:
                             ask = qa_command(
                                 "ask", QUESTIONS[i % len(QUESTIONS)], "--json",
                                 "--corpus", str(corpus), "--index-dir", folders[name],
