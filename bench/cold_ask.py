@@ -3,7 +3,8 @@ sentence-transformers route, and the chat's answer latency once loaded, under li
 under heavy load (two processes spinning on the CPU, started here). With `--baseline DIR` (a
 checkout of an earlier version) the two versions are run in alternation, so each pair of
 numbers comes from the same machine state. Beside the wall time, the CPU time (user and
-system) of each ask: on a machine shared with other work, what its wall time would near quiet.
+system) of each ask and of each chat answer: on a machine shared with other work, what its
+wall time would near quiet.
 
     .venv/bin/python -m bench.cold_ask [--runs 10] [--baseline /path/to/old/checkout]
 """
@@ -40,17 +41,19 @@ questions = [
     q.question for q in load_questions(default_questions_path()) if not q.conversation
 ]  # a conversation's turns need the chat's context
 answer(engine, questions[0])
-latencies = []
+latencies, cpu = [], []
 for _ in range(int(sys.argv[2])):
     for question in questions:
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.process_time()
         answer(engine, question)
         latencies.append((time.perf_counter() - start) * 1000)
-print(json.dumps(latencies))
+        cpu.append((time.process_time() - used) * 1000)
+print(json.dumps({"wall": latencies, "cpu": cpu}))
 """
 
 
-def chat_latencies(index_dir: str, checkout, rounds: int) -> list[float]:
+def chat_latencies(index_dir: str, checkout, rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per answer: wall ("wall") and the process's CPU time ("cpu")."""
     out = run([sys.executable, "-c", CHAT, index_dir, str(rounds)], checkout)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -115,11 +118,13 @@ def main() -> None:
             if args.baseline:
                 ratios = [a / b for a, b in zip(times["this version"], times["baseline"])]
                 print(f"- paired ratio this version / baseline (median): {median(ratios):.2f}")
-            for name, latencies in chats.items():
+            for name, measured in chats.items():
+                latencies, cpu_ms = measured["wall"], measured["cpu"]
                 print(
                     f"- chat answer once loaded ({name}, {len(latencies)} answers): "
                     f"p50 {percentile(latencies, 0.5):.1f} ms, "
-                    f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
+                    f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms; "
+                    f"CPU p50 {percentile(cpu_ms, 0.5):.1f} ms, p95 {percentile(cpu_ms, 0.95):.1f} ms"
                 )
             print(flush=True)
 

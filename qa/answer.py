@@ -169,6 +169,7 @@ def answer_understood(
 ) -> Answer:
     """The answer to a question already understood (a chat refines one without re-reading)."""
     top_k = top_k or engine.settings.top_k
+    found = None
     if understood.refusal == "forecast" and not understood.question.lower().startswith("will"):
         found = engine.searcher.search(understood, top_k, offset)
         if found.hits and reported_future(understood.question, found.hits[0].statement.passage):
@@ -181,8 +182,10 @@ def answer_understood(
             and understood.topic
             and not why_of_shown(understood.question)
         ):
-            # What was said on the subject, labelled as not an answer.
-            found = engine.searcher.search(understood, 3)
+            # What was said on the subject, labelled as not an answer. A search from the first
+            # hit for at least 3 already holds the first 3: the topic is not encoded twice.
+            if found is None or offset or top_k < 3:
+                found = engine.searcher.search(understood, 3)
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
         return replace(refused(understood, understood.refusal), closest=closest)
     everything = engine.searcher.search(understood, WHOLE, 0)

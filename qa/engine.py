@@ -84,7 +84,11 @@ class Engine:
         )
 
     def load(self) -> Engine:
+        """Everything loaded now, for a process that answers many questions (the chat, the
+        evaluation); a one-off question loads only what it touches."""
         _ = self.searcher, self.reader
+        if isinstance(self.query_encoder, NumpyEncoder):
+            self.query_encoder.lay_out()
         return self
 
     @property

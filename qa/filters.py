@@ -50,6 +50,8 @@ ARRAYS = (
 # At most CACHED_ROWS ids in all (32 MiB), the oldest trees dropped first.
 CACHED_TREES = 32
 CACHED_ROWS = 4_000_000
+# What looking one row up in the mention table costs, in table entries read in order.
+MENTION_LOOKUP_COST = 40
 
 
 @dataclass(frozen=True)
@@ -223,10 +225,12 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
         why["role"] = matched
     if u.date:
         matched, said = date_where(u.date), said_in(u.date)
-        if empty(matched):
-            return FilterPlan(NOTHING, f"No statement dated {u.date.label} in the corpus.",
-                              why, "date")  # fmt: skip
+        # The range alone is only evaluated when nothing in it passes the other filters too
+        # (to say which failed): over every row it costs more than within them.
         if empty(both(where, matched)):
+            if empty(matched):
+                return FilterPlan(NOTHING, f"No statement dated {u.date.label} in the corpus.",
+                                  why, "date")  # fmt: skip
             note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
             return FilterPlan(NOTHING, note, why, "date")
         where = both(where, matched)
@@ -349,26 +353,36 @@ class StatementFilter:
 
     def _select(self, where: Where, among: np.ndarray | None) -> np.ndarray:
         """Rows of `among` (every row when None) the tree allows, ascending."""
+        if among is self._every_row:
+            among = None  # every row: nothing to intersect with
         everything = among if among is not None else self._every_row
         if isinstance(where, And):
             rows = everything
-            for part in sorted(where.parts, key=_cost):
-                rows = self._select(part, rows)
+            for at, part in enumerate(sorted(where.parts, key=_cost)):
+                # The first part over every row is often a filter the plan already evaluated
+                # on its own (to tell whether it matches anything): taken from the cache.
+                rows = self.ids(part) if among is None and not at else self._select(part, rows)
                 if not len(rows):
                     break
             return rows
         if isinstance(where, Or):
             found = [self._select(part, among) for part in where.parts]
+            found = [rows for rows in found if len(rows)]
+            if len(found) <= 1:
+                return found[0] if found else everything[:0]
             if among is not None and len(among) * 64 < self.size:
-                return np.unique(np.concatenate(found)) if found else everything[:0]
+                return np.unique(np.concatenate(found))
             # A mark per row and one pass collecting them: no sort of the parts' rows.
             marked = np.zeros(self.size, dtype=bool)
             for rows in found:
                 marked[rows] = True
             return np.flatnonzero(marked).astype(np.int64, copy=False)
         if isinstance(where, Not):
+            dropped_rows = self._select(where.part, among)
+            if not len(dropped_rows):
+                return everything
             dropped = np.zeros(self.size, dtype=bool)
-            dropped[self._select(where.part, among)] = True
+            dropped[dropped_rows] = True
             return everything[~dropped[everything]]
         if isinstance(where, Mentions):
             rows = self.postings(where.words) if self.postings and where.words else None
@@ -377,13 +391,31 @@ class StatementFilter:
             rows = np.asarray(rows, dtype=np.int64)
             return rows if among is None else common_rows(rows, among)
         if isinstance(where, MentionsDate):
-            inside = (self.mention_hi >= where.low) & (self.mention_lo <= where.high)
-            rows = allowed_rows(self.mention_rows[inside], self.size)
-            return rows if among is None else common_rows(rows, among)
+            return self._mentioning(where, among)
         passed = self._test(where, everything)
         if everything is self._every_row:
             return np.flatnonzero(passed).astype(np.int64, copy=False)
         return everything[passed]
+
+    def _mentioning(self, where: MentionsDate, among: np.ndarray | None) -> np.ndarray:
+        """Rows of `among` (every row when None) whose text mentions a date meeting the
+        range. The mention table is in row order: a few rows' mentions are looked up in it
+        rather than the whole table read."""
+        table = self.mention_rows
+        if among is not None and len(among) * MENTION_LOOKUP_COST < len(table):
+            starts = np.searchsorted(table, among, side="left")
+            ends = np.searchsorted(table, among, side="right")
+            counts = ends - starts
+            entries = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(
+                int(counts.sum())
+            )
+            inside = (self.mention_hi[entries] >= where.low) & (
+                self.mention_lo[entries] <= where.high
+            )
+            return allowed_rows(table[entries[inside]], self.size)
+        inside = (self.mention_hi >= where.low) & (self.mention_lo <= where.high)
+        rows = allowed_rows(table[inside], self.size)
+        return rows if among is None else common_rows(rows, among)
 
     def _test(self, where: Where, rows: np.ndarray) -> np.ndarray:
         """For a tree over this row's own fields, whether each of `rows` passes."""

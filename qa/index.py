@@ -139,6 +139,14 @@ class StatementStore:
         self.path = path
         self.offsets = offsets
         self._read: dict[int, Statement] = {}
+        self._fd: int | None = None  # opened on the first record read, kept for the next
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    __del__ = close
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -149,9 +157,9 @@ class StatementStore:
             raise IndexError(row)
         if row not in self._read:
             start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-            with open(self.path, "rb") as handle:
-                handle.seek(start)
-                self._read[row] = self._record(handle.read(end - start))
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            self._read[row] = self._record(os.pread(self._fd, end - start, start))
         return self._read[row]
 
     def __iter__(self):
@@ -186,6 +194,7 @@ class Index:
         return len(self.statements)
 
     def close(self) -> None:
+        self.statements.close()
         if self.lease:
             self.lease.release()
 
@@ -265,7 +274,7 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease, full_check: bool = F
     if problem:
         raise damaged(problem)
     try:
-        offsets = np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False)
+        offsets = np.asarray(np.load(folder / "offsets.npy", mmap_mode="r", allow_pickle=False))
         statements = StatementStore(folder / "statements.jsonl", offsets)
         vectors, dense = dense_module.open_dense(folder, manifest["faiss"]["type"])
         bm25 = Bm25Index(folder / "bm25")

@@ -58,6 +58,18 @@ def test_texts_encoded_together_match_one_by_one(real_engine):
     assert encoder.encode([]).shape == (0, encoder.dimension)
 
 
+def test_weights_laid_out_for_many_questions_give_the_same_bits(real_engine):
+    """A loaded engine (chat, evaluation) copies the weights into multiplication order; the
+    vectors, and so every score and answer, are exactly those of the one-off question path."""
+    views = NumpyEncoder(real_engine.model)
+    laid_out = NumpyEncoder(real_engine.model).lay_out()
+    key = "encoder.layer.0.intermediate.dense.weight"
+    assert not views.w[key].flags["C_CONTIGUOUS"] and laid_out.w[key].flags["C_CONTIGUOUS"]
+    texts = [SENTENCES[:2], SENTENCES[2:3], SENTENCES[10:40]]
+    for batch in texts:
+        assert np.array_equal(views.encode(batch), laid_out.encode(batch))
+
+
 def test_engine_uses_the_numpy_encoder_for_questions(real_engine):
     assert isinstance(real_engine.query_encoder, NumpyEncoder)
 
