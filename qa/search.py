@@ -37,7 +37,7 @@ BM25_FLOOR = 0.5
 CANDIDATES = 100
 # Calibrated on the tuning part of the evaluation (see EVALUATION.md), one cut for filtered
 # and unfiltered questions alike. A statement's relevance is its cosine similarity to the topic
-# (the topic as asked or with its synonyms, whichever is closer) plus COVERAGE_WEIGHT times the
+# (the topic as the question words it or with its synonyms, whichever is closer) plus COVERAGE_WEIGHT times the
 # share of the topic's distinctive words it holds. A question is answered when its best
 # statement reaches RELEVANT; statements from SHOWN up are shown beside it.
 COVERAGE_WEIGHT = 0.4
@@ -164,12 +164,10 @@ class Searcher:
             expanded = expanded_topic(u)
             places = self.place_text(u)
             start = len(texts)
-            texts.append(u.topic)
+            phrase = topic_phrase(u)
+            texts.append(phrase or u.topic)
             if expanded != u.topic:
                 texts.append(expanded)
-            phrase = topic_phrase(u)
-            if phrase and phrase not in (u.topic, expanded):
-                texts.append(phrase)
             slots.append((start, len(texts), len(texts) if places else None))
             if places:
                 texts.append(places)
@@ -272,7 +270,8 @@ class Searcher:
         self, u: Understanding, query_vectors, where: Where, why, filtered, place_vector=None
     ) -> list[Hit]:
         """The candidates the filters allow, fused by rank, best first, with their cosine to
-        the topic (the best of the topic as asked and with its synonyms) and keyword score.
+        the topic (the best of the topic as the question words it and with its synonyms) and
+        keyword score.
         `place_vector` encodes the places that modify the topic's words (`place_text`)."""
         dense_rows, _ = self.store.dense(query_vectors[0], CANDIDATES, where)
         tokens = self.spelt(tokenize(expanded_topic(u)))
