@@ -23,15 +23,18 @@ from pathlib import Path
 
 from qa.errors import IndexStateError, QaError
 from qa.statements import Statement
-from qa.store import mentioned_days
 
 # Bump when the collection's fields or what they hold change: an older collection is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_COLLECTION = "qa"
 CONNECT_SECONDS = 5.0
 VARCHAR_BYTES = 65_535  # Milvus's longest VARCHAR
 NAME_BYTES = 1_024  # speaker, affiliation, role, place, source
-MENTION_DAYS = 4_096  # Milvus's largest array; days past it are not kept (docs/milvus.md)
+# The spans of the dates a statement mentions are kept as MENTIONS pairs of integer fields,
+# which Milvus Lite filters as columns (an array field it reads row by row); a statement's
+# spans past these are in the catalog (`mention_spans`). An empty pair never meets a range.
+MENTIONS = 4
+NO_MENTION = (2**62, -(2**62))
 # bm25s's defaults, which the embedded keyword index uses. Milvus scores a term with the
 # (k1 + 1) factor of the original BM25 and bm25s without it: `MilvusStore` divides it out.
 BM25_K1, BM25_B = 1.5, 0.75
@@ -39,6 +42,7 @@ CHUNK_CHARS = 60_000  # catalog JSON per row
 HASH_CHARS = 32
 FIELD_VALUES = ("speaker", "affiliation", "role", "place")
 SPANS = ("said_lo", "said_hi", "inferred_lo", "inferred_hi")
+MENTION_FIELDS = [(f"mention_lo_{i}", f"mention_hi_{i}") for i in range(1, MENTIONS + 1)]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,200}")
 _PLAIN_TOKEN = re.compile(r"[a-z][a-z0-9]*")
 
@@ -126,7 +130,7 @@ def expected_fields(dimension: int) -> dict[str, tuple]:
         "source": ("VARCHAR", {"max_length": NAME_BYTES}),
         "attributed": ("BOOL", {}),
         **{name: ("INT64", {}) for name in SPANS},
-        "mention_days": ("ARRAY", {"max_capacity": MENTION_DAYS}),
+        **{name: ("INT64", {}) for pair in MENTION_FIELDS for name in pair},
         "text_hash": ("VARCHAR", {"max_length": HASH_CHARS}),
         "row_hash": ("VARCHAR", {"max_length": HASH_CHARS}),
         "record": ("JSON", {}),
@@ -147,8 +151,6 @@ def create(client, name: str, dimension: int) -> None:
             # standard tokenizer with no filter splits them back exactly as qa made them.
             extra.update(enable_analyzer=True, enable_match=True,
                          analyzer_params={"tokenizer": "standard"})  # fmt: skip
-        if kind == "ARRAY":
-            extra["element_type"] = DataType.INT64
         schema.add_field(field, getattr(DataType, kind), **params, **extra)
     schema.add_function(
         pymilvus.Function(
@@ -351,9 +353,28 @@ def statement_row(statement: Statement, facts: dict, tokens, weights_sha256: str
         "source": fit(statement.source),
         "attributed": bool(facts["attributed"]),
         **{name: int(facts[name]) for name in SPANS},
-        "mention_days": mentioned_days(facts["mentioned"])[:MENTION_DAYS],
+        **mention_fields(mention_spans(facts["mentioned"])[:MENTIONS]),
         "text_hash": text_hash(weights_sha256, statement.passage),
         "record": statement.to_json(),
     }
     row["row_hash"] = row_hash(row)
     return row
+
+
+def mention_spans(spans) -> list[tuple[int, int]]:
+    """The (lo, hi) spans of a statement's mentioned dates, sorted, those that overlap or
+    touch joined: the same days, in as few spans as they make."""
+    joined: list[list[int]] = []
+    for lo, hi in sorted((int(lo), int(hi)) for lo, hi in spans):
+        if joined and lo <= joined[-1][1] + 1:
+            joined[-1][1] = max(joined[-1][1], hi)
+        else:
+            joined.append([lo, hi])
+    return [(lo, hi) for lo, hi in joined]
+
+
+def mention_fields(spans) -> dict[str, int]:
+    """The mention fields of a row for at most MENTIONS spans."""
+    spans = list(spans) + [NO_MENTION] * (MENTIONS - len(spans))
+    return {name: int(value) for pair, span in zip(MENTION_FIELDS, spans)
+            for name, value in zip(pair, span)}  # fmt: skip

@@ -78,7 +78,8 @@ def _build(client, name, uri, corpus_paths, encoder, part, progress, skip_bad, b
         statements = [s for _, s in pairs]
         facts = [row_facts(s, found.gazetteer, found.timeline) for s in statements]
         tokens = [tokenize(s.passage) for s in statements]
-        summary.add([at for at, _ in pairs], facts, tokens)
+        keys = [milvus.primary_key(s.id) for s in statements]
+        summary.add([at for at, _ in pairs], keys, facts, tokens)
         rows = [
             (milvus.statement_row(s, f, t, encoder.info.weights_sha256), s)
             for s, f, t in zip(statements, facts, tokens)
@@ -198,16 +199,17 @@ class _Summary:
     """What the catalog says of the whole corpus, gathered batch by batch as counts and sets
     (every part gathers it from every statement, so all parts write the same catalog): the
     values of each filter field, each speaker's usual affiliation, the keyword vocabulary,
-    and the range of mentioned days."""
+    the range of mentioned days, and the mentioned spans past a row's MENTIONS."""
 
     def __init__(self):
         self.values: dict[str, set[str]] = {field: set() for field in milvus.FIELD_VALUES}
         self.places: dict[tuple[str, str], list[int]] = {}  # -> [count, first position]
         self.words: set[str] = set()
         self.days: list[int] = []
+        self.more_spans: dict[str, list] = {}
 
-    def add(self, positions: list[int], facts: list[dict], tokens) -> None:
-        for at, f in zip(positions, facts):
+    def add(self, positions: list[int], keys: list[int], facts: list[dict], tokens) -> None:
+        for at, key, f in zip(positions, keys, facts):
             for field, values in self.values.items():
                 if f[field]:
                     values.add(f[field])
@@ -215,7 +217,10 @@ class _Summary:
                 seen = self.places.setdefault((f["speaker"], f["affiliation"]), [0, at])
                 seen[0] += 1
                 seen[1] = min(seen[1], at)
-            days = [day for span in f["mentioned"] for day in span]
+            spans = milvus.mention_spans(f["mentioned"])
+            if len(spans) > milvus.MENTIONS:
+                self.more_spans[str(key)] = [list(span) for span in spans[milvus.MENTIONS :]]
+            days = [day for span in spans for day in span]
             if days:
                 self.days = [min(days + self.days[:1]), max(days + self.days[1:])]
         for ts in tokens:
@@ -255,4 +260,5 @@ class _Summary:
             "speaker_places": self.speaker_places(),
             "words": sorted(self.words),
             "mention_days": self.days or None,
+            "mention_spans": self.more_spans,
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,7 +37,17 @@ WINDOW = 16_384
 IDS_PER_QUERY = 1_000
 CACHED_RECORDS = 4_096
 CACHED_COUNTS = 256
+CACHED_WORDS = 256
 SPAN_FIELDS = set(milvus.SPANS)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Rows by primary key: what a `Mentions` selects, found in the BM25 index by the store
+    (`MilvusStore.resolved`), so that Milvus Lite filters them as a column of keys rather than
+    matching text row by row."""
+
+    keys: tuple[int, ...]
 
 
 def _bm25(distances: np.ndarray) -> np.ndarray:
@@ -45,10 +56,13 @@ def _bm25(distances: np.ndarray) -> np.ndarray:
     return np.abs(distances) / np.float32(milvus.BM25_K1 + 1)
 
 
-def compile_where(where: Where, mention_days: tuple[int, int] | None = None) -> str:
+def compile_where(
+    where: Where, mention_days: tuple[int, int] | None = None, more_spans: dict | None = None
+) -> str:
     """A Milvus filter expression for a filter tree. `mention_days` bounds the days a
     `MentionsDate` lists (the smallest and largest day the collection mentions; None when
-    it mentions none)."""
+    it mentions none); `more_spans` holds the mentioned spans past a row's MENTIONS fields
+    (by key, from the catalog)."""
     if isinstance(where, AnyOf):
         if where.field not in FIELDS:
             raise ValueError(f"no such field: {where.field}")
@@ -70,36 +84,45 @@ def compile_where(where: Where, mention_days: tuple[int, int] | None = None) -> 
         low, high = max(int(where.low), mention_days[0]), min(int(where.high), mention_days[1])
         if low > high:
             return FALSE
-        return f"array_contains_any(mention_days, [{', '.join(map(str, range(low, high + 1)))}])"
+        parts = [f"({hi} >= {low} and {lo} <= {high})" for lo, hi in milvus.MENTION_FIELDS]
+        more = sorted(
+            int(key) for key, spans in (more_spans or {}).items()
+            if any(lo <= high and hi >= low for lo, hi in spans)
+        )  # fmt: skip
+        if more:
+            parts.append(f"pk in [{', '.join(map(str, more))}]")
+        return "(" + " or ".join(parts) + ")"
+    if isinstance(where, Keys):
+        return f"pk in [{', '.join(map(str, where.keys))}]" if where.keys else FALSE
     if isinstance(where, Mentions):
         if not where.words:
             return FALSE
         parts = [f"TEXT_MATCH(terms, {milvus.quote(milvus.term(w))})" for w in where.words]
         return "(" + " and ".join(parts) + ")"
     if isinstance(where, And):
-        parts = [compile_where(p, mention_days) for p in where.parts]
+        parts = [compile_where(p, mention_days, more_spans) for p in where.parts]
         parts = [p for p in parts if p != TRUE]
         if FALSE in parts:
             return FALSE
         return TRUE if not parts else "(" + " and ".join(parts) + ")"
     if isinstance(where, Or):
-        parts = [compile_where(p, mention_days) for p in where.parts]
+        parts = [compile_where(p, mention_days, more_spans) for p in where.parts]
         parts = [p for p in parts if p != FALSE]
         if TRUE in parts:
             return TRUE
         return FALSE if not parts else "(" + " or ".join(parts) + ")"
     if isinstance(where, Not):
-        inner = compile_where(where.part, mention_days)
+        inner = compile_where(where.part, mention_days, more_spans)
         return {TRUE: FALSE, FALSE: TRUE}.get(inner, f"not {inner}")
     raise ValueError(f"not a filter tree: {where!r}")
 
 
-ROW_FIELDS = ["terms", "mention_days", *FIELDS, *milvus.SPANS]
+ROW_FIELDS = ["terms", *FIELDS, *milvus.SPANS, *(f for pair in milvus.MENTION_FIELDS for f in pair)]
 
 
-def holds(where: Where, row: dict) -> bool:
-    """Whether one row (with ROW_FIELDS) is allowed by a filter tree: what the compiled
-    expression selects, evaluated here for a few candidates already in hand."""
+def holds(where: Where, row: dict, more_spans: dict | None = None) -> bool:
+    """Whether one row (with ROW_FIELDS and pk) is allowed by a filter tree: what the
+    compiled expression selects, evaluated here for a few candidates already in hand."""
     if isinstance(where, AnyOf):
         return row[where.field] in {milvus.fit(v) for v in where.values}
     if isinstance(where, Overlaps):
@@ -108,16 +131,20 @@ def holds(where: Where, row: dict) -> bool:
         low, high = row[where.low_field], row[where.high_field]
         return where.low <= low <= high <= where.high
     if isinstance(where, MentionsDate):
-        return any(where.low <= day <= where.high for day in row["mention_days"])
+        spans = [(row[lo], row[hi]) for lo, hi in milvus.MENTION_FIELDS]
+        spans += [tuple(span) for span in (more_spans or {}).get(str(row["pk"]), [])]
+        return any(lo <= where.high and hi >= where.low for lo, hi in spans)
+    if isinstance(where, Keys):
+        return row["pk"] in where.keys
     if isinstance(where, Mentions):
         terms = set(row["terms"].split())
         return bool(where.words) and all(milvus.term(w) in terms for w in where.words)
     if isinstance(where, And):
-        return all(holds(p, row) for p in where.parts)
+        return all(holds(p, row, more_spans) for p in where.parts)
     if isinstance(where, Or):
-        return any(holds(p, row) for p in where.parts)
+        return any(holds(p, row, more_spans) for p in where.parts)
     if isinstance(where, Not):
-        return not holds(where.part, row)
+        return not holds(where.part, row, more_spans)
     raise ValueError(f"not a filter tree: {where!r}")
 
 
@@ -199,6 +226,8 @@ class MilvusStore:
         self.words: list[str] = catalog["words"]
         days = catalog.get("mention_days")
         self.mention_days = tuple(days) if days else None
+        self.more_spans: dict[str, list] = catalog.get("mention_spans") or {}
+        self._holding: OrderedDict[tuple, tuple[int, ...] | None] = OrderedDict()
         self._records: OrderedDict[int, Statement] = OrderedDict()
         # Counts asked again and again in a chat (how many statements hold a topic word).
         self._counts: OrderedDict[str, int] = OrderedDict()
@@ -208,7 +237,57 @@ class MilvusStore:
         self.client.close()
 
     def expression(self, where: Where) -> str:
-        return compile_where(where, self.mention_days)
+        return compile_where(self.resolved(where), self.mention_days, self.more_spans)
+
+    def resolved(self, where: Where) -> Where:
+        """The tree with each `Mentions` whose rows the BM25 index can list replaced by
+        their keys (`Keys`)."""
+        if isinstance(where, Mentions):
+            keys = self._holding_all(where.words)
+            return where if keys is None else Keys(keys)
+        if isinstance(where, And | Or):
+            return type(where)(tuple(self.resolved(p) for p in where.parts))
+        if isinstance(where, Not):
+            return Not(self.resolved(where.part))
+        return where
+
+    def _holding_all(self, words: tuple[str, ...]) -> tuple[int, ...] | None:
+        """The keys of the rows holding every word, or None when the BM25 index cannot list
+        them. A one-word BM25 search scores exactly the rows holding the word above zero,
+        and finds them all when fewer than WINDOW do; a word held by more is then searched
+        among the rows the other words leave."""
+        words = tuple(sorted(set(words)))
+        if words not in self._holding:
+            if len(self._holding) >= CACHED_WORDS:
+                self._holding.popitem(last=False)
+            self._holding[words] = self._rows_holding_all(words)
+        return self._holding[words]
+
+    def _rows_holding_all(self, words: tuple[str, ...]) -> tuple[int, ...] | None:
+        if not words or not all(self.has_word(w) for w in words):
+            return ()
+        found, common = None, []
+        for word in words:
+            ids = self._holding_word(milvus.term(word), WINDOW, "")
+            if len(ids) >= WINDOW:
+                common.append(word)
+            else:
+                found = set(ids) if found is None else found & set(ids)
+        if found is None:
+            return None
+        for word in common:
+            if not found:
+                break
+            among = f"pk in [{', '.join(map(str, sorted(found)))}]"
+            found &= set(self._holding_word(milvus.term(word), len(found), among))
+        return tuple(sorted(found))
+
+    def _holding_word(self, term: str, k: int, expression: str) -> list[int]:
+        hits = self._call(
+            self.client.search, self.name, data=[term], anns_field="sparse", limit=k,
+            filter=expression, output_fields=["pk"],
+        )[0]  # fmt: skip
+        return [int(h["pk"]) for h in hits if float(h["distance"]) != 0]
 
     # -- records --------------------------------------------------------------------------
     def _by_id(self, ids, fields: list[str]) -> dict[int, dict]:
@@ -268,7 +347,7 @@ class MilvusStore:
 
     # -- filters --------------------------------------------------------------------------
     def ids(self, where: Where, among=None, limit: int | None = None) -> np.ndarray:
-        expression = self.expression(where)
+        expression = compile_where(where, self.mention_days, self.more_spans)
         if expression == FALSE:
             return np.empty(0, dtype=np.int64)
         if among is not None:
@@ -276,14 +355,21 @@ class MilvusStore:
             # rather than a filter over the collection (Milvus Lite scans every row for one).
             among = sorted({int(i) for i in among})
             rows = self._by_id(among, ROW_FIELDS) if among else {}
-            found = [i for i in among if expression == TRUE or holds(where, rows[i])]
+            found = [
+                i for i in among if expression == TRUE or holds(where, rows[i], self.more_spans)
+            ]  # fmt: skip
         else:
             held = self._holding_any(where)
-            found = held.tolist() if held is not None else self._all_ids(expression, limit)
+            if held is None:
+                found = self._all_ids(self.expression(where), limit)
+            else:
+                found = held.tolist()
         found.sort()
         return np.array(found[:limit] if limit is not None else found, dtype=np.int64)
 
     def _all_ids(self, expression: str, limit: int | None) -> list[int]:
+        if expression == FALSE:
+            return []
         window = min(limit, WINDOW) if limit is not None else WINDOW
         rows = self._call(
             self.client.query,

@@ -19,7 +19,7 @@ pytest.importorskip("milvus_lite")
 from conftest import SEEDS, FakeEncoder, write  # noqa: E402
 
 from qa import milvus  # noqa: E402
-from qa.corpus import load_corpus  # noqa: E402
+from qa.corpus import load_corpus, read_rows  # noqa: E402
 from qa.embedding import Encoder, resolve_model  # noqa: E402
 from qa.milvus import MilvusError, Part  # noqa: E402
 from qa.milvus_build import build  # noqa: E402
@@ -133,6 +133,67 @@ def test_parts_add_up_to_the_whole(tmp_path):
 def test_a_bad_part_is_one_sentence(text):
     with pytest.raises(Exception, match="is not N/M"):
         Part.parse(text)
+
+
+def _mixed_corpus(folder) -> list:
+    """The seeds as four files: as they are, a part again with a declared year (statements met
+    twice), reversed (a feed newest first) and as JSONL with a speaker on some records."""
+    lines = SEEDS[0].read_text(encoding="utf-8").splitlines()
+    (folder / "gazetteer.toml").write_bytes((SEEDS[0].parent / "gazetteer.toml").read_bytes())
+    records = [json.dumps({"text": line, "speaker": "Someone" if i % 3 == 0 else ""})
+               for i, line in enumerate(lines[:15])]  # fmt: skip
+    files = [
+        write(folder / "a.txt", "\n".join(lines) + "\n"),
+        write(folder / "b.txt", "\n".join(lines[5:30]) + "\n"),
+        write(folder / "c.txt", "\n".join(reversed(lines)) + "\n"),
+        write(folder / "d.jsonl", "\n".join(records) + "\n"),
+    ]
+    write(folder / "b.txt.meta.toml", "year = 2025\n")
+    return files
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (1, 2, 0, 3), (2,)])
+def test_the_batched_read_gives_the_statements_of_the_whole_read(tmp_path, order):
+    from qa import milvus_corpus
+
+    files = _mixed_corpus(tmp_path)
+    paths = [files[i] for i in order]
+    whole = load_corpus(paths)
+    found = milvus_corpus.survey(paths)
+    pairs = [pair for batch in milvus_corpus.batches(found, size=7) for pair in batch]
+    assert found.timeline == whole.timeline and found.statements == len(whole.statements)
+    assert [s.to_json() for _, s in sorted(pairs, key=lambda p: p[0])] == [
+        s.to_json() for s in whole.statements
+    ]
+
+
+def test_the_build_reads_parses_and_embeds_in_batches(tmp_path, monkeypatch):
+    """No step of a build is handed more than a batch: the parser gets at most ROWS rows at
+    once, the encoder and the collection at most `batch` statements; the collection is the
+    one a build in one large batch writes."""
+    from qa import milvus_build, milvus_corpus
+
+    paths = _mixed_corpus(tmp_path)
+    rows = sum(len(read_rows(p)) for p in paths)
+    whole = str(tmp_path / "whole.db")
+    build(whole, paths, FakeEncoder(), batch=10_000)
+    parsed, encoded, written = [], [], []
+    parse, encoder = milvus_corpus._file_statements, FakeEncoder()
+    monkeypatch.setattr(milvus_corpus, "ROWS", 4)
+    monkeypatch.setattr(milvus_corpus, "_file_statements",
+                        lambda path, batch, *rest: parsed.append(len(batch)) or
+                        parse(path, batch, *rest))  # fmt: skip
+    monkeypatch.setattr(encoder, "encode", lambda texts, **_: encoded.append(len(texts)) or
+                        FakeEncoder.encode(encoder, texts))  # fmt: skip
+    write_batch = milvus_build._write_batch
+    monkeypatch.setattr(milvus_build, "_write_batch", lambda client, name, batch, *rest:
+                        written.append(len(batch)) or write_batch(client, name, batch, *rest))
+    batched = str(tmp_path / "batched.db")
+    report = build(batched, paths, encoder, batch=5)
+    assert max(parsed) == 4 and sum(parsed) == 2 * rows  # read twice: survey, then write
+    assert max(encoded) == 5 and max(written) == 5 and sum(written) == report.statements
+    assert report.embedded == report.statements == len(_rows(whole))
+    assert _rows(batched) == _rows(whole)
 
 
 # -- filters -------------------------------------------------------------------------------
@@ -354,7 +415,12 @@ def test_the_default_install_never_imports_pymilvus():
 def test_the_expression_of_each_tree():
     assert compile_where(EVERYTHING) == "true" and compile_where(NOTHING) == "false"
     assert compile_where(Overlaps("said_lo", "said_hi", 3, 9)) == "(said_hi >= 3 and said_lo <= 9)"
-    assert compile_where(MentionsDate(5, 7), (6, 100)) == "array_contains_any(mention_days, [6, 7])"
+    assert compile_where(MentionsDate(5, 7), (6, 100), {"12": [[1, 2]], "34": [[7, 9]]}) == (
+        "((mention_hi_1 >= 6 and mention_lo_1 <= 7) or (mention_hi_2 >= 6 and mention_lo_2 <= 7)"
+        " or (mention_hi_3 >= 6 and mention_lo_3 <= 7) or (mention_hi_4 >= 6 and mention_lo_4"
+        " <= 7) or pk in [34])"
+    )
+    assert milvus.mention_spans([(9, 12), (1, 3), (4, 4), (11, 20)]) == [(1, 4), (9, 20)]
     assert compile_where(MentionsDate(1, 4), (6, 100)) == "false"
     brien = milvus.term("o'brien")
     assert compile_where(Mentions(("o'brien", "nato"))) == (
