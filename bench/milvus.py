@@ -32,6 +32,18 @@ start = time.perf_counter()
 built = build(uri, [Path(corpus)], DrawnEncoder(resolve_model(), np.load(base)))
 print(time.perf_counter() - start, uri, "milvus-lite")
 """
+# The same build with the rows thrown away instead of inserted: what the build itself holds
+# (parsing, rows, vectors, catalog), without Milvus Lite, which keeps its collection in this
+# process's memory.
+DISCARD = """
+import qa.milvus
+_connect = qa.milvus.connect
+def connect(uri, timeout=qa.milvus.CONNECT_SECONDS):
+    client = _connect(uri, timeout)
+    client.insert = lambda name, rows, **kwargs: None
+    return client
+qa.milvus.connect = connect
+"""
 CHAT = """
 import json, sys, time
 from pathlib import Path
@@ -69,6 +81,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--stores", default="embedded,milvus", help="which stores, by comma")
     parser.add_argument(
+        "--discard",
+        action="store_true",
+        help="only build into Milvus Lite, throwing the rows away (the build's own memory)",
+    )
+    parser.add_argument(
         "--work",
         type=Path,
         help="keep the corpus and the built stores in this folder; a store built there before "
@@ -89,6 +106,14 @@ def main() -> None:
         corpus = temp / "synthetic.txt"
         if not corpus.exists():
             corpus.write_text("\n".join(statements(n, seed=n)) + "\n", encoding="utf-8")
+        if args.discard:
+            out = run([sys.executable, "-c", DISCARD + BUILD_MILVUS + RSS, str(corpus),
+                       str(temp / "discard.db"), str(temp / "base.npy")], None)  # fmt: skip
+            lines = out.stdout.strip().splitlines()
+            seconds, peak = float(lines[-2].split()[0]), int(lines[-1].split()[-1]) / 1024
+            print(f"{n:,} statements, rows thrown away: {seconds:.0f} s, {n / seconds:,.0f} "
+                  f"statements/s, peak RSS {peak:,.0f} MiB ({state()})")  # fmt: skip
+            return
         recorded = temp / "built.json"
         done = json.loads(recorded.read_text()) if recorded.exists() else {}
         before = state()
