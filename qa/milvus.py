@@ -39,6 +39,7 @@ NO_MENTION = (2**62, -(2**62))
 # (k1 + 1) factor of the original BM25 and bm25s without it: `MilvusStore` divides it out.
 BM25_K1, BM25_B = 1.5, 0.75
 CHUNK_CHARS = 60_000  # catalog JSON per row
+KEY_PARTS = 1_024  # key ranges the catalog lists, for searches a range at a time
 HASH_CHARS = 32
 FIELD_VALUES = ("speaker", "affiliation", "role", "place")
 SPANS = ("said_lo", "said_hi", "inferred_lo", "inferred_hi")
@@ -304,14 +305,18 @@ def term(token: str) -> str:
 
 def terms(tokens) -> str:
     """Tokens joined for the terms field, cut at whole terms to fit Milvus's VARCHAR."""
+    return " ".join(term(token) for token in kept_tokens(tokens))
+
+
+def kept_tokens(tokens) -> list[str]:
+    """The tokens the terms field keeps: those before the cut at Milvus's VARCHAR."""
     out, size = [], 0
     for token in tokens:
-        text = term(token)
-        size += len(text) + 1
+        size += len(term(token)) + 1
         if size > VARCHAR_BYTES:
             break
-        out.append(text)
-    return " ".join(out)
+        out.append(token)
+    return out
 
 
 def fit(value: str, limit: int = NAME_BYTES) -> str:

@@ -198,13 +198,14 @@ def _delete_gone(client, name: str, kept: np.ndarray) -> int:
 class _Summary:
     """What the catalog says of the whole corpus, gathered batch by batch as counts and sets
     (every part gathers it from every statement, so all parts write the same catalog): the
-    values of each filter field, each speaker's usual affiliation, the keyword vocabulary,
-    the range of mentioned days, and the mentioned spans past a row's MENTIONS."""
+    values of each filter field, each speaker's usual affiliation, the keyword vocabulary
+    and how many statements hold each word, the range of mentioned days, and the mentioned
+    spans past a row's MENTIONS."""
 
     def __init__(self):
         self.values: dict[str, set[str]] = {field: set() for field in milvus.FIELD_VALUES}
         self.places: dict[tuple[str, str], list[int]] = {}  # -> [count, first position]
-        self.words: set[str] = set()
+        self.words: Counter = Counter()  # statements holding each keyword token
         self.days: list[int] = []
         self.more_spans: dict[str, list] = {}
 
@@ -224,7 +225,8 @@ class _Summary:
             if days:
                 self.days = [min(days + self.days[:1]), max(days + self.days[1:])]
         for ts in tokens:
-            self.words.update(ts)
+            self.words.update(set(ts))  # every word, for spelling; counted where the row keeps it
+            self.words.subtract(set(ts) - set(milvus.kept_tokens(ts)))
 
     def speaker_places(self) -> dict[str, str]:
         """Each speaker's most frequent affiliation, the first met among equals (as the
@@ -259,6 +261,18 @@ class _Summary:
             },
             "speaker_places": self.speaker_places(),
             "words": sorted(self.words),
+            "word_counts": [self.words[w] for w in sorted(self.words)],
+            "key_edges": _edges(found.keys),
             "mention_days": self.days or None,
             "mention_spans": self.more_spans,
         }
+
+
+def _edges(keys: np.ndarray, parts: int = milvus.KEY_PARTS) -> list[int]:
+    """Keys that cut the sorted keys into `parts` ranges of equal size (the first key and one
+    past the last at the ends), so that the store can search the collection a range at a time."""
+    if not len(keys):
+        return [0, 1]
+    at = np.linspace(0, len(keys), parts + 1).astype(np.int64)
+    edges = [int(keys[i]) for i in at[:-1]] + [int(keys[-1]) + 1]
+    return sorted(set(edges))

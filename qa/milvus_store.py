@@ -224,10 +224,14 @@ class MilvusStore:
         self.timeline = Timeline(timeline["start_month"], timeline["season"])
         self.skipped = list(catalog["corpus"]["skipped"])
         self.words: list[str] = catalog["words"]
+        # How many statements hold each word, and keys cutting the collection into ranges of
+        # equal size (from the build); a catalog without them is searched in halves.
+        self.word_counts: list[int] | None = catalog.get("word_counts")
+        self.key_edges: list[int] = catalog.get("key_edges") or [0, 2**62]
         days = catalog.get("mention_days")
         self.mention_days = tuple(days) if days else None
         self.more_spans: dict[str, list] = catalog.get("mention_spans") or {}
-        self._holding: OrderedDict[tuple, tuple[int, ...] | None] = OrderedDict()
+        self._holding_cache: OrderedDict[tuple, tuple[int, ...]] = OrderedDict()
         self._records: OrderedDict[int, Statement] = OrderedDict()
         # Counts asked again and again in a chat (how many statements hold a topic word).
         self._counts: OrderedDict[str, int] = OrderedDict()
@@ -243,44 +247,76 @@ class MilvusStore:
         """The tree with each `Mentions` whose rows the BM25 index can list replaced by
         their keys (`Keys`)."""
         if isinstance(where, Mentions):
-            keys = self._holding_all(where.words)
-            return where if keys is None else Keys(keys)
+            return Keys(self._holding_all(where.words))
         if isinstance(where, And | Or):
             return type(where)(tuple(self.resolved(p) for p in where.parts))
         if isinstance(where, Not):
             return Not(self.resolved(where.part))
         return where
 
-    def _holding_all(self, words: tuple[str, ...]) -> tuple[int, ...] | None:
-        """The keys of the rows holding every word, or None when the BM25 index cannot list
-        them. A one-word BM25 search scores exactly the rows holding the word above zero,
-        and finds them all when fewer than WINDOW do; a word held by more is then searched
-        among the rows the other words leave."""
+    def _holding_all(self, words: tuple[str, ...]) -> tuple[int, ...]:
+        """The keys of the rows holding every word, from the BM25 index: every row holding
+        the rarest word, then those of them holding each other word."""
         words = tuple(sorted(set(words)))
-        if words not in self._holding:
-            if len(self._holding) >= CACHED_WORDS:
-                self._holding.popitem(last=False)
-            self._holding[words] = self._rows_holding_all(words)
-        return self._holding[words]
+        if words not in self._holding_cache:
+            if len(self._holding_cache) >= CACHED_WORDS:
+                self._holding_cache.popitem(last=False)
+            self._holding_cache[words] = self._rows_holding_all(words)
+        return self._holding_cache[words]
 
-    def _rows_holding_all(self, words: tuple[str, ...]) -> tuple[int, ...] | None:
+    def _rows_holding_all(self, words: tuple[str, ...]) -> tuple[int, ...]:
         if not words or not all(self.has_word(w) for w in words):
             return ()
-        found, common = None, []
-        for word in words:
-            ids = self._holding_word(milvus.term(word), WINDOW, "")
-            if len(ids) >= WINDOW:
-                common.append(word)
-            else:
-                found = set(ids) if found is None else found & set(ids)
-        if found is None:
-            return None
-        for word in common:
-            if not found:
-                break
-            among = f"pk in [{', '.join(map(str, sorted(found)))}]"
-            found &= set(self._holding_word(milvus.term(word), len(found), among))
-        return tuple(sorted(found))
+        rarest, *others = sorted(words, key=lambda w: (self.word_count(w), w))
+        found = sorted(self._holding([rarest], TRUE))
+        for word in others:
+            kept = []
+            for start in range(0, len(found), IDS_PER_QUERY * 4):
+                chunk = found[start : start + IDS_PER_QUERY * 4]
+                among = f"pk in [{', '.join(map(str, chunk))}]"
+                kept += self._holding_word(milvus.term(word), len(chunk), among)
+            found = sorted(kept)
+        return tuple(found)
+
+    def word_count(self, word: str) -> int:
+        """How many statements hold the word (WINDOW when the catalog does not say)."""
+        if self.word_counts is None:
+            return WINDOW
+        at = bisect.bisect_left(self.words, word)
+        found = at < len(self.words) and self.words[at] == word
+        return self.word_counts[at] if found else 0
+
+    def _holding(self, words, expression: str) -> list[int]:
+        """The keys of the rows holding one of these words and passing the expression, every
+        one: the BM25 index scores exactly the rows holding a word above zero, and is searched
+        a range of keys at a time, in as many ranges as the words' statement counts ask for,
+        a range halved while its search comes back full."""
+        if expression == FALSE or not words:
+            return []
+        query = " ".join(milvus.term(w) for w in words)
+        parts = -(-sum(self.word_count(w) for w in words) // (WINDOW // 2))
+        if parts <= 1:
+            ranges = [None]
+        else:
+            edges = self.key_edges
+            step = max(1, (len(edges) - 1) // parts)
+            cuts = [*edges[:-1:step], edges[-1]]
+            ranges = list(zip(cuts, cuts[1:]))
+        found: list[int] = []
+        while ranges:
+            span = ranges.pop()
+            limits = [] if span is None else [f"pk >= {span[0]}", f"pk < {span[1]}"]
+            rest = [] if expression == TRUE else [f"({expression})"]
+            hits = self._holding_word(query, WINDOW, " and ".join(limits + rest))
+            if len(hits) < WINDOW:
+                found += hits
+                continue
+            low, high = span if span is not None else (self.key_edges[0], self.key_edges[-1])
+            if high - low < 2:
+                raise MilvusError(f"Milvus returned more rows of one key than {self.name} holds.")
+            middle = (low + high) // 2
+            ranges += [(low, middle), (middle, high)]
+        return found
 
     def _holding_word(self, term: str, k: int, expression: str) -> list[int]:
         hits = self._call(
@@ -400,9 +436,9 @@ class MilvusStore:
         if expression == FALSE:
             return 0
         if expression not in self._counts:
-            found = self._holding_any(where)
-            if found is not None:
-                count = len(found)
+            plan = keyword_plan(where)
+            if plan is not None:
+                count = self._count_holding(*plan)
             else:
                 rows = self._query("" if expression == TRUE else expression, ["count(*)"])
                 count = int(rows[0]["count(*)"])
@@ -411,18 +447,28 @@ class MilvusStore:
             self._counts[expression] = count
         return self._counts[expression]
 
+    def _count_holding(self, words, rest: Where) -> int:
+        """How many rows of a `keyword_plan` tree there are. For one word the catalog says how
+        many hold it; "and not X" subtracts those holding it that X allows."""
+        words = [w for w in dict.fromkeys(words) if self.has_word(w)]
+        parts = rest.parts if isinstance(rest, And) else (rest,)
+        if len(words) == 1 and self.word_counts is not None and len(parts) <= 1:
+            if not parts or self.expression(parts[0]) == TRUE:
+                return self.word_count(words[0])
+            if isinstance(parts[0], Not):
+                allowed = self.expression(parts[0].part)
+                return self.word_count(words[0]) - len(self._holding(words, allowed))
+        return len(self._holding(words, self.expression(rest)))
+
     def _holding_any(self, where: Where) -> np.ndarray | None:
-        """The ids of a `keyword_plan` tree from a BM25 search, or None when the tree is not
-        of that shape or more rows match than one search returns."""
+        """The ids of a `keyword_plan` tree from the BM25 index, or None when the tree is not
+        of that shape."""
         plan = keyword_plan(where)
         if plan is None:
             return None
         words, rest = plan
-        terms = [milvus.term(w) for w in dict.fromkeys(words) if self.has_word(w)]
-        if not terms:
-            return np.empty(0, dtype=np.int64)
-        ids, _ = self._search(" ".join(terms), "sparse", WINDOW, rest)
-        return ids if len(ids) < WINDOW else None
+        words = [w for w in dict.fromkeys(words) if self.has_word(w)]
+        return np.array(sorted(self._holding(words, self.expression(rest))), dtype=np.int64)
 
     def _query(self, expression: str, fields: list[str]) -> list[dict]:
         return self._call(self.client.query, self.name, filter=expression, output_fields=fields)
