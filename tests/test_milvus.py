@@ -197,8 +197,18 @@ def test_the_build_reads_parses_and_embeds_in_batches(tmp_path, monkeypatch):
 
 
 # -- filters -------------------------------------------------------------------------------
-def test_filter_trees_select_what_the_embedded_store_selects(real_engine, milvus_engine):
+@pytest.mark.parametrize("window", [None, 3])
+def test_filter_trees_select_what_the_embedded_store_selects(
+    real_engine, milvus_engine, seeds_uri, monkeypatch, window
+):
+    """Also with a search window of 3 rows, so that every word's rows are searched a range
+    of keys at a time and ranges are halved when full."""
+    from qa import milvus_store
+
     embedded, store = real_engine.store, milvus_engine.store
+    if window:
+        monkeypatch.setattr(milvus_store, "WINDOW", window)
+        store = open_milvus(seeds_uri, None, store.model_id, store.weights_sha256)
     vocab = embedded.vocabularies
     trees = [
         EVERYTHING,
@@ -234,6 +244,12 @@ def test_filter_trees_select_what_the_embedded_store_selects(real_engine, milvus
         assert got == want, tree
         assert store.count(tree) == len(want)
         assert {s.id for s in store.statements(store.ids(tree, limit=len(want) + 1))} == want
+        among = embedded.ids(EVERYTHING)[::3]
+        want = {s.id for s in embedded.statements(embedded.ids(tree, among=among))}
+        mine = store.ids(EVERYTHING)
+        got = {s.id for s in store.statements(store.ids(tree, among=mine))} & {
+            s.id for s in embedded.statements(among)}  # fmt: skip
+        assert got == want, tree
     assert store.size == embedded.size
 
 
@@ -256,6 +272,31 @@ def test_hostile_values_stay_values(tmp_path):
     # Each value is one string literal, escaped as JSON escapes it, whatever it holds.
     assert compile_where(AnyOf("speaker", (HOSTILE,))) == f"speaker in [{milvus.quote(HOSTILE)}]"
     assert all(json.loads(milvus.quote(name)) == name for name in names)
+    store.close()
+
+
+def test_a_statement_mentioning_many_dates_is_found_by_each(tmp_path):
+    """Mentioned spans past the row's MENTIONS fields are kept in the catalog and filtered."""
+    text = ("We met on March 1, on April 5, on May 9, on June 13, on July 17 and on Aug. 21, "
+            "Smith said on Sept. 2.\nTalks ended on Oct. 4, Jones said on Sept. 30.\n")  # fmt: skip
+    corpus = write(tmp_path / "dates.txt", text)
+    uri = str(tmp_path / "dates.db")
+    fake = FakeEncoder()
+    build(uri, [corpus], fake)
+    store = open_milvus(uri, None, fake.info.model_id, fake.info.weights_sha256)
+    whole = load_corpus([corpus])
+    from qa.filters import row_facts
+
+    spans = {s.id: row_facts(s, whole.gazetteer, whole.timeline)["mentioned"]
+             for s in whole.statements}  # fmt: skip
+    assert max(len(v) for v in spans.values()) > milvus.MENTIONS
+    assert store.more_spans
+    every = store.ids(EVERYTHING)
+    for day in sorted({d for v in spans.values() for lo, hi in v for d in (lo, hi)}):
+        want = {i for i, v in spans.items() if any(lo <= day <= hi for lo, hi in v)}
+        tree = MentionsDate(day, day)
+        assert {s.id for s in store.statements(store.ids(tree))} == want, day
+        assert {s.id for s in store.statements(store.ids(tree, among=every))} == want, day
     store.close()
 
 
