@@ -239,6 +239,17 @@ def write_catalog(client, name: str, catalog: dict) -> None:
                   f'[{", ".join(quote(r["key"]) for r in rows)}]')  # fmt: skip
 
 
+def same_corpus(catalog: dict, paths: list[Path]) -> bool:
+    """Whether the collection was built from these corpus files as they are: their
+    signature (names, sizes, times) as at the build, or else their contents' fingerprint."""
+    from qa.index import corpus_fingerprint, corpus_signature
+
+    built = catalog.get("corpus", {})
+    if built.get("signature") == json.loads(json.dumps(corpus_signature(paths))):
+        return True
+    return built.get("fingerprint") == corpus_fingerprint(paths)
+
+
 def catalog_problem(catalog: dict | None, weights_sha256: str, model_id: str) -> str | None:
     """Why this qa cannot answer from a collection with this catalog, or None."""
     if catalog is None:

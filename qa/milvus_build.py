@@ -276,3 +276,55 @@ def _edges(keys: np.ndarray, parts: int = milvus.KEY_PARTS) -> list[int]:
     at = np.linspace(0, len(keys), parts + 1).astype(np.int64)
     edges = [int(keys[i]) for i in at[:-1]] + [int(keys[-1]) + 1]
     return sorted(set(edges))
+
+
+# -- what is built ------------------------------------------------------------------------
+def listing(uri: str) -> list[dict]:
+    """The collections qa wrote at the URI (those with a catalog): name, statements in the
+    collection and in the corpus it was built from, model, date built, corpus files."""
+    client = milvus.connect(uri)
+    try:
+        names = set(client.list_collections())
+        found = []
+        for name in sorted(names):
+            if milvus.catalog_name(name) not in names or milvus.schema_problem(client, name):
+                continue
+            catalog = milvus.read_catalog(client, name) or {}
+            corpus = catalog.get("corpus", {})
+            found.append({
+                "collection": name,
+                "rows": _rows(client, name),
+                "statements": corpus.get("statements"),
+                "model": catalog.get("model_id"),
+                "schema_version": catalog.get("schema_version"),
+                "built_at": catalog.get("built_at"),
+                "files": corpus.get("files", []),
+            })  # fmt: skip
+        return found
+    finally:
+        client.close()
+
+
+def check(uri: str, collection: str | None, model_id: str, weights_sha256: str) -> dict:
+    """The collection checked as answering would check it (schema, catalog, model), and its
+    rows counted against the corpus it was built from; a MilvusError in one sentence if it
+    is not sound."""
+    from qa.milvus_store import open_milvus
+
+    store = open_milvus(uri, collection, model_id, weights_sha256)
+    try:
+        expected = store.catalog["corpus"]["statements"]
+        if store.size != expected:
+            raise MilvusError(
+                f"The collection {store.name} at {uri} holds {store.size} statements where its "
+                f"corpus had {expected} (a build stopped, or parts not all written); run qa "
+                "index --store milvus again."
+            )
+        return {"collection": store.name, "statements": store.size, "model": store.model_id}
+    finally:
+        store.close()
+
+
+def _rows(client, name: str) -> int:
+    client.load_collection(name)
+    return int(client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"])

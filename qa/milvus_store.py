@@ -7,8 +7,10 @@ a corpus or a question can change an expression; Milvus applies them before it r
 from __future__ import annotations
 
 import bisect
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -179,9 +181,12 @@ def _names_words(where: Where) -> bool:
     return False
 
 
-def open_milvus(uri: str | None, collection: str | None, model_id: str, weights_sha256: str):
+def open_milvus(
+    uri: str | None, collection: str | None, model_id: str, weights_sha256: str, corpus_paths=None
+):
     """The collection as a Store, after checking it is there, of qa's schema, and built with
-    this model; else a MilvusError in one sentence."""
+    this model; else a MilvusError in one sentence. Given the corpus files, says on stderr
+    when the collection was built from other files (it answers as it was built)."""
     name = milvus.check_collection_name(collection)
     client = milvus.connect(uri)
     try:
@@ -190,6 +195,12 @@ def open_milvus(uri: str | None, collection: str | None, model_id: str, weights_
     except BaseException:
         client.close()
         raise
+    if corpus_paths and not milvus.same_corpus(catalog, [Path(p) for p in corpus_paths]):
+        print(
+            f"Warning: the collection {name} at {uri} was built from other files than the "
+            f"corpus; run qa index --store milvus --uri {uri} to bring it up to date.",
+            file=sys.stderr,
+        )
     return MilvusStore(client, name, catalog)
 
 

@@ -367,6 +367,44 @@ def test_ask_through_the_cli(monkeypatch, capsys, seeds_uri):
     assert answer["answered"] and answer["passages"][0]["affiliation"] == "Italy"
 
 
+def test_answering_from_a_collection_of_other_files_says_so(monkeypatch, capsys, tmp_path):
+    lines = SEEDS[0].read_text(encoding="utf-8").splitlines()
+    corpus = write(tmp_path / "feed.txt", "\n".join(lines[:20]) + "\n")
+    uri = str(tmp_path / "feed.db")
+    build(uri, [corpus], Encoder(resolve_model()))
+    ask = ["ask", "peace", "--corpus", str(corpus), "--store", "milvus", "--uri", uri]
+    code, _, err = _run(monkeypatch, capsys, ask)
+    assert code == 0 and "built from other files" not in err
+    write(corpus, "\n".join(lines[:21]) + "\n")
+    code, out, err = _run(monkeypatch, capsys, ask)
+    assert code == 0 and out
+    warnings = [line for line in err.splitlines() if "built from other files" in line]
+    assert len(warnings) == 1 and "qa index --store milvus" in warnings[0]
+
+
+def test_index_list_check_and_prune_with_milvus(monkeypatch, capsys, tmp_path):
+    uri = str(tmp_path / "admin.db")
+    fake = FakeEncoder()
+    build(uri, list(SEEDS), fake, collection="news")
+    code, out, err = _run(monkeypatch, capsys, ["index", "--list", "--json", "--store", "milvus",
+                                                "--uri", uri])  # fmt: skip
+    assert code in (0, None), err
+    listed = json.loads(out)
+    assert [c["collection"] for c in listed] == ["news"]
+    assert listed[0]["rows"] == listed[0]["statements"] > 0
+    monkeypatch.setattr("qa.embedding.resolve_model", lambda *a, **k: fake.info)
+    args = ["index", "--check", "--store", "milvus", "--uri", uri, "--collection", "news"]
+    code, out, err = _run(monkeypatch, capsys, args)
+    assert code in (0, None) and "is sound" in out, err
+    client = milvus.connect(uri)
+    client.load_collection("news")
+    client.delete("news", ids=[client.query("news", filter="", output_fields=["pk"], limit=1)[0]["pk"]])
+    client.close()
+    _refused(monkeypatch, capsys, args, "statements where its corpus had")
+    _refused(monkeypatch, capsys, ["index", "--prune", "--store", "milvus", "--uri", uri],
+             "--prune does not apply to --store milvus")  # fmt: skip
+
+
 # -- refusals ------------------------------------------------------------------------------
 def _run(monkeypatch, capsys, args, env=None):
     from qa.cli import main
