@@ -23,15 +23,20 @@ from bench.scale_ask import BUILD, QUESTIONS
 from bench.synthetic import statements
 
 BASE = 1_000
-RSS = "\nimport resource\nprint('peak_rss_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-BUILD_MILVUS = BUILD.split("from qa.collections import choose")[0].replace(
-    "from qa.index import build", "from qa.milvus_build import build"
-) + """
+RSS = (
+    "\nimport resource\nprint('peak_rss_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+)
+BUILD_MILVUS = (
+    BUILD.split("from qa.collections import choose")[0].replace(
+        "from qa.index import build", "from qa.milvus_build import build"
+    )
+    + """
 corpus, uri, base = sys.argv[1:4]
 start = time.perf_counter()
 built = build(uri, [Path(corpus)], DrawnEncoder(resolve_model(), np.load(base)))
 print(time.perf_counter() - start, uri, "milvus-lite")
 """
+)
 # The same build with the rows thrown away instead of inserted: what the build itself holds
 # (parsing, rows, vectors, catalog), without Milvus Lite, which keeps its collection in this
 # process's memory.
@@ -144,8 +149,10 @@ def main() -> None:
         after = state()
         print(f"## {n:,} synthetic statements, Milvus Lite against the embedded index\n")
         print(f"Machine at the start: {before}; at the end: {after}.\n")
-        print("| store | build s | statements/s | build peak RSS MiB | disk bytes/statement | "
-              "open + first answer s | answer p50 ms | answer p95 ms | answering peak RSS MiB |")
+        print(
+            "| store | build s | statements/s | build peak RSS MiB | disk bytes/statement | "
+            "open + first answer s | answer p50 ms | answer p95 ms | answering peak RSS MiB |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for store, place in places.items():
             latencies = answers[store]["latencies"]

@@ -537,14 +537,13 @@ def index(
 def _index_milvus(
     settings: Settings, part: str | None, list_them: bool, prune: bool, check: bool, as_json: bool
 ) -> None:
+    import json
+
     from qa.embedding import Encoder, resolve_model
     from qa.milvus import Part
-    from qa.milvus_build import build
+    from qa.milvus_build import build, listing
     from qa.milvus_build import check as check_collection
-    from qa.milvus_build import listing
     from qa.progress import Feedback
-
-    import json
 
     if prune:
         _fail("--prune does not apply to --store milvus: qa never drops a Milvus collection; "
@@ -557,8 +556,10 @@ def _index_milvus(
             if as_json:
                 typer.echo(json.dumps(found, indent=2))
             for c in [] if as_json else found:
-                typer.echo(f"{c['collection']}: {c['rows']} statements (corpus {c['statements']}),"
-                           f" {c['model']}, built {c['built_at']}, from {', '.join(c['files'])}")
+                typer.echo(
+                    f"{c['collection']}: {c['rows']} statements (corpus {c['statements']}),"
+                    f" {c['model']}, built {c['built_at']}, from {', '.join(c['files'])}"
+                )
             if not found and not as_json:
                 typer.echo(f"No collection of qa at {settings.uri}.")
             return
@@ -566,8 +567,10 @@ def _index_milvus(
             info = resolve_model(settings.model, settings.index_dir)
             sound = check_collection(settings.uri, settings.collection, info.model_id,
                                      info.weights_sha256)  # fmt: skip
-            typer.echo(f"The collection {sound['collection']} at {settings.uri} is sound "
-                       f"({sound['statements']} statements, model {sound['model']}).")
+            typer.echo(
+                f"The collection {sound['collection']} at {settings.uri} is sound "
+                f"({sound['statements']} statements, model {sound['model']})."
+            )
             return
     except QaError as error:
         _fail(error)

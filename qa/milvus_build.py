@@ -256,9 +256,7 @@ class _Summary:
                 "start_month": found.timeline.start_month,
                 "season": found.timeline.season,
             },  # fmt: skip
-            "vocabularies": {
-                field + "s": sorted(values) for field, values in self.values.items()
-            },
+            "vocabularies": {field + "s": sorted(values) for field, values in self.values.items()},
             "speaker_places": self.speaker_places(),
             "words": sorted(self.words),
             "word_counts": [self.words[w] for w in sorted(self.words)],

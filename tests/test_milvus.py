@@ -186,8 +186,13 @@ def test_the_build_reads_parses_and_embeds_in_batches(tmp_path, monkeypatch):
     monkeypatch.setattr(encoder, "encode", lambda texts, **_: encoded.append(len(texts)) or
                         FakeEncoder.encode(encoder, texts))  # fmt: skip
     write_batch = milvus_build._write_batch
-    monkeypatch.setattr(milvus_build, "_write_batch", lambda client, name, batch, *rest:
-                        written.append(len(batch)) or write_batch(client, name, batch, *rest))
+    monkeypatch.setattr(
+        milvus_build,
+        "_write_batch",
+        lambda client, name, batch, *rest: (
+            written.append(len(batch)) or write_batch(client, name, batch, *rest)
+        ),
+    )
     batched = str(tmp_path / "batched.db")
     report = build(batched, paths, encoder, batch=5)
     assert max(parsed) == 4 and sum(parsed) == 2 * rows  # read twice: survey, then write
@@ -398,7 +403,9 @@ def test_index_list_check_and_prune_with_milvus(monkeypatch, capsys, tmp_path):
     assert code in (0, None) and "is sound" in out, err
     client = milvus.connect(uri)
     client.load_collection("news")
-    client.delete("news", ids=[client.query("news", filter="", output_fields=["pk"], limit=1)[0]["pk"]])
+    client.delete(
+        "news", ids=[client.query("news", filter="", output_fields=["pk"], limit=1)[0]["pk"]]
+    )
     client.close()
     _refused(monkeypatch, capsys, args, "statements where its corpus had")
     _refused(monkeypatch, capsys, ["index", "--prune", "--store", "milvus", "--uri", uri],
