@@ -443,20 +443,23 @@ class MilvusStore:
         return found
 
     def count(self, where: Where) -> int:
-        expression = self.expression(where)
-        if expression == FALSE:
+        # Keyed by the tree's own expression: its words are looked up only if counted by a
+        # filter (`resolved`), not when the BM25 index counts them (`keyword_plan`).
+        key = compile_where(where, self.mention_days, self.more_spans)
+        if key == FALSE:
             return 0
-        if expression not in self._counts:
+        if key not in self._counts:
             plan = keyword_plan(where)
             if plan is not None:
                 count = self._count_holding(*plan)
             else:
+                expression = self.expression(where)
                 rows = self._query("" if expression == TRUE else expression, ["count(*)"])
                 count = int(rows[0]["count(*)"])
             if len(self._counts) >= CACHED_COUNTS:
                 self._counts.popitem(last=False)
-            self._counts[expression] = count
-        return self._counts[expression]
+            self._counts[key] = count
+        return self._counts[key]
 
     def _count_holding(self, words, rest: Where) -> int:
         """How many rows of a `keyword_plan` tree there are. For one word the catalog says how
