@@ -58,9 +58,9 @@ corpus, index_dir, store, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sy
 questions = json.loads(sys.argv[5])
 start = time.perf_counter()
 if store == "milvus":
-    settings = Settings(corpus=(Path(corpus),), store="milvus", uri=index_dir)
-else:
-    settings = Settings(corpus=(Path(corpus),), index_dir=Path(index_dir))
+    settings = Settings.from_env(corpus=[Path(corpus)], store="milvus", uri=index_dir)
+else:  # the folder the build chose for this corpus, as `qa ask --corpus` finds it
+    settings = Settings.from_env(corpus=[Path(corpus)], index_dir=Path(index_dir))
 engine = Engine(settings).load()
 answer(engine, questions[0])
 opened = time.perf_counter() - start
