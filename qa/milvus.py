@@ -28,6 +28,9 @@ from qa.statements import Statement
 SCHEMA_VERSION = 2
 DEFAULT_COLLECTION = "qa"
 CONNECT_SECONDS = 5.0
+# Milvus Lite runs in this process and reads its whole .db folder when it opens it (seconds
+# at 100,000 statements on a busy machine): a local file is given longer than a server.
+LITE_OPEN_SECONDS = 600.0
 VARCHAR_BYTES = 65_535  # Milvus's longest VARCHAR
 NAME_BYTES = 1_024  # speaker, affiliation, role, place, source
 # The spans of the dates a statement mentions are kept as MENTIONS pairs of integer fields,
@@ -100,9 +103,11 @@ def check_collection_name(name: str | None) -> str:
     return name
 
 
-def connect(uri: str, timeout: float = CONNECT_SECONDS):
+def connect(uri: str, timeout: float | None = None):
     """A MilvusClient for the URI, or one sentence saying why not."""
     uri = check_uri(uri)
+    if timeout is None:
+        timeout = CONNECT_SECONDS if "://" in uri else LITE_OPEN_SECONDS
     pymilvus = _pymilvus()
     try:
         client = pymilvus.MilvusClient(uri=uri, timeout=timeout)
