@@ -456,7 +456,11 @@ def index(
     skip_bad: SkipBadOption = False,
     list_them: Annotated[
         bool,
-        typer.Option("--list", help="List the collections: corpus, statements, size, date built."),
+        typer.Option(
+            "--list",
+            help="List the collections: corpus, statements, size, date built (with --store "
+            "milvus, those at the URI).",
+        ),
     ] = False,
     prune: Annotated[
         bool,
@@ -464,7 +468,12 @@ def index(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --list, print JSON.")] = False,
     check: Annotated[
-        bool, typer.Option("--check", help="Read every file of the index and verify its checksum.")
+        bool,
+        typer.Option(
+            "--check",
+            help="Read every file of the index and verify its checksum (with --store milvus: "
+            "check the collection's schema and model and count its statements).",
+        ),
     ] = False,
     store: StoreOption = None,
     uri: UriOption = None,
@@ -477,6 +486,11 @@ def index(
     ] = None,
 ) -> None:
     """Build (or rebuild) the search index for the corpus, or list and prune collections."""
+    if (store or os.environ.get("QA_STORE")) == "milvus":
+        settings = _settings(corpus=corpus, index_dir=index_dir, model=model, skip_bad=skip_bad,
+                             collection=collection, store=store, uri=uri)  # fmt: skip
+        _index_milvus(settings, part, list_them, prune, check, as_json)
+        return
     if list_them or prune:
         _collections(index_dir, list_them, prune, as_json)
         return
@@ -488,9 +502,6 @@ def index(
         corpus=corpus, index_dir=index_dir, model=model, skip_bad=skip_bad, collection=collection,
         store=store, uri=uri,
     )  # fmt: skip
-    if settings.store == "milvus":
-        _index_milvus(settings, part)
-        return
     if part is not None:
         _fail("--part needs --store milvus (the embedded index is built whole).")
     try:
@@ -523,12 +534,46 @@ def index(
     )
 
 
-def _index_milvus(settings: Settings, part: str | None) -> None:
+def _index_milvus(
+    settings: Settings, part: str | None, list_them: bool, prune: bool, check: bool, as_json: bool
+) -> None:
+    import json
+
     from qa.embedding import Encoder, resolve_model
     from qa.milvus import Part
-    from qa.milvus_build import build
+    from qa.milvus_build import build, listing
+    from qa.milvus_build import check as check_collection
     from qa.progress import Feedback
 
+    if prune:
+        _fail("--prune does not apply to --store milvus: qa never drops a Milvus collection; "
+              "drop it (NAME and NAME_catalog) with the Milvus client.")  # fmt: skip
+    if (list_them or check) and part is not None:
+        _fail("--part builds a slice; it does not go with --list or --check.")
+    try:
+        if list_them:
+            found = listing(settings.uri)
+            if as_json:
+                typer.echo(json.dumps(found, indent=2))
+            for c in [] if as_json else found:
+                typer.echo(
+                    f"{c['collection']}: {c['rows']} statements (corpus {c['statements']}),"
+                    f" {c['model']}, built {c['built_at']}, from {', '.join(c['files'])}"
+                )
+            if not found and not as_json:
+                typer.echo(f"No collection of qa at {settings.uri}.")
+            return
+        if check:
+            info = resolve_model(settings.model, settings.index_dir)
+            sound = check_collection(settings.uri, settings.collection, info.model_id,
+                                     info.weights_sha256)  # fmt: skip
+            typer.echo(
+                f"The collection {sound['collection']} at {settings.uri} is sound "
+                f"({sound['statements']} statements, model {sound['model']})."
+            )
+            return
+    except QaError as error:
+        _fail(error)
     try:
         chosen = Part.parse(part)
         with Feedback("Reading the corpus and loading the model") as feedback:

@@ -154,11 +154,16 @@ def _lines(text: str) -> list[str]:
 
 def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = None) -> list[Row]:
     """Rows of a .txt, .jsonl or .csv corpus file, each with its 1-based line number."""
+    return list(iter_rows(path, skip_bad, skipped))
+
+
+def iter_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = None):
+    """`read_rows` one row at a time (the file's text is read whole, its rows made as asked
+    for): a build that writes in batches holds one batch of rows, not the file's."""
     reader = _Lines(Path(path), skip_bad, skipped if skipped is not None else [])
     text = reader.text()
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        rows = []
         for number, line in enumerate(_lines(text), start=1):
             if not line.strip() or _too_long(reader, number, line):
                 continue
@@ -172,8 +177,8 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
                 continue
             fields = OVERRIDE_FIELDS + ARTICLE_FIELDS
             overrides = {k: str(data[k]) for k in fields if data.get(k)}
-            rows.append(Row(data["text"], number, overrides))
-        return rows
+            yield Row(data["text"], number, overrides)
+        return
     if suffix == ".csv":
         csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS + 1))
         records = csv.DictReader(io.StringIO(text, newline=""), strict=True)
@@ -183,7 +188,6 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             raise CorpusError(f"{path}:1 is not a CSV header ({error}).") from None
         if not fields or "text" not in fields:
             raise CorpusError(f'{path}:1 has no "text" column in its header.')
-        rows = []
         while True:
             first_line = records.line_num + 1
             try:
@@ -208,13 +212,11 @@ def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = No
             if _too_long(reader, first_line, value):
                 continue
             overrides = {k: record[k] for k in OVERRIDE_FIELDS if record.get(k)}
-            rows.append(Row(value, records.line_num, overrides))
-        return rows
-    return [
-        Row(line, n, {})
-        for n, line in enumerate(_lines(text), start=1)
-        if not _too_long(reader, n, line)
-    ]
+            yield Row(value, records.line_num, overrides)
+        return
+    for n, line in enumerate(_lines(text), start=1):
+        if not _too_long(reader, n, line):
+            yield Row(line, n, {})
 
 
 def _too_long(reader: _Lines, number: int, line: str) -> bool:

@@ -23,22 +23,30 @@ from pathlib import Path
 
 from qa.errors import IndexStateError, QaError
 from qa.statements import Statement
-from qa.store import mentioned_days
 
 # Bump when the collection's fields or what they hold change: an older collection is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_COLLECTION = "qa"
 CONNECT_SECONDS = 5.0
+# Milvus Lite runs in this process and reads its whole .db folder when it opens it (seconds
+# at 100,000 statements on a busy machine): a local file is given longer than a server.
+LITE_OPEN_SECONDS = 600.0
 VARCHAR_BYTES = 65_535  # Milvus's longest VARCHAR
 NAME_BYTES = 1_024  # speaker, affiliation, role, place, source
-MENTION_DAYS = 4_096  # Milvus's largest array; days past it are not kept (docs/milvus.md)
+# The spans of the dates a statement mentions are kept as MENTIONS pairs of integer fields,
+# which Milvus Lite filters as columns (an array field it reads row by row); a statement's
+# spans past these are in the catalog (`mention_spans`). An empty pair never meets a range.
+MENTIONS = 4
+NO_MENTION = (2**62, -(2**62))
 # bm25s's defaults, which the embedded keyword index uses. Milvus scores a term with the
 # (k1 + 1) factor of the original BM25 and bm25s without it: `MilvusStore` divides it out.
 BM25_K1, BM25_B = 1.5, 0.75
 CHUNK_CHARS = 60_000  # catalog JSON per row
+KEY_PARTS = 1_024  # key ranges the catalog lists, for searches a range at a time
 HASH_CHARS = 32
 FIELD_VALUES = ("speaker", "affiliation", "role", "place")
 SPANS = ("said_lo", "said_hi", "inferred_lo", "inferred_hi")
+MENTION_FIELDS = [(f"mention_lo_{i}", f"mention_hi_{i}") for i in range(1, MENTIONS + 1)]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,200}")
 _PLAIN_TOKEN = re.compile(r"[a-z][a-z0-9]*")
 
@@ -95,9 +103,11 @@ def check_collection_name(name: str | None) -> str:
     return name
 
 
-def connect(uri: str, timeout: float = CONNECT_SECONDS):
+def connect(uri: str, timeout: float | None = None):
     """A MilvusClient for the URI, or one sentence saying why not."""
     uri = check_uri(uri)
+    if timeout is None:
+        timeout = CONNECT_SECONDS if "://" in uri else LITE_OPEN_SECONDS
     pymilvus = _pymilvus()
     try:
         client = pymilvus.MilvusClient(uri=uri, timeout=timeout)
@@ -126,7 +136,7 @@ def expected_fields(dimension: int) -> dict[str, tuple]:
         "source": ("VARCHAR", {"max_length": NAME_BYTES}),
         "attributed": ("BOOL", {}),
         **{name: ("INT64", {}) for name in SPANS},
-        "mention_days": ("ARRAY", {"max_capacity": MENTION_DAYS}),
+        **{name: ("INT64", {}) for pair in MENTION_FIELDS for name in pair},
         "text_hash": ("VARCHAR", {"max_length": HASH_CHARS}),
         "row_hash": ("VARCHAR", {"max_length": HASH_CHARS}),
         "record": ("JSON", {}),
@@ -147,8 +157,6 @@ def create(client, name: str, dimension: int) -> None:
             # standard tokenizer with no filter splits them back exactly as qa made them.
             extra.update(enable_analyzer=True, enable_match=True,
                          analyzer_params={"tokenizer": "standard"})  # fmt: skip
-        if kind == "ARRAY":
-            extra["element_type"] = DataType.INT64
         schema.add_field(field, getattr(DataType, kind), **params, **extra)
     schema.add_function(
         pymilvus.Function(
@@ -236,6 +244,17 @@ def write_catalog(client, name: str, catalog: dict) -> None:
                   f'[{", ".join(quote(r["key"]) for r in rows)}]')  # fmt: skip
 
 
+def same_corpus(catalog: dict, paths: list[Path]) -> bool:
+    """Whether the collection was built from these corpus files as they are: their
+    signature (names, sizes, times) as at the build, or else their contents' fingerprint."""
+    from qa.index import corpus_fingerprint, corpus_signature
+
+    built = catalog.get("corpus", {})
+    if built.get("signature") == json.loads(json.dumps(corpus_signature(paths))):
+        return True
+    return built.get("fingerprint") == corpus_fingerprint(paths)
+
+
 def catalog_problem(catalog: dict | None, weights_sha256: str, model_id: str) -> str | None:
     """Why this qa cannot answer from a collection with this catalog, or None."""
     if catalog is None:
@@ -302,14 +321,18 @@ def term(token: str) -> str:
 
 def terms(tokens) -> str:
     """Tokens joined for the terms field, cut at whole terms to fit Milvus's VARCHAR."""
+    return " ".join(term(token) for token in kept_tokens(tokens))
+
+
+def kept_tokens(tokens) -> list[str]:
+    """The tokens the terms field keeps: those before the cut at Milvus's VARCHAR."""
     out, size = [], 0
     for token in tokens:
-        text = term(token)
-        size += len(text) + 1
+        size += len(term(token)) + 1
         if size > VARCHAR_BYTES:
             break
-        out.append(text)
-    return " ".join(out)
+        out.append(token)
+    return out
 
 
 def fit(value: str, limit: int = NAME_BYTES) -> str:
@@ -351,9 +374,28 @@ def statement_row(statement: Statement, facts: dict, tokens, weights_sha256: str
         "source": fit(statement.source),
         "attributed": bool(facts["attributed"]),
         **{name: int(facts[name]) for name in SPANS},
-        "mention_days": mentioned_days(facts["mentioned"])[:MENTION_DAYS],
+        **mention_fields(mention_spans(facts["mentioned"])[:MENTIONS]),
         "text_hash": text_hash(weights_sha256, statement.passage),
         "record": statement.to_json(),
     }
     row["row_hash"] = row_hash(row)
     return row
+
+
+def mention_spans(spans) -> list[tuple[int, int]]:
+    """The (lo, hi) spans of a statement's mentioned dates, sorted, those that overlap or
+    touch joined: the same days, in as few spans as they make."""
+    joined: list[list[int]] = []
+    for lo, hi in sorted((int(lo), int(hi)) for lo, hi in spans):
+        if joined and lo <= joined[-1][1] + 1:
+            joined[-1][1] = max(joined[-1][1], hi)
+        else:
+            joined.append([lo, hi])
+    return [(lo, hi) for lo, hi in joined]
+
+
+def mention_fields(spans) -> dict[str, int]:
+    """The mention fields of a row for at most MENTIONS spans."""
+    spans = list(spans) + [NO_MENTION] * (MENTIONS - len(spans))
+    return {name: int(value) for pair, span in zip(MENTION_FIELDS, spans)
+            for name, value in zip(pair, span)}  # fmt: skip

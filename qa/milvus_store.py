@@ -7,7 +7,10 @@ a corpus or a question can change an expression; Milvus applies them before it r
 from __future__ import annotations
 
 import bisect
+import sys
 from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -36,7 +39,17 @@ WINDOW = 16_384
 IDS_PER_QUERY = 1_000
 CACHED_RECORDS = 4_096
 CACHED_COUNTS = 256
+CACHED_WORDS = 256
 SPAN_FIELDS = set(milvus.SPANS)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Rows by primary key: what a `Mentions` selects, found in the BM25 index by the store
+    (`MilvusStore.resolved`), so that Milvus Lite filters them as a column of keys rather than
+    matching text row by row."""
+
+    keys: tuple[int, ...]
 
 
 def _bm25(distances: np.ndarray) -> np.ndarray:
@@ -45,10 +58,13 @@ def _bm25(distances: np.ndarray) -> np.ndarray:
     return np.abs(distances) / np.float32(milvus.BM25_K1 + 1)
 
 
-def compile_where(where: Where, mention_days: tuple[int, int] | None = None) -> str:
+def compile_where(
+    where: Where, mention_days: tuple[int, int] | None = None, more_spans: dict | None = None
+) -> str:
     """A Milvus filter expression for a filter tree. `mention_days` bounds the days a
     `MentionsDate` lists (the smallest and largest day the collection mentions; None when
-    it mentions none)."""
+    it mentions none); `more_spans` holds the mentioned spans past a row's MENTIONS fields
+    (by key, from the catalog)."""
     if isinstance(where, AnyOf):
         if where.field not in FIELDS:
             raise ValueError(f"no such field: {where.field}")
@@ -70,36 +86,45 @@ def compile_where(where: Where, mention_days: tuple[int, int] | None = None) -> 
         low, high = max(int(where.low), mention_days[0]), min(int(where.high), mention_days[1])
         if low > high:
             return FALSE
-        return f"array_contains_any(mention_days, [{', '.join(map(str, range(low, high + 1)))}])"
+        parts = [f"({hi} >= {low} and {lo} <= {high})" for lo, hi in milvus.MENTION_FIELDS]
+        more = sorted(
+            int(key) for key, spans in (more_spans or {}).items()
+            if any(lo <= high and hi >= low for lo, hi in spans)
+        )  # fmt: skip
+        if more:
+            parts.append(f"pk in [{', '.join(map(str, more))}]")
+        return "(" + " or ".join(parts) + ")"
+    if isinstance(where, Keys):
+        return f"pk in [{', '.join(map(str, where.keys))}]" if where.keys else FALSE
     if isinstance(where, Mentions):
         if not where.words:
             return FALSE
         parts = [f"TEXT_MATCH(terms, {milvus.quote(milvus.term(w))})" for w in where.words]
         return "(" + " and ".join(parts) + ")"
     if isinstance(where, And):
-        parts = [compile_where(p, mention_days) for p in where.parts]
+        parts = [compile_where(p, mention_days, more_spans) for p in where.parts]
         parts = [p for p in parts if p != TRUE]
         if FALSE in parts:
             return FALSE
         return TRUE if not parts else "(" + " and ".join(parts) + ")"
     if isinstance(where, Or):
-        parts = [compile_where(p, mention_days) for p in where.parts]
+        parts = [compile_where(p, mention_days, more_spans) for p in where.parts]
         parts = [p for p in parts if p != FALSE]
         if TRUE in parts:
             return TRUE
         return FALSE if not parts else "(" + " or ".join(parts) + ")"
     if isinstance(where, Not):
-        inner = compile_where(where.part, mention_days)
+        inner = compile_where(where.part, mention_days, more_spans)
         return {TRUE: FALSE, FALSE: TRUE}.get(inner, f"not {inner}")
     raise ValueError(f"not a filter tree: {where!r}")
 
 
-ROW_FIELDS = ["terms", "mention_days", *FIELDS, *milvus.SPANS]
+ROW_FIELDS = ["terms", *FIELDS, *milvus.SPANS, *(f for pair in milvus.MENTION_FIELDS for f in pair)]
 
 
-def holds(where: Where, row: dict) -> bool:
-    """Whether one row (with ROW_FIELDS) is allowed by a filter tree: what the compiled
-    expression selects, evaluated here for a few candidates already in hand."""
+def holds(where: Where, row: dict, more_spans: dict | None = None) -> bool:
+    """Whether one row (with ROW_FIELDS and pk) is allowed by a filter tree: what the
+    compiled expression selects, evaluated here for a few candidates already in hand."""
     if isinstance(where, AnyOf):
         return row[where.field] in {milvus.fit(v) for v in where.values}
     if isinstance(where, Overlaps):
@@ -108,16 +133,20 @@ def holds(where: Where, row: dict) -> bool:
         low, high = row[where.low_field], row[where.high_field]
         return where.low <= low <= high <= where.high
     if isinstance(where, MentionsDate):
-        return any(where.low <= day <= where.high for day in row["mention_days"])
+        spans = [(row[lo], row[hi]) for lo, hi in milvus.MENTION_FIELDS]
+        spans += [tuple(span) for span in (more_spans or {}).get(str(row["pk"]), [])]
+        return any(lo <= where.high and hi >= where.low for lo, hi in spans)
+    if isinstance(where, Keys):
+        return row["pk"] in where.keys
     if isinstance(where, Mentions):
         terms = set(row["terms"].split())
         return bool(where.words) and all(milvus.term(w) in terms for w in where.words)
     if isinstance(where, And):
-        return all(holds(p, row) for p in where.parts)
+        return all(holds(p, row, more_spans) for p in where.parts)
     if isinstance(where, Or):
-        return any(holds(p, row) for p in where.parts)
+        return any(holds(p, row, more_spans) for p in where.parts)
     if isinstance(where, Not):
-        return not holds(where.part, row)
+        return not holds(where.part, row, more_spans)
     raise ValueError(f"not a filter tree: {where!r}")
 
 
@@ -152,9 +181,12 @@ def _names_words(where: Where) -> bool:
     return False
 
 
-def open_milvus(uri: str | None, collection: str | None, model_id: str, weights_sha256: str):
+def open_milvus(
+    uri: str | None, collection: str | None, model_id: str, weights_sha256: str, corpus_paths=None
+):
     """The collection as a Store, after checking it is there, of qa's schema, and built with
-    this model; else a MilvusError in one sentence."""
+    this model; else a MilvusError in one sentence. Given the corpus files, says on stderr
+    when the collection was built from other files (it answers as it was built)."""
     name = milvus.check_collection_name(collection)
     client = milvus.connect(uri)
     try:
@@ -163,6 +195,12 @@ def open_milvus(uri: str | None, collection: str | None, model_id: str, weights_
     except BaseException:
         client.close()
         raise
+    if corpus_paths and not milvus.same_corpus(catalog, [Path(p) for p in corpus_paths]):
+        print(
+            f"Warning: the collection {name} at {uri} was built from other files than the "
+            f"corpus; run qa index --store milvus --uri {uri} to bring it up to date.",
+            file=sys.stderr,
+        )
     return MilvusStore(client, name, catalog)
 
 
@@ -197,8 +235,14 @@ class MilvusStore:
         self.timeline = Timeline(timeline["start_month"], timeline["season"])
         self.skipped = list(catalog["corpus"]["skipped"])
         self.words: list[str] = catalog["words"]
+        # How many statements hold each word, and keys cutting the collection into ranges of
+        # equal size (from the build); a catalog without them is searched in halves.
+        self.word_counts: list[int] | None = catalog.get("word_counts")
+        self.key_edges: list[int] = catalog.get("key_edges") or [0, 2**62]
         days = catalog.get("mention_days")
         self.mention_days = tuple(days) if days else None
+        self.more_spans: dict[str, list] = catalog.get("mention_spans") or {}
+        self._holding_cache: OrderedDict[tuple, tuple[int, ...]] = OrderedDict()
         self._records: OrderedDict[int, Statement] = OrderedDict()
         # Counts asked again and again in a chat (how many statements hold a topic word).
         self._counts: OrderedDict[str, int] = OrderedDict()
@@ -208,7 +252,89 @@ class MilvusStore:
         self.client.close()
 
     def expression(self, where: Where) -> str:
-        return compile_where(where, self.mention_days)
+        return compile_where(self.resolved(where), self.mention_days, self.more_spans)
+
+    def resolved(self, where: Where) -> Where:
+        """The tree with each `Mentions` whose rows the BM25 index can list replaced by
+        their keys (`Keys`)."""
+        if isinstance(where, Mentions):
+            return Keys(self._holding_all(where.words))
+        if isinstance(where, And | Or):
+            return type(where)(tuple(self.resolved(p) for p in where.parts))
+        if isinstance(where, Not):
+            return Not(self.resolved(where.part))
+        return where
+
+    def _holding_all(self, words: tuple[str, ...]) -> tuple[int, ...]:
+        """The keys of the rows holding every word, from the BM25 index: every row holding
+        the rarest word, then those of them holding each other word."""
+        words = tuple(sorted(set(words)))
+        if words not in self._holding_cache:
+            if len(self._holding_cache) >= CACHED_WORDS:
+                self._holding_cache.popitem(last=False)
+            self._holding_cache[words] = self._rows_holding_all(words)
+        return self._holding_cache[words]
+
+    def _rows_holding_all(self, words: tuple[str, ...]) -> tuple[int, ...]:
+        if not words or not all(self.has_word(w) for w in words):
+            return ()
+        rarest, *others = sorted(words, key=lambda w: (self.word_count(w), w))
+        found = sorted(self._holding([rarest], TRUE))
+        for word in others:
+            kept = []
+            for start in range(0, len(found), IDS_PER_QUERY * 4):
+                chunk = found[start : start + IDS_PER_QUERY * 4]
+                among = f"pk in [{', '.join(map(str, chunk))}]"
+                kept += self._holding_word(milvus.term(word), len(chunk), among)
+            found = sorted(kept)
+        return tuple(found)
+
+    def word_count(self, word: str) -> int:
+        """How many statements hold the word (WINDOW when the catalog does not say)."""
+        if self.word_counts is None:
+            return WINDOW
+        at = bisect.bisect_left(self.words, word)
+        found = at < len(self.words) and self.words[at] == word
+        return self.word_counts[at] if found else 0
+
+    def _holding(self, words, expression: str) -> list[int]:
+        """The keys of the rows holding one of these words and passing the expression, every
+        one: the BM25 index scores exactly the rows holding a word above zero, and is searched
+        a range of keys at a time, in as many ranges as the words' statement counts ask for,
+        a range halved while its search comes back full."""
+        if expression == FALSE or not words:
+            return []
+        query = " ".join(milvus.term(w) for w in words)
+        parts = -(-sum(self.word_count(w) for w in words) // (WINDOW // 2))
+        if parts <= 1:
+            ranges = [None]
+        else:
+            edges = self.key_edges
+            step = max(1, (len(edges) - 1) // parts)
+            cuts = [*edges[:-1:step], edges[-1]]
+            ranges = list(zip(cuts, cuts[1:]))
+        found: list[int] = []
+        while ranges:
+            span = ranges.pop()
+            limits = [] if span is None else [f"pk >= {span[0]}", f"pk < {span[1]}"]
+            rest = [] if expression == TRUE else [f"({expression})"]
+            hits = self._holding_word(query, WINDOW, " and ".join(limits + rest))
+            if len(hits) < WINDOW:
+                found += hits
+                continue
+            low, high = span if span is not None else (self.key_edges[0], self.key_edges[-1])
+            if high - low < 2:
+                raise MilvusError(f"Milvus returned more rows of one key than {self.name} holds.")
+            middle = (low + high) // 2
+            ranges += [(low, middle), (middle, high)]
+        return found
+
+    def _holding_word(self, term: str, k: int, expression: str) -> list[int]:
+        hits = self._call(
+            self.client.search, self.name, data=[term], anns_field="sparse", limit=k,
+            filter=expression, output_fields=["pk"],
+        )[0]  # fmt: skip
+        return [int(h["pk"]) for h in hits if float(h["distance"]) != 0]
 
     # -- records --------------------------------------------------------------------------
     def _by_id(self, ids, fields: list[str]) -> dict[int, dict]:
@@ -268,7 +394,7 @@ class MilvusStore:
 
     # -- filters --------------------------------------------------------------------------
     def ids(self, where: Where, among=None, limit: int | None = None) -> np.ndarray:
-        expression = self.expression(where)
+        expression = compile_where(where, self.mention_days, self.more_spans)
         if expression == FALSE:
             return np.empty(0, dtype=np.int64)
         if among is not None:
@@ -276,14 +402,21 @@ class MilvusStore:
             # rather than a filter over the collection (Milvus Lite scans every row for one).
             among = sorted({int(i) for i in among})
             rows = self._by_id(among, ROW_FIELDS) if among else {}
-            found = [i for i in among if expression == TRUE or holds(where, rows[i])]
+            found = [
+                i for i in among if expression == TRUE or holds(where, rows[i], self.more_spans)
+            ]  # fmt: skip
         else:
             held = self._holding_any(where)
-            found = held.tolist() if held is not None else self._all_ids(expression, limit)
+            if held is None:
+                found = self._all_ids(self.expression(where), limit)
+            else:
+                found = held.tolist()
         found.sort()
         return np.array(found[:limit] if limit is not None else found, dtype=np.int64)
 
     def _all_ids(self, expression: str, limit: int | None) -> list[int]:
+        if expression == FALSE:
+            return []
         window = min(limit, WINDOW) if limit is not None else WINDOW
         rows = self._call(
             self.client.query,
@@ -310,33 +443,46 @@ class MilvusStore:
         return found
 
     def count(self, where: Where) -> int:
-        expression = self.expression(where)
-        if expression == FALSE:
+        # Keyed by the tree's own expression: its words are looked up only if counted by a
+        # filter (`resolved`), not when the BM25 index counts them (`keyword_plan`).
+        key = compile_where(where, self.mention_days, self.more_spans)
+        if key == FALSE:
             return 0
-        if expression not in self._counts:
-            found = self._holding_any(where)
-            if found is not None:
-                count = len(found)
+        if key not in self._counts:
+            plan = keyword_plan(where)
+            if plan is not None:
+                count = self._count_holding(*plan)
             else:
+                expression = self.expression(where)
                 rows = self._query("" if expression == TRUE else expression, ["count(*)"])
                 count = int(rows[0]["count(*)"])
             if len(self._counts) >= CACHED_COUNTS:
                 self._counts.popitem(last=False)
-            self._counts[expression] = count
-        return self._counts[expression]
+            self._counts[key] = count
+        return self._counts[key]
+
+    def _count_holding(self, words, rest: Where) -> int:
+        """How many rows of a `keyword_plan` tree there are. For one word the catalog says how
+        many hold it; "and not X" subtracts those holding it that X allows."""
+        words = [w for w in dict.fromkeys(words) if self.has_word(w)]
+        parts = rest.parts if isinstance(rest, And) else (rest,)
+        if len(words) == 1 and self.word_counts is not None and len(parts) <= 1:
+            if not parts or self.expression(parts[0]) == TRUE:
+                return self.word_count(words[0])
+            if isinstance(parts[0], Not):
+                allowed = self.expression(parts[0].part)
+                return self.word_count(words[0]) - len(self._holding(words, allowed))
+        return len(self._holding(words, self.expression(rest)))
 
     def _holding_any(self, where: Where) -> np.ndarray | None:
-        """The ids of a `keyword_plan` tree from a BM25 search, or None when the tree is not
-        of that shape or more rows match than one search returns."""
+        """The ids of a `keyword_plan` tree from the BM25 index, or None when the tree is not
+        of that shape."""
         plan = keyword_plan(where)
         if plan is None:
             return None
         words, rest = plan
-        terms = [milvus.term(w) for w in dict.fromkeys(words) if self.has_word(w)]
-        if not terms:
-            return np.empty(0, dtype=np.int64)
-        ids, _ = self._search(" ".join(terms), "sparse", WINDOW, rest)
-        return ids if len(ids) < WINDOW else None
+        words = [w for w in dict.fromkeys(words) if self.has_word(w)]
+        return np.array(sorted(self._holding(words, self.expression(rest))), dtype=np.int64)
 
     def _query(self, expression: str, fields: list[str]) -> list[dict]:
         return self._call(self.client.query, self.name, filter=expression, output_fields=fields)

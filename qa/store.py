@@ -225,7 +225,9 @@ def open_store(
         from qa.milvus_store import open_milvus
 
         info = encoder.info  # the model's name and weights hash: the model is not loaded
-        return open_milvus(settings.uri, settings.collection, info.model_id, info.weights_sha256)
+        return open_milvus(
+            settings.uri, settings.collection, info.model_id, info.weights_sha256, corpus_paths
+        )
     from qa.errors import QaError
 
     raise QaError(f"There is no store called {kind!r}; use embedded or milvus.")

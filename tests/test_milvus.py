@@ -19,7 +19,7 @@ pytest.importorskip("milvus_lite")
 from conftest import SEEDS, FakeEncoder, write  # noqa: E402
 
 from qa import milvus  # noqa: E402
-from qa.corpus import load_corpus  # noqa: E402
+from qa.corpus import load_corpus, read_rows  # noqa: E402
 from qa.embedding import Encoder, resolve_model  # noqa: E402
 from qa.milvus import MilvusError, Part  # noqa: E402
 from qa.milvus_build import build  # noqa: E402
@@ -135,9 +135,85 @@ def test_a_bad_part_is_one_sentence(text):
         Part.parse(text)
 
 
+def _mixed_corpus(folder) -> list:
+    """The seeds as four files: as they are, a part again with a declared year (statements met
+    twice), reversed (a feed newest first) and as JSONL with a speaker on some records."""
+    lines = SEEDS[0].read_text(encoding="utf-8").splitlines()
+    (folder / "gazetteer.toml").write_bytes((SEEDS[0].parent / "gazetteer.toml").read_bytes())
+    records = [json.dumps({"text": line, "speaker": "Someone" if i % 3 == 0 else ""})
+               for i, line in enumerate(lines[:15])]  # fmt: skip
+    files = [
+        write(folder / "a.txt", "\n".join(lines) + "\n"),
+        write(folder / "b.txt", "\n".join(lines[5:30]) + "\n"),
+        write(folder / "c.txt", "\n".join(reversed(lines)) + "\n"),
+        write(folder / "d.jsonl", "\n".join(records) + "\n"),
+    ]
+    write(folder / "b.txt.meta.toml", "year = 2025\n")
+    return files
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (1, 2, 0, 3), (2,)])
+def test_the_batched_read_gives_the_statements_of_the_whole_read(tmp_path, order):
+    from qa import milvus_corpus
+
+    files = _mixed_corpus(tmp_path)
+    paths = [files[i] for i in order]
+    whole = load_corpus(paths)
+    found = milvus_corpus.survey(paths)
+    pairs = [pair for batch in milvus_corpus.batches(found, size=7) for pair in batch]
+    assert found.timeline == whole.timeline and found.statements == len(whole.statements)
+    assert [s.to_json() for _, s in sorted(pairs, key=lambda p: p[0])] == [
+        s.to_json() for s in whole.statements
+    ]
+
+
+def test_the_build_reads_parses_and_embeds_in_batches(tmp_path, monkeypatch):
+    """No step of a build is handed more than a batch: the parser gets at most ROWS rows at
+    once, the encoder and the collection at most `batch` statements; the collection is the
+    one a build in one large batch writes."""
+    from qa import milvus_build, milvus_corpus
+
+    paths = _mixed_corpus(tmp_path)
+    rows = sum(len(read_rows(p)) for p in paths)
+    whole = str(tmp_path / "whole.db")
+    build(whole, paths, FakeEncoder(), batch=10_000)
+    parsed, encoded, written = [], [], []
+    parse, encoder = milvus_corpus._file_statements, FakeEncoder()
+    monkeypatch.setattr(milvus_corpus, "ROWS", 4)
+    monkeypatch.setattr(milvus_corpus, "_file_statements",
+                        lambda path, batch, *rest: parsed.append(len(batch)) or
+                        parse(path, batch, *rest))  # fmt: skip
+    monkeypatch.setattr(encoder, "encode", lambda texts, **_: encoded.append(len(texts)) or
+                        FakeEncoder.encode(encoder, texts))  # fmt: skip
+    write_batch = milvus_build._write_batch
+    monkeypatch.setattr(
+        milvus_build,
+        "_write_batch",
+        lambda client, name, batch, *rest: (
+            written.append(len(batch)) or write_batch(client, name, batch, *rest)
+        ),
+    )
+    batched = str(tmp_path / "batched.db")
+    report = build(batched, paths, encoder, batch=5)
+    assert max(parsed) == 4 and sum(parsed) == 2 * rows  # read twice: survey, then write
+    assert max(encoded) == 5 and max(written) == 5 and sum(written) == report.statements
+    assert report.embedded == report.statements == len(_rows(whole))
+    assert _rows(batched) == _rows(whole)
+
+
 # -- filters -------------------------------------------------------------------------------
-def test_filter_trees_select_what_the_embedded_store_selects(real_engine, milvus_engine):
+@pytest.mark.parametrize("window", [None, 3])
+def test_filter_trees_select_what_the_embedded_store_selects(
+    real_engine, milvus_engine, seeds_uri, monkeypatch, window
+):
+    """Also with a search window of 3 rows, so that every word's rows are searched a range
+    of keys at a time and ranges are halved when full."""
+    from qa import milvus_store
+
     embedded, store = real_engine.store, milvus_engine.store
+    if window:
+        monkeypatch.setattr(milvus_store, "WINDOW", window)
+        store = open_milvus(seeds_uri, None, store.model_id, store.weights_sha256)
     vocab = embedded.vocabularies
     trees = [
         EVERYTHING,
@@ -173,6 +249,12 @@ def test_filter_trees_select_what_the_embedded_store_selects(real_engine, milvus
         assert got == want, tree
         assert store.count(tree) == len(want)
         assert {s.id for s in store.statements(store.ids(tree, limit=len(want) + 1))} == want
+        among = embedded.ids(EVERYTHING)[::3]
+        want = {s.id for s in embedded.statements(embedded.ids(tree, among=among))}
+        mine = store.ids(EVERYTHING)
+        got = {s.id for s in store.statements(store.ids(tree, among=mine))} & {
+            s.id for s in embedded.statements(among)}  # fmt: skip
+        assert got == want, tree
     assert store.size == embedded.size
 
 
@@ -195,6 +277,31 @@ def test_hostile_values_stay_values(tmp_path):
     # Each value is one string literal, escaped as JSON escapes it, whatever it holds.
     assert compile_where(AnyOf("speaker", (HOSTILE,))) == f"speaker in [{milvus.quote(HOSTILE)}]"
     assert all(json.loads(milvus.quote(name)) == name for name in names)
+    store.close()
+
+
+def test_a_statement_mentioning_many_dates_is_found_by_each(tmp_path):
+    """Mentioned spans past the row's MENTIONS fields are kept in the catalog and filtered."""
+    text = ("We met on March 1, on April 5, on May 9, on June 13, on July 17 and on Aug. 21, "
+            "Smith said on Sept. 2.\nTalks ended on Oct. 4, Jones said on Sept. 30.\n")  # fmt: skip
+    corpus = write(tmp_path / "dates.txt", text)
+    uri = str(tmp_path / "dates.db")
+    fake = FakeEncoder()
+    build(uri, [corpus], fake)
+    store = open_milvus(uri, None, fake.info.model_id, fake.info.weights_sha256)
+    whole = load_corpus([corpus])
+    from qa.filters import row_facts
+
+    spans = {s.id: row_facts(s, whole.gazetteer, whole.timeline)["mentioned"]
+             for s in whole.statements}  # fmt: skip
+    assert max(len(v) for v in spans.values()) > milvus.MENTIONS
+    assert store.more_spans
+    every = store.ids(EVERYTHING)
+    for day in sorted({d for v in spans.values() for lo, hi in v for d in (lo, hi)}):
+        want = {i for i, v in spans.items() if any(lo <= day <= hi for lo, hi in v)}
+        tree = MentionsDate(day, day)
+        assert {s.id for s in store.statements(store.ids(tree))} == want, day
+        assert {s.id for s in store.statements(store.ids(tree, among=every))} == want, day
     store.close()
 
 
@@ -263,6 +370,46 @@ def test_ask_through_the_cli(monkeypatch, capsys, seeds_uri):
     assert code == 0, err
     answer = json.loads(out)
     assert answer["answered"] and answer["passages"][0]["affiliation"] == "Italy"
+
+
+def test_answering_from_a_collection_of_other_files_says_so(monkeypatch, capsys, tmp_path):
+    lines = SEEDS[0].read_text(encoding="utf-8").splitlines()
+    corpus = write(tmp_path / "feed.txt", "\n".join(lines[:20]) + "\n")
+    uri = str(tmp_path / "feed.db")
+    build(uri, [corpus], Encoder(resolve_model()))
+    ask = ["ask", "peace", "--corpus", str(corpus), "--store", "milvus", "--uri", uri]
+    code, _, err = _run(monkeypatch, capsys, ask)
+    assert code == 0 and "built from other files" not in err
+    write(corpus, "\n".join(lines[:21]) + "\n")
+    code, out, err = _run(monkeypatch, capsys, ask)
+    assert code == 0 and out
+    warnings = [line for line in err.splitlines() if "built from other files" in line]
+    assert len(warnings) == 1 and "qa index --store milvus" in warnings[0]
+
+
+def test_index_list_check_and_prune_with_milvus(monkeypatch, capsys, tmp_path):
+    uri = str(tmp_path / "admin.db")
+    fake = FakeEncoder()
+    build(uri, list(SEEDS), fake, collection="news")
+    code, out, err = _run(monkeypatch, capsys, ["index", "--list", "--json", "--store", "milvus",
+                                                "--uri", uri])  # fmt: skip
+    assert code in (0, None), err
+    listed = json.loads(out)
+    assert [c["collection"] for c in listed] == ["news"]
+    assert listed[0]["rows"] == listed[0]["statements"] > 0
+    monkeypatch.setattr("qa.embedding.resolve_model", lambda *a, **k: fake.info)
+    args = ["index", "--check", "--store", "milvus", "--uri", uri, "--collection", "news"]
+    code, out, err = _run(monkeypatch, capsys, args)
+    assert code in (0, None) and "is sound" in out, err
+    client = milvus.connect(uri)
+    client.load_collection("news")
+    client.delete(
+        "news", ids=[client.query("news", filter="", output_fields=["pk"], limit=1)[0]["pk"]]
+    )
+    client.close()
+    _refused(monkeypatch, capsys, args, "statements where its corpus had")
+    _refused(monkeypatch, capsys, ["index", "--prune", "--store", "milvus", "--uri", uri],
+             "--prune does not apply to --store milvus")  # fmt: skip
 
 
 # -- refusals ------------------------------------------------------------------------------
@@ -354,7 +501,12 @@ def test_the_default_install_never_imports_pymilvus():
 def test_the_expression_of_each_tree():
     assert compile_where(EVERYTHING) == "true" and compile_where(NOTHING) == "false"
     assert compile_where(Overlaps("said_lo", "said_hi", 3, 9)) == "(said_hi >= 3 and said_lo <= 9)"
-    assert compile_where(MentionsDate(5, 7), (6, 100)) == "array_contains_any(mention_days, [6, 7])"
+    assert compile_where(MentionsDate(5, 7), (6, 100), {"12": [[1, 2]], "34": [[7, 9]]}) == (
+        "((mention_hi_1 >= 6 and mention_lo_1 <= 7) or (mention_hi_2 >= 6 and mention_lo_2 <= 7)"
+        " or (mention_hi_3 >= 6 and mention_lo_3 <= 7) or (mention_hi_4 >= 6 and mention_lo_4"
+        " <= 7) or pk in [34])"
+    )
+    assert milvus.mention_spans([(9, 12), (1, 3), (4, 4), (11, 20)]) == [(1, 4), (9, 20)]
     assert compile_where(MentionsDate(1, 4), (6, 100)) == "false"
     brien = milvus.term("o'brien")
     assert compile_where(Mentions(("o'brien", "nato"))) == (
