@@ -90,6 +90,12 @@ class EmbeddedStore:
     def count(self, where: Where) -> int:
         return self.size if where == EVERYTHING else len(self.filters.ids(where))
 
+    def allows_any(self, where: Where) -> bool:
+        return bool(len(self.filters.ids(where, limit=1)))
+
+    def allows_fewer(self, where: Where) -> bool:
+        return self.count(where) < self.size
+
     # -- dense ----------------------------------------------------------------------------
     def dense(self, vector: np.ndarray, k: int, where: Where) -> tuple[np.ndarray, np.ndarray]:
         allowed = None if where == EVERYTHING else self.ids(where)

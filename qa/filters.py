@@ -184,10 +184,10 @@ class AttributionWords:
 def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
     """The tree of rows the question's filters allow, in order speaker, affiliation, source,
     role, date; the first that matches nothing is named instead. `store` gives the
-    vocabularies and says which trees match anything (`ids(where, limit=1)`)."""
+    vocabularies and says which trees match anything (`allows_any`)."""
 
     def empty(where: Where) -> bool:
-        return where == NOTHING or not len(store.ids(where, limit=1))
+        return where == NOTHING or not store.allows_any(where)
 
     why: dict[str, Where] = {}
     if u.unknown_speakers:
@@ -313,6 +313,10 @@ class StatementFilter:
     def vocabularies(self) -> dict[str, list[str]]:
         """The distinct non-empty values of each field."""
         return {name + "s": getattr(self, name + "s")[1:] for name in FIELDS}
+
+    def allows_any(self, where: Where) -> bool:
+        """Whether the tree allows at least one row."""
+        return bool(len(self.ids(where, limit=1)))
 
     def ids(self, where: Where, among=None, limit: int | None = None) -> np.ndarray:
         """Rows the tree allows, ascending; only from `among` (ascending) when given."""

@@ -246,6 +246,8 @@ class MilvusStore:
         self._records: OrderedDict[int, Statement] = OrderedDict()
         # Counts asked again and again in a chat (how many statements hold a topic word).
         self._counts: OrderedDict[str, int] = OrderedDict()
+        # Any vector will do to ask whether a filter allows a row (`allows_any`).
+        self._probe = [1.0] + [0.0] * (int(catalog.get("dimension", 384)) - 1)
         self.size = self.count(EVERYTHING)
 
     def close(self) -> None:
@@ -305,7 +307,14 @@ class MilvusStore:
         if expression == FALSE or not words:
             return []
         query = " ".join(milvus.term(w) for w in words)
+        rest = [] if expression == TRUE else [f"({expression})"]
         parts = -(-sum(self.word_count(w) for w in words) // (WINDOW // 2))
+        if parts > 1 and rest:
+            # A filter most often allows a few of the rows holding the words: one search
+            # first, the ranges only when it comes back full.
+            hits = self._holding_word(query, WINDOW, rest[0])
+            if len(hits) < WINDOW:
+                return hits
         if parts <= 1:
             ranges = [None]
         else:
@@ -317,7 +326,6 @@ class MilvusStore:
         while ranges:
             span = ranges.pop()
             limits = [] if span is None else [f"pk >= {span[0]}", f"pk < {span[1]}"]
-            rest = [] if expression == TRUE else [f"({expression})"]
             hits = self._holding_word(query, WINDOW, " and ".join(limits + rest))
             if len(hits) < WINDOW:
                 found += hits
@@ -460,6 +468,39 @@ class MilvusStore:
                 self._counts.popitem(last=False)
             self._counts[key] = count
         return self._counts[key]
+
+    def allows_any(self, where: Where) -> bool:
+        # One row is enough: a search for the one best row under the filter (Milvus Lite
+        # evaluates a filter far faster for a search than for a query or a count, which read
+        # every row it allows). A tree of topic words asks the BM25 index for them.
+        key = "any " + compile_where(where, self.mention_days, self.more_spans)
+        if key not in self._counts:
+            plan = keyword_plan(where)
+            if plan is not None:
+                words = [milvus.term(w) for w in dict.fromkeys(plan[0]) if self.has_word(w)]
+                expression = self.expression(plan[1])
+                found = (
+                    bool(words)
+                    and expression != FALSE
+                    and bool(
+                        self._holding_word(
+                            " ".join(words), 1, "" if expression == TRUE else expression
+                        )
+                    )
+                )
+            else:
+                expression = self.expression(where)
+                found = expression == TRUE or (
+                    expression != FALSE
+                    and bool(len(self._search(self._probe, "dense", 1, where)[0]))
+                )
+            if len(self._counts) >= CACHED_COUNTS:
+                self._counts.popitem(last=False)
+            self._counts[key] = found
+        return self._counts[key]
+
+    def allows_fewer(self, where: Where) -> bool:
+        return self.allows_any(Not(where))
 
     def _count_holding(self, words, rest: Where) -> int:
         """How many rows of a `keyword_plan` tree there are. For one word the catalog says how

@@ -212,7 +212,7 @@ class Searcher:
         if note:
             return SearchResult(u, (), (), False, note, 0, allowed.reason)
         # A filter every statement passes filters nothing (and is searched as no filter).
-        filtered = where != EVERYTHING and self.store.count(where) < self.store.size
+        filtered = where != EVERYTHING and self.store.allows_fewer(where)
         where = where if filtered else EVERYTHING
         if query_vectors is None:
             return self._listed(u, where, why, top_k, offset)

@@ -187,6 +187,13 @@ class Store(Protocol):
     def count(self, where: Where) -> int:
         """How many statements `where` allows."""
 
+    def allows_any(self, where: Where) -> bool:
+        """Whether `where` allows at least one statement."""
+
+    def allows_fewer(self, where: Where) -> bool:
+        """Whether `where` refuses at least one statement (allows fewer than all): a filter
+        every statement passes filters nothing."""
+
     def facts(self, ids) -> Facts:
         """Date and attribution facts of these ids."""
 

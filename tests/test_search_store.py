@@ -80,6 +80,12 @@ class FakeStore:
     def count(self, where):
         return len(self._allowed(where))
 
+    def allows_any(self, where):
+        return bool(self._allowed(where))
+
+    def allows_fewer(self, where):
+        return self.count(where) < self.size
+
     def facts(self, ids):
         self.asked.append(("facts", len(ids)))
         rows = [self.row[int(i)] for i in ids]
