@@ -308,7 +308,9 @@ class MilvusStore:
             return []
         query = " ".join(milvus.term(w) for w in words)
         rest = [] if expression == TRUE else [f"({expression})"]
-        parts = -(-sum(self.word_count(w) for w in words) // (WINDOW // 2))
+        # Ranges of three quarters of a window each: the words' rows spread evenly over the
+        # keys (hashes of statement ids), so a range rarely comes back full.
+        parts = -(-sum(self.word_count(w) for w in words) // (WINDOW * 3 // 4))
         if parts > 1 and rest:
             # A filter most often allows a few of the rows holding the words: one search
             # first, the ranges only when it comes back full.
@@ -490,9 +492,14 @@ class MilvusStore:
                 )
             else:
                 expression = self.expression(where)
+                # A row the search finds is allowed; an empty answer is checked by a query,
+                # since an approximate vector index may miss the few rows a filter allows.
                 found = expression == TRUE or (
                     expression != FALSE
-                    and bool(len(self._search(self._probe, "dense", 1, where)[0]))
+                    and (
+                        bool(len(self._search(self._probe, "dense", 1, where)[0]))
+                        or bool(self._all_ids(expression, 1))
+                    )
                 )
             if len(self._counts) >= CACHED_COUNTS:
                 self._counts.popitem(last=False)

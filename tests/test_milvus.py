@@ -230,6 +230,8 @@ def test_filter_trees_select_what_the_embedded_store_selects(
         Mentions(("peacekeep",)),
         Mentions(()),
         Not(AnyOf("affiliation", ("Ukraine",))),
+        AnyOf("speaker", (HOSTILE,)),  # allows nothing
+        Not(AnyOf("speaker", (HOSTILE,))),  # allows everything
         Or((AnyOf("speaker", (HOSTILE,)), Mentions(("nato",)))),
         And((Not(Overlaps("said_lo", "said_hi", -(10**9), 10**9)), Mentions(("ukrain",)))),
         # Read from the BM25 index (qa.milvus_store.keyword_plan): one word of several, and
@@ -248,6 +250,9 @@ def test_filter_trees_select_what_the_embedded_store_selects(
         got = {s.id for s in store.statements(store.ids(tree))}
         assert got == want, tree
         assert store.count(tree) == len(want)
+        assert store.allows_any(tree) == embedded.allows_any(tree) == bool(want), tree
+        fewer = len(want) < embedded.size
+        assert store.allows_fewer(tree) == embedded.allows_fewer(tree) == fewer, tree
         assert {s.id for s in store.statements(store.ids(tree, limit=len(want) + 1))} == want
         among = embedded.ids(EVERYTHING)[::3]
         want = {s.id for s in embedded.statements(embedded.ids(tree, among=among))}

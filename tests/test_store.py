@@ -281,6 +281,9 @@ def test_trees_restricted_to_candidates_and_counted(corpus):
         assert store.ids(where, among=among).tolist() == np.intersect1d(every, among).tolist()
         assert store.count(where) == len(every)
         assert store.ids(where, limit=1).tolist() == every[:1].tolist()
+        assert store.allows_any(where) == bool(len(every))
+        assert store.allows_fewer(where) == (len(every) < store.size)
+        assert store.filters.allows_any(where) == bool(len(every))
 
 
 def test_the_fields_are_values_not_codes(corpus):
