@@ -244,7 +244,8 @@ class MilvusStore:
         self.more_spans: dict[str, list] = catalog.get("mention_spans") or {}
         self._holding_cache: OrderedDict[tuple, tuple[int, ...]] = OrderedDict()
         self._records: OrderedDict[int, Statement] = OrderedDict()
-        # Counts asked again and again in a chat (how many statements hold a topic word).
+        # Counts asked again and again in a chat (how many statements hold a topic word), and
+        # whether a filter allows a row (`allows_any`), keyed by "any " and its expression.
         self._counts: OrderedDict[str, int] = OrderedDict()
         # Any vector will do to ask whether a filter allows a row (`allows_any`).
         self._probe = [1.0] + [0.0] * (int(catalog.get("dimension", 384)) - 1)
@@ -507,6 +508,10 @@ class MilvusStore:
         return self._counts[key]
 
     def allows_fewer(self, where: Where) -> bool:
+        if keyword_plan(where) is not None:
+            # Rows holding a word: the catalog's count, or the BM25 index lists them; the
+            # negation would list them too, as keys.
+            return self.count(where) < self.size
         return self.allows_any(Not(where))
 
     def _count_holding(self, words, rest: Where) -> int:
