@@ -295,7 +295,14 @@ class Searcher:
         bm25_of = dict(zip((int(r) for r in rows), (float(s) for s in bm25)))
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[:10]}
-        coverage = dict(zip((int(r) for r in rows), self.coverage(u.concepts, rows)))
+        covered = self.coverage(u.concepts, rows)
+        # What a verb of the topic acts on, held without the verb, covers the topic too; not
+        # for a "who" question, whose one answer is the statement that says all it asks.
+        acting = _acting_on(u) if u.intent != "who" else frozenset()
+        if acting:
+            acted_on = tuple(c for c in u.concepts if c[0].lower() not in acting)
+            covered = np.maximum(covered, self.coverage(acted_on, rows))
+        coverage = dict(zip((int(r) for r in rows), covered))
         if place_vector is not None:
             for row in self._named_only(u, rows, place_vector, dense_of):
                 coverage[row] = 0.0  # the shared name is not the topic: meaning alone judges
@@ -529,6 +536,21 @@ def expanded_topic(u: Understanding) -> str:
     """The topic with the other words for its words ("soldiers" also searches "troops")."""
     extra = [word for concept in u.concepts for word in concept[1:]]
     return f"{u.topic} {' '.join(extra)}" if extra else u.topic
+
+
+def _acting_on(u: Understanding) -> frozenset[str]:
+    """Verbs of the topic that act on the word after them ("sending" in "sending troops",
+    "joining" in "joining a force"): what is acted on is the subject, the verb only how."""
+    heads = {c[0].lower() for c in u.concepts}
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", u.topic)
+    return frozenset(
+        w.lower()
+        for w, after in zip(words, words[1:])
+        if w.lower().endswith("ing")
+        and len(w) > 5
+        and w.lower() in heads
+        and re.sub(r"['’]s$", "", after).lower() in heads
+    )
 
 
 def relevance(hit: Hit) -> float:

@@ -287,3 +287,25 @@ def test_statements_of_one_date_are_paged_by_statement_id(dated_searcher):
     assert len(tied) == 3 and tied == sorted(tied)
     page = dated_searcher.search(Understanding(question="?", date=may), top_k=1, offset=4).hits
     assert [h.statement.id for h in page] == [tied[1]]
+
+
+def test_what_a_verb_of_the_topic_acts_on_covers_the_topic_alone(names_searcher):
+    from qa.search import _acting_on
+
+    def troops_statement(**fields):
+        u = Understanding(question="What did Melo say about sending troops?",
+                          topic="sending troops", concepts=(("sending",), ("troops",)),
+                          speakers=("Nuno Melo",), **fields)  # fmt: skip
+        found = names_searcher.search(u, top_k=5)
+        return next(
+            h for h in found.hits + found.closest if h.statement.passage.startswith("Troops")
+        )
+
+    assert _acting_on(Understanding(question="?", topic="sending troops",
+                                    concepts=(("sending",), ("troops",)))) == {"sending"}  # fmt: skip
+    assert _acting_on(Understanding(question="?", topic="troops sending",
+                                    concepts=(("troops",), ("sending",)))) == set()  # fmt: skip
+    # "Troops will stay home" says nothing of sending, and is about the troops asked about.
+    assert troops_statement().coverage == 1.0
+    # A "who" question's one answer is the statement that says all it asks.
+    assert troops_statement(intent="who").coverage < 1.0
