@@ -26,16 +26,21 @@ FEED = "\n".join(
 )
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
+def searcher_of(tmp_path_factory, name: str, feed: str) -> Searcher:
+    """A searcher over a feed of the given lines, with the fake encoder."""
     from conftest import FakeEncoder
 
-    folder = tmp_path_factory.mktemp("search")
-    corpus = write(folder / "feed.txt", FEED)
+    folder = tmp_path_factory.mktemp(name)
+    corpus = write(folder / "feed.txt", feed)
     encoder = FakeEncoder()
     index = ensure([corpus], folder / "index", encoder)
     gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
     return Searcher(EmbeddedStore.of_index(index, gazetteer), encoder, gazetteer)
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    return searcher_of(tmp_path_factory, "search", FEED)
 
 
 def ask(searcher, **fields):
@@ -196,14 +201,7 @@ NAMES = "\n".join(
 
 @pytest.fixture(scope="module")
 def names_searcher(tmp_path_factory):
-    from conftest import FakeEncoder
-
-    folder = tmp_path_factory.mktemp("names")
-    corpus = write(folder / "feed.txt", NAMES)
-    encoder = FakeEncoder()
-    index = ensure([corpus], folder / "index", encoder)
-    gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
-    return Searcher(EmbeddedStore.of_index(index, gazetteer), encoder, gazetteer)
+    return searcher_of(tmp_path_factory, "names", NAMES)
 
 
 def melo_on(searcher, topic):
