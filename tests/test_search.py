@@ -250,14 +250,7 @@ DATED = "\n".join(
 
 @pytest.fixture(scope="module")
 def dated_searcher(tmp_path_factory):
-    from conftest import FakeEncoder
-
-    folder = tmp_path_factory.mktemp("dated")
-    corpus = write(folder / "feed.txt", DATED)
-    encoder = FakeEncoder()
-    index = ensure([corpus], folder / "index", encoder)
-    gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
-    return Searcher(EmbeddedStore.of_index(index, gazetteer), encoder, gazetteer)
+    return searcher_of(tmp_path_factory, "dated", DATED)
 
 
 def test_a_time_lists_statements_said_in_it_before_those_inferred_to_fall_in_it(dated_searcher):
