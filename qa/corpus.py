@@ -354,17 +354,23 @@ def _infer_feed_dates(statements: list[Statement], timeline: Timeline) -> list[S
         after = next(
             (statements[j] for j in range(i + 1, len(statements)) if ordinals[j] is not None), None
         )
-        earlier, later = (after, before) if newest_first else (before, after)
-        said = SaidOn(
-            None,
-            None,
-            None,
-            inferred=True,
-            earliest=_as_mention(earlier.said_on) if earlier else None,
-            latest=_as_mention(later.said_on) if later else None,
-        )
-        result.append(replace(statement, said_on=said))
+        result.append(between_dated(statement, before, after, newest_first))
     return result
+
+
+def between_dated(statement: Statement, before, after, newest_first: bool) -> Statement:
+    """An undated statement of a feed, dated as lying between its dated neighbours (either
+    may be None); `newest_first` says which way the feed runs."""
+    earlier, later = (after, before) if newest_first else (before, after)
+    said = SaidOn(
+        None,
+        None,
+        None,
+        inferred=True,
+        earliest=_as_mention(earlier.said_on) if earlier else None,
+        latest=_as_mention(later.said_on) if later else None,
+    )
+    return replace(statement, said_on=said)
 
 
 def _as_mention(said: SaidOn) -> DateMention:

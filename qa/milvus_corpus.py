@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from qa.corpus import (
-    _as_mention,
     _declare_year,
     _file_statements,
     _said_ordinal,
+    between_dated,
     iter_rows,
     read_metadata,
 )
@@ -35,7 +35,7 @@ from qa.dates import Timeline
 from qa.errors import CorpusError
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.milvus import primary_key
-from qa.statements import SaidOn, Statement
+from qa.statements import Statement
 
 ROWS = 1_024  # rows parsed at once
 
@@ -196,7 +196,7 @@ def batches(found: Survey, skip_bad: bool = False, size: int = 256):
             for s in statements:
                 if feed is not None and _said_ordinal(s, pre_season) is not None:
                     for at, w in waiting:
-                        done(at, _inferred(w, before, s, feed), meta.get("year"))
+                        done(at, between_dated(w, before, s, feed), meta.get("year"))
                     waiting, before = [], s
                     done(position, s, meta.get("year"))
                 elif feed is not None and not (s.said_on and s.said_on.inferred):
@@ -208,21 +208,7 @@ def batches(found: Survey, skip_bad: bool = False, size: int = 256):
                     yield out[:size]
                     del out[:size]
         for at, w in waiting:
-            done(at, _inferred(w, before, None, feed), meta.get("year"))
+            done(at, between_dated(w, before, None, feed), meta.get("year"))
     out.extend(held.values())
     for start in range(0, len(out), size):
         yield out[start : start + size]
-
-
-def _inferred(statement: Statement, before, after, newest_first: bool) -> Statement:
-    """An undated statement of a feed between its dated neighbours (`corpus._infer_feed_dates`)."""
-    earlier, later = (after, before) if newest_first else (before, after)
-    said = SaidOn(
-        None,
-        None,
-        None,
-        inferred=True,
-        earliest=_as_mention(earlier.said_on) if earlier else None,
-        latest=_as_mention(later.said_on) if later else None,
-    )
-    return replace(statement, said_on=said)

@@ -15,6 +15,7 @@ import numpy as np
 from qa.embedding import Encoder
 from qa.filters import (
     OPEN_HIGH,
+    OPEN_LOW,
     AttributionWords,
     mentions_of,
     newest_first,
@@ -294,7 +295,14 @@ class Searcher:
         bm25_of = dict(zip((int(r) for r in rows), (float(s) for s in bm25)))
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[:10]}
-        coverage = dict(zip((int(r) for r in rows), self.coverage(u.concepts, rows)))
+        covered = self.coverage(u.concepts, rows)
+        # What a verb of the topic acts on, held without the verb, covers the topic too; not
+        # for a "who" question, whose one answer is the statement that says all it asks.
+        acting = _acting_on(u) if u.intent != "who" else frozenset()
+        if acting:
+            acted_on = tuple(c for c in u.concepts if c[0].lower() not in acting)
+            covered = np.maximum(covered, self.coverage(acted_on, rows))
+        coverage = dict(zip((int(r) for r in rows), covered))
         if place_vector is not None:
             for row in self._named_only(u, rows, place_vector, dense_of):
                 coverage[row] = 0.0  # the shared name is not the topic: meaning alone judges
@@ -366,14 +374,46 @@ class Searcher:
 
     def _listed(self, u: Understanding, where: Where, why, top_k, offset) -> SearchResult:
         """A question with filters and no topic: what the filters allow, newest first."""
-        ids = self.store.ids(where)
-        order = newest_first(ids, self.store.facts(ids))
+        ids = np.asarray(self.store.ids(where), dtype=np.int64)
+        facts = self.store.facts(ids)
+        if u.date is None:
+            order = newest_first(ids, facts).tolist()
+            keys = None
+        else:
+            # Asked for a time, statements said on a date in it come before those only
+            # inferred to fall in it; newest first within each.
+            inferred = facts.said_hi == OPEN_LOW
+            said = np.where(inferred, facts.inferred_hi, facts.said_hi)
+            at = np.lexsort((-said, inferred))
+            order = ids[at].tolist()
+            keys = list(zip(inferred[at].tolist(), (-said[at]).tolist()))
         if u.kind is not None:
-            order = [i for i, s in zip(order, self.store.statements(order)) if s.kind == u.kind]
+            kept = [s.kind == u.kind for s in self.store.statements(order)]
+            order = [i for i, keep in zip(order, kept) if keep]
+            keys = keys and [k for k, keep in zip(keys, kept) if keep]
+        if keys:
+            order = self._ties_by_id(order, keys, offset, offset + top_k)
         page = self._hits([int(i) for i in order[offset : offset + top_k]], why)
         page = self._read([replace(h, score=1.0) for h in page])
         reason = None if len(order) else "relevance"
         return SearchResult(u, page, (), len(order) > 0, None, len(order), reason)
+
+    def _ties_by_id(self, order: list[int], keys: list, start: int, stop: int) -> list[int]:
+        """`order` (sorted by `keys`) with the runs of equal keys that hold the page
+        [start, stop) ordered by statement id: a tie-break every store shares (store ids
+        are corpus positions in one and hashed keys in another)."""
+        if not order or start >= len(order):
+            return order
+        stop = min(stop, len(order))
+        lo, hi = start, stop
+        while lo > 0 and keys[lo - 1] == keys[start]:
+            lo -= 1
+        while hi < len(order) and keys[hi] == keys[stop - 1]:
+            hi += 1
+        run = order[lo:hi]
+        named = {row: s.id for row, s in zip(run, self.store.statements(run))}
+        tied = sorted(range(lo, hi), key=lambda i: (keys[i], named[order[i]]))
+        return order[:lo] + [order[i] for i in tied] + order[hi:]
 
     def _unfiltered_answers(self, u: Understanding, query_vectors, place_vector=None) -> list[Hit]:
         """Statements that answer the topic when no filter applies."""
@@ -496,6 +536,21 @@ def expanded_topic(u: Understanding) -> str:
     """The topic with the other words for its words ("soldiers" also searches "troops")."""
     extra = [word for concept in u.concepts for word in concept[1:]]
     return f"{u.topic} {' '.join(extra)}" if extra else u.topic
+
+
+def _acting_on(u: Understanding) -> frozenset[str]:
+    """Verbs of the topic that act on the word after them ("sending" in "sending troops",
+    "joining" in "joining a force"): what is acted on is the subject, the verb only how."""
+    heads = {c[0].lower() for c in u.concepts}
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", u.topic)
+    return frozenset(
+        w.lower()
+        for w, after in zip(words, words[1:])
+        if w.lower().endswith("ing")
+        and len(w) > 5
+        and w.lower() in heads
+        and re.sub(r"['’]s$", "", after).lower() in heads
+    )
 
 
 def relevance(hit: Hit) -> float:

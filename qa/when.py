@@ -47,10 +47,18 @@ _UNIT_DAYS = {"days": 7, "few days": 7, "week": 7, "weeks": 14, "two weeks": 14,
               "fortnight": 15, "half": 15}  # fmt: skip
 
 
+# "Early", "mid" and "late" a month are its thirds, each reaching OVERLAP_DAYS into the next:
+# a reader places the 10th or the 21st in either, so the edges belong to both.
+OVERLAP_DAYS = 2
+_EARLY = (1, 10 + OVERLAP_DAYS)
+_MID = (11 - OVERLAP_DAYS, 20 + OVERLAP_DAYS)
+_LATE = (21 - OVERLAP_DAYS, None)
+
+
 def _part_days(position: str, unit: str | None) -> tuple[int, int | None] | None:
     """First and last day of a month part named by a position and an optional unit."""
     if position in _MIDDLE:
-        return (11, 20) if unit in (None, "days", "week", "weeks", "part") else None
+        return _MID if unit in (None, "days", "week", "weeks", "part") else None
     if position in _ORDINAL:
         k = _ORDINAL[position]
         if unit == "week":
@@ -60,8 +68,8 @@ def _part_days(position: str, unit: str | None) -> tuple[int, int | None] | None
     if unit and length is None:
         return None
     if position in _HEAD:
-        return (1, length or 10)
-    return (-length, None) if length else (21, None)
+        return (1, length) if length else _EARLY
+    return (-length, None) if length else _LATE
 
 
 def _month_parts() -> dict[str, tuple[int, int | None]]:
@@ -80,8 +88,8 @@ def _month_parts() -> dict[str, tuple[int, int | None]]:
     return parts
 
 
-MONTH_PARTS = {**_month_parts(), "mid-to-late": (11, None), "mid to late": (11, None),
-               "early-to-mid": (1, 20), "early to mid": (1, 20)}  # fmt: skip
+MONTH_PARTS = {**_month_parts(), "mid-to-late": (_MID[0], None), "mid to late": (_MID[0], None),
+               "early-to-mid": (1, _MID[1]), "early to mid": (1, _MID[1])}  # fmt: skip
 _FULL_MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )

@@ -26,16 +26,21 @@ FEED = "\n".join(
 )
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
+def searcher_of(tmp_path_factory, name: str, feed: str) -> Searcher:
+    """A searcher over a feed of the given lines, with the fake encoder."""
     from conftest import FakeEncoder
 
-    folder = tmp_path_factory.mktemp("search")
-    corpus = write(folder / "feed.txt", FEED)
+    folder = tmp_path_factory.mktemp(name)
+    corpus = write(folder / "feed.txt", feed)
     encoder = FakeEncoder()
     index = ensure([corpus], folder / "index", encoder)
     gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
     return Searcher(EmbeddedStore.of_index(index, gazetteer), encoder, gazetteer)
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    return searcher_of(tmp_path_factory, "search", FEED)
 
 
 def ask(searcher, **fields):
@@ -196,14 +201,7 @@ NAMES = "\n".join(
 
 @pytest.fixture(scope="module")
 def names_searcher(tmp_path_factory):
-    from conftest import FakeEncoder
-
-    folder = tmp_path_factory.mktemp("names")
-    corpus = write(folder / "feed.txt", NAMES)
-    encoder = FakeEncoder()
-    index = ensure([corpus], folder / "index", encoder)
-    gazetteer = Gazetteer.load(corpus_gazetteer_files([corpus]))
-    return Searcher(EmbeddedStore.of_index(index, gazetteer), encoder, gazetteer)
+    return searcher_of(tmp_path_factory, "names", NAMES)
 
 
 def melo_on(searcher, topic):
@@ -235,3 +233,70 @@ def test_the_topic_is_also_read_as_the_question_words_it():
     assert topic_phrase(asked) == "mission on the ground"
     # A topic word the question does not hold (a synonym, a correction) leaves no phrase.
     assert topic_phrase(Understanding(question="What did Rute say?", topic="Rutte")) is None
+
+
+DATED = "\n".join(
+    [
+        "Spain backs more funding for the region, Spanish Prime Minister Pedro Sanchez said on May 4.",
+        "The region needs roads and schools, a report on the region said.",
+        "Portugal wants fishing quotas kept, Portuguese Defence Minister Nuno Melo said on May 9.",
+        "Tariffs on steel rose again, a trade report said.",
+        "Ports in the region reopened, a shipping report said.",
+        "Rail links to the region were cut, a transport report said.",
+        "Spain will not send troops to the region, Spanish Prime Minister Pedro Sanchez said on May 12.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def dated_searcher(tmp_path_factory):
+    return searcher_of(tmp_path_factory, "dated", DATED)
+
+
+def test_a_time_lists_statements_said_in_it_before_those_inferred_to_fall_in_it(dated_searcher):
+    from qa.when import DateRange
+
+    may = DateRange(None, None, "in May")
+    listed = dated_searcher.search(Understanding(question="?", date=may), top_k=7).hits
+    dated = [h.statement.passage.split(",")[0] for h in listed if h.statement.said_on.text]
+    assert dated == [
+        "Spain will not send troops to the region",
+        "Portugal wants fishing quotas kept",
+        "Spain backs more funding for the region",
+    ]
+    assert [h.statement.said_on.text for h in listed[:3]] == ["May 12", "May 9", "May 4"]
+
+
+def test_statements_of_one_date_are_paged_by_statement_id(dated_searcher):
+    # Three reports inferred to fall on May 9-12 tie: a page boundary inside them falls where
+    # every store puts it, by statement id, not by the store's own row numbers.
+    from qa.when import DateRange
+
+    may = DateRange(None, None, "in May")
+    whole = dated_searcher.search(Understanding(question="?", date=may), top_k=7).hits
+    tied = [h.statement.id for h in whole[3:6]]
+    assert len(tied) == 3 and tied == sorted(tied)
+    page = dated_searcher.search(Understanding(question="?", date=may), top_k=1, offset=4).hits
+    assert [h.statement.id for h in page] == [tied[1]]
+
+
+def test_what_a_verb_of_the_topic_acts_on_covers_the_topic_alone(names_searcher):
+    from qa.search import _acting_on
+
+    def troops_statement(**fields):
+        u = Understanding(question="What did Melo say about sending troops?",
+                          topic="sending troops", concepts=(("sending",), ("troops",)),
+                          speakers=("Nuno Melo",), **fields)  # fmt: skip
+        found = names_searcher.search(u, top_k=5)
+        return next(
+            h for h in found.hits + found.closest if h.statement.passage.startswith("Troops")
+        )
+
+    assert _acting_on(Understanding(question="?", topic="sending troops",
+                                    concepts=(("sending",), ("troops",)))) == {"sending"}  # fmt: skip
+    assert _acting_on(Understanding(question="?", topic="troops sending",
+                                    concepts=(("troops",), ("sending",)))) == set()  # fmt: skip
+    # "Troops will stay home" says nothing of sending, and is about the troops asked about.
+    assert troops_statement().coverage == 1.0
+    # A "who" question's one answer is the statement that says all it asks.
+    assert troops_statement(intent="who").coverage < 1.0
