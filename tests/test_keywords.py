@@ -172,7 +172,9 @@ def test_frequency_and_postings(tmp_path):
 def test_rows_holding_all_the_words(tmp_path):
     rng = np.random.default_rng(9)
     words = [f"w{i}" for i in range(30)]
-    token_lists = [[str(w) for w in rng.choice(words, size=rng.integers(0, 12))] for _ in range(2000)]
+    token_lists = [
+        [str(w) for w in rng.choice(words, size=rng.integers(0, 12))] for _ in range(2000)
+    ]
     keywords.build(token_lists, tmp_path)
     index = Bm25Index(tmp_path)
     for asked in (

@@ -23,7 +23,8 @@ from qa.corpus import load_corpus, read_rows  # noqa: E402
 from qa.embedding import Encoder, resolve_model  # noqa: E402
 from qa.milvus import MilvusError, Part  # noqa: E402
 from qa.milvus_build import build  # noqa: E402
-from qa.milvus_store import compile_where, open_milvus  # noqa: E402
+from qa.milvus_store import open_milvus  # noqa: E402
+from qa.milvus_where import compile_where  # noqa: E402
 from qa.store import (  # noqa: E402
     EVERYTHING,
     NOTHING,
@@ -234,7 +235,7 @@ def test_filter_trees_select_what_the_embedded_store_selects(
         Not(AnyOf("speaker", (HOSTILE,))),  # allows everything
         Or((AnyOf("speaker", (HOSTILE,)), Mentions(("nato",)))),
         And((Not(Overlaps("said_lo", "said_hi", -(10**9), 10**9)), Mentions(("ukrain",)))),
-        # Read from the BM25 index (qa.milvus_store.keyword_plan): one word of several, and
+        # Read from the BM25 index (qa.milvus_where.keyword_plan): one word of several, and
         # filters naming no word.
         And(
             (
