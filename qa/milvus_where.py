@@ -66,18 +66,16 @@ def compile_where(
             return FALSE
         parts = [f"TEXT_MATCH(terms, {milvus.quote(milvus.term(w))})" for w in where.words]
         return "(" + " and ".join(parts) + ")"
-    if isinstance(where, And):
+    if isinstance(where, And | Or):
+        # A part that changes nothing (true in a conjunction) is left out; one that decides
+        # the whole (false in a conjunction) is the answer.
+        neutral, deciding, joint = (TRUE, FALSE, " and ") if isinstance(where, And) else (
+            FALSE, TRUE, " or ")  # fmt: skip
         parts = [compile_where(p, mention_days, more_spans) for p in where.parts]
-        parts = [p for p in parts if p != TRUE]
-        if FALSE in parts:
-            return FALSE
-        return TRUE if not parts else "(" + " and ".join(parts) + ")"
-    if isinstance(where, Or):
-        parts = [compile_where(p, mention_days, more_spans) for p in where.parts]
-        parts = [p for p in parts if p != FALSE]
-        if TRUE in parts:
-            return TRUE
-        return FALSE if not parts else "(" + " or ".join(parts) + ")"
+        parts = [p for p in parts if p != neutral]
+        if deciding in parts:
+            return deciding
+        return neutral if not parts else "(" + joint.join(parts) + ")"
     if isinstance(where, Not):
         inner = compile_where(where.part, mention_days, more_spans)
         return {TRUE: FALSE, FALSE: TRUE}.get(inner, f"not {inner}")

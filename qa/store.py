@@ -19,14 +19,12 @@ private to one build (several build workers writing one collection cannot share 
     inferred_lo, inferred_hi  the earliest and latest it can have been said when the date is
                               inferred (OPEN_LOW / OPEN_HIGH for an open side; an empty span,
                               OPEN_HIGH, OPEN_LOW, when it is not inferred)
-    mentioned    the dates the text mentions. Embedded: a (row, lo, hi) table. For a backend
-                 filtering by expression: an array of every day ordinal a mention covers
-                 (`mentioned_days(...)` gives it), and `MentionsDate(low, high)` compiled to
-                 array_contains_any over the range's days, with an open end bounded by the
-                 smallest / largest day the collection mentions.
-    words        the keyword tokens of the passage (`qa.text.tokenize`), for `Mentions`;
-                 a backend filtering by expression keeps them as an array of distinct tokens
-                 and compiles `Mentions(words)` to array_contains_all.
+    mentioned    the dates the text mentions: (lo, hi) day-ordinal spans. Embedded: a (row, lo,
+                 hi) table. Milvus: a few pairs of span fields, the spans past them kept in
+                 its catalog (qa/milvus.py).
+    words        the keyword tokens of the passage (`qa.text.tokenize`), for `Mentions`.
+                 Embedded: its BM25 postings. Milvus: a text field its BM25 index is built
+                 on, whose rows holding a word that index lists.
 
 `filters.row_facts(statement, gazetteer, timeline)` gives these fields for one statement, so
 every backend stores the same facts.
@@ -133,12 +131,6 @@ def either(*parts: Where) -> Where:
     """The disjunction, without the NOTHING parts (and NOTHING for none)."""
     kept = tuple(p for p in parts if p != NOTHING)
     return kept[0] if len(kept) == 1 else Or(kept)
-
-
-def mentioned_days(spans: list[tuple[int, int]]) -> list[int]:
-    """Every day ordinal the (lo, hi) spans of a statement's mentioned dates cover, for a
-    backend that filters `MentionsDate` with an array field."""
-    return sorted({day for lo, hi in spans for day in range(lo, hi + 1)})
 
 
 # -- the interface --------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from qa.store import (
     Or,
     Overlaps,
     Within,
-    mentioned_days,
 )
 from qa.text import tokenize
 
@@ -161,6 +160,11 @@ def old_mask(u: Understanding, store: EmbeddedStore) -> np.ndarray:
 
 
 # -- a second evaluation, one record at a time ---------------------------------------------
+def mentioned_days(spans: list[tuple[int, int]]) -> list[int]:
+    """Every day ordinal the (lo, hi) spans of a statement's mentioned dates cover."""
+    return sorted({day for lo, hi in spans for day in range(lo, hi + 1)})
+
+
 def passes(where, facts: dict, words: set[str]) -> bool:
     """Whether one statement's facts (`row_facts`) and keyword tokens pass a tree."""
     if isinstance(where, And):
