@@ -27,7 +27,7 @@ from qa.lexicon import NAME_SIMILARITY
 from qa.query import Understanding
 from qa.statements import Statement
 from qa.store import EVERYTHING, And, Mentions, Not, Store, Where, either
-from qa.text import tokenize
+from qa.text import tokenize, written_words
 
 RRF_K = 60
 # BM25's share in the fusion: keyword matches break ties among meanings, they do not lead.
@@ -38,9 +38,10 @@ BM25_FLOOR = 0.5
 CANDIDATES = 100
 # Calibrated on the tuning part of the evaluation (see EVALUATION.md), one cut for filtered
 # and unfiltered questions alike. A statement's relevance is its cosine similarity to the topic
-# (the topic as the question words it or with its synonyms, whichever is closer) plus COVERAGE_WEIGHT times the
-# share of the topic's distinctive words it holds. A question is answered when its best
-# statement reaches RELEVANT; statements from SHOWN up are shown beside it.
+# (the topic as the question words it or with its synonyms, whichever is closer) plus
+# COVERAGE_WEIGHT times the share of the topic's distinctive words it holds. A question is
+# answered when its best statement reaches RELEVANT; statements from SHOWN up are shown beside
+# it.
 COVERAGE_WEIGHT = 0.4
 RELEVANT = 0.38
 SHOWN = 0.33
@@ -187,7 +188,7 @@ class Searcher:
     def place_text(self, u: Understanding) -> str | None:
         """The places and organisations that modify the next word of a topic ("NATO" in
         "NATO's spending target", "Russian" in "Russian economy"), or None."""
-        words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", u.topic)
+        words = written_words(u.topic)
         heads = {re.sub(r"['’]s$", "", w): i for i, w in enumerate(words)}
         places = [
             c[0]
@@ -521,7 +522,7 @@ def passage_parts(statement: Statement) -> list[str]:
 def topic_phrase(u: Understanding) -> str | None:
     """The topic as the question words it, with its small words ("mission on the ground"
     for the topic "mission ground"): a sentence model reads a phrase better than a word list."""
-    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", u.topic)
+    words = written_words(u.topic)
     at, begin = 0, None
     for word in words:
         m = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE).search(u.question, at)
@@ -542,7 +543,7 @@ def _acting_on(u: Understanding) -> frozenset[str]:
     """Verbs of the topic that act on the word after them ("sending" in "sending troops",
     "joining" in "joining a force"): what is acted on is the subject, the verb only how."""
     heads = {c[0].lower() for c in u.concepts}
-    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", u.topic)
+    words = written_words(u.topic)
     return frozenset(
         w.lower()
         for w, after in zip(words, words[1:])

@@ -39,9 +39,14 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(SPELLINGS.get(word, word))
 
 
+def written_words(text: str) -> list[str]:
+    """The words as written (an apostrophe inside a word keeps it whole: "NATO's")."""
+    return _WORD.findall(text)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words, possessive endings dropped."""
-    return [re.sub(r"['’]s$", "", w.lower()) for w in _WORD.findall(text)]
+    return [re.sub(r"['’]s$", "", w.lower()) for w in written_words(text)]
 
 
 def tokenize(text: str) -> list[str]:
