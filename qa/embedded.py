@@ -91,7 +91,7 @@ class EmbeddedStore:
         return self.size if where == EVERYTHING else len(self.filters.ids(where))
 
     def allows_any(self, where: Where) -> bool:
-        return bool(len(self.filters.ids(where, limit=1)))
+        return self.filters.allows_any(where)
 
     def allows_fewer(self, where: Where) -> bool:
         return self.count(where) < self.size

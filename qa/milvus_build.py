@@ -82,8 +82,8 @@ def _build(client, name, uri, corpus_paths, encoder, part, progress, skip_bad, b
         summary.add([at for at, _ in pairs], keys, facts, tokens)
         rows = [
             (milvus.statement_row(s, f, t, encoder.info.weights_sha256), s)
-            for s, f, t in zip(statements, facts, tokens)
-            if part.holds(milvus.primary_key(s.id))
+            for s, f, t, key in zip(statements, facts, tokens, keys)
+            if part.holds(key)
         ]  # fmt: skip
         if rows:
             _write_batch(client, name, rows, encoder, counts, empty)
@@ -122,9 +122,7 @@ def _prepare(client, name: str, uri: str, encoder, part: Part) -> bool:
         same_model = catalog.get("weights_sha256", info.weights_sha256) == info.weights_sha256
         same_schema = catalog.get("schema_version", milvus.SCHEMA_VERSION) == milvus.SCHEMA_VERSION
         if same_model and same_schema:
-            client.load_collection(name)
-            rows = client.query(name, filter="", output_fields=["count(*)"])
-            return int(rows[0]["count(*)"]) == 0
+            return _rows(client, name) == 0
         if not part.whole:
             raise MilvusError(
                 f"The collection {name} at {uri} was built with model {catalog.get('model_id')} "
@@ -324,5 +322,6 @@ def check(uri: str, collection: str | None, model_id: str, weights_sha256: str) 
 
 
 def _rows(client, name: str) -> int:
+    """How many rows the collection holds (loading it first)."""
     client.load_collection(name)
     return int(client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"])
