@@ -334,14 +334,11 @@ def _infer_feed_dates(statements: list[Statement], timeline: Timeline) -> list[S
     """In a feed ordered by time, an undated statement lies between its dated neighbours."""
     ordinals = [_said_ordinal(s, timeline) for s in statements]
     dated = [o for o in ordinals if o is not None]
-    if len(dated) < 3:
-        return statements
     pairs = list(zip(dated, dated[1:]))
-    if all(a >= b for a, b in pairs):
-        newest_first = True
-    elif all(a <= b for a, b in pairs):
-        newest_first = False
-    else:
+    newest_first = feed_order(
+        len(dated), all(a >= b for a, b in pairs), all(a <= b for a, b in pairs)
+    )
+    if newest_first is None:
         return statements
     result = []
     for i, statement in enumerate(statements):
@@ -356,6 +353,17 @@ def _infer_feed_dates(statements: list[Statement], timeline: Timeline) -> list[S
         )
         result.append(between_dated(statement, before, after, newest_first))
     return result
+
+
+def feed_order(dated: int, falling: bool, rising: bool) -> bool | None:
+    """Whether a file is a feed newest first (True) or oldest first (False), from how many
+    of its statements are dated and whether their dates only fall or only rise; None when it
+    is no feed."""
+    if dated < 3:
+        return None
+    if falling:
+        return True
+    return False if rising else None
 
 
 def between_dated(statement: Statement, before, after, newest_first: bool) -> Statement:
@@ -381,13 +389,27 @@ def _declare_year(statement: Statement, year: int, timeline: Timeline) -> Statem
     said = statement.said_on
     if said is None or said.month is None or said.year is not None:
         return statement
-    # The declared year is the year the corpus ends in; months before a December-January
-    # turn in the timeline belong to the year before.
-    wraps = timeline.start_month > 1 and said.month >= timeline.start_month
     return replace(
         statement,
-        said_on=replace(said, year=year - 1 if wraps else year, year_declared=True),
+        said_on=replace(said, year=declared_year(said.month, year, timeline), year_declared=True),
     )
+
+
+def declared_year(month: int, year: int, timeline: Timeline) -> int:
+    """The year of a month in a corpus declared to end in `year`: months before a
+    December-January turn in the timeline belong to the year before."""
+    wraps = timeline.start_month > 1 and month >= timeline.start_month
+    return year - 1 if wraps else year
+
+
+def no_statements(skipped: list[str]) -> CorpusError:
+    """The error for a corpus that gave no statement."""
+    if skipped:
+        return CorpusError(
+            f"The corpus has no statements: every line was skipped as unreadable "
+            f"({len(skipped)} skipped, the first: {skipped[0]})."
+        )
+    return CorpusError("The corpus has no statements: every line is blank.")
 
 
 def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corpus:
@@ -423,13 +445,8 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
                 merged[statement.id] = first.with_sources(first.sources + statement.sources)
             else:
                 merged[statement.id] = statement
-    if not merged and skipped:
-        raise CorpusError(
-            f"The corpus has no statements: every line was skipped as unreadable "
-            f"({len(skipped)} skipped, the first: {skipped[0]})."
-        )
     if not merged:
-        raise CorpusError("The corpus has no statements: every line is blank.")
+        raise no_statements(skipped)
     seasons = [
         timeline.season_of(s.said_on.month, s.said_on.year)
         for s in merged.values()

@@ -28,11 +28,13 @@ from qa.corpus import (
     _file_statements,
     _said_ordinal,
     between_dated,
+    declared_year,
+    feed_order,
     iter_rows,
+    no_statements,
     read_metadata,
 )
 from qa.dates import Timeline
-from qa.errors import CorpusError
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.milvus import primary_key
 from qa.statements import Statement
@@ -65,11 +67,7 @@ class _Direction:
     def newest_first(self, timeline: Timeline) -> bool | None:
         """True or False for a feed (newest or oldest first), None for any other file."""
         i = timeline.start_month - 1
-        if self.dated < 3:
-            return None
-        if self.falling[i]:  # load_corpus asks "all falling?" first
-            return True
-        return False if self.rising[i] else None
+        return feed_order(self.dated, self.falling[i], self.rising[i])
 
 
 @dataclass
@@ -137,12 +135,7 @@ def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
         directions.append(direction)
         articles.append(whole)
     if not keys:
-        if skipped:
-            raise CorpusError(
-                f"The corpus has no statements: every line was skipped as unreadable "
-                f"({len(skipped)} skipped, the first: {skipped[0]})."
-            )
-        raise CorpusError("The corpus has no statements: every line is blank.")
+        raise no_statements(skipped)
     timeline = Timeline.from_months(sorted(months))
     feeds = [None if a else d.newest_first(timeline) for a, d in zip(articles, directions)]
     unique, first, counts = np.unique(
@@ -157,13 +150,11 @@ def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
 
 
 def _season(timeline: Timeline, seen: list[tuple]) -> int | None:
-    """The latest season of a dated statement, its year declared by its file if not written
-    (as `corpus._declare_year` declares it)."""
+    """The latest season of a dated statement, its year declared by its file if not written."""
     found = []
     for month, year, declared in seen:
         if year is None and declared:
-            wraps = timeline.start_month > 1 and month >= timeline.start_month
-            year = declared - 1 if wraps else declared
+            year = declared_year(month, declared, timeline)
         if year:
             found.append(timeline.season_of(month, year))
     return max(found) if found else None
