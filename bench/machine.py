@@ -64,11 +64,38 @@ def timed_cpu(command: list[str], checkout: Path | None) -> tuple[float, float]:
     return wall, cpu
 
 
+KERNELS = """
+import numpy, threadpoolctl
+print(*sorted({p.get("architecture") or "?" for p in threadpoolctl.threadpool_info()}))
+"""
+
+
+def kernels() -> str:
+    """The BLAS kernels a run gets, as OpenBLAS chose them, and what chose them: a machine
+    may set OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) in its environment for older OpenBLAS
+    builds, which slows a current numpy; the runs keep the caller's setting."""
+    chosen = run([sys.executable, "-c", KERNELS], None).stdout.strip()
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    return f"{chosen} ({'OPENBLAS_CORETYPE=' + forced if forced else 'numpy’s own choice'})"
+
+
+def processor() -> str:
+    """The CPU's model name (Linux), else what the platform module says."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def state() -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-        f"load average {load}, Python {platform.python_version()}"
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores "
+        f"({processor()}), load average {load}, Python {platform.python_version()}, "
+        f"BLAS kernels {kernels()}"
     )
 
 
