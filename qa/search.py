@@ -127,6 +127,12 @@ class Searcher:
                     out.append(close)
         return out
 
+    def concept_tokens(self, concept: tuple[str, ...]) -> list[str]:
+        """The keyword tokens of a topic word and its other words: a slip is looked for in the
+        word the question typed only, since the other words are the lexicon's, spelt right
+        ("boots" for "troops" is not a slip of "boost")."""
+        return self.spelt(tokenize(concept[0])) + tokenize(" ".join(concept[1:]))
+
     def _close_word(self, token: str) -> str | None:
         if token not in self._spellings:
             self._spellings[token] = _close_word(token, self.store.words_starting(token[:1]))
@@ -276,7 +282,7 @@ class Searcher:
         keyword score.
         `place_vector` encodes the places that modify the topic's words (`place_text`)."""
         dense_rows, _ = self.store.dense(query_vectors[0], CANDIDATES, where)
-        tokens = self.spelt(tokenize(expanded_topic(u)))
+        tokens = [t for concept in u.concepts for t in self.concept_tokens(concept)]
         bm25_rows, bm25_scores = (
             self.store.keywords(tokens, CANDIDATES, where) if tokens else (dense_rows[:0], [])
         )
@@ -332,7 +338,7 @@ class Searcher:
         total = np.zeros(len(ids), dtype=np.float32)
         weight_sum = 0.0
         for concept in concepts:
-            tokens = self.spelt(tokenize(" ".join(concept)))
+            tokens = self.concept_tokens(concept)
             if not tokens:
                 continue
             holding = either(*(Mentions((t,)) for t in dict.fromkeys(tokens)))
