@@ -187,7 +187,6 @@ def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
     assert result.answered and result.hits[0].coverage == 1.0
 
 
-
 def test_a_synonym_is_not_read_as_a_slip_of_a_corpus_word(searcher):
     # "quotes" is one swap from no corpus word here, "qoutas" is a slip of "quotas": only the
     # word the question typed is corrected, never the lexicon's other words for it.
@@ -196,6 +195,7 @@ def test_a_synonym_is_not_read_as_a_slip_of_a_corpus_word(searcher):
     every = range(searcher.store.size)
     assert searcher.coverage((("levies", "qoutas"),), every).max() == 0.0
     assert searcher.coverage((("qoutas",),), every).max() == 1.0
+
 
 NAMES = "\n".join(
     [
