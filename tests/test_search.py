@@ -104,6 +104,33 @@ def test_a_question_about_several_speakers_shows_each_ones_closer_statements(sea
     assert relevance(result.hits[1]) < 0.33
 
 
+COUNTRY = "\n".join(
+    [
+        "Portugal will send troops to the border, Portuguese Defence Minister Nuno Melo said on May 3.",
+        "Portugal keeps watch at sea and at ports, Portuguese Prime Minister Luis Montenegro said on May 5.",
+        "Portugal keeps guard at lakes and at ports, Portuguese Defence Minister Nuno Melo said on May 8.",
+        "Spain will not send troops to the region, Spanish Prime Minister Pedro Sanchez said on May 12.",
+    ]
+)
+
+
+def test_a_country_asked_about_shows_its_speakers_closer_statements(tmp_path_factory):
+    # A country speaks through several people, each in words of their own: once answered, its
+    # statements under the cut for showing beside the best are shown after it; one speaker's
+    # are not ("What else did he say?" asks for those).
+    searcher = searcher_of(tmp_path_factory, "country", COUNTRY)
+    concepts = (("troops",), ("border",))
+    country = ask(searcher, topic="troops at border", concepts=concepts, affiliations=("Portugal",))
+    assert passages(country)[0] == "Portugal will send troops to the border"
+    assert sorted(passages(country)[1:]) == [
+        "Portugal keeps guard at lakes and at ports",
+        "Portugal keeps watch at sea and at ports",
+    ]
+    assert all(0.15 <= relevance(h) < 0.33 for h in country.hits[1:])
+    melo = ask(searcher, topic="troops at border", concepts=concepts, speakers=("Nuno Melo",))
+    assert passages(melo) == ["Portugal will send troops to the border"]
+
+
 def test_a_word_most_statements_hold_is_not_distinctive(searcher):
     coverage = searcher.coverage((("region",),), searcher.store.ids(EVERYTHING))
     assert coverage.max() == 0.0
