@@ -45,6 +45,11 @@ CANDIDATES = 100
 COVERAGE_WEIGHT = 0.4
 RELEVANT = 0.38
 SHOWN = 0.33
+# A statement that holds none of the topic's distinctive words, when other statements hold
+# them, is most often about something near it ("Europe's security" for "Ukraine joining
+# NATO"): its meaning alone answers only this much above RELEVANT. When no statement holds
+# them (the question's words are not the corpus's), meaning alone judges at RELEVANT.
+WORDLESS_MARGIN = 0.09
 # Candidates this close under RELEVANT are also judged by their sentences and quotes; at most
 # PART_CANDIDATES of them, so that a question costs a few short encodings at most.
 PART_MARGIN = 0.12
@@ -78,6 +83,9 @@ class Hit:
     matched_by: tuple[str, ...]
     said_order: int | None = None  # position of the date said on the corpus timeline
     coverage: float = 0.0  # share of the topic's distinctive words (or synonyms) it holds
+    # None of the topic's distinctive words, which other statements do hold: its meaning
+    # alone must then be closer to answer (WORDLESS_MARGIN).
+    wordless: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,7 +311,7 @@ class Searcher:
         bm25_of = dict(zip((int(r) for r in rows), (float(s) for s in bm25)))
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[:10]}
-        covered = self.coverage(u.concepts, rows)
+        covered, worded = self._coverage(u.concepts, rows)
         # What a verb of the topic acts on, held without the verb, covers the topic too; not
         # for a "who" question, whose one answer is the statement that says all it asks.
         acting = _acting_on(u) if u.intent != "who" else frozenset()
@@ -325,6 +333,7 @@ class Searcher:
                 + (("words",) if bm25_of[hit.row] > 0 else ())
                 + (("meaning",) if hit.row in dense_top else ()),
                 coverage=float(coverage[hit.row]),
+                wordless=worded and not coverage[hit.row],
             )
             for hit in hits
         ]
@@ -334,6 +343,11 @@ class Searcher:
         when the statement has the word or another word for it, weighted by how rare it is. A
         word most statements hold ("Ukraine" in a feed about Ukraine) says nothing and is not
         counted."""
+        return self._coverage(concepts, ids)[0]
+
+    def _coverage(self, concepts, ids) -> tuple[np.ndarray, bool]:
+        """`coverage`, and whether any statement of the store holds a distinctive concept."""
+        worded = False
         ids = np.asarray(ids, dtype=np.int64)
         n = self.store.size
         total = np.zeros(len(ids), dtype=np.float32)
@@ -349,10 +363,11 @@ class Searcher:
             share = self.store.count(present) / n if n else 1.0
             if share > COMMON_WORD_SHARE:
                 continue
+            worded = worded or share > 0
             weight = float(np.log(1.0 + 1.0 / max(share, 1.0 / n)))
             total += weight * np.isin(ids, self.store.ids(present, among=ids))
             weight_sum += weight
-        return total / weight_sum if weight_sum else total
+        return (total / weight_sum if weight_sum else total), worded
 
     def _named_only(self, u: Understanding, rows, place_vector, dense_of) -> list[int]:
         """Statements that hold a place modifying the topic ("NATO" of "NATO's budget") and
@@ -568,7 +583,7 @@ def relevance(hit: Hit) -> float:
 
 def _answers(hit: Hit) -> bool:
     """Whether a hit is relevant enough for the question to count as answered."""
-    return relevance(hit) >= RELEVANT
+    return relevance(hit) >= RELEVANT + (WORDLESS_MARGIN if hit.wordless else 0.0)
 
 
 def _worth_showing(hit: Hit) -> bool:

@@ -4,6 +4,8 @@ and filters that find nothing, each with its typed reason."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import write
 
@@ -11,7 +13,7 @@ from qa.embedded import EmbeddedStore
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import ensure
 from qa.query import RoleFilter, Understanding
-from qa.search import Searcher, relevance
+from qa.search import RELEVANT, WORDLESS_MARGIN, Hit, Searcher, _answers, relevance
 from qa.store import EVERYTHING
 
 FEED = "\n".join(
@@ -129,6 +131,24 @@ def test_a_country_asked_about_shows_its_speakers_closer_statements(tmp_path_fac
     assert all(0.15 <= relevance(h) < 0.33 for h in country.hits[1:])
     melo = ask(searcher, topic="troops at border", concepts=concepts, speakers=("Nuno Melo",))
     assert passages(melo) == ["Portugal will send troops to the border"]
+
+
+def test_a_statement_without_the_topics_words_needs_a_closer_meaning():
+    # Other statements say the topic's words and this one none of them: it is more likely
+    # about something else, so its meaning alone must be WORDLESS_MARGIN closer to answer.
+    near = Hit(0, None, 0.0, RELEVANT + WORDLESS_MARGIN / 2, 0.0, ())
+    assert _answers(near)
+    assert not _answers(replace(near, wordless=True))
+    assert _answers(replace(near, dense=RELEVANT + WORDLESS_MARGIN, wordless=True))
+
+
+def test_only_a_topic_other_statements_word_makes_a_statement_wordless(searcher):
+    sanchez = ask(searcher, topic="fishing quotas", speakers=("Pedro Sanchez",))
+    assert not sanchez.answered
+    closest = [h for h in sanchez.closest if h.statement.speaker == "Pedro Sanchez"]
+    assert closest and all(h.wordless for h in closest)  # Melo's statement holds the words
+    nobody = ask(searcher, topic="whaling", speakers=("Pedro Sanchez",))
+    assert nobody.closest and not any(h.wordless for h in nobody.closest)
 
 
 def test_a_word_most_statements_hold_is_not_distinctive(searcher):
