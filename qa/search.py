@@ -43,13 +43,13 @@ CANDIDATES = 100
 # answered when its best statement reaches RELEVANT; statements from SHOWN up are shown beside
 # it.
 COVERAGE_WEIGHT = 0.4
-RELEVANT = 0.38
+RELEVANT = 0.34
 SHOWN = 0.33
 # A statement that holds none of the topic's distinctive words, when other statements hold
 # them, is most often about something near it ("Europe's security" for "Ukraine joining
 # NATO"): its meaning alone answers only this much above RELEVANT. When no statement holds
 # them (the question's words are not the corpus's), meaning alone judges at RELEVANT.
-WORDLESS_MARGIN = 0.09
+WORDLESS_MARGIN = 0.13
 # Candidates this close under RELEVANT are also judged by their sentences and quotes; at most
 # PART_CANDIDATES of them, so that a question costs a few short encodings at most.
 PART_MARGIN = 0.12
