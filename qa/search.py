@@ -63,11 +63,11 @@ WHO_MARGIN = 0.15
 # topic only when the topic is this much closer to it than the place alone is; otherwise the
 # shared name made the match, and its meaning alone judges it.
 ENTITY_GAIN = 0.15
-# Once a question about a country or organisation, or about several speakers, is answered,
+# Once a question about a country or organisation, a role, or several speakers is answered,
 # their statements are shown after the relevant ones from this relevance up: each speaker
-# speaks in words of their own ("be a part of that" beside "protecting Ukraine"), and the
-# filters have already made the candidates few. (For one speaker, "What else did she say?" is
-# how to ask for the rest.)
+# speaks in words of their own ("be a part of that" beside "protecting Ukraine"), a role may
+# be held or spoken for by several, and the filters have already made the candidates few.
+# (For one speaker, "What else did she say?" is how to ask for the rest.)
 FILTER_SHOWN = 0.15
 
 
@@ -262,7 +262,7 @@ class Searcher:
         # first; the others keep their fused rank.
         top = max(relevant, key=relevance)
         relevant = [top] + [h for h in relevant if h is not top]
-        if filtered and (u.affiliations or len(u.speakers) + len(u.roles) > 1):
+        if filtered and (u.affiliations or u.roles or len(u.speakers) > 1):
             relevant += [h for h in hits if FILTER_SHOWN <= relevance(h) and h not in relevant]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,

@@ -133,6 +133,20 @@ def test_a_country_asked_about_shows_its_speakers_closer_statements(tmp_path_fac
     assert passages(melo) == ["Portugal will send troops to the border"]
 
 
+def test_a_role_asked_about_shows_its_holders_closer_statements(tmp_path_factory):
+    # A role may be held by several people, or spoken for by an office: as for a country,
+    # its statements under the cut for showing beside the best are shown after the answer.
+    searcher = searcher_of(tmp_path_factory, "role", COUNTRY)
+    role = RoleFilter(("defence", "minister"), None, "defence minister")
+    concepts = (("troops",), ("border",))
+    result = ask(searcher, topic="troops at border", concepts=concepts, roles=(role,))
+    assert passages(result) == [
+        "Portugal will send troops to the border",
+        "Portugal keeps guard at lakes and at ports",
+    ]
+    assert relevance(result.hits[1]) < 0.33
+
+
 def test_a_statement_without_the_topics_words_needs_a_closer_meaning():
     # Other statements say the topic's words and this one none of them: it is more likely
     # about something else, so its meaning alone must be WORDLESS_MARGIN closer to answer.
