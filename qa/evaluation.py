@@ -30,7 +30,8 @@ PARTS = ("tuning", "held-out")
 # meant to reach, and the report shows the gap.
 GATES = {
     "tuning": {
-        "recall@5": 0.95,
+        # 0.95 before the 49 fresh ranking questions (ids r5-) joined the tuning part.
+        "recall@5": 0.93,
         "mrr": 0.90,
         "abstention": 0.90,
         "speaker": 0.90,

@@ -43,8 +43,13 @@ CANDIDATES = 100
 # answered when its best statement reaches RELEVANT; statements from SHOWN up are shown beside
 # it.
 COVERAGE_WEIGHT = 0.4
-RELEVANT = 0.38
+RELEVANT = 0.34
 SHOWN = 0.33
+# A statement that holds none of the topic's distinctive words, when other statements hold
+# them, is most often about something near it ("Europe's security" for "Ukraine joining
+# NATO"): its meaning alone answers only this much above RELEVANT. When no statement holds
+# them (the question's words are not the corpus's), meaning alone judges at RELEVANT.
+WORDLESS_MARGIN = 0.13
 # Candidates this close under RELEVANT are also judged by their sentences and quotes; at most
 # PART_CANDIDATES of them, so that a question costs a few short encodings at most.
 PART_MARGIN = 0.12
@@ -58,10 +63,11 @@ WHO_MARGIN = 0.15
 # topic only when the topic is this much closer to it than the place alone is; otherwise the
 # shared name made the match, and its meaning alone judges it.
 ENTITY_GAIN = 0.15
-# Once a question about several speakers or countries is answered, their statements are
-# shown after the relevant ones from this relevance up: each speaks in words of their own
-# ("be a part of that" beside "protecting Ukraine"), and the filters have already made the
-# candidates few. (For one speaker, "What else did she say?" is how to ask for the rest.)
+# Once a question about a country or organisation, a role, or several speakers is answered,
+# their statements are shown after the relevant ones from this relevance up: each speaker
+# speaks in words of their own ("be a part of that" beside "protecting Ukraine"), a role may
+# be held or spoken for by several, and the filters have already made the candidates few.
+# (For one speaker, "What else did she say?" is how to ask for the rest.)
 FILTER_SHOWN = 0.15
 
 
@@ -77,6 +83,9 @@ class Hit:
     matched_by: tuple[str, ...]
     said_order: int | None = None  # position of the date said on the corpus timeline
     coverage: float = 0.0  # share of the topic's distinctive words (or synonyms) it holds
+    # None of the topic's distinctive words, which other statements do hold: its meaning
+    # alone must then be closer to answer (WORDLESS_MARGIN).
+    wordless: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,12 @@ class Searcher:
                 if close:
                     out.append(close)
         return out
+
+    def concept_tokens(self, concept: tuple[str, ...]) -> list[str]:
+        """The keyword tokens of a topic word and its other words: a slip is looked for in the
+        word the question typed only, since the other words are the lexicon's, spelt right
+        ("boots" for "troops" is not a slip of "boost")."""
+        return self.spelt(tokenize(concept[0])) + tokenize(" ".join(concept[1:]))
 
     def _close_word(self, token: str) -> str | None:
         if token not in self._spellings:
@@ -247,7 +262,7 @@ class Searcher:
         # first; the others keep their fused rank.
         top = max(relevant, key=relevance)
         relevant = [top] + [h for h in relevant if h is not top]
-        if filtered and len(u.speakers) + len(u.affiliations) + len(u.roles) > 1:
+        if filtered and (u.affiliations or u.roles or len(u.speakers) > 1):
             relevant += [h for h in hits if FILTER_SHOWN <= relevance(h) and h not in relevant]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,
@@ -276,7 +291,7 @@ class Searcher:
         keyword score.
         `place_vector` encodes the places that modify the topic's words (`place_text`)."""
         dense_rows, _ = self.store.dense(query_vectors[0], CANDIDATES, where)
-        tokens = self.spelt(tokenize(expanded_topic(u)))
+        tokens = [t for concept in u.concepts for t in self.concept_tokens(concept)]
         bm25_rows, bm25_scores = (
             self.store.keywords(tokens, CANDIDATES, where) if tokens else (dense_rows[:0], [])
         )
@@ -296,7 +311,7 @@ class Searcher:
         bm25_of = dict(zip((int(r) for r in rows), (float(s) for s in bm25)))
         ranked = sorted(fused, key=lambda r: -fused[r])
         dense_top = {int(r) for r in dense_rows[:10]}
-        covered = self.coverage(u.concepts, rows)
+        covered, worded = self._coverage(u.concepts, rows)
         # What a verb of the topic acts on, held without the verb, covers the topic too; not
         # for a "who" question, whose one answer is the statement that says all it asks.
         acting = _acting_on(u) if u.intent != "who" else frozenset()
@@ -318,6 +333,7 @@ class Searcher:
                 + (("words",) if bm25_of[hit.row] > 0 else ())
                 + (("meaning",) if hit.row in dense_top else ()),
                 coverage=float(coverage[hit.row]),
+                wordless=worded and not coverage[hit.row],
             )
             for hit in hits
         ]
@@ -327,12 +343,17 @@ class Searcher:
         when the statement has the word or another word for it, weighted by how rare it is. A
         word most statements hold ("Ukraine" in a feed about Ukraine) says nothing and is not
         counted."""
+        return self._coverage(concepts, ids)[0]
+
+    def _coverage(self, concepts, ids) -> tuple[np.ndarray, bool]:
+        """`coverage`, and whether any statement of the store holds a distinctive concept."""
+        worded = False
         ids = np.asarray(ids, dtype=np.int64)
         n = self.store.size
         total = np.zeros(len(ids), dtype=np.float32)
         weight_sum = 0.0
         for concept in concepts:
-            tokens = self.spelt(tokenize(" ".join(concept)))
+            tokens = self.concept_tokens(concept)
             if not tokens:
                 continue
             holding = either(*(Mentions((t,)) for t in dict.fromkeys(tokens)))
@@ -342,10 +363,11 @@ class Searcher:
             share = self.store.count(present) / n if n else 1.0
             if share > COMMON_WORD_SHARE:
                 continue
+            worded = worded or share > 0
             weight = float(np.log(1.0 + 1.0 / max(share, 1.0 / n)))
             total += weight * np.isin(ids, self.store.ids(present, among=ids))
             weight_sum += weight
-        return total / weight_sum if weight_sum else total
+        return (total / weight_sum if weight_sum else total), worded
 
     def _named_only(self, u: Understanding, rows, place_vector, dense_of) -> list[int]:
         """Statements that hold a place modifying the topic ("NATO" of "NATO's budget") and
@@ -561,7 +583,7 @@ def relevance(hit: Hit) -> float:
 
 def _answers(hit: Hit) -> bool:
     """Whether a hit is relevant enough for the question to count as answered."""
-    return relevance(hit) >= RELEVANT
+    return relevance(hit) >= RELEVANT + (WORDLESS_MARGIN if hit.wordless else 0.0)
 
 
 def _worth_showing(hit: Hit) -> bool:

@@ -19,7 +19,9 @@ def sources(reply):
 
 def test_follow_up_names_a_new_country(real_engine):
     chat = Conversation(real_engine)
-    assert sources(chat.handle("What did Italy say about sending troops?")) == {"10", "13"}
+    first = chat.handle("What did Italy say about sending troops?").answer.passages
+    # The statements on troops first; a country's others may follow (tests/test_search.py).
+    assert {p.source.rsplit(":", 1)[1] for p in first[:2]} == {"10", "13"}
     reply = chat.handle("And Canada?")
     assert reply.answer.understood.follow_up
     assert reply.answer.understood.affiliations == ("Canada",)
@@ -219,4 +221,5 @@ def test_json_filters_and_sources_have_their_own_type(real_engine, capsys):
     answer, filters, sources = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert answer["answered"] is True and answer["reason"] is None
     assert filters["type"] == "filters" and filters["understood"]["affiliations"] == ["Italy"]
-    assert sources["type"] == "sources" and len(sources["passages"]) == 2
+    assert sources["type"] == "sources" and len(answer["passages"]) >= 2
+    assert [p["id"] for p in sources["passages"]] == [p["id"] for p in answer["passages"]]

@@ -73,7 +73,8 @@ def test_ask_json_schema_and_verbatim(real_engine, real_index_dir):
     assert set(data) >= {"question", "answered", "understood", "note", "passages"}
     assert data["answered"] is True and data["note"] is None
     assert data["understood"]["affiliations"] == ["Italy"]
-    assert {p["source"].rsplit(":", 1)[1] for p in data["passages"]} == {"10", "13"}
+    # Italy's statements on peacekeepers first; the country's others may follow.
+    assert {p["source"].rsplit(":", 1)[1] for p in data["passages"][:2]} == {"10", "13"}
     for passage in data["passages"]:
         assert set(passage) >= PASSAGE_KEYS
         assert passage["text"] in passage["statement"]

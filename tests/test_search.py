@@ -4,6 +4,8 @@ and filters that find nothing, each with its typed reason."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import write
 
@@ -11,7 +13,7 @@ from qa.embedded import EmbeddedStore
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import ensure
 from qa.query import RoleFilter, Understanding
-from qa.search import Searcher, relevance
+from qa.search import RELEVANT, WORDLESS_MARGIN, Hit, Searcher, _answers, relevance
 from qa.store import EVERYTHING
 
 FEED = "\n".join(
@@ -104,6 +106,65 @@ def test_a_question_about_several_speakers_shows_each_ones_closer_statements(sea
     assert relevance(result.hits[1]) < 0.33
 
 
+COUNTRY = "\n".join(
+    [
+        "Portugal will send troops to the border, Portuguese Defence Minister Nuno Melo said on May 3.",
+        "Portugal keeps watch at sea and at ports, Portuguese Prime Minister Luis Montenegro said on May 5.",
+        "Portugal keeps guard at lakes and at ports, Portuguese Defence Minister Nuno Melo said on May 8.",
+        "Spain will not send troops to the region, Spanish Prime Minister Pedro Sanchez said on May 12.",
+    ]
+)
+
+
+def test_a_country_asked_about_shows_its_speakers_closer_statements(tmp_path_factory):
+    # A country speaks through several people, each in words of their own: once answered, its
+    # statements under the cut for showing beside the best are shown after it; one speaker's
+    # are not ("What else did he say?" asks for those).
+    searcher = searcher_of(tmp_path_factory, "country", COUNTRY)
+    concepts = (("troops",), ("border",))
+    country = ask(searcher, topic="troops at border", concepts=concepts, affiliations=("Portugal",))
+    assert passages(country)[0] == "Portugal will send troops to the border"
+    assert sorted(passages(country)[1:]) == [
+        "Portugal keeps guard at lakes and at ports",
+        "Portugal keeps watch at sea and at ports",
+    ]
+    assert all(0.15 <= relevance(h) < 0.33 for h in country.hits[1:])
+    melo = ask(searcher, topic="troops at border", concepts=concepts, speakers=("Nuno Melo",))
+    assert passages(melo) == ["Portugal will send troops to the border"]
+
+
+def test_a_role_asked_about_shows_its_holders_closer_statements(tmp_path_factory):
+    # A role may be held by several people, or spoken for by an office: as for a country,
+    # its statements under the cut for showing beside the best are shown after the answer.
+    searcher = searcher_of(tmp_path_factory, "role", COUNTRY)
+    role = RoleFilter(("defence", "minister"), None, "defence minister")
+    concepts = (("troops",), ("border",))
+    result = ask(searcher, topic="troops at border", concepts=concepts, roles=(role,))
+    assert passages(result) == [
+        "Portugal will send troops to the border",
+        "Portugal keeps guard at lakes and at ports",
+    ]
+    assert relevance(result.hits[1]) < 0.33
+
+
+def test_a_statement_without_the_topics_words_needs_a_closer_meaning():
+    # Other statements say the topic's words and this one none of them: it is more likely
+    # about something else, so its meaning alone must be WORDLESS_MARGIN closer to answer.
+    near = Hit(0, None, 0.0, RELEVANT + WORDLESS_MARGIN / 2, 0.0, ())
+    assert _answers(near)
+    assert not _answers(replace(near, wordless=True))
+    assert _answers(replace(near, dense=RELEVANT + WORDLESS_MARGIN, wordless=True))
+
+
+def test_only_a_topic_other_statements_word_makes_a_statement_wordless(searcher):
+    sanchez = ask(searcher, topic="fishing quotas", speakers=("Pedro Sanchez",))
+    assert not sanchez.answered
+    closest = [h for h in sanchez.closest if h.statement.speaker == "Pedro Sanchez"]
+    assert closest and all(h.wordless for h in closest)  # Melo's statement holds the words
+    nobody = ask(searcher, topic="whaling", speakers=("Pedro Sanchez",))
+    assert nobody.closest and not any(h.wordless for h in nobody.closest)
+
+
 def test_a_word_most_statements_hold_is_not_distinctive(searcher):
     coverage = searcher.coverage((("region",),), searcher.store.ids(EVERYTHING))
     assert coverage.max() == 0.0
@@ -185,6 +246,16 @@ def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
     assert searcher.spelt(["budget"]) == ["budget"]  # no corpus word is that close
     result = searcher.search(u, top_k=5)
     assert result.answered and result.hits[0].coverage == 1.0
+
+
+def test_a_synonym_is_not_read_as_a_slip_of_a_corpus_word(searcher):
+    # "quotes" is one swap from no corpus word here, "qoutas" is a slip of "quotas": only the
+    # word the question typed is corrected, never the lexicon's other words for it.
+    assert searcher.concept_tokens(("qoutas",)) == ["qouta", "quota"]
+    assert searcher.concept_tokens(("levies", "qoutas")) == ["levi", "qouta"]
+    every = range(searcher.store.size)
+    assert searcher.coverage((("levies", "qoutas"),), every).max() == 0.0
+    assert searcher.coverage((("qoutas",),), every).max() == 1.0
 
 
 NAMES = "\n".join(
