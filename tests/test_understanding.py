@@ -485,3 +485,61 @@ def test_roles_by_relation_and_organisation(reader):
     assert [(r.words, r.place) for r in u.roles] == [(("envoy", "un"), "Turkey")]
     u = reader.read("What did the head of state of Turkey say?")
     assert [(r.words, r.place) for r in u.roles] == [(("president",), "Turkey")]
+
+
+@pytest.mark.parametrize(
+    "phrase, month, day",
+    [
+        ("on 4/12", 4, 12),  # month first, as the corpus's English writes dates
+        ("on 12/4/2025", 12, 4),
+        ("on 20/4", 4, 20),  # no month 20: the day comes first
+        ("on 2025-04-20", 4, 20),
+        ("on 20.04.", 4, 20),
+        ("on 20.4.2025", 4, 20),
+        ("on the twentieth of April", 4, 20),
+        ("on the twenty-second of April", 4, 22),
+        ("on April fifth", 4, 5),
+        ("on April the first", 4, 1),
+    ],
+)
+def test_days_in_figures_and_in_ordinal_words(reader, phrase, month, day):
+    question = f"What did Fidan say {phrase} about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(month, day), tl.ordinal(month, day))
+    assert [question[a:b] for a, b in spans] == [phrase]
+    assert reader.read(question).topic == "ships"
+
+
+@pytest.mark.parametrize("figure", ["1.5 billion", "3.5%", "20/20 vision", "a 24/7 watch"])
+def test_figures_are_not_days(figure):
+    (found, _), _ = dates_of(f"What did Fidan say about {figure}?")
+    assert found is None
+
+
+def test_from_a_day_is_that_day_unless_it_goes_on():
+    (found, spans), tl = dates_of("Any statements from April 7?")
+    assert (found.start, found.end) == (tl.ordinal(4, 7), tl.ordinal(4, 7))
+    question = "What was said from April 7 onwards about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 7), None)
+    assert [question[a:b] for a, b in spans] == ["from April 7 onwards"]
+    (found, _), tl = dates_of("What was said from April on?")
+    assert (found.start, found.end) == (tl.ordinal(4, 1), None)
+
+
+def test_a_year_typed_for_a_corpus_that_states_none(reader):
+    (found, spans), tl = dates_of("What did Fidan say on 20 April 2025?")
+    assert (found.start, found.end) == (tl.ordinal(4, 20), tl.ordinal(4, 20))
+    question = "What did Fidan say in April 2025 about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 1), tl.ordinal(4, 30))
+    assert reader.read(question).topic == "ships"
+    # A corpus that states years keeps the year asked.
+    dated = Timeline(1, season=2025)
+    found, _ = DateReader(dated, lambda words: None).read("What was said in April 2024?")
+    assert (found.start, found.end) == (dated.ordinal(4, 1, 2024), dated.ordinal(4, 30, 2024))
+
+
+def test_days_in_figures_on_both_sides_of_between():
+    (found, _), tl = dates_of("What was said between 4/1 and 4/10 about ships?")
+    assert (found.start, found.end) == (tl.ordinal(4, 1), tl.ordinal(4, 10))
