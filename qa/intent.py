@@ -19,10 +19,24 @@ REFUSALS = {
 }
 
 # Polite or imperative openings that carry no meaning of their own.
+# A wish ("I'd like to", "I need to", "help me") and what it asks to do ("see", "find out"):
+# the request around a question, not part of it. Built from its parts, so that "I'd love to
+# read", "I want to see" and "help me find" read alike.
+_WISH = (
+    r"i(?:'d| would) (?:like|love|want)|i (?:want|need)|i(?:'m| am) (?:trying|hoping)|"
+    r"help me|let me"
+)
+_ASK = (
+    r"tell me|give me|show me|get me|find me|let me know|remind me|find out|find|show|list|"
+    r"look up|pull up|check|search for|see|read|hear|know|learn|understand"
+)
 _LEAD_IN = re.compile(
-    r"^\s*(?:(?:please|ok|okay|so|hi|hey)[,\s]+)*(?:(?:can|could|would|will) you\s+)?"
-    r"(?:please\s+)?(?:tell me|give me|show me|let me know|remind me|find me|find|show|list|"
-    r"i(?:'d| would) like to know|i want to know|i wonder|do you know|any idea)\b[\s,:]*",
+    r"^\s*(?:(?:please|ok|okay|so|hi|hey|hello)[,\s]+)*(?:(?:can|could|would|will) you\s+)?"
+    rf"(?:please\s+)?(?:(?:{_WISH})\s+(?:to\s+)?(?:(?:{_ASK})\b(?:\s+(?:about|up|on))?)?"
+    rf"|(?:tell me|give me|show me|get me|let me know|remind me|find me|find|show|list|"
+    rf"look up|pull up|search for)"
+    r"|i(?:'m| am) (?:looking for|searching for|interested in|curious about|curious)"
+    r"|i wonder|do you know|any idea)\b[\s,:]*",
     re.IGNORECASE,
 )
 _WHO = re.compile(

@@ -28,6 +28,8 @@ ROLE_SYNONYMS = {
     "aide": ("aide", "adviser", "advisor", "office", "chief of staff", "spokesperson",
              "spokesman", "spokeswoman", "deputy"),
     "adviser": ("adviser", "advisor", "aide", "office"),
+    # A ministry speaks through its minister or its spokesperson ("Foreign Ministry spokesperson")
+    "ministry": ("ministry", "minister"),
     "advisor": ("adviser", "advisor", "aide", "office"),
 }  # fmt: skip
 

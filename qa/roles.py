@@ -36,6 +36,10 @@ _TITLE_WORDS = frozenset(
 )
 
 
+# What a title's possessive names when it serves the title: it speaks with the title it serves.
+_OWN = re.compile(r"['’]s\s+(?:office|team|staff|camp)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class RoleFilter:
     """A role asked about: words every matching title contains, and where it serves."""
@@ -63,6 +67,8 @@ class RoleReader:
                 if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                     continue
                 start, end = m.start(), m.end()
+                own = _OWN.match(text[end:])  # "the prime minister's office"
+                end += own.end() if own else 0
                 place, start = self._place_before(text, start)
                 place_after, end = self._place_after(text, end)
                 place = place or place_after
@@ -72,11 +78,24 @@ class RoleReader:
                 taken.append((start, end))
         tokens = list(re.finditer(r"[\w’'.\-]+", text))
         for k, m in enumerate(tokens):
-            word = m.group(0).lower().strip(".")
+            word = re.sub(r"['’]s$", "", m.group(0)).lower().strip(".")
             if word not in ROLE_HEADS and word.endswith("s") and word[:-1] in ROLE_HEADS:
                 word = word[:-1]  # "Canadian ministers": any minister of Canada
             if word not in ROLE_HEADS or _overlaps(m.span(), taken):
                 continue
+            own = None
+            if word != m.group(0).lower().strip("."):
+                # A possessive title: "the president's spokesman" asks for the spokesman (the
+                # next title reads this one as its modifier); "the PM's office" for the office,
+                # which speaks with the title it serves.
+                own = _OWN.match(text[m.start() :], len(m.group(0)) - 2)
+                following = re.match(r"\s+([\w\-]+)", text[m.end() :])
+                if (
+                    not own
+                    and following
+                    and following.group(1).lower() in ROLE_HEADS | ROLE_MODIFIERS
+                ):
+                    continue
             if word in {
                 "general",
                 "member",
@@ -87,7 +106,7 @@ class RoleReader:
                 "chief",
             } and not (_has_modifier(text, m.start()) or re.match(r"\s+of\s", text[m.end() :])):
                 continue
-            start, end = m.start(), m.end()
+            start, end = m.start(), m.start() + own.end() if own else m.end()
             words, place = [word], None
             # Title words and a place just before the head ("Canada's foreign minister").
             for prior in reversed(tokens[:k]):

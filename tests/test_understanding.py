@@ -543,3 +543,39 @@ def test_a_year_typed_for_a_corpus_that_states_none(reader):
 def test_days_in_figures_on_both_sides_of_between():
     (found, _), tl = dates_of("What was said between 4/1 and 4/10 about ships?")
     assert (found.start, found.end) == (tl.ordinal(4, 1), tl.ordinal(4, 10))
+
+
+@pytest.mark.parametrize(
+    "question, rest",
+    [
+        ("I'd like to see what Erdogan said.", "what Erdogan said."),
+        ("I want to know what Fidan wrote", "what Fidan wrote"),
+        ("Help me find Fidan's statements", "Fidan's statements"),
+        ("I'm looking for Sanchez's comments on air defense", "Sanchez's comments on air defense"),
+        ("Could you look up what Fidan said about ships?", "what Fidan said about ships?"),
+        ("I would love to hear what Erdogan said", "what Erdogan said"),
+    ],
+)
+def test_a_request_around_the_question_is_no_part_of_it(reader, question, rest):
+    assert lead_in_removed(question) == rest
+    assert reader.read(question).speakers != ()
+
+
+def test_a_possessive_title_and_its_office(reader):
+    u = reader.read("What did the Spanish PM's office say about air defense?")
+    assert [(r.words, r.place) for r in u.roles] == [(("pm",), "Spain")]
+    assert u.topic == "air defense"
+    u = reader.read("What did the Spanish prime minister's office say about air defense?")
+    assert [(r.words, r.place) for r in u.roles] == [(("prime", "minister"), "Spain")]
+    assert u.topic == "air defense"
+    # A title's possessive before another title asks for the second ("the president's aide").
+    u = reader.read("What did the Turkish president's spokesman say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("president", "spokesman"), "Turkey")]
+
+
+def test_a_ministry_speaks_through_its_minister():
+    from qa.lexicon import role_matches
+
+    assert role_matches(("foreign", "ministry"), "foreign ministry spokesperson")
+    assert role_matches(("foreign", "ministry"), "foreign minister")
+    assert not role_matches(("foreign", "ministry"), "defense minister")
