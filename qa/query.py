@@ -341,8 +341,10 @@ class QuestionReader:
 
         topic = _topic(text, taken + people) or _topic(text, taken)
         topic = self._without_own_place(topic, speakers, affiliations, roles)
-        if refused == "forecast" and date is not None:
-            refused = None  # "Who will meet on March 27?": an event the statements date
+        if refused == "forecast" and date is not None and date.start is not None:
+            # "Who will meet on March 27?": an event the statements date; "by the end of the
+            # year" is a deadline for what will happen, a forecast still
+            refused = None
         concepts = self._concepts(topic)
         lowered = text.lower()
         kind = "quote" if _QUOTES_ONLY.search(lowered) else None

@@ -19,7 +19,7 @@ DATE_LEADS = {
     "around": "around", "near": "around", "close to": "around",
     "in the run-up to": "before", "the run-up to": "before", "leading up to": "before",
     "in the wake of": "after",
-    "in": None, "on": None, "during": None, "of": None, "at": None, "throughout": None,
+    "in": None, "on": None, "between": None, "during": None, "of": None, "at": None, "throughout": None,
     "over": None, "in the week of": "week", "the week of": "week", "week of": "week",
     "toward": None, "towards": None, "toward the": None, "towards the": None,
     "on the eve of": "before", "the eve of": "before",
@@ -178,6 +178,12 @@ _ORDINAL_DAY = re.compile(
 
 
 _MONTH_THE_DAY = re.compile(rf"\b(?P<month>{MONTH})\s+the\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b")
+# Two days that share the month written once after them: "17-18 February", "the 15th to the
+# 20th of March" (read as "March 15-20").
+_DAYS_OF_MONTH = re.compile(
+    r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through|till|until)\s*"
+    rf"(?:the\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTH})(?![\w-])"
+)
 
 
 # Days written as ordinal words ("the twenty-second of March", "March fifth").
@@ -207,6 +213,9 @@ def _ordinal_days(text: str) -> str:
     def day(m: re.Match) -> str:
         return f"{m.group('month')} {m.group('day')}".rjust(len(m.group(0)))
 
+    def days(m: re.Match) -> str:
+        return f"{m.group('month')} {m.group('day')}-{m.group('day2')}".rjust(len(m.group(0)))
+
     def word_day(m: re.Match) -> str:
         month = m.group("month") or m.group("month2")
         if not month[0].isupper():
@@ -214,7 +223,7 @@ def _ordinal_days(text: str) -> str:
         number = DAY_WORDS[" ".join((m.group("word") or m.group("word2")).lower().split())]
         return f"{month} {number}".rjust(len(m.group(0)))
 
-    text = _WORD_DAY.sub(word_day, text)
+    text = _DAYS_OF_MONTH.sub(days, _WORD_DAY.sub(word_day, text))
     return _MONTH_THE_DAY.sub(day, _ORDINAL_DAY.sub(day, text))
 
 
@@ -282,6 +291,17 @@ _NAMED_DAY = re.compile(
     re.IGNORECASE,
 )
 
+# The year's ends by the months and parts they fall in (first, last).
+_YEAR_PARTS = {
+    "start": ((1, "early"), (1, "early")), "beginning": ((1, "early"), (1, "early")),
+    "end": ((12, "late"), (12, "late")), "close": ((12, "late"), (12, "late")),
+    "turn": ((12, "late"), (1, "early")),
+}  # fmt: skip
+_YEAR_PART = re.compile(
+    rf"\b(?:(?P<lead>{_LEAD})\s+)?the\s+(?P<part>{'|'.join(_YEAR_PARTS)})\s+of\s+the\s+year\b",
+    re.IGNORECASE,
+)
+
 
 class DateReader:
     """Reads the date phrase of a question against a timeline; `event_date` gives the day the
@@ -322,6 +342,12 @@ class DateReader:
             first = last = self.timeline.ordinal(month, day)
             kind = DATE_LEADS.get((named.group("lead") or "").lower())
             return _bounded(kind, first, last, named.group(0)), [named.span()]
+        year_part = _YEAR_PART.search(text)
+        if year_part:
+            first = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][0])[0]
+            last = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][1])[1]
+            kind = DATE_LEADS.get((year_part.group("lead") or "").lower())
+            return _bounded(kind, first, last, year_part.group(0)), [year_part.span()]
         for m in _MONTH_PHRASE.finditer(cased):
             month = month_number(m.group("month"))
             if month is None or (m.group("month")[0].islower()):
@@ -330,10 +356,19 @@ class DateReader:
             lead = (m.group("lead") or "").lower()
             kind = DATE_LEADS.get(lead)
             span = m.span()
+            # "in late February and early March", "in January or February": one range
+            joint = re.match(r"\s*(?:and|or|-|–)\s*", cased[m.end() :])
+            other = joint and _MONTH_PHRASE.match(cased, m.end() + joint.end())
+            if other and month_number(other.group("month")) and other.group("month")[0].isupper():
+                part = other.group("part")
+                last = self.month_part(
+                    month_number(other.group("month")), part, other.group("year")
+                )[1]
+                span = (m.start(), other.end())
             if lead == "from":
-                onward = _ONWARD.match(cased[m.end() :])
+                onward = _ONWARD.match(cased[span[1] :])
                 kind = "since" if onward else None
-                span = (m.start(), m.end() + (onward.end() if onward else 0))
+                span = (span[0], span[1] + (onward.end() if onward else 0))
             label = text[span[0] : span[1]].strip()
             return _bounded(kind, first, last, label), [span]
         for m in _EVENT.finditer(text):

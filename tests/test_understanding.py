@@ -579,3 +579,26 @@ def test_a_ministry_speaks_through_its_minister():
     assert role_matches(("foreign", "ministry"), "foreign ministry spokesperson")
     assert role_matches(("foreign", "ministry"), "foreign minister")
     assert not role_matches(("foreign", "ministry"), "defense minister")
+
+
+@pytest.mark.parametrize(
+    "phrase, first, last",
+    [
+        ("on 7-9 April", (4, 7), (4, 9)),
+        ("between the 7th and the 9th of April", (4, 7), (4, 9)),
+        ("in late March and early April", (3, 19), (4, 12)),
+        ("in March or April", (3, 1), (4, 30)),
+        ("at the end of the year", (12, 19), (12, 31)),
+        ("at the start of the year", (1, 1), (1, 12)),
+    ],
+)
+def test_days_sharing_a_month_joined_months_and_the_ends_of_the_year(reader, phrase, first, last):
+    question = f"What did Fidan say {phrase} about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(*first), tl.ordinal(*last))
+    assert [question[a:b] for a, b in spans] == [phrase]
+    assert reader.read(question).topic == "ships"
+
+
+def test_a_forecast_by_a_deadline_stays_a_forecast(reader):
+    assert reader.read("Will Fidan visit Madrid by the end of the year?").refusal == "forecast"
