@@ -264,7 +264,7 @@ class QuestionReader:
     def read(self, question: str, context: Understanding | None = None) -> Understanding:
         """Understand one question; a follow-up borrows what it leaves out from `context`."""
         original = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        refused = refusal(original)
+        refused = refusal(original, self._mentioned)
         text = lead_in_removed(original)
         speech = _SPEECH.search(text)
         text, slips = RoleReader(self).spelt(text, speech.start() if speech else len(text))

@@ -3,6 +3,8 @@ answer is wanted (or refused), date phrases, roles by relation and paraphrase.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import write
 
@@ -602,3 +604,32 @@ def test_days_sharing_a_month_joined_months_and_the_ends_of_the_year(reader, phr
 
 def test_a_forecast_by_a_deadline_stays_a_forecast(reader):
     assert reader.read("Will Fidan visit Madrid by the end of the year?").refusal == "forecast"
+
+
+def test_a_stance_asked_of_qa_itself_is_an_opinion():
+    assert refusal("Who do you trust more, Fidan or Sanchez?") == "opinion"
+    assert refusal("Which side do you support?") == "opinion"
+    assert refusal("What did Fidan say about your country?") is None
+
+
+def test_another_language_without_its_usual_function_words():
+    def known(word):
+        return re.search(rf"\b{re.escape(word)}\b", FEED, re.IGNORECASE) is not None
+
+    # One function word of another language, none of English, words the corpus lacks.
+    assert refusal("Wie viele Soldaten schickt Deutschland?", known) == "language"
+    assert refusal("Quels pays enverront des troupes ?", known) == "language"
+    # Words the corpus holds are no sign of another language.
+    assert refusal("Fidan des Madrid summit", known) is None
+
+
+@pytest.mark.parametrize(
+    "question, rest",
+    [
+        ("Did you see what Erdogan said?", "what Erdogan said?"),
+        ("Have you read Fidan's remarks?", "Fidan's remarks?"),
+        ("Could you please find out when Sanchez spoke?", "when Sanchez spoke?"),
+    ],
+)
+def test_a_question_asked_of_qa_is_what_follows(question, rest):
+    assert lead_in_removed(question) == rest
