@@ -179,7 +179,15 @@ class RoleReader:
             ):
                 continue
             found.append((RoleFilter(tuple(words), place, text[start:end]), (start, end)))
-        return found
+        # A title read inside a longer one ("defence" in "the German defence minister") is
+        # part of it, not a role of its own.
+        return [
+            (role, span)
+            for role, span in found
+            if not any(
+                other[0] <= span[0] and span[1] <= other[1] and other != span for _, other in found
+            )
+        ]
 
     def spelt(self, text: str, verb_at: int) -> tuple[str, list[tuple[str, str]]]:
         """The question with slips in the words of titles before its verb corrected ("the

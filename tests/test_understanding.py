@@ -633,3 +633,8 @@ def test_another_language_without_its_usual_function_words():
 )
 def test_a_question_asked_of_qa_is_what_follows(question, rest):
     assert lead_in_removed(question) == rest
+
+
+def test_a_title_inside_a_longer_one_is_part_of_it(reader):
+    u = reader.read("What did the Spanish defence minister say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("defence", "minister"), "Spain")]
