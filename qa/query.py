@@ -69,6 +69,10 @@ _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson
                "defence", "press"}  # fmt: skip
 
 
+# What a name's possessive speaks through: "Meloni's office" speaks for Meloni.
+_OWN = re.compile(r"\s+(?:office|team|camp|government|administration)\b")
+
+
 @dataclass(frozen=True)
 class Understanding:
     """What a question restricts, and what it is about."""
@@ -423,7 +427,7 @@ class QuestionReader:
             if given is not None:
                 corrections.append((text[given : m.end()], name))
                 start = given
-            own = re.match(r"\s+(?:office|team|camp|government|administration)\b", text[m.end() :])
+            own = _OWN.match(text[m.end() :])
             taken.append((start, m.end() + (own.end() if own else 0)))
         if speakers:
             return speakers, corrections
@@ -460,10 +464,13 @@ class QuestionReader:
         """Where a mistyped given name starts just before a surname found as typed ("Bil
         Blair", "Karolina Leavitt"), or None: it belongs to the name, not to the topic."""
         parts = name.split()
-        before = re.search(r"([^\W\d_][\w’'\-]*)\s+$", text[:at])
+        # a middle initial may stand between ("Donald J. Trump")
+        before = re.search(r"([^\W\d_][\w’'\-]*)\s+(?:[A-Z]\.?\s+)?$", text[:at])
         if len(parts) < 2 or before is None or _overlaps(before.span(1), taken):
             return None
         typed = before.group(1)
+        if typed.lower() == parts[0].lower() and before.end(1) + 1 < at:
+            return before.start(1)  # the given name as written, and an initial
         if typed.lower() in SCAFFOLD or typed.lower() == parts[0].lower() or len(typed) < 3:
             return None
         if closest_name(typed, {parts[0].lower(): name}, minimum=3) is None:
@@ -487,10 +494,19 @@ class QuestionReader:
         )
 
     def _names_employer(self, text: str, match: re.Match) -> bool:
+        """Whether a name's possessive is followed by a title ("Zelensky's chief of staff",
+        "Zelensky's UN ambassador", "Meloni's foreign minister"): the name is the employer."""
         if not re.search(r"['’]s$", match.group(0)):
             return False
-        following = re.match(r"\s+([\w\-]+)", text[match.end() :])
-        return bool(following) and following.group(1).lower() in _AIDE_WORDS
+        if _OWN.match(text[match.end() :]):
+            return False  # "Erdogan's government" speaks for Erdogan
+        for word in re.findall(r"[\w\-.]+", text[match.end() :])[:3]:
+            bare = word.lower().strip(".")
+            if bare in _AIDE_WORDS or bare in ROLE_HEADS:
+                return True
+            if not (bare in ROLE_MODIFIERS or self.place(word)):
+                return False
+        return False
 
     def _unknown_name(self, text, taken, verb_at):
         """A capitalised name in the speaker's place that the corpus does not know."""

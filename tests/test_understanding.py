@@ -638,3 +638,14 @@ def test_a_question_asked_of_qa_is_what_follows(question, rest):
 def test_a_title_inside_a_longer_one_is_part_of_it(reader):
     u = reader.read("What did the Spanish defence minister say?")
     assert [(r.words, r.place) for r in u.roles] == [(("defence", "minister"), "Spain")]
+
+
+def test_a_possessive_before_a_title_with_a_place_between_names_the_employer(reader):
+    u = reader.read("What did Erdogan's UN envoy say?")
+    assert u.speakers == ()
+    assert [(r.words, r.place) for r in u.roles] == [(("envoy", "un"), "Turkey")]
+
+
+def test_a_middle_initial_belongs_to_the_name(reader):
+    u = reader.read("What did Pedro J. Sanchez say about air defense?")
+    assert u.speakers == ("Pedro Sanchez",) and u.topic == "air defense"
