@@ -43,6 +43,8 @@ _WHAT_ELSE = re.compile(
     r"^\s*(?:and\s+)?(?:what\s+else|anything\s+else|what\s+more)\b.*\b(?:he|she|they|him|her|them)\b",
     re.IGNORECASE,
 )
+# "Who else said that?", "Who else talked about troops?": others than the speakers shown.
+_WHO_ELSE = re.compile(r"^\s*(?:and\s+)?who\s+else\b(?P<rest>.*)$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?P<aux>did|does|has|had|have|was|is)\s+(?:he|she)\b", re.IGNORECASE)
 _EARLIER = re.compile(r"^\s*(?:and\s+)?(?:anything\s+|something\s+|what\s+)?(?P<way>earlier|"
                       r"before that|before then|later|after that|after then|since then)\s*[?.!]*\s*$",
@@ -113,12 +115,34 @@ class Conversation:
                              note=None if others else f"Nothing else by {speaker}.",
                              reason=None if others else "relevance")  # fmt: skip
             return self._keep(result)
+        who_else = _WHO_ELSE.match(text)
+        if who_else and self.context is not None and self.shown:
+            return self._who_else(text, who_else.group("rest"))
         if speaker:
             text = _PRONOUN.sub(lambda m: f"{m.group('aux')} {speaker}", text)
         way = _EARLIER.match(text)
         if way and self.context is not None:
             return self._shifted(text, way.group("way").lower())
         return self._keep(answer(self.engine, text, self.context))
+
+    def _who_else(self, text: str, rest: str) -> Reply:
+        """ "Who else said that?": a who-question on the topic asked (or, when it only points
+        back with "it" or "that", the last one), answered by others than the speakers shown."""
+        own = self.engine.reader.read(f"Who{rest}")
+        if own.topic:
+            understood = replace(own, question=text)
+        else:
+            understood = replace(self.context, question=text, intent="who", speakers=(),
+                                 affiliations=(), roles=(), unknown_speakers=(), sources=(),
+                                 follow_up=True)  # fmt: skip
+        result = answer_understood(self.engine, understood, offset=0, top_k=50)
+        shown = {speaker_owner(p.speaker) for p in self.shown if p.speaker}
+        others = tuple(p for p in result.passages if speaker_owner(p.speaker) not in shown)
+        result = replace(result, passages=others[: self.engine.settings.top_k],
+                         available=len(others), answered=bool(others),
+                         note=None if others else "Nobody else in the corpus said so.",
+                         reason=None if others else "relevance")  # fmt: skip
+        return self._keep(result)
 
     def _about_top(self, text: str, intent: str) -> Reply:
         """ "Who said that?" and "When?": the passage shown first, with its speaker or date."""

@@ -576,13 +576,19 @@ def _merge(new: Understanding, old: Understanding) -> Understanding:
     names_someone = bool(
         new.speakers or new.affiliations or new.roles or new.unknown_speakers or new.sources
     )
+    roles = new.roles
+    places = {r.place for r in old.roles if r.place} | set(old.affiliations)
+    if roles and not (new.speakers or new.affiliations) and len(places) == 1:
+        # "Just the defence minister" after "What did the Canadian ministers say?": of Canada
+        place = next(iter(places))
+        roles = tuple(r if r.place else replace(r, place=place) for r in roles)
     return replace(
         new,
         intent=old.intent if new.intent == "what" else new.intent,
         topic=new.topic or old.topic,
         speakers=new.speakers if names_someone else old.speakers,
         affiliations=new.affiliations if names_someone else old.affiliations,
-        roles=new.roles if names_someone else old.roles,
+        roles=roles if names_someone else old.roles,
         unknown_speakers=new.unknown_speakers if names_someone else old.unknown_speakers,
         sources=new.sources if names_someone else old.sources,
         date=new.date or old.date,

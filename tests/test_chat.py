@@ -220,3 +220,25 @@ def test_json_filters_and_sources_have_their_own_type(real_engine, capsys):
     assert answer["answered"] is True and answer["reason"] is None
     assert filters["type"] == "filters" and filters["understood"]["affiliations"] == ["Italy"]
     assert sources["type"] == "sources" and len(sources["passages"]) == 2
+
+
+def test_who_else_is_the_same_topic_by_others_than_those_shown(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did Macron say about allied forces?")
+    assert {p.speaker for p in first.answer.passages} == {"Emmanuel Macron"}
+    reply = chat.handle("Who else said that?")
+    assert reply.answer.understood.intent == "who"
+    assert reply.answer.understood.topic == "allied forces"
+    assert reply.answer.passages
+    assert "Emmanuel Macron" not in {p.speaker for p in reply.answer.passages}
+    # A topic of its own is asked about, still by others than those shown.
+    reply = chat.handle("Who else mentioned security guarantees?")
+    assert reply.answer.understood.topic == "security guarantees"
+
+
+def test_a_title_in_a_follow_up_keeps_the_place_asked_about(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did the Canadian ministers say?")
+    assert sources(first) == {"15", "26"}
+    assert sources(chat.handle("Just the defence minister")) == {"15"}
+    assert sources(chat.handle("And the foreign minister?")) == {"26"}
