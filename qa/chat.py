@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from qa.answer import Answer, Engine, answer, answer_understood
 from qa.errors import QaError
 from qa.query import DateRange, Understanding, speaker_owner
+from qa.references import given_names
 from qa.settings import ENV_HISTORY, Settings, default_history_file
 
 COMMANDS = {
@@ -105,6 +106,9 @@ class Conversation:
         if top is not None and _WHEN_WAS_THAT.match(text):
             return self._about_top(text, "when")
         speaker = speaker_owner(top.speaker) if top is not None else None
+        pronoun = re.search(r"\b(?P<word>he|she|him|her)\b", text, re.IGNORECASE)
+        if speaker and pronoun:
+            speaker = self._referent(speaker, pronoun.group("word").lower())
         if speaker and _WHAT_ELSE.match(text):
             understood = Understanding(question=text, speakers=(speaker,), follow_up=True)
             result = answer_understood(self.engine, understood, offset=0, top_k=50)
@@ -124,6 +128,17 @@ class Conversation:
         if way and self.context is not None:
             return self._shifted(text, way.group("way").lower())
         return self._keep(answer(self.engine, text, self.context))
+
+    def _referent(self, speaker: str, pronoun: str) -> str:
+        """The speaker "he" or "she" points to: the first one shown whose given name tells a
+        gender that fits the pronoun, else the first one shown (a name tells nothing here)."""
+        wanted = "f" if pronoun in {"she", "her"} else "m"
+        names = given_names()
+        for passage in self.shown:
+            owner = speaker_owner(passage.speaker)
+            if owner and names.get(owner.split()[0]) == wanted:
+                return owner
+        return speaker
 
     def _who_else(self, text: str, rest: str) -> Reply:
         """ "Who else said that?": a who-question on the topic asked (or, when it only points

@@ -242,3 +242,12 @@ def test_a_title_in_a_follow_up_keeps_the_place_asked_about(real_engine):
     assert sources(first) == {"15", "26"}
     assert sources(chat.handle("Just the defence minister")) == {"15"}
     assert sources(chat.handle("And the foreign minister?")) == {"26"}
+
+
+def test_she_is_the_speaker_shown_whose_given_name_fits(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did Russia and Canada say about guarantees?")
+    assert first.answer.passages[0].speaker != "Melanie Joly"
+    reply = chat.handle("What did she say about protecting Ukraine?")
+    assert reply.answer.understood.speakers == ("Melanie Joly",)
+    assert sources(reply) == {"26"}
