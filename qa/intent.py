@@ -114,9 +114,12 @@ _OPINION_ALWAYS = re.compile(
     # "Was Meloni right to say ...", "Did Macron make a mistake when he said ...".
     r"|^\s*(?:is|was|were|are)\b.{0,60}\b(?:right|wrong|wise|unwise|justified|correct|mistaken|"
     r"foolish|reckless|naive|smart|fair|unfair)\s+to\b"
-    r"|^\s*(?:did|does|do|has|have)\b.{0,60}\b(?:make|made) a (?:mistake|blunder|error)\b"
-    # A stance asked of qa itself, wherever it stands: "Who do you trust more, ...?"
-    r"|\b(?:do|would|did|will)\s+you\s+(?:personally\s+)?(?:think|believe|feel|reckon|agree|"
+    r"|^\s*(?:did|does|do|has|have)\b.{0,60}\b(?:make|made) a (?:mistake|blunder|error)\b",
+    re.IGNORECASE,
+)
+# A stance asked of qa itself, wherever it stands: "Who do you trust more, ...?"
+_STANCE_ASKED = re.compile(
+    r"\b(?:do|would|did|will)\s+you\s+(?:personally\s+)?(?:think|believe|feel|reckon|agree|"
     r"trust|prefer|like|recommend|support|favou?r|side with|back)\b"
     r"|\byour\s+(?:own\s+)?(?:view|opinion|take|verdict|assessment)\b",
     re.IGNORECASE,
@@ -247,7 +250,11 @@ def refusal(text: str, known: Callable[[str], bool] | None = None) -> str | None
     if _INSTRUCTION.match(text):
         return "instruction"
     speech = _PAST_SPEECH.search(text)
-    if _OPINION_ALWAYS.search(text) or (_OPINION.match(text) and not speech):
+    if (
+        _OPINION_ALWAYS.match(text)
+        or (_OPINION.match(text) and not speech)
+        or ("you" in text.lower() and _STANCE_ASKED.search(text))
+    ):
         return "opinion"
     forecast = _FORECAST.match(text) or _FORECAST_WORDS.search(text)
     if forecast and not speech and not asks_quantity(text):

@@ -78,13 +78,14 @@ class RoleReader:
                 taken.append((start, end))
         tokens = list(re.finditer(r"[\w’'.\-]+", text))
         for k, m in enumerate(tokens):
-            word = re.sub(r"['’]s$", "", m.group(0)).lower().strip(".")
+            raw = m.group(0)
+            word = (raw[:-2] if raw[-2:] in ("'s", "’s") else raw).lower().strip(".")
             if word not in ROLE_HEADS and word.endswith("s") and word[:-1] in ROLE_HEADS:
                 word = word[:-1]  # "Canadian ministers": any minister of Canada
             if word not in ROLE_HEADS or _overlaps(m.span(), taken):
                 continue
             own = None
-            if word != m.group(0).lower().strip("."):
+            if word != raw.lower().strip("."):
                 # A possessive title: "the president's spokesman" asks for the spokesman (the
                 # next title reads this one as its modifier); "the PM's office" for the office,
                 # which speaks with the title it serves.

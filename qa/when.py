@@ -106,6 +106,7 @@ _LEAD_BEFORE = re.compile(rf"\b(?P<lead>{_LEAD})\s+(?:the\s+)?$", re.IGNORECASE)
 _ONWARD = re.compile(
     r"\s*(?:onwards?|forward|and (?:after|later|since)|on(?=\s*(?:[?.!,;]|$)))\b", re.IGNORECASE
 )
+_MONTHS_JOINED = re.compile(r"\s*(?:and|or|-|–)\s*")
 _JOINED = re.compile(r"^\s*(?:,|or|and|to|through|-|–|,\s*or)\s*(?:on\s+)?$", re.IGNORECASE)
 # Lead words that introduce an event ("in Ukraine" is a place, not a date).
 _EVENT_LEADS = ("before", "after", "since", "until", "prior to", "ahead of", "following",
@@ -197,11 +198,16 @@ DAY_WORDS = {
     **{f"twenty{joint}{word}": 21 + k for k, word in enumerate(_UNITS) for joint in ("-", " ")},
     "thirty-first": 31, "thirty first": 31,
 }  # fmt: skip
-_DAY_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in DAY_WORDS), key=len, reverse=True))
+# The same words, factored so that the pattern is quick to search ("twenty-" + a unit, ...).
+_DAY_WORD = (
+    r"(?i:(?:twenty[\s-]+|thirty[\s-]+)?(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth)|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|"
+    r"twentieth|thirtieth)"
+)
+# Months as dates are capitalised by then (`with_month_capitals`): "march" the verb is not one.
 _WORD_DAY = re.compile(
-    rf"\b(?:the\s+)?(?P<word>{_DAY_WORD})\s+(?:of\s+)?(?P<month>{MONTH})(?![\w-])"
-    rf"|\b(?P<month2>{MONTH})\s+(?:the\s+)?(?P<word2>{_DAY_WORD})\b",
-    re.IGNORECASE,
+    rf"\b(?:(?i:the)\s+)?(?P<word>{_DAY_WORD})\s+(?:of\s+)?(?P<month>{MONTH})(?![\w-])"
+    rf"|\b(?P<month2>{MONTH})\s+(?:the\s+)?(?P<word2>{_DAY_WORD})\b"
 )
 
 
@@ -218,9 +224,9 @@ def _ordinal_days(text: str) -> str:
 
     def word_day(m: re.Match) -> str:
         month = m.group("month") or m.group("month2")
-        if not month[0].isupper():
-            return m.group(0)  # "march" the verb
-        number = DAY_WORDS[" ".join((m.group("word") or m.group("word2")).lower().split())]
+        number = DAY_WORDS.get(" ".join((m.group("word") or m.group("word2")).lower().split()))
+        if number is None:
+            return m.group(0)  # "thirty-second" is no day
         return f"{month} {number}".rjust(len(m.group(0)))
 
     text = _DAYS_OF_MONTH.sub(days, _WORD_DAY.sub(word_day, text))
@@ -298,8 +304,7 @@ _YEAR_PARTS = {
     "turn": ((12, "late"), (1, "early")),
 }  # fmt: skip
 _YEAR_PART = re.compile(
-    rf"\b(?:(?P<lead>{_LEAD})\s+)?the\s+(?P<part>{'|'.join(_YEAR_PARTS)})\s+of\s+the\s+year\b",
-    re.IGNORECASE,
+    rf"\bthe\s+(?P<part>{'|'.join(_YEAR_PARTS)})\s+of\s+the\s+year\b", re.IGNORECASE
 )
 
 
@@ -346,8 +351,10 @@ class DateReader:
         if year_part:
             first = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][0])[0]
             last = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][1])[1]
-            kind = DATE_LEADS.get((year_part.group("lead") or "").lower())
-            return _bounded(kind, first, last, year_part.group(0)), [year_part.span()]
+            lead = _LEAD_BEFORE.search(text[: year_part.start()])
+            kind = DATE_LEADS.get(lead.group("lead").lower()) if lead else None
+            span = (lead.start() if lead else year_part.start(), year_part.end())
+            return _bounded(kind, first, last, text[slice(*span)]), [span]
         for m in _MONTH_PHRASE.finditer(cased):
             month = month_number(m.group("month"))
             if month is None or (m.group("month")[0].islower()):
@@ -357,8 +364,8 @@ class DateReader:
             kind = DATE_LEADS.get(lead)
             span = m.span()
             # "in late February and early March", "in January or February": one range
-            joint = re.match(r"\s*(?:and|or|-|–)\s*", cased[m.end() :])
-            other = joint and _MONTH_PHRASE.match(cased, m.end() + joint.end())
+            joint = _MONTHS_JOINED.match(cased, m.end())
+            other = joint and _MONTH_PHRASE.match(cased, joint.end())
             if other and month_number(other.group("month")) and other.group("month")[0].isupper():
                 part = other.group("part")
                 last = self.month_part(
