@@ -9,7 +9,7 @@ import sys
 import threading
 from dataclasses import dataclass, replace
 
-from qa.answer import Answer, Engine, answer, answer_understood
+from qa.answer import Answer, Engine, answer, answer_understood, understand
 from qa.errors import QaError
 from qa.query import DateRange, Understanding, speaker_owner
 from qa.references import given_names
@@ -50,6 +50,10 @@ _PRONOUN = re.compile(r"\b(?P<aux>did|does|has|had|have|was|is)\s+(?:he|she)\b",
 _EARLIER = re.compile(r"^\s*(?:and\s+)?(?:anything\s+|something\s+|what\s+)?(?P<way>earlier|"
                       r"before that|before then|later|after that|after then|since then)\s*[?.!]*\s*$",
                       re.IGNORECASE)  # fmt: skip
+# The same shift inside a question of its own ("What did he say before that?").
+_SHIFT_WITHIN = re.compile(
+    r"\s*\b(?P<way>before that|before then|after that|after then|since then)\b", re.IGNORECASE
+)
 MORE = {"more", "more.", "next", "/more", "show more", "more please", "go on", "continue"}
 
 
@@ -127,6 +131,12 @@ class Conversation:
         way = _EARLIER.match(text)
         if way and self.context is not None:
             return self._shifted(text, way.group("way").lower())
+        within = _SHIFT_WITHIN.search(text)
+        if within and self.context is not None and self.shown:
+            # "What did he say before that?": the question asked, before what was shown
+            rest = f"{text[: within.start()]}{text[within.end() :]}"
+            understood = understand(self.engine, rest, self.context)
+            return self._shifted(text, within.group("way").lower(), understood)
         return self._keep(answer(self.engine, text, self.context))
 
     def _referent(self, speaker: str, pronoun: str) -> str:
@@ -166,8 +176,9 @@ class Conversation:
         self.last = Answer(text, True, understood, None, (top,), (), 1)
         return Reply(answer=self.last)
 
-    def _shifted(self, text: str, way: str) -> Reply:
-        """ "Earlier?" / "Later?": the same question, before or after what was shown."""
+    def _shifted(self, text: str, way: str, understood: Understanding | None = None) -> Reply:
+        """ "Earlier?" / "Later?": the same question (or the one asked with it), before or
+        after what was shown."""
         dates = [p.said_order for p in self.shown if p.said_order is not None]
         if not dates:
             return Reply(lines=("The passages shown have no date to go before or after.",),
@@ -177,7 +188,7 @@ class Conversation:
             date = DateRange(None, min(dates) - 1, "before the passages shown")
         else:
             date = DateRange(max(dates) + 1, None, "after the passages shown")
-        understood = replace(self.context, question=text, date=date, follow_up=True)
+        understood = replace(understood or self.context, question=text, date=date, follow_up=True)
         return self._keep(answer_understood(self.engine, understood))
 
     def _keep(self, result: Answer) -> Reply:

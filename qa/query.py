@@ -52,7 +52,8 @@ _SPEECH_NOUN_LEAD = re.compile(
 )
 _FOLLOW_UP = re.compile(
     r"^\s*(?:(?:and|but|also|now|so|ok|okay)\b[\s,]*)*(?:(?:what about|how about|what of|"
-    r"same for|same with|as for|and for|only|just|then|anything(?: else)?(?: about| on)?|"
+    r"(?:the )?same(?: question| thing)? (?:for|with|about|to)|as for|and for|only|just|then|"
+    r"anything(?: else)?(?: about| on)?|"
     r"something(?: about| on)|any word (?:about|on)|more (?:about|on))\b)?",
     re.IGNORECASE,
 )
@@ -61,7 +62,13 @@ SCAFFOLD = QUESTION_WORDS
 _QUOTES_ONLY = re.compile(
     r"\b(?:only|just)\s+(?:the\s+)?(?:direct\s+|exact\s+|verbatim\s+|actual\s+)?"
     r"(?:quotes|quotations)\b|\b(?:quotes|quotations)\s+only\b"
+    # "Any direct quotes?": the kind asked for, not a topic
+    r"|\b(?:any|the)\s+(?:direct|exact|verbatim|actual)\s+(?:quotes|quotations)\b"
 )
+# A topic that only points back ("about it", "on that"): the last question's, in a chat.
+_TOPIC_BACK = re.compile(r"\b(?:about|on|regarding|of|with)\s+(?:it|that|this|them|those)\b")
+# "Zelensky himself": the name is who, the word is nothing.
+_REFLEXIVES = {"himself", "herself", "themselves", "itself"}
 # Words that, after a name's possessive, make the name the employer, not the speaker.
 _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
                "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
@@ -343,6 +350,12 @@ class QuestionReader:
                     unknown.append(name[0])
                 taken.append(name[1])
 
+        lead = _FOLLOW_UP.match(text)
+        if lead.group(0).strip():
+            taken.append(lead.span())  # "Same question for NATO": the lead words ask, not what
+        quotes = _QUOTES_ONLY.search(text.lower())
+        if quotes:
+            taken.append(quotes.span())  # "just the direct quotes" asks for a kind, not a topic
         topic = _topic(text, taken + people) or _topic(text, taken)
         topic = self._without_own_place(topic, speakers, affiliations, roles)
         if refused == "forecast" and date is not None and date.start is not None:
@@ -351,10 +364,11 @@ class QuestionReader:
             refused = None
         concepts = self._concepts(topic)
         lowered = text.lower()
-        kind = "quote" if _QUOTES_ONLY.search(lowered) else None
+        kind = "quote" if quotes else None
         follow_up = bool(context) and (
             bool(_FOLLOW_UP.match(text).group(0).strip())
             or (not topic and not speech)
+            or (not topic and bool(_TOPIC_BACK.search(lowered)))
             or bool(kind)
         )
         understanding = Understanding(
@@ -567,7 +581,7 @@ def _topic(text: str, taken: list[tuple[int, int]]) -> str:
             chars[i] = " "
     rest = "".join(chars)
     words = re.findall(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*", rest)
-    kept = [w for w in words if w.lower() not in SCAFFOLD]
+    kept = [w for w in words if w.lower() not in SCAFFOLD and w.lower() not in _REFLEXIVES]
     return " ".join(kept)
 
 

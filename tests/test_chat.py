@@ -251,3 +251,31 @@ def test_she_is_the_speaker_shown_whose_given_name_fits(real_engine):
     reply = chat.handle("What did she say about protecting Ukraine?")
     assert reply.answer.understood.speakers == ("Melanie Joly",)
     assert sources(reply) == {"26"}
+
+
+def test_follow_ups_that_point_back_in_other_words(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Italy say about peacekeepers?")
+    reply = chat.handle("Same question for France")
+    assert reply.answer.understood.topic == "peacekeepers"
+    assert reply.answer.understood.affiliations == ("France",)
+    chat = Conversation(real_engine)
+    chat.handle("What was said about the minerals deal?")
+    reply = chat.handle("What did the Americans say about it?")
+    assert reply.answer.understood.topic == "minerals deal"
+    assert reply.answer.understood.affiliations == ("United States",)
+    chat = Conversation(real_engine)
+    chat.handle("What was said about security guarantees in January?")
+    reply = chat.handle("Any direct quotes?")
+    assert reply.answer.understood.kind == "quote"
+    assert reply.answer.understood.topic == "security guarantees"
+    assert {p.kind for p in reply.answer.passages} == {"quote"}
+
+
+def test_before_that_inside_a_question_of_its_own(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Zelensky say about guarantees in February?")
+    reply = chat.handle("What did he say about NATO before then?")
+    assert reply.answer.understood.speakers == ("Volodymyr Zelensky",)
+    assert reply.answer.understood.topic == "NATO"
+    assert sources(reply) <= {"30", "31", "32", "34", "35"} and "30" in sources(reply)

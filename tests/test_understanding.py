@@ -649,3 +649,8 @@ def test_a_possessive_before_a_title_with_a_place_between_names_the_employer(rea
 def test_a_middle_initial_belongs_to_the_name(reader):
     u = reader.read("What did Pedro J. Sanchez say about air defense?")
     assert u.speakers == ("Pedro Sanchez",) and u.topic == "air defense"
+
+
+def test_a_reflexive_after_a_name_is_no_topic(reader):
+    u = reader.read("What did Fidan himself say?")
+    assert u.speakers == ("Hakan Fidan",) and u.topic == ""
