@@ -36,6 +36,8 @@ _TITLE_WORDS = frozenset(
 )
 
 
+# Where a capitalised word is a name, not a title: right after the verb or "by", no article.
+_NAME_SLOT = re.compile(r"\b(?:did|does|has|have|had|was|is|by|from|according to)\s+$", re.I)
 # What a title's possessive names when it serves the title: it speaks with the title it serves.
 _OWN = re.compile(r"['’]s\s+(?:office|team|staff|camp)\b", re.IGNORECASE)
 
@@ -202,6 +204,10 @@ class RoleReader:
             bare = typed.lower()
             if bare in SCAFFOLD or bare in reader.speaker_aliases or reader.place(typed):
                 return typed
+            following = re.match(r"\s+([\w’'\-]+)", text[m.end() :])
+            named = following and following.group(1).lower() in reader.speaker_aliases
+            if typed[0].isupper() and _NAME_SLOT.search(text[: m.start()]) and not named:
+                return typed  # "What did Politico say": a name where a speaker's name goes
             word = closest_word(bare, _TITLE_WORDS)
             if word is None or (reader._mentioned is not None and reader._mentioned(typed)):
                 return typed

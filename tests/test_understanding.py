@@ -654,3 +654,11 @@ def test_a_middle_initial_belongs_to_the_name(reader):
 def test_a_reflexive_after_a_name_is_no_topic(reader):
     u = reader.read("What did Fidan himself say?")
     assert u.speakers == ("Hakan Fidan",) and u.topic == ""
+
+
+def test_a_name_where_a_speaker_goes_is_not_taken_for_a_slip_of_a_title(reader):
+    u = reader.read("What did Politico say about the summit?")
+    assert u.corrections == () and u.unknown_speakers == ("Politico",)
+    # A slip before a speaker's name is still a title ("Presdient Sanchez").
+    u = reader.read("What did Presdient Sanchez say?")
+    assert u.speakers == ("Pedro Sanchez",) and ("Presdient", "president") in u.corrections
