@@ -65,6 +65,14 @@ _QUOTES_ONLY = re.compile(
     # "Any direct quotes?": the kind asked for, not a topic
     r"|\b(?:any|the)\s+(?:direct|exact|verbatim|actual)\s+(?:quotes|quotations)\b"
 )
+# An order asked in words: "Who was the first to ...", "most recently", "the latest on ...".
+_ORDER = re.compile(
+    r"\b(?P<earliest>(?:the\s+)?first\s+(?:one\s+|person\s+)?to|(?<=who\s)first|earliest|"
+    r"first\s+time|initially|oldest)\b"
+    r"|\b(?P<latest>most\s+recent(?:ly)?|latest|newest|(?:the\s+)?last\s+(?:one\s+|person\s+)?to|"
+    r"last\s+time)\b",
+    re.IGNORECASE,
+)
 # A topic that only points back ("about it", "on that"): the last question's, in a chat.
 _TOPIC_BACK = re.compile(r"\b(?:about|on|regarding|of|with)\s+(?:it|that|this|them|those)\b")
 # "Zelensky himself": the name is who, the word is nothing.
@@ -97,6 +105,7 @@ class Understanding:
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as the corpus writes it)
     refusal: str | None = None  # a kind of question not answered with passages
     kind: str | None = None  # only passages of this kind ("quote")
+    order: str | None = None  # "earliest" or "latest" first, when the question asks for it
     explicit: tuple[str, ...] = ()  # the filters given as options, not read from the question
     # The topic's words, each with the other words that stand for it (synonyms, the name of a
     # place the topic calls otherwise: "the alliance" -> NATO).
@@ -126,6 +135,7 @@ class Understanding:
             "sources": list(self.sources),
             "corrections": [{"typed": t, "understood": n} for t, n in self.corrections],
             "kind": self.kind,
+            "order": self.order,
             "follow_up": self.follow_up,
         }
 
@@ -285,6 +295,9 @@ class QuestionReader:
 
         date, date_spans = self.dates.read(text)
         taken += date_spans
+        order = next((m for m in _ORDER.finditer(text) if not _overlaps(m.span(), taken)), None)
+        if order:
+            taken.append(order.span())  # "Who was the first to ...": an order, not a topic
         taken += [m.span() for m in TIME_FILLERS.finditer(text) if not _overlaps(m.span(), taken)]
         if speech and _overlaps(speech.span(), taken):
             speech = None
@@ -385,6 +398,7 @@ class QuestionReader:
             corrections=tuple(corrections),
             refusal=refused,
             kind=kind,
+            order=("earliest" if order.group("earliest") else "latest") if order else None,
             concepts=concepts,
         )
         if follow_up and context is not None:
@@ -607,5 +621,6 @@ def _merge(new: Understanding, old: Understanding) -> Understanding:
         sources=new.sources if names_someone else old.sources,
         date=new.date or old.date,
         kind=new.kind or old.kind,
+        order=new.order or old.order,
         concepts=new.concepts if new.topic else old.concepts,
     )

@@ -279,3 +279,13 @@ def test_before_that_inside_a_question_of_its_own(real_engine):
     assert reply.answer.understood.speakers == ("Volodymyr Zelensky",)
     assert reply.answer.understood.topic == "NATO"
     assert sources(reply) <= {"30", "31", "32", "34", "35"} and "30" in sources(reply)
+
+
+def test_the_first_to_speak_about_a_topic_comes_first(real_engine):
+    from qa.answer import answer
+
+    found = answer(real_engine, "Who was the first to talk about security guarantees?")
+    dated = [p.said_order for p in found.passages if p.said_order is not None]
+    assert found.understood.order == "earliest" and dated == sorted(dated) and len(dated) > 1
+    found = answer(real_engine, "What is the latest on the minerals deal?")
+    assert found.passages[0].speaker == "Karoline Leavitt"

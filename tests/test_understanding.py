@@ -662,3 +662,18 @@ def test_a_name_where_a_speaker_goes_is_not_taken_for_a_slip_of_a_title(reader):
     # A slip before a speaker's name is still a title ("Presdient Sanchez").
     u = reader.read("What did Presdient Sanchez say?")
     assert u.speakers == ("Pedro Sanchez",) and ("Presdient", "president") in u.corrections
+
+
+@pytest.mark.parametrize(
+    "question, order, topic",
+    [
+        ("Who was the first to talk about shipping?", "earliest", "shipping"),
+        ("Who first mentioned air defense?", "earliest", "air defense"),
+        ("What did Fidan say most recently?", "latest", ""),
+        ("What is the latest on shipping?", "latest", "shipping"),
+        ("What did Fidan say on the first of April?", None, ""),  # a day, not an order
+    ],
+)
+def test_an_order_asked_in_words(reader, question, order, topic):
+    u = reader.read(question)
+    assert (u.order, u.topic) == (order, topic)
