@@ -677,3 +677,12 @@ def test_a_name_where_a_speaker_goes_is_not_taken_for_a_slip_of_a_title(reader):
 def test_an_order_asked_in_words(reader, question, order, topic):
     u = reader.read(question)
     assert (u.order, u.topic) == (order, topic)
+
+
+def test_a_full_name_needs_a_surname_like_the_corpus_name(reader):
+    names = {"pedro sanchez": "Pedro Sanchez", "sanchez": "Pedro Sanchez"}
+    assert closest_name("Pedro Sanches", names) == "Pedro Sanchez"
+    assert closest_name("Pedro Almodovar", names) is None  # another person of the same name
+    assert closest_name("Pedro", names) is None  # a given name alone is nobody in particular
+    u = reader.read("What did Pedro Almodovar say about air defense?")
+    assert u.speakers == () and u.unknown_speakers == ("Pedro Almodovar",)
