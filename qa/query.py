@@ -47,7 +47,15 @@ _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
 _SPEECH_NOUN_LEAD = re.compile(
     r"\b(?:statements?|quotes?|comments?|remarks|words|reactions?|responses?|messages?|"
     r"anything|something|everything|news)\s+(?:from|by)\s*(?:the\s+)?$"
-    r"|\b(?:views?|positions?|stance|opinions?|take|thoughts|words|line)\s+of\s+(?:the\s+)?$",
+    # "the views of Italy", but not "Meloni's view of NATO": there NATO is what it is about
+    r"|(?<!['’]s\s)\b(?:views?|positions?|stance|opinions?|take|thoughts|words|line)\s+of\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A possessive before a word for what someone says: the possessor speaks ("Rome's line").
+_POSSESSIVE_SPEECH = re.compile(
+    r"['’]s\s+(?:take|line|reaction|response|thoughts|words|answer|reply|"
+    r"message|position|view|views|stance|remarks|comments|verdict|assessment)\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
@@ -75,8 +83,10 @@ _ORDER = re.compile(
 )
 # A topic that only points back ("about it", "on that"): the last question's, in a chat.
 _TOPIC_BACK = re.compile(r"\b(?:about|on|regarding|of|with)\s+(?:it|that|this|them|those)\b")
-# "Zelensky himself": the name is who, the word is nothing.
-_REFLEXIVES = {"himself", "herself", "themselves", "itself"}
+# Words that join or point at who is asked about ("Zelensky himself", "Italy or France", "what
+# did each say"): never the topic.
+_NO_TOPIC = {"himself", "herself", "themselves", "itself", "or", "either", "neither", "nor",
+             "both", "each"}  # fmt: skip
 # Words that, after a name's possessive, make the name the employer, not the speaker.
 _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
                "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
@@ -313,6 +323,8 @@ class QuestionReader:
                 return bool(lead) and lead.group(0).lower().startswith(("according", "by"))
             if verb_at is not None and start < verb_at:
                 return True
+            if _POSSESSIVE_SPEECH.match(text, max(end - 2, 0)):
+                return True  # "What's Rome's line on ...", "Canada's take on ...": who speaks
             if lead and (lead.group(0).lower().startswith(("according", "by")) or verb_at is None):
                 return True
             if _SPEECH_NOUN_LEAD.search(text[:start]):
@@ -363,6 +375,9 @@ class QuestionReader:
                     unknown.append(name[0])
                 taken.append(name[1])
 
+        for m in _POSSESSIVE_SPEECH.finditer(text):
+            if _overlaps((m.start() - 1, m.start()), taken):
+                taken.append(m.span())  # "Rome's line on ...": the word for what is said
         lead = _FOLLOW_UP.match(text)
         if lead.group(0).strip():
             taken.append(lead.span())  # "Same question for NATO": the lead words ask, not what
@@ -595,7 +610,7 @@ def _topic(text: str, taken: list[tuple[int, int]]) -> str:
             chars[i] = " "
     rest = "".join(chars)
     words = re.findall(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*", rest)
-    kept = [w for w in words if w.lower() not in SCAFFOLD and w.lower() not in _REFLEXIVES]
+    kept = [w for w in words if w.lower() not in SCAFFOLD and w.lower() not in _NO_TOPIC]
     return " ".join(kept)
 
 

@@ -251,7 +251,8 @@ class RoleReader:
 
 def _has_modifier(text: str, at: int) -> bool:
     before = re.findall(r"[\w’'.]+", text[:at])
-    return bool(before) and before[-1].lower() in ROLE_MODIFIERS | {"nato", "un", "eu"}
+    word = re.sub(r"['’]s$", "", before[-1]).lower() if before else ""
+    return word in ROLE_MODIFIERS | {"nato", "un", "eu"}  # "NATO's chief" as "the NATO chief"
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

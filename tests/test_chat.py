@@ -289,3 +289,11 @@ def test_the_first_to_speak_about_a_topic_comes_first(real_engine):
     assert found.understood.order == "earliest" and dated == sorted(dated) and len(dated) > 1
     found = answer(real_engine, "What is the latest on the minerals deal?")
     assert found.passages[0].speaker == "Karoline Leavitt"
+
+
+def test_an_organisation_s_title_with_a_possessive(real_engine):
+    from qa.answer import answer
+
+    found = answer(real_engine, "What did NATO's chief say about Europe?")
+    assert [(r.words, r.place) for r in found.understood.roles] == [(("chief",), "NATO")]
+    assert found.passages[0].speaker == "Mark Rutte"

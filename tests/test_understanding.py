@@ -686,3 +686,17 @@ def test_a_full_name_needs_a_surname_like_the_corpus_name(reader):
     assert closest_name("Pedro", names) is None  # a given name alone is nobody in particular
     u = reader.read("What did Pedro Almodovar say about air defense?")
     assert u.speakers == () and u.unknown_speakers == ("Pedro Almodovar",)
+
+
+@pytest.mark.parametrize(
+    "question, speakers, places, topic",
+    [
+        ("What is Sanchez's view of Turkey?", ("Pedro Sanchez",), (), "Turkey"),
+        ("What's Spain's line on air defense?", (), ("Spain",), "air defense"),
+        ("What's Turkey's take on shipping?", (), ("Turkey",), "shipping"),
+        ("Did Spain or Turkey say anything about shipping?", (), ("Spain", "Turkey"), "shipping"),
+    ],
+)
+def test_a_possessive_before_a_word_for_what_is_said(reader, question, speakers, places, topic):
+    u = reader.read(question)
+    assert (u.speakers, u.affiliations, u.topic) == (speakers, places, topic)
