@@ -189,6 +189,8 @@ def answer_understood(
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
         return replace(refused(understood, understood.refusal), closest=closest)
     everything = engine.searcher.search(understood, WHOLE, 0)
+    if understood.order and everything.hits:
+        everything = replace(everything, hits=in_order(everything.hits, understood.order))
     result = replace(everything, hits=everything.hits[offset : offset + top_k])
     if asks_quantity(understood.question) and not any(
         has_number(h.statement.passage) for h in everything.hits[:1]
@@ -201,6 +203,14 @@ def answer_understood(
     if len(result.hits) < len(everything.hits) == everything.available:
         composed = replace(composed, whole=tuple(Passage.of(h) for h in everything.hits))
     return composed
+
+
+def in_order(hits, order: str):
+    """The relevant statements in the order of their dates ("Who was the first to ...", "the
+    latest on ..."): dated ones first, earliest or latest first; the undated keep their rank."""
+    dated = sorted((h for h in hits if h.said_order is not None), key=lambda h: h.said_order,
+                   reverse=order == "latest")  # fmt: skip
+    return tuple(dated) + tuple(h for h in hits if h.said_order is None)
 
 
 def refused(understood: Understanding, reason: str) -> Answer:

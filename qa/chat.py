@@ -9,9 +9,10 @@ import sys
 import threading
 from dataclasses import dataclass, replace
 
-from qa.answer import Answer, Engine, answer, answer_understood
+from qa.answer import Answer, Engine, answer, answer_understood, understand
 from qa.errors import QaError
 from qa.query import DateRange, Understanding, speaker_owner
+from qa.references import given_names
 from qa.settings import ENV_HISTORY, Settings, default_history_file
 
 COMMANDS = {
@@ -43,10 +44,16 @@ _WHAT_ELSE = re.compile(
     r"^\s*(?:and\s+)?(?:what\s+else|anything\s+else|what\s+more)\b.*\b(?:he|she|they|him|her|them)\b",
     re.IGNORECASE,
 )
+# "Who else said that?", "Who else talked about troops?": others than the speakers shown.
+_WHO_ELSE = re.compile(r"^\s*(?:and\s+)?who\s+else\b(?P<rest>.*)$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?P<aux>did|does|has|had|have|was|is)\s+(?:he|she)\b", re.IGNORECASE)
 _EARLIER = re.compile(r"^\s*(?:and\s+)?(?:anything\s+|something\s+|what\s+)?(?P<way>earlier|"
                       r"before that|before then|later|after that|after then|since then)\s*[?.!]*\s*$",
                       re.IGNORECASE)  # fmt: skip
+# The same shift inside a question of its own ("What did he say before that?").
+_SHIFT_WITHIN = re.compile(
+    r"\s*\b(?P<way>before that|before then|after that|after then|since then)\b", re.IGNORECASE
+)
 MORE = {"more", "more.", "next", "/more", "show more", "more please", "go on", "continue"}
 
 
@@ -103,6 +110,9 @@ class Conversation:
         if top is not None and _WHEN_WAS_THAT.match(text):
             return self._about_top(text, "when")
         speaker = speaker_owner(top.speaker) if top is not None else None
+        pronoun = re.search(r"\b(?P<word>he|she|him|her)\b", text, re.IGNORECASE)
+        if speaker and pronoun:
+            speaker = self._referent(speaker, pronoun.group("word").lower())
         if speaker and _WHAT_ELSE.match(text):
             understood = Understanding(question=text, speakers=(speaker,), follow_up=True)
             result = answer_understood(self.engine, understood, offset=0, top_k=50)
@@ -113,12 +123,51 @@ class Conversation:
                              note=None if others else f"Nothing else by {speaker}.",
                              reason=None if others else "relevance")  # fmt: skip
             return self._keep(result)
+        who_else = _WHO_ELSE.match(text)
+        if who_else and self.context is not None and self.shown:
+            return self._who_else(text, who_else.group("rest"))
         if speaker:
             text = _PRONOUN.sub(lambda m: f"{m.group('aux')} {speaker}", text)
         way = _EARLIER.match(text)
         if way and self.context is not None:
             return self._shifted(text, way.group("way").lower())
+        within = _SHIFT_WITHIN.search(text)
+        if within and self.context is not None and self.shown:
+            # "What did he say before that?": the question asked, before what was shown
+            rest = f"{text[: within.start()]}{text[within.end() :]}"
+            understood = understand(self.engine, rest, self.context)
+            return self._shifted(text, within.group("way").lower(), understood)
         return self._keep(answer(self.engine, text, self.context))
+
+    def _referent(self, speaker: str, pronoun: str) -> str:
+        """The speaker "he" or "she" points to: the first one shown whose given name tells a
+        gender that fits the pronoun, else the first one shown (a name tells nothing here)."""
+        wanted = "f" if pronoun in {"she", "her"} else "m"
+        names = given_names()
+        for passage in self.shown:
+            owner = speaker_owner(passage.speaker)
+            if owner and names.get(owner.split()[0]) == wanted:
+                return owner
+        return speaker
+
+    def _who_else(self, text: str, rest: str) -> Reply:
+        """ "Who else said that?": a who-question on the topic asked (or, when it only points
+        back with "it" or "that", the last one), answered by others than the speakers shown."""
+        own = self.engine.reader.read(f"Who{rest}")
+        if own.topic:
+            understood = replace(own, question=text)
+        else:
+            understood = replace(self.context, question=text, intent="who", speakers=(),
+                                 affiliations=(), roles=(), unknown_speakers=(), sources=(),
+                                 follow_up=True)  # fmt: skip
+        result = answer_understood(self.engine, understood, offset=0, top_k=50)
+        shown = {speaker_owner(p.speaker) for p in self.shown if p.speaker}
+        others = tuple(p for p in result.passages if speaker_owner(p.speaker) not in shown)
+        result = replace(result, passages=others[: self.engine.settings.top_k],
+                         available=len(others), answered=bool(others),
+                         note=None if others else "Nobody else in the corpus said so.",
+                         reason=None if others else "relevance")  # fmt: skip
+        return self._keep(result)
 
     def _about_top(self, text: str, intent: str) -> Reply:
         """ "Who said that?" and "When?": the passage shown first, with its speaker or date."""
@@ -127,8 +176,9 @@ class Conversation:
         self.last = Answer(text, True, understood, None, (top,), (), 1)
         return Reply(answer=self.last)
 
-    def _shifted(self, text: str, way: str) -> Reply:
-        """ "Earlier?" / "Later?": the same question, before or after what was shown."""
+    def _shifted(self, text: str, way: str, understood: Understanding | None = None) -> Reply:
+        """ "Earlier?" / "Later?": the same question (or the one asked with it), before or
+        after what was shown."""
         dates = [p.said_order for p in self.shown if p.said_order is not None]
         if not dates:
             return Reply(lines=("The passages shown have no date to go before or after.",),
@@ -138,7 +188,7 @@ class Conversation:
             date = DateRange(None, min(dates) - 1, "before the passages shown")
         else:
             date = DateRange(max(dates) + 1, None, "after the passages shown")
-        understood = replace(self.context, question=text, date=date, follow_up=True)
+        understood = replace(understood or self.context, question=text, date=date, follow_up=True)
         return self._keep(answer_understood(self.engine, understood))
 
     def _keep(self, result: Answer) -> Reply:

@@ -6,6 +6,7 @@ of the question, never from its topic."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The typed reasons a question is not answered with passages, with the one sentence that
 # says so. Filter reasons ("speaker", "affiliation", ...) are worded where filters are applied.
@@ -19,10 +20,27 @@ REFUSALS = {
 }
 
 # Polite or imperative openings that carry no meaning of their own.
+# A wish ("I'd like to", "I need to", "help me") and what it asks to do ("see", "find out"):
+# the request around a question, not part of it. Built from its parts, so that "I'd love to
+# read", "I want to see" and "help me find" read alike.
+_WISH = (
+    r"i(?:'d| would) (?:like|love|want)|i (?:want|need)|i(?:'m| am) (?:trying|hoping)|"
+    r"help me|let me"
+)
+_ASK = (
+    r"tell me|give me|show me|get me|find me|let me know|remind me|find out|find|show|list|"
+    r"look up|pull up|check|search for|see|read|hear|know|learn|understand"
+)
 _LEAD_IN = re.compile(
-    r"^\s*(?:(?:please|ok|okay|so|hi|hey)[,\s]+)*(?:(?:can|could|would|will) you\s+)?"
-    r"(?:please\s+)?(?:tell me|give me|show me|let me know|remind me|find me|find|show|list|"
-    r"i(?:'d| would) like to know|i want to know|i wonder|do you know|any idea)\b[\s,:]*",
+    r"^\s*(?:(?:please|ok|okay|so|hi|hey|hello)[,\s]+)*(?:(?:can|could|would|will) you\s+)?"
+    rf"(?:please\s+)?(?:(?:{_WISH})\s+(?:to\s+)?(?:(?:{_ASK})\b(?:\s+(?:about|up|on))?)?"
+    rf"|(?:tell me|give me|show me|get me|let me know|remind me|find me|find out|find|show|list|"
+    rf"look up|pull up|search for)"
+    r"|i(?:'m| am) (?:looking for|searching for|interested in|curious about|curious)"
+    r"|i wonder|do you know|any idea"
+    # "Did you see what ...", "Have you read ...": the question is what follows
+    rf"|(?:did|do|have|can|could) you\s+(?:please\s+)?(?:{_ASK})(?:\s+(?:about|up|on))?)"
+    r"\b[\s,:]*",
     re.IGNORECASE,
 )
 _WHO = re.compile(
@@ -97,6 +115,13 @@ _OPINION_ALWAYS = re.compile(
     r"|^\s*(?:is|was|were|are)\b.{0,60}\b(?:right|wrong|wise|unwise|justified|correct|mistaken|"
     r"foolish|reckless|naive|smart|fair|unfair)\s+to\b"
     r"|^\s*(?:did|does|do|has|have)\b.{0,60}\b(?:make|made) a (?:mistake|blunder|error)\b",
+    re.IGNORECASE,
+)
+# A stance asked of qa itself, wherever it stands: "Who do you trust more, ...?"
+_STANCE_ASKED = re.compile(
+    r"\b(?:do|would|did|will)\s+you\s+(?:personally\s+)?(?:think|believe|feel|reckon|agree|"
+    r"trust|prefer|like|recommend|support|favou?r|side with|back)\b"
+    r"|\byour\s+(?:own\s+)?(?:view|opinion|take|verdict|assessment)\b",
     re.IGNORECASE,
 )
 _FORECAST = re.compile(
@@ -213,10 +238,10 @@ def why_of_shown(text: str) -> bool:
     return bool(_WHY_ALONE.match(text) or _WHY_SAID_IT.match(text))
 
 
-def refusal(text: str) -> str | None:
+def refusal(text: str, known: Callable[[str], bool] | None = None) -> str | None:
     """The kind of question `qa` does not answer with passages, or None. A question for a
     figure ("How many ...") is judged once searched: it is answered when the statements give one."""
-    if not_english(text):
+    if not_english(text, known):
         return "language"
     if why_of_shown(text):
         return "explanation"
@@ -225,7 +250,11 @@ def refusal(text: str) -> str | None:
     if _INSTRUCTION.match(text):
         return "instruction"
     speech = _PAST_SPEECH.search(text)
-    if _OPINION_ALWAYS.match(text) or (_OPINION.match(text) and not speech):
+    if (
+        _OPINION_ALWAYS.match(text)
+        or (_OPINION.match(text) and not speech)
+        or ("you" in text.lower() and _STANCE_ASKED.search(text))
+    ):
         return "opinion"
     forecast = _FORECAST.match(text) or _FORECAST_WORDS.search(text)
     if forecast and not speech and not asks_quantity(text):
@@ -314,9 +343,10 @@ def intent_span(text: str) -> tuple[str, tuple[int, int] | None]:
     return "what", None
 
 
-def not_english(text: str) -> bool:
-    """Whether a question is written in another language: another script, or more function
-    words of other languages than of English."""
+def not_english(text: str, known: Callable[[str], bool] | None = None) -> bool:
+    """Whether a question is written in another language: another script, more function
+    words of other languages than of English, or a function word of another language, none
+    of English, and mostly words the corpus (`known`) does not hold."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return False
@@ -328,4 +358,8 @@ def not_english(text: str) -> bool:
     foreign = sum(1 for w in words if w in _FOREIGN and w not in _ENGLISH)
     if english == 0 and foreign >= 1 and any(not w.isascii() for w in words):
         return True  # "Mitä Zelensky sanoi?": letters English does not use, no English word
+    if english == 0 and foreign >= 1 and known is not None and len(words) >= 3:
+        # "Wie viele Soldaten schickt Deutschland?": words neither English nor the corpus's
+        if 2 * sum(1 for w in words if not known(w)) > len(words):
+            return True
     return foreign >= 2 and foreign > english

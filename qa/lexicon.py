@@ -28,6 +28,8 @@ ROLE_SYNONYMS = {
     "aide": ("aide", "adviser", "advisor", "office", "chief of staff", "spokesperson",
              "spokesman", "spokeswoman", "deputy"),
     "adviser": ("adviser", "advisor", "aide", "office"),
+    # A ministry speaks through its minister or its spokesperson ("Foreign Ministry spokesperson")
+    "ministry": ("ministry", "minister"),
     "advisor": ("adviser", "advisor", "aide", "office"),
 }  # fmt: skip
 
@@ -122,6 +124,9 @@ _GROUP_OF = {word: group for group in TOPIC_GROUPS for word in group}
 
 # How close a typed name must be to a corpus name (Jaro-Winkler similarity, 0..1).
 NAME_SIMILARITY = 0.87
+# How close the surname of a typed full name must be to the corpus name's, as typed or once
+# transliterations are folded.
+SURNAME_SIMILARITY = 0.75
 
 
 def normal_role(role: str | None) -> str:
@@ -172,9 +177,27 @@ def closest_name(typed: str, names: dict[str, str], minimum: int = 4) -> str | N
     from rapidfuzz import process  # loaded on the first name not found as typed
     from rapidfuzz.distance import JaroWinkler
 
+    typed_words = word.split()
+
+    def comparable(alias: str) -> bool:
+        """One typed word is a surname or alias, not a given name ("Mark" is not Mark Rutte);
+        a typed full name needs a surname like the corpus name's ("Petr Fiala" is not Petr
+        Pavel, "Melani Zholi" is Melanie Joly)."""
+        parts = alias.split()
+        if len(typed_words) == 1 or len(parts) == 1:
+            return len(typed_words) > 1 or len(parts) == 1
+        typed_last, last = typed_words[-1], parts[-1]
+        return (
+            max(
+                JaroWinkler.normalized_similarity(typed_last, last),
+                JaroWinkler.normalized_similarity(transliterated(typed_last), transliterated(last)),
+            )
+            >= SURNAME_SIMILARITY
+        )
+
     found = process.extractOne(
         word,
-        [alias for alias in names if alias[:1] == word[:1]],
+        [alias for alias in names if alias[:1] == word[:1] and comparable(alias)],
         scorer=JaroWinkler.normalized_similarity,
         score_cutoff=NAME_SIMILARITY,
     )
@@ -182,7 +205,9 @@ def closest_name(typed: str, names: dict[str, str], minimum: int = 4) -> str | N
         return names[found[0]]
     # Another transliteration may change the first letter ("Selenskyj", "Ermak"): compared
     # as the sounds are spelt across alphabets, a closer match is asked for.
-    folded = {transliterated(alias): alias for alias in names if len(alias) >= 5}
+    folded = {
+        transliterated(alias): alias for alias in names if len(alias) >= 5 and comparable(alias)
+    }
     found = process.extractOne(
         transliterated(word),
         list(folded),

@@ -47,12 +47,21 @@ _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
 _SPEECH_NOUN_LEAD = re.compile(
     r"\b(?:statements?|quotes?|comments?|remarks|words|reactions?|responses?|messages?|"
     r"anything|something|everything|news)\s+(?:from|by)\s*(?:the\s+)?$"
-    r"|\b(?:views?|positions?|stance|opinions?|take|thoughts|words|line)\s+of\s+(?:the\s+)?$",
+    # "the views of Italy", but not "Meloni's view of NATO": there NATO is what it is about
+    r"|(?<!['’]s\s)\b(?:views?|positions?|stance|opinions?|take|thoughts|words|line)\s+of\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A possessive before a word for what someone says: the possessor speaks ("Rome's line").
+_POSSESSIVE_SPEECH = re.compile(
+    r"['’]s\s+(?:take|line|reaction|response|thoughts|words|answer|reply|"
+    r"message|position|view|views|stance|remarks|comments|verdict|assessment)\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
     r"^\s*(?:(?:and|but|also|now|so|ok|okay)\b[\s,]*)*(?:(?:what about|how about|what of|"
-    r"same for|same with|as for|and for|only|just|then|anything(?: else)?(?: about| on)?|"
+    r"(?:the )?same(?: question| thing)? (?:for|with|about|to)|as for|and for|only|just|then|"
+    r"anything(?: else)?(?: about| on)?|"
     r"something(?: about| on)|any word (?:about|on)|more (?:about|on))\b)?",
     re.IGNORECASE,
 )
@@ -61,12 +70,32 @@ SCAFFOLD = QUESTION_WORDS
 _QUOTES_ONLY = re.compile(
     r"\b(?:only|just)\s+(?:the\s+)?(?:direct\s+|exact\s+|verbatim\s+|actual\s+)?"
     r"(?:quotes|quotations)\b|\b(?:quotes|quotations)\s+only\b"
+    # "Any direct quotes?": the kind asked for, not a topic
+    r"|\b(?:any|the)\s+(?:direct|exact|verbatim|actual)\s+(?:quotes|quotations)\b"
 )
+# An order asked in words: "Who was the first to ...", "most recently", "the latest on ...".
+_ORDER = re.compile(
+    r"\b(?P<earliest>(?:the\s+)?first\s+(?:one\s+|person\s+)?to|(?<=who\s)first|earliest|"
+    r"first\s+time|initially|oldest)\b"
+    r"|\b(?P<latest>most\s+recent(?:ly)?|latest|newest|(?:the\s+)?last\s+(?:one\s+|person\s+)?to|"
+    r"last\s+time)\b",
+    re.IGNORECASE,
+)
+# A topic that only points back ("about it", "on that"): the last question's, in a chat.
+_TOPIC_BACK = re.compile(r"\b(?:about|on|regarding|of|with)\s+(?:it|that|this|them|those)\b")
+# Words that join or point at who is asked about ("Zelensky himself", "Italy or France", "what
+# did each say"): never the topic.
+_NO_TOPIC = {"himself", "herself", "themselves", "itself", "or", "either", "neither", "nor",
+             "both", "each"}  # fmt: skip
 # Words that, after a name's possessive, make the name the employer, not the speaker.
 _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
                "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
                "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
                "defence", "press"}  # fmt: skip
+
+
+# What a name's possessive speaks through: "Meloni's office" speaks for Meloni.
+_OWN = re.compile(r"\s+(?:office|team|camp|government|administration)\b")
 
 
 @dataclass(frozen=True)
@@ -86,6 +115,7 @@ class Understanding:
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as the corpus writes it)
     refusal: str | None = None  # a kind of question not answered with passages
     kind: str | None = None  # only passages of this kind ("quote")
+    order: str | None = None  # "earliest" or "latest" first, when the question asks for it
     explicit: tuple[str, ...] = ()  # the filters given as options, not read from the question
     # The topic's words, each with the other words that stand for it (synonyms, the name of a
     # place the topic calls otherwise: "the alliance" -> NATO).
@@ -115,6 +145,7 @@ class Understanding:
             "sources": list(self.sources),
             "corrections": [{"typed": t, "understood": n} for t, n in self.corrections],
             "kind": self.kind,
+            "order": self.order,
             "follow_up": self.follow_up,
         }
 
@@ -264,7 +295,7 @@ class QuestionReader:
     def read(self, question: str, context: Understanding | None = None) -> Understanding:
         """Understand one question; a follow-up borrows what it leaves out from `context`."""
         original = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        refused = refusal(original)
+        refused = refusal(original, self._mentioned)
         text = lead_in_removed(original)
         speech = _SPEECH.search(text)
         text, slips = RoleReader(self).spelt(text, speech.start() if speech else len(text))
@@ -274,6 +305,9 @@ class QuestionReader:
 
         date, date_spans = self.dates.read(text)
         taken += date_spans
+        order = next((m for m in _ORDER.finditer(text) if not _overlaps(m.span(), taken)), None)
+        if order:
+            taken.append(order.span())  # "Who was the first to ...": an order, not a topic
         taken += [m.span() for m in TIME_FILLERS.finditer(text) if not _overlaps(m.span(), taken)]
         if speech and _overlaps(speech.span(), taken):
             speech = None
@@ -289,6 +323,8 @@ class QuestionReader:
                 return bool(lead) and lead.group(0).lower().startswith(("according", "by"))
             if verb_at is not None and start < verb_at:
                 return True
+            if _POSSESSIVE_SPEECH.match(text, max(end - 2, 0)):
+                return True  # "What's Rome's line on ...", "Canada's take on ...": who speaks
             if lead and (lead.group(0).lower().startswith(("according", "by")) or verb_at is None):
                 return True
             if _SPEECH_NOUN_LEAD.search(text[:start]):
@@ -339,16 +375,28 @@ class QuestionReader:
                     unknown.append(name[0])
                 taken.append(name[1])
 
+        for m in _POSSESSIVE_SPEECH.finditer(text):
+            if _overlaps((m.start() - 1, m.start()), taken):
+                taken.append(m.span())  # "Rome's line on ...": the word for what is said
+        lead = _FOLLOW_UP.match(text)
+        if lead.group(0).strip():
+            taken.append(lead.span())  # "Same question for NATO": the lead words ask, not what
+        quotes = _QUOTES_ONLY.search(text.lower())
+        if quotes:
+            taken.append(quotes.span())  # "just the direct quotes" asks for a kind, not a topic
         topic = _topic(text, taken + people) or _topic(text, taken)
         topic = self._without_own_place(topic, speakers, affiliations, roles)
-        if refused == "forecast" and date is not None:
-            refused = None  # "Who will meet on March 27?": an event the statements date
+        if refused == "forecast" and date is not None and date.start is not None:
+            # "Who will meet on March 27?": an event the statements date; "by the end of the
+            # year" is a deadline for what will happen, a forecast still
+            refused = None
         concepts = self._concepts(topic)
         lowered = text.lower()
-        kind = "quote" if _QUOTES_ONLY.search(lowered) else None
+        kind = "quote" if quotes else None
         follow_up = bool(context) and (
             bool(_FOLLOW_UP.match(text).group(0).strip())
             or (not topic and not speech)
+            or (not topic and bool(_TOPIC_BACK.search(lowered)))
             or bool(kind)
         )
         understanding = Understanding(
@@ -365,6 +413,7 @@ class QuestionReader:
             corrections=tuple(corrections),
             refusal=refused,
             kind=kind,
+            order=("earliest" if order.group("earliest") else "latest") if order else None,
             concepts=concepts,
         )
         if follow_up and context is not None:
@@ -421,7 +470,7 @@ class QuestionReader:
             if given is not None:
                 corrections.append((text[given : m.end()], name))
                 start = given
-            own = re.match(r"\s+(?:office|team|camp|government|administration)\b", text[m.end() :])
+            own = _OWN.match(text[m.end() :])
             taken.append((start, m.end() + (own.end() if own else 0)))
         if speakers:
             return speakers, corrections
@@ -458,10 +507,13 @@ class QuestionReader:
         """Where a mistyped given name starts just before a surname found as typed ("Bil
         Blair", "Karolina Leavitt"), or None: it belongs to the name, not to the topic."""
         parts = name.split()
-        before = re.search(r"([^\W\d_][\w’'\-]*)\s+$", text[:at])
+        # a middle initial may stand between ("Donald J. Trump")
+        before = re.search(r"([^\W\d_][\w’'\-]*)\s+(?:[A-Z]\.?\s+)?$", text[:at])
         if len(parts) < 2 or before is None or _overlaps(before.span(1), taken):
             return None
         typed = before.group(1)
+        if typed.lower() == parts[0].lower() and before.end(1) + 1 < at:
+            return before.start(1)  # the given name as written, and an initial
         if typed.lower() in SCAFFOLD or typed.lower() == parts[0].lower() or len(typed) < 3:
             return None
         if closest_name(typed, {parts[0].lower(): name}, minimum=3) is None:
@@ -485,10 +537,19 @@ class QuestionReader:
         )
 
     def _names_employer(self, text: str, match: re.Match) -> bool:
+        """Whether a name's possessive is followed by a title ("Zelensky's chief of staff",
+        "Zelensky's UN ambassador", "Meloni's foreign minister"): the name is the employer."""
         if not re.search(r"['’]s$", match.group(0)):
             return False
-        following = re.match(r"\s+([\w\-]+)", text[match.end() :])
-        return bool(following) and following.group(1).lower() in _AIDE_WORDS
+        if _OWN.match(text[match.end() :]):
+            return False  # "Erdogan's government" speaks for Erdogan
+        for word in re.findall(r"[\w\-.]+", text[match.end() :])[:3]:
+            bare = word.lower().strip(".")
+            if bare in _AIDE_WORDS or bare in ROLE_HEADS:
+                return True
+            if not (bare in ROLE_MODIFIERS or self.place(word)):
+                return False
+        return False
 
     def _unknown_name(self, text, taken, verb_at):
         """A capitalised name in the speaker's place that the corpus does not know."""
@@ -549,7 +610,7 @@ def _topic(text: str, taken: list[tuple[int, int]]) -> str:
             chars[i] = " "
     rest = "".join(chars)
     words = re.findall(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*", rest)
-    kept = [w for w in words if w.lower() not in SCAFFOLD]
+    kept = [w for w in words if w.lower() not in SCAFFOLD and w.lower() not in _NO_TOPIC]
     return " ".join(kept)
 
 
@@ -558,16 +619,23 @@ def _merge(new: Understanding, old: Understanding) -> Understanding:
     names_someone = bool(
         new.speakers or new.affiliations or new.roles or new.unknown_speakers or new.sources
     )
+    roles = new.roles
+    places = {r.place for r in old.roles if r.place} | set(old.affiliations)
+    if roles and not (new.speakers or new.affiliations) and len(places) == 1:
+        # "Just the defence minister" after "What did the Canadian ministers say?": of Canada
+        place = next(iter(places))
+        roles = tuple(r if r.place else replace(r, place=place) for r in roles)
     return replace(
         new,
         intent=old.intent if new.intent == "what" else new.intent,
         topic=new.topic or old.topic,
         speakers=new.speakers if names_someone else old.speakers,
         affiliations=new.affiliations if names_someone else old.affiliations,
-        roles=new.roles if names_someone else old.roles,
+        roles=roles if names_someone else old.roles,
         unknown_speakers=new.unknown_speakers if names_someone else old.unknown_speakers,
         sources=new.sources if names_someone else old.sources,
         date=new.date or old.date,
         kind=new.kind or old.kind,
+        order=new.order or old.order,
         concepts=new.concepts if new.topic else old.concepts,
     )

@@ -106,6 +106,8 @@ def understood_label(answer: Answer) -> str:
         parts.append("source: " + " or ".join(u.sources))
     if u.kind:
         parts.append(f"only: {u.kind}s")
+    if u.order:
+        parts.append(f"{u.order} first")
     for role in u.roles:
         parts.append("role: " + role.label)
     if u.date:

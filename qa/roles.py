@@ -36,6 +36,12 @@ _TITLE_WORDS = frozenset(
 )
 
 
+# Where a capitalised word is a name, not a title: right after the verb or "by", no article.
+_NAME_SLOT = re.compile(r"\b(?:did|does|has|have|had|was|is|by|from|according to)\s+$", re.I)
+# What a title's possessive names when it serves the title: it speaks with the title it serves.
+_OWN = re.compile(r"['’]s\s+(?:office|team|staff|camp)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class RoleFilter:
     """A role asked about: words every matching title contains, and where it serves."""
@@ -63,6 +69,8 @@ class RoleReader:
                 if _overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                     continue
                 start, end = m.start(), m.end()
+                own = _OWN.match(text[end:])  # "the prime minister's office"
+                end += own.end() if own else 0
                 place, start = self._place_before(text, start)
                 place_after, end = self._place_after(text, end)
                 place = place or place_after
@@ -72,11 +80,25 @@ class RoleReader:
                 taken.append((start, end))
         tokens = list(re.finditer(r"[\w’'.\-]+", text))
         for k, m in enumerate(tokens):
-            word = m.group(0).lower().strip(".")
+            raw = m.group(0)
+            word = (raw[:-2] if raw[-2:] in ("'s", "’s") else raw).lower().strip(".")
             if word not in ROLE_HEADS and word.endswith("s") and word[:-1] in ROLE_HEADS:
                 word = word[:-1]  # "Canadian ministers": any minister of Canada
             if word not in ROLE_HEADS or _overlaps(m.span(), taken):
                 continue
+            own = None
+            if word != raw.lower().strip("."):
+                # A possessive title: "the president's spokesman" asks for the spokesman (the
+                # next title reads this one as its modifier); "the PM's office" for the office,
+                # which speaks with the title it serves.
+                own = _OWN.match(text[m.start() :], len(m.group(0)) - 2)
+                following = re.match(r"\s+([\w\-]+)", text[m.end() :])
+                if (
+                    not own
+                    and following
+                    and following.group(1).lower() in ROLE_HEADS | ROLE_MODIFIERS
+                ):
+                    continue
             if word in {
                 "general",
                 "member",
@@ -87,7 +109,7 @@ class RoleReader:
                 "chief",
             } and not (_has_modifier(text, m.start()) or re.match(r"\s+of\s", text[m.end() :])):
                 continue
-            start, end = m.start(), m.end()
+            start, end = m.start(), m.start() + own.end() if own else m.end()
             words, place = [word], None
             # Title words and a place just before the head ("Canada's foreign minister").
             for prior in reversed(tokens[:k]):
@@ -160,7 +182,15 @@ class RoleReader:
             ):
                 continue
             found.append((RoleFilter(tuple(words), place, text[start:end]), (start, end)))
-        return found
+        # A title read inside a longer one ("defence" in "the German defence minister") is
+        # part of it, not a role of its own.
+        return [
+            (role, span)
+            for role, span in found
+            if not any(
+                other[0] <= span[0] and span[1] <= other[1] and other != span for _, other in found
+            )
+        ]
 
     def spelt(self, text: str, verb_at: int) -> tuple[str, list[tuple[str, str]]]:
         """The question with slips in the words of titles before its verb corrected ("the
@@ -174,6 +204,10 @@ class RoleReader:
             bare = typed.lower()
             if bare in SCAFFOLD or bare in reader.speaker_aliases or reader.place(typed):
                 return typed
+            following = re.match(r"\s+([\w’'\-]+)", text[m.end() :])
+            named = following and following.group(1).lower() in reader.speaker_aliases
+            if typed[0].isupper() and _NAME_SLOT.search(text[: m.start()]) and not named:
+                return typed  # "What did Politico say": a name where a speaker's name goes
             word = closest_word(bare, _TITLE_WORDS)
             if word is None or (reader._mentioned is not None and reader._mentioned(typed)):
                 return typed
@@ -217,7 +251,8 @@ class RoleReader:
 
 def _has_modifier(text: str, at: int) -> bool:
     before = re.findall(r"[\w’'.]+", text[:at])
-    return bool(before) and before[-1].lower() in ROLE_MODIFIERS | {"nato", "un", "eu"}
+    word = re.sub(r"['’]s$", "", before[-1]).lower() if before else ""
+    return word in ROLE_MODIFIERS | {"nato", "un", "eu"}  # "NATO's chief" as "the NATO chief"
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from qa.dates import DAYS_IN_MONTH, MONTH, Timeline, find_dates, month_number
+from qa.dates import DAYS_IN_MONTH, MONTH, DateMention, Timeline, find_dates, month_number
 
 # What a word before a date does to it: opens one side of the range, or keeps it as it is.
 DATE_LEADS = {
@@ -19,7 +19,7 @@ DATE_LEADS = {
     "around": "around", "near": "around", "close to": "around",
     "in the run-up to": "before", "the run-up to": "before", "leading up to": "before",
     "in the wake of": "after",
-    "in": None, "on": None, "during": None, "of": None, "at": None, "throughout": None,
+    "in": None, "on": None, "between": None, "during": None, "of": None, "at": None, "throughout": None,
     "over": None, "in the week of": "week", "the week of": "week", "week of": "week",
     "toward": None, "towards": None, "toward the": None, "towards the": None,
     "on the eve of": "before", "the eve of": "before",
@@ -97,10 +97,16 @@ _LEAD = "|".join(sorted((re.escape(w) for w in DATE_LEADS), key=len, reverse=Tru
 _PART = "|".join(sorted((re.escape(w) for w in MONTH_PARTS), key=len, reverse=True))
 _MONTH_PHRASE = re.compile(
     rf"(?:\b(?P<lead>{_LEAD})\s+)?(?:the\s+)?(?:(?P<part>{_PART})\b[\s-]*)?(?:the\s+)?"
-    rf"(?:month\s+of\s+)?\b(?P<month>{MONTH}|{_FULL_MONTHS})(?!\s*\d)(?![\w-])",
+    rf"(?:month\s+of\s+)?\b(?P<month>{MONTH}|{_FULL_MONTHS})"
+    rf"(?:,?\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b|(?!\s*\d))(?![\w-])",
     re.IGNORECASE,
 )
 _LEAD_BEFORE = re.compile(rf"\b(?P<lead>{_LEAD})\s+(?:the\s+)?$", re.IGNORECASE)
+# Words after "from <date>" that open the range on ("from March 3 onwards").
+_ONWARD = re.compile(
+    r"\s*(?:onwards?|forward|and (?:after|later|since)|on(?=\s*(?:[?.!,;]|$)))\b", re.IGNORECASE
+)
+_MONTHS_JOINED = re.compile(r"\s*(?:and|or|-|–)\s*")
 _JOINED = re.compile(r"^\s*(?:,|or|and|to|through|-|–|,\s*or)\s*(?:on\s+)?$", re.IGNORECASE)
 # Lead words that introduce an event ("in Ukraine" is a place, not a date).
 _EVENT_LEADS = ("before", "after", "since", "until", "prior to", "ahead of", "following",
@@ -173,16 +179,110 @@ _ORDINAL_DAY = re.compile(
 
 
 _MONTH_THE_DAY = re.compile(rf"\b(?P<month>{MONTH})\s+the\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b")
+# Two days that share the month written once after them: "17-18 February", "the 15th to the
+# 20th of March" (read as "March 15-20").
+_DAYS_OF_MONTH = re.compile(
+    r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through|till|until)\s*"
+    rf"(?:the\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTH})(?![\w-])"
+)
+
+
+# Days written as ordinal words ("the twenty-second of March", "March fifth").
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_TEENS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+          "seventeenth", "eighteenth", "nineteenth")  # fmt: skip
+DAY_WORDS = {
+    **{word: k + 1 for k, word in enumerate(_UNITS)},
+    **{word: k + 10 for k, word in enumerate(_TEENS)},
+    "twentieth": 20, "thirtieth": 30,
+    **{f"twenty{joint}{word}": 21 + k for k, word in enumerate(_UNITS) for joint in ("-", " ")},
+    "thirty-first": 31, "thirty first": 31,
+}  # fmt: skip
+# The same words, factored so that the pattern is quick to search ("twenty-" + a unit, ...).
+_DAY_WORD = (
+    r"(?i:(?:twenty[\s-]+|thirty[\s-]+)?(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth)|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|"
+    r"twentieth|thirtieth)"
+)
+# Months as dates are capitalised by then (`with_month_capitals`): "march" the verb is not one.
+_WORD_DAY = re.compile(
+    rf"\b(?:(?i:the)\s+)?(?P<word>{_DAY_WORD})\s+(?:of\s+)?(?P<month>{MONTH})(?![\w-])"
+    rf"|\b(?P<month2>{MONTH})\s+(?:the\s+)?(?P<word2>{_DAY_WORD})\b"
+)
 
 
 def _ordinal_days(text: str) -> str:
-    """ "the 5th of March" and "March the 5th" read as "March 5", right-aligned in the same
-    number of characters so that the spans found still cover the words of the question."""
+    """ "the 5th of March", "March the 5th" and "the fifth of March" read as "March 5",
+    right-aligned in the same number of characters so that the spans found still cover the
+    words of the question."""
 
     def day(m: re.Match) -> str:
         return f"{m.group('month')} {m.group('day')}".rjust(len(m.group(0)))
 
+    def days(m: re.Match) -> str:
+        return f"{m.group('month')} {m.group('day')}-{m.group('day2')}".rjust(len(m.group(0)))
+
+    def word_day(m: re.Match) -> str:
+        month = m.group("month") or m.group("month2")
+        number = DAY_WORDS.get(" ".join((m.group("word") or m.group("word2")).lower().split()))
+        if number is None:
+            return m.group(0)  # "thirty-second" is no day
+        return f"{month} {number}".rjust(len(m.group(0)))
+
+    text = _DAYS_OF_MONTH.sub(days, _WORD_DAY.sub(word_day, text))
     return _MONTH_THE_DAY.sub(day, _ORDINAL_DAY.sub(day, text))
+
+
+# Days written in figures: "2025-03-19", "3/19" (month first, as the corpus's English writes
+# dates, unless the first number cannot be a month: "22/03"), "19.03." (day first).
+_NUMERIC_DAY = re.compile(
+    r"(?<![\w/.,$€£-])(?:(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d\d?)-(?P<iso_day>\d\d?)"
+    r"|(?P<a>\d\d?)/(?P<b>\d\d?)(?:/(?P<year>(?:19|20)?\d\d))?"
+    r"|(?P<day>\d\d?)\.(?P<month>\d\d?)(?:\.(?P<dot_year>(?:19|20)\d\d)|(?P<dot>\.))?)"
+    r"(?![\w/%]|[.,]\d)"
+)
+
+
+# A day in figures without a year is a date after a word that leads to one ("on 3/5").
+_FIGURE_LEAD = re.compile(
+    rf"\b(?:{_LEAD}|between|and|or|to|through|-|–)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+def numeric_dates(text: str, alone: bool = False) -> list[DateMention]:
+    """Every day written in figures in the text, as the words written; `alone`: the text is
+    a date and nothing else (one side of "between ... and ...")."""
+    found = []
+    for m in _NUMERIC_DAY.finditer(text):
+        if m.group("iso_year"):
+            month, day, year = (
+                int(m.group("iso_month")),
+                int(m.group("iso_day")),
+                m.group("iso_year"),
+            )
+        elif m.group("a"):
+            month, day, year = int(m.group("a")), int(m.group("b")), m.group("year")
+            if month > 12:
+                month, day = day, month
+            if year and len(year) == 2:
+                year = f"20{year}"
+        else:
+            # "1.5" is a figure: a day-first date has two-digit months, a year or a closing dot
+            if len(m.group("month")) < 2 and not (m.group("dot_year") or m.group("dot")):
+                continue
+            month, day, year = int(m.group("month")), int(m.group("day")), m.group("dot_year")
+        if not (1 <= month <= 12 and 1 <= day <= DAYS_IN_MONTH[month - 1]):
+            continue
+        if not (alone or year or m.group("iso_year") or _FIGURE_LEAD.search(text[: m.start()])):
+            continue  # "a 24/7 watch", "a 9/11 moment": figures, not a day asked about
+        year = int(year) if year else None
+        found.append(DateMention(m.group(0), month, day, year=year, start=m.start()))
+    return found
+
+
+def written_days(text: str, alone: bool = False) -> list[DateMention]:
+    """Every day a question writes, in words or in figures, in order."""
+    return sorted(find_dates(text) + numeric_dates(text, alone), key=lambda m: m.start)
 
 
 # Days known by name, as (month, day).
@@ -195,6 +295,16 @@ _NAMED_DAY = re.compile(
     rf"\b(?:(?P<lead>{_LEAD})\s+)?(?:the\s+)?"
     rf"(?P<day>{'|'.join(sorted((re.escape(d) for d in NAMED_DAYS), key=len, reverse=True))})\b",
     re.IGNORECASE,
+)
+
+# The year's ends by the months and parts they fall in (first, last).
+_YEAR_PARTS = {
+    "start": ((1, "early"), (1, "early")), "beginning": ((1, "early"), (1, "early")),
+    "end": ((12, "late"), (12, "late")), "close": ((12, "late"), (12, "late")),
+    "turn": ((12, "late"), (1, "early")),
+}  # fmt: skip
+_YEAR_PART = re.compile(
+    rf"\bthe\s+(?P<part>{'|'.join(_YEAR_PARTS)})\s+of\s+the\s+year\b", re.IGNORECASE
 )
 
 
@@ -228,7 +338,7 @@ class DateReader:
                 return DateRange(a[0], b[1], text[slice(*between.span())].rstrip(" .")), [
                     between.span()
                 ]
-        mentions = find_dates(cased)
+        mentions = written_days(cased)
         if mentions:
             return self._days(text, cased, mentions)
         named = _NAMED_DAY.search(text)
@@ -237,15 +347,37 @@ class DateReader:
             first = last = self.timeline.ordinal(month, day)
             kind = DATE_LEADS.get((named.group("lead") or "").lower())
             return _bounded(kind, first, last, named.group(0)), [named.span()]
+        year_part = _YEAR_PART.search(text)
+        if year_part:
+            first = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][0])[0]
+            last = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][1])[1]
+            lead = _LEAD_BEFORE.search(text[: year_part.start()])
+            kind = DATE_LEADS.get(lead.group("lead").lower()) if lead else None
+            span = (lead.start() if lead else year_part.start(), year_part.end())
+            return _bounded(kind, first, last, text[slice(*span)]), [span]
         for m in _MONTH_PHRASE.finditer(cased):
             month = month_number(m.group("month"))
             if month is None or (m.group("month")[0].islower()):
                 continue
-            first, last = self.month_part(month, m.group("part"))
+            first, last = self.month_part(month, m.group("part"), m.group("year"))
             lead = (m.group("lead") or "").lower()
-            kind = None if lead == "from" else DATE_LEADS.get(lead)
-            label = text[m.start() : m.end()].strip()
-            return _bounded(kind, first, last, label), [m.span()]
+            kind = DATE_LEADS.get(lead)
+            span = m.span()
+            # "in late February and early March", "in January or February": one range
+            joint = _MONTHS_JOINED.match(cased, m.end())
+            other = joint and _MONTH_PHRASE.match(cased, joint.end())
+            if other and month_number(other.group("month")) and other.group("month")[0].isupper():
+                part = other.group("part")
+                last = self.month_part(
+                    month_number(other.group("month")), part, other.group("year")
+                )[1]
+                span = (m.start(), other.end())
+            if lead == "from":
+                onward = _ONWARD.match(cased[span[1] :])
+                kind = "since" if onward else None
+                span = (span[0], span[1] + (onward.end() if onward else 0))
+            label = text[span[0] : span[1]].strip()
+            return _bounded(kind, first, last, label), [span]
         for m in _EVENT.finditer(text):
             when = (
                 self.event_date(m.group("event")) if _EVENT_WORDS.search(m.group("event")) else None
@@ -265,12 +397,12 @@ class DateReader:
         """One written day, or several joined by "or", "and", "to" read as one range."""
         first_mention = mentions[0]
         start = first_mention.start
-        first, last = self.timeline.span(first_mention)
+        first, last = self.span(first_mention)
         end = start + len(first_mention.text)
         for following in mentions[1:]:
             if not _JOINED.match(cased[end : following.start]):
                 break
-            lo, hi = self.timeline.span(following)
+            lo, hi = self.span(following)
             first, last = min(first, lo), max(last, hi)
             end = following.start + len(following.text)
         joined = end > start + len(first_mention.text)
@@ -285,35 +417,53 @@ class DateReader:
                 joined = True
         lead = _LEAD_BEFORE.search(cased[:start])
         kind = DATE_LEADS.get(lead.group("lead").lower()) if lead else None
-        if kind == "since" and lead.group("lead").lower() == "from" and joined:
-            kind = None  # "from March 3 to March 5" is closed on both sides
+        if kind == "since" and lead.group("lead").lower() == "from":
+            # "from March 3 to March 5" is closed on both sides; "statements from March 3" are
+            # of that day, as "statements from March" are of that month; "from March 3 on" opens
+            onward = _ONWARD.match(cased[end:])
+            kind = "since" if onward and not joined else None
+            end += onward.end() if onward else 0
         begin = lead.start() if lead else start
         return _bounded(kind, first, last, text[begin:end]), [(begin, end)]
 
+    def span(self, mention: DateMention) -> tuple[int, int]:
+        """First and last day a written date covers. A corpus that states no year places its
+        days in none, so a year typed with a day ("17 Feb 2025") cannot tell them apart: the
+        day is read as the corpus writes it."""
+        if mention.year is not None and self.timeline.season is None:
+            mention = replace(mention, year=None)
+        return self.timeline.span(mention)
+
     def point(self, words: str) -> tuple[int, int] | None:
         """The first and last day of a date, month (part) or dated event, or None."""
-        words = with_month_capitals(words)
-        dates = find_dates(words)
+        words = _ordinal_days(with_month_capitals(words))
+        dates = written_days(words, alone=True)
         if dates:
-            return self.timeline.span(dates[0])
+            return self.span(dates[0])
         named = _NAMED_DAY.search(words)
         if named:
             day = self.timeline.ordinal(*NAMED_DAYS[named.group("day").lower()])
             return day, day
         m = _MONTH_PHRASE.search(words)
         if m and month_number(m.group("month")) and not m.group("month")[0].islower():
-            return self.month_part(month_number(m.group("month")), m.group("part"))
+            return self.month_part(month_number(m.group("month")), m.group("part"), m.group("year"))
         when = self.event_date(words) if _EVENT_WORDS.search(words) else None
         return (when, when) if when is not None else None
 
-    def month_part(self, month: int, part: str | None) -> tuple[int, int]:
+    def month_part(self, month: int, part: str | None, year: str | None = None) -> tuple[int, int]:
+        """First and last day of a month or a part of it ("mid-", "the second half of"), in
+        the year written when the corpus states years (see `span`)."""
+        year = int(year) if year and self.timeline.season is not None else None
         last_day = DAYS_IN_MONTH[month - 1]
         key = " ".join((part or "").lower().replace("-", " ").split())
         first, last = MONTH_PARTS.get(key, (1, None))
         if first < 0:
             first = last_day + first + 1
         last = last_day if last is None else last
-        return self.timeline.ordinal(month, first), self.timeline.ordinal(month, last)
+        return (
+            self.timeline.ordinal(month, first, year),
+            self.timeline.ordinal(month, last, year),
+        )
 
     def resolve(self, words: str, kind: str | None = None) -> DateRange | None:
         """A date or month given as an option ("Feb. 1", "March"), as a range; `kind` is

@@ -223,3 +223,80 @@ def test_json_filters_and_sources_have_their_own_type(real_engine, capsys):
     assert filters["type"] == "filters" and filters["understood"]["affiliations"] == ["Italy"]
     assert sources["type"] == "sources" and len(answer["passages"]) >= 2
     assert [p["id"] for p in sources["passages"]] == [p["id"] for p in answer["passages"]]
+
+
+def test_who_else_is_the_same_topic_by_others_than_those_shown(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did Macron say about allied forces?")
+    assert {p.speaker for p in first.answer.passages} == {"Emmanuel Macron"}
+    reply = chat.handle("Who else said that?")
+    assert reply.answer.understood.intent == "who"
+    assert reply.answer.understood.topic == "allied forces"
+    assert reply.answer.passages
+    assert "Emmanuel Macron" not in {p.speaker for p in reply.answer.passages}
+    # A topic of its own is asked about, still by others than those shown.
+    reply = chat.handle("Who else mentioned security guarantees?")
+    assert reply.answer.understood.topic == "security guarantees"
+
+
+def test_a_title_in_a_follow_up_keeps_the_place_asked_about(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did the Canadian ministers say?")
+    assert sources(first) == {"15", "26"}
+    assert sources(chat.handle("Just the defence minister")) == {"15"}
+    assert sources(chat.handle("And the foreign minister?")) == {"26"}
+
+
+def test_she_is_the_speaker_shown_whose_given_name_fits(real_engine):
+    chat = Conversation(real_engine)
+    first = chat.handle("What did Russia and Canada say about guarantees?")
+    assert first.answer.passages[0].speaker != "Melanie Joly"
+    reply = chat.handle("What did she say about protecting Ukraine?")
+    assert reply.answer.understood.speakers == ("Melanie Joly",)
+    assert sources(reply) == {"26"}
+
+
+def test_follow_ups_that_point_back_in_other_words(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Italy say about peacekeepers?")
+    reply = chat.handle("Same question for France")
+    assert reply.answer.understood.topic == "peacekeepers"
+    assert reply.answer.understood.affiliations == ("France",)
+    chat = Conversation(real_engine)
+    chat.handle("What was said about the minerals deal?")
+    reply = chat.handle("What did the Americans say about it?")
+    assert reply.answer.understood.topic == "minerals deal"
+    assert reply.answer.understood.affiliations == ("United States",)
+    chat = Conversation(real_engine)
+    chat.handle("What was said about security guarantees in January?")
+    reply = chat.handle("Any direct quotes?")
+    assert reply.answer.understood.kind == "quote"
+    assert reply.answer.understood.topic == "security guarantees"
+    assert {p.kind for p in reply.answer.passages} == {"quote"}
+
+
+def test_before_that_inside_a_question_of_its_own(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Zelensky say about guarantees in February?")
+    reply = chat.handle("What did he say about NATO before then?")
+    assert reply.answer.understood.speakers == ("Volodymyr Zelensky",)
+    assert reply.answer.understood.topic == "NATO"
+    assert sources(reply) <= {"30", "31", "32", "34", "35"} and "30" in sources(reply)
+
+
+def test_the_first_to_speak_about_a_topic_comes_first(real_engine):
+    from qa.answer import answer
+
+    found = answer(real_engine, "Who was the first to talk about security guarantees?")
+    dated = [p.said_order for p in found.passages if p.said_order is not None]
+    assert found.understood.order == "earliest" and dated == sorted(dated) and len(dated) > 1
+    found = answer(real_engine, "What is the latest on the minerals deal?")
+    assert found.passages[0].speaker == "Karoline Leavitt"
+
+
+def test_an_organisation_s_title_with_a_possessive(real_engine):
+    from qa.answer import answer
+
+    found = answer(real_engine, "What did NATO's chief say about Europe?")
+    assert [(r.words, r.place) for r in found.understood.roles] == [(("chief",), "NATO")]
+    assert found.passages[0].speaker == "Mark Rutte"

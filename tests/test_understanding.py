@@ -3,6 +3,8 @@ answer is wanted (or refused), date phrases, roles by relation and paraphrase.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import write
 
@@ -485,3 +487,216 @@ def test_roles_by_relation_and_organisation(reader):
     assert [(r.words, r.place) for r in u.roles] == [(("envoy", "un"), "Turkey")]
     u = reader.read("What did the head of state of Turkey say?")
     assert [(r.words, r.place) for r in u.roles] == [(("president",), "Turkey")]
+
+
+@pytest.mark.parametrize(
+    "phrase, month, day",
+    [
+        ("on 4/12", 4, 12),  # month first, as the corpus's English writes dates
+        ("on 12/4/2025", 12, 4),
+        ("on 20/4", 4, 20),  # no month 20: the day comes first
+        ("on 2025-04-20", 4, 20),
+        ("on 20.04.", 4, 20),
+        ("on 20.4.2025", 4, 20),
+        ("on the twentieth of April", 4, 20),
+        ("on the twenty-second of April", 4, 22),
+        ("on April fifth", 4, 5),
+        ("on April the first", 4, 1),
+    ],
+)
+def test_days_in_figures_and_in_ordinal_words(reader, phrase, month, day):
+    question = f"What did Fidan say {phrase} about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(month, day), tl.ordinal(month, day))
+    assert [question[a:b] for a, b in spans] == [phrase]
+    assert reader.read(question).topic == "ships"
+
+
+@pytest.mark.parametrize("figure", ["1.5 billion", "3.5%", "20/20 vision", "a 24/7 watch"])
+def test_figures_are_not_days(figure):
+    (found, _), _ = dates_of(f"What did Fidan say about {figure}?")
+    assert found is None
+
+
+def test_from_a_day_is_that_day_unless_it_goes_on():
+    (found, spans), tl = dates_of("Any statements from April 7?")
+    assert (found.start, found.end) == (tl.ordinal(4, 7), tl.ordinal(4, 7))
+    question = "What was said from April 7 onwards about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 7), None)
+    assert [question[a:b] for a, b in spans] == ["from April 7 onwards"]
+    (found, _), tl = dates_of("What was said from April on?")
+    assert (found.start, found.end) == (tl.ordinal(4, 1), None)
+
+
+def test_a_year_typed_for_a_corpus_that_states_none(reader):
+    (found, spans), tl = dates_of("What did Fidan say on 20 April 2025?")
+    assert (found.start, found.end) == (tl.ordinal(4, 20), tl.ordinal(4, 20))
+    question = "What did Fidan say in April 2025 about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(4, 1), tl.ordinal(4, 30))
+    assert reader.read(question).topic == "ships"
+    # A corpus that states years keeps the year asked.
+    dated = Timeline(1, season=2025)
+    found, _ = DateReader(dated, lambda words: None).read("What was said in April 2024?")
+    assert (found.start, found.end) == (dated.ordinal(4, 1, 2024), dated.ordinal(4, 30, 2024))
+
+
+def test_days_in_figures_on_both_sides_of_between():
+    (found, _), tl = dates_of("What was said between 4/1 and 4/10 about ships?")
+    assert (found.start, found.end) == (tl.ordinal(4, 1), tl.ordinal(4, 10))
+
+
+@pytest.mark.parametrize(
+    "question, rest",
+    [
+        ("I'd like to see what Erdogan said.", "what Erdogan said."),
+        ("I want to know what Fidan wrote", "what Fidan wrote"),
+        ("Help me find Fidan's statements", "Fidan's statements"),
+        ("I'm looking for Sanchez's comments on air defense", "Sanchez's comments on air defense"),
+        ("Could you look up what Fidan said about ships?", "what Fidan said about ships?"),
+        ("I would love to hear what Erdogan said", "what Erdogan said"),
+    ],
+)
+def test_a_request_around_the_question_is_no_part_of_it(reader, question, rest):
+    assert lead_in_removed(question) == rest
+    assert reader.read(question).speakers != ()
+
+
+def test_a_possessive_title_and_its_office(reader):
+    u = reader.read("What did the Spanish PM's office say about air defense?")
+    assert [(r.words, r.place) for r in u.roles] == [(("pm",), "Spain")]
+    assert u.topic == "air defense"
+    u = reader.read("What did the Spanish prime minister's office say about air defense?")
+    assert [(r.words, r.place) for r in u.roles] == [(("prime", "minister"), "Spain")]
+    assert u.topic == "air defense"
+    # A title's possessive before another title asks for the second ("the president's aide").
+    u = reader.read("What did the Turkish president's spokesman say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("president", "spokesman"), "Turkey")]
+
+
+def test_a_ministry_speaks_through_its_minister():
+    from qa.lexicon import role_matches
+
+    assert role_matches(("foreign", "ministry"), "foreign ministry spokesperson")
+    assert role_matches(("foreign", "ministry"), "foreign minister")
+    assert not role_matches(("foreign", "ministry"), "defense minister")
+
+
+@pytest.mark.parametrize(
+    "phrase, first, last",
+    [
+        ("on 7-9 April", (4, 7), (4, 9)),
+        ("between the 7th and the 9th of April", (4, 7), (4, 9)),
+        ("in late March and early April", (3, 19), (4, 12)),
+        ("in March or April", (3, 1), (4, 30)),
+        ("at the end of the year", (12, 19), (12, 31)),
+        ("at the start of the year", (1, 1), (1, 12)),
+    ],
+)
+def test_days_sharing_a_month_joined_months_and_the_ends_of_the_year(reader, phrase, first, last):
+    question = f"What did Fidan say {phrase} about ships?"
+    (found, spans), tl = dates_of(question)
+    assert (found.start, found.end) == (tl.ordinal(*first), tl.ordinal(*last))
+    assert [question[a:b] for a, b in spans] == [phrase]
+    assert reader.read(question).topic == "ships"
+
+
+def test_a_forecast_by_a_deadline_stays_a_forecast(reader):
+    assert reader.read("Will Fidan visit Madrid by the end of the year?").refusal == "forecast"
+
+
+def test_a_stance_asked_of_qa_itself_is_an_opinion():
+    assert refusal("Who do you trust more, Fidan or Sanchez?") == "opinion"
+    assert refusal("Which side do you support?") == "opinion"
+    assert refusal("What did Fidan say about your country?") is None
+
+
+def test_another_language_without_its_usual_function_words():
+    def known(word):
+        return re.search(rf"\b{re.escape(word)}\b", FEED, re.IGNORECASE) is not None
+
+    # One function word of another language, none of English, words the corpus lacks.
+    assert refusal("Wie viele Soldaten schickt Deutschland?", known) == "language"
+    assert refusal("Quels pays enverront des troupes ?", known) == "language"
+    # Words the corpus holds are no sign of another language.
+    assert refusal("Fidan des Madrid summit", known) is None
+
+
+@pytest.mark.parametrize(
+    "question, rest",
+    [
+        ("Did you see what Erdogan said?", "what Erdogan said?"),
+        ("Have you read Fidan's remarks?", "Fidan's remarks?"),
+        ("Could you please find out when Sanchez spoke?", "when Sanchez spoke?"),
+    ],
+)
+def test_a_question_asked_of_qa_is_what_follows(question, rest):
+    assert lead_in_removed(question) == rest
+
+
+def test_a_title_inside_a_longer_one_is_part_of_it(reader):
+    u = reader.read("What did the Spanish defence minister say?")
+    assert [(r.words, r.place) for r in u.roles] == [(("defence", "minister"), "Spain")]
+
+
+def test_a_possessive_before_a_title_with_a_place_between_names_the_employer(reader):
+    u = reader.read("What did Erdogan's UN envoy say?")
+    assert u.speakers == ()
+    assert [(r.words, r.place) for r in u.roles] == [(("envoy", "un"), "Turkey")]
+
+
+def test_a_middle_initial_belongs_to_the_name(reader):
+    u = reader.read("What did Pedro J. Sanchez say about air defense?")
+    assert u.speakers == ("Pedro Sanchez",) and u.topic == "air defense"
+
+
+def test_a_reflexive_after_a_name_is_no_topic(reader):
+    u = reader.read("What did Fidan himself say?")
+    assert u.speakers == ("Hakan Fidan",) and u.topic == ""
+
+
+def test_a_name_where_a_speaker_goes_is_not_taken_for_a_slip_of_a_title(reader):
+    u = reader.read("What did Politico say about the summit?")
+    assert u.corrections == () and u.unknown_speakers == ("Politico",)
+    # A slip before a speaker's name is still a title ("Presdient Sanchez").
+    u = reader.read("What did Presdient Sanchez say?")
+    assert u.speakers == ("Pedro Sanchez",) and ("Presdient", "president") in u.corrections
+
+
+@pytest.mark.parametrize(
+    "question, order, topic",
+    [
+        ("Who was the first to talk about shipping?", "earliest", "shipping"),
+        ("Who first mentioned air defense?", "earliest", "air defense"),
+        ("What did Fidan say most recently?", "latest", ""),
+        ("What is the latest on shipping?", "latest", "shipping"),
+        ("What did Fidan say on the first of April?", None, ""),  # a day, not an order
+    ],
+)
+def test_an_order_asked_in_words(reader, question, order, topic):
+    u = reader.read(question)
+    assert (u.order, u.topic) == (order, topic)
+
+
+def test_a_full_name_needs_a_surname_like_the_corpus_name(reader):
+    names = {"pedro sanchez": "Pedro Sanchez", "sanchez": "Pedro Sanchez"}
+    assert closest_name("Pedro Sanches", names) == "Pedro Sanchez"
+    assert closest_name("Pedro Almodovar", names) is None  # another person of the same name
+    assert closest_name("Pedro", names) is None  # a given name alone is nobody in particular
+    u = reader.read("What did Pedro Almodovar say about air defense?")
+    assert u.speakers == () and u.unknown_speakers == ("Pedro Almodovar",)
+
+
+@pytest.mark.parametrize(
+    "question, speakers, places, topic",
+    [
+        ("What is Sanchez's view of Turkey?", ("Pedro Sanchez",), (), "Turkey"),
+        ("What's Spain's line on air defense?", (), ("Spain",), "air defense"),
+        ("What's Turkey's take on shipping?", (), ("Turkey",), "shipping"),
+        ("Did Spain or Turkey say anything about shipping?", (), ("Spain", "Turkey"), "shipping"),
+    ],
+)
+def test_a_possessive_before_a_word_for_what_is_said(reader, question, speakers, places, topic):
+    u = reader.read(question)
+    assert (u.speakers, u.affiliations, u.topic) == (speakers, places, topic)
