@@ -12,6 +12,7 @@ questions, passages and random text, for the same token ids.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -34,6 +35,11 @@ _CHINESE = (
     (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
     (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F),
 )  # fmt: skip
+# What _normalize and _words do to ASCII text, the usual question, in one pass each: tab,
+# newline and carriage return become spaces, other control characters are dropped; words are
+# the runs between spaces and punctuation, each punctuation character a word of its own.
+_ASCII_CLEAN = {code: " " if code in (9, 10, 13) else None for code in (*range(32), 127)}
+_ASCII_WORDS = re.compile(r"[!-/:-@\[-`{-~]|[^\s!-/:-@\[-`{-~]+")
 
 
 class WordPiece:
@@ -142,6 +148,8 @@ def _normalize(text: str) -> str:
     """Control characters dropped, white space made a space, Chinese characters spaced out,
     accents stripped (decomposed, non-spacing marks dropped), then lower-cased character by
     character (a final sigma too), in the order `tokenizers` does it."""
+    if text.isascii():
+        return text.translate(_ASCII_CLEAN).lower()
     out = []
     for char in text:
         code = ord(char)
@@ -159,6 +167,8 @@ def _normalize(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     """Split on white space, every punctuation character a word of its own."""
+    if text.isascii():
+        return _ASCII_WORDS.findall(text)
     words: list[str] = []
     for chunk in text.split():
         current = ""
