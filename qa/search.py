@@ -263,7 +263,8 @@ class Searcher:
         top = max(relevant, key=relevance)
         relevant = [top] + [h for h in relevant if h is not top]
         if filtered and (u.affiliations or u.roles or len(u.speakers) > 1):
-            relevant += [h for h in hits if FILTER_SHOWN <= relevance(h) and h not in relevant]
+            shown = {h.row for h in relevant}
+            relevant += [h for h in hits if FILTER_SHOWN <= relevance(h) and h.row not in shown]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,
             # those with a named speaker first, the most relevant of them first; a report with no named speaker only answers
