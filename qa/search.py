@@ -23,11 +23,12 @@ from qa.filters import (
     who_phrase,
 )
 from qa.gazetteer import Gazetteer
-from qa.lexicon import NAME_SIMILARITY
 from qa.query import Understanding
+from qa.spelling import Spelling
 from qa.statements import Statement
 from qa.store import EVERYTHING, And, Mentions, Not, Store, Where, either
 from qa.text import tokenize, written_words
+from qa.topic import acting_on, expanded_topic, topic_phrase
 
 RRF_K = 60
 # BM25's share in the fusion: keyword matches break ties among meanings, they do not lead.
@@ -108,7 +109,7 @@ class Searcher:
         self.encoder = encoder
         self.gazetteer = gazetteer
         self._part_vectors: dict[int, np.ndarray | None] = {}  # sentences and quotes, per id
-        self._spellings: dict[str, str | None] = {}  # a word no statement holds -> closest one
+        self.spelling = Spelling(store, gazetteer)
         self._attributed: dict[frozenset, Where] = {}
 
     def mentions(self, name: str) -> np.ndarray:
@@ -123,50 +124,6 @@ class Searcher:
         """Ids of the statements whose text holds every keyword of `words` (None when it has
         none), to find where the corpus dates an event it names."""
         return self.mentions(words) if tokenize(words) else None
-
-    def spelt(self, tokens: list[str]) -> list[str]:
-        """Keyword tokens, each one no statement holds followed by the corpus word spelt
-        closest to it ("jedah" also counts "jeddah"; a typo is a typo of a word the corpus has)."""
-        out: list[str] = []
-        for token in tokens:
-            out.append(token)
-            if not self.store.has_word(token):
-                close = self._close_word(token)
-                if close:
-                    out.append(close)
-        return out
-
-    def concept_tokens(self, concept: tuple[str, ...]) -> list[str]:
-        """The keyword tokens of a topic word and its other words: a slip is looked for in the
-        word the question typed only, since the other words are the lexicon's, spelt right
-        ("boots" for "troops" is not a slip of "boost")."""
-        return self.spelt(tokenize(concept[0])) + tokenize(" ".join(concept[1:]))
-
-    def _close_word(self, token: str) -> str | None:
-        if token not in self._spellings:
-            self._spellings[token] = _close_word(token, self.store.words_starting(token[:1]))
-        return self._spellings[token]
-
-    def unmentioned_names(self, u: Understanding) -> list[str]:
-        """Names in the topic (capitalised words, not opening the question) that no statement
-        holds in no spelling close to it (a place by none of its names): "Gaza" in a feed that
-        never mentions it."""
-        opening = u.question.split()[:1]
-        found = []
-        for concept in u.concepts:
-            head = concept[0]
-            if not head[:1].isupper() or head in opening or len(head) < 3:
-                continue
-            place = self.gazetteer.place(head)
-            # A place is mentioned by any of its names ("Canadian" for Canada).
-            names = [*concept, *((place.name, *place.aliases) if place else ())]
-            tokens = tokenize(" ".join(names))
-            if not tokens or any(self.store.has_word(t) for t in tokens):
-                continue
-            if any(_spelt_close(t, self.store.words_starting(t[:1])) for t in tokenize(head)):
-                continue  # most likely a typo: a word is only called absent when clearly so
-            found.append(head)
-        return found
 
     # -- ranking -------------------------------------------------------------------------
     def search_batch(
@@ -236,7 +193,7 @@ class Searcher:
 
         hits = self.rank(u, query_vectors, where, why, filtered, place_vector)
         hits = self._of_kind(hits, u.kind)
-        unmentioned = self.unmentioned_names(u)
+        unmentioned = self.spelling.unmentioned_names(u)
         if not unmentioned and not any(_answers(h) for h in hits):
             hits = self._by_parts(hits, query_vectors)
         if unmentioned or not any(_answers(h) for h in hits):
@@ -292,7 +249,7 @@ class Searcher:
         keyword score.
         `place_vector` encodes the places that modify the topic's words (`place_text`)."""
         dense_rows, _ = self.store.dense(query_vectors[0], CANDIDATES, where)
-        tokens = [t for concept in u.concepts for t in self.concept_tokens(concept)]
+        tokens = [t for concept in u.concepts for t in self.spelling.concept_tokens(concept)]
         bm25_rows, bm25_scores = (
             self.store.keywords(tokens, CANDIDATES, where) if tokens else (dense_rows[:0], [])
         )
@@ -315,7 +272,7 @@ class Searcher:
         covered, worded = self._coverage(u.concepts, rows)
         # What a verb of the topic acts on, held without the verb, covers the topic too; not
         # for a "who" question, whose one answer is the statement that says all it asks.
-        acting = _acting_on(u) if u.intent != "who" else frozenset()
+        acting = acting_on(u) if u.intent != "who" else frozenset()
         if acting:
             acted_on = tuple(c for c in u.concepts if c[0].lower() not in acting)
             covered = np.maximum(covered, self.coverage(acted_on, rows))
@@ -354,7 +311,7 @@ class Searcher:
         total = np.zeros(len(ids), dtype=np.float32)
         weight_sum = 0.0
         for concept in concepts:
-            tokens = self.concept_tokens(concept)
+            tokens = self.spelling.concept_tokens(concept)
             if not tokens:
                 continue
             holding = either(*(Mentions((t,)) for t in dict.fromkeys(tokens)))
@@ -503,36 +460,6 @@ class Searcher:
         return tuple(replace(h, statement=s) for h, s in zip(hits, statements))
 
 
-def _spelt_close(token: str, vocab) -> bool:
-    """Whether the corpus holds a word spelt somewhat like this one (as a typed name is).
-    `vocab` holds (at least) the corpus words of the token's first letter."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import JaroWinkler
-
-    choices = [w for w in vocab if w[:1] == token[:1]]
-    return bool(
-        process.extractOne(
-            token, choices, scorer=JaroWinkler.normalized_similarity, score_cutoff=NAME_SIMILARITY
-        )
-    )
-
-
-def _close_word(token: str, vocab) -> str | None:
-    """The corpus word (of the same first letter) one edit (a swap of two letters counts as
-    one) away from a word of up to six letters, or two from a longer one: a typo or a
-    transliteration, not another word. `vocab` holds (at least) the words of that letter."""
-    if len(token) < 4:
-        return None
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
-    choices = [w for w in vocab if w[:1] == token[:1] and abs(len(w) - len(token)) <= 2]
-    found = process.extractOne(
-        token, choices, scorer=OSA.distance, score_cutoff=1 if len(token) <= 6 else 2
-    )
-    return found[0] if found else None
-
-
 def passage_parts(statement: Statement) -> list[str]:
     """The sentences and quoted spans of a passage that has more than one."""
     text = statement.passage
@@ -540,41 +467,6 @@ def passage_parts(statement: Statement) -> list[str]:
     quotes = [q for q in statement.quotes if len(q) > 20]
     parts = list(dict.fromkeys([*quotes, *sentences]))
     return parts if len(parts) > 1 or (parts and parts[0] != text) else []
-
-
-def topic_phrase(u: Understanding) -> str | None:
-    """The topic as the question words it, with its small words ("mission on the ground"
-    for the topic "mission ground"): a sentence model reads a phrase better than a word list."""
-    words = written_words(u.topic)
-    at, begin = 0, None
-    for word in words:
-        m = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE).search(u.question, at)
-        if m is None:
-            return None
-        begin = m.start() if begin is None else begin
-        at = m.end()
-    return u.question[begin:at] if words else None
-
-
-def expanded_topic(u: Understanding) -> str:
-    """The topic with the other words for its words ("soldiers" also searches "troops")."""
-    extra = [word for concept in u.concepts for word in concept[1:]]
-    return f"{u.topic} {' '.join(extra)}" if extra else u.topic
-
-
-def _acting_on(u: Understanding) -> frozenset[str]:
-    """Verbs of the topic that act on the word after them ("sending" in "sending troops",
-    "joining" in "joining a force"): what is acted on is the subject, the verb only how."""
-    heads = {c[0].lower() for c in u.concepts}
-    words = written_words(u.topic)
-    return frozenset(
-        w.lower()
-        for w, after in zip(words, words[1:])
-        if w.lower().endswith("ing")
-        and len(w) > 5
-        and w.lower() in heads
-        and re.sub(r"['’]s$", "", after).lower() in heads
-    )
 
 
 def relevance(hit: Hit) -> float:

@@ -209,7 +209,7 @@ def test_a_name_no_statement_mentions_is_not_answered_by_the_other_words(searche
     result = searcher.search(u, top_k=5)
     assert not result.answered and result.reason == "relevance"
     assert result.note == "Nothing in the corpus mentions Atlantis."
-    assert searcher.unmentioned_names(u) == ["Atlantis"]
+    assert searcher.spelling.unmentioned_names(u) == ["Atlantis"]
 
 
 @pytest.mark.parametrize(
@@ -222,7 +222,7 @@ def test_a_name_no_statement_mentions_is_not_answered_by_the_other_words(searche
 )
 def test_names_the_corpus_holds_or_nearly_holds_are_mentioned(searcher, topic, concepts):
     u = Understanding(question=f"What was said about {topic}?", topic=topic, concepts=concepts)
-    assert searcher.unmentioned_names(u) == []
+    assert searcher.spelling.unmentioned_names(u) == []
     assert searcher.search(u, top_k=5).answered
 
 
@@ -233,7 +233,7 @@ def test_a_known_place_no_statement_mentions_is_unmentioned(searcher):
         topic="troops for Japan",
         concepts=(("troops",), ("Japan",)),
     )
-    assert searcher.unmentioned_names(u) == ["Japan"]
+    assert searcher.spelling.unmentioned_names(u) == ["Japan"]
 
 
 def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
@@ -242,8 +242,8 @@ def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
         topic="fishing qoutas",
         concepts=(("fishing",), ("qoutas",)),
     )
-    assert searcher.spelt(["qouta"]) == ["qouta", "quota"]
-    assert searcher.spelt(["budget"]) == ["budget"]  # no corpus word is that close
+    assert searcher.spelling.spelt(["qouta"]) == ["qouta", "quota"]
+    assert searcher.spelling.spelt(["budget"]) == ["budget"]  # no corpus word is that close
     result = searcher.search(u, top_k=5)
     assert result.answered and result.hits[0].coverage == 1.0
 
@@ -251,8 +251,8 @@ def test_a_typo_of_a_corpus_word_counts_as_that_word(searcher):
 def test_a_synonym_is_not_read_as_a_slip_of_a_corpus_word(searcher):
     # "quotes" is one swap from no corpus word here, "qoutas" is a slip of "quotas": only the
     # word the question typed is corrected, never the lexicon's other words for it.
-    assert searcher.concept_tokens(("qoutas",)) == ["qouta", "quota"]
-    assert searcher.concept_tokens(("levies", "qoutas")) == ["levi", "qouta"]
+    assert searcher.spelling.concept_tokens(("qoutas",)) == ["qouta", "quota"]
+    assert searcher.spelling.concept_tokens(("levies", "qoutas")) == ["levi", "qouta"]
     every = range(searcher.store.size)
     assert searcher.coverage((("levies", "qoutas"),), every).max() == 0.0
     assert searcher.coverage((("qoutas",),), every).max() == 1.0
@@ -297,7 +297,7 @@ def test_a_place_that_modifies_nothing_is_not_set_apart(names_searcher):
 
 
 def test_the_topic_is_also_read_as_the_question_words_it():
-    from qa.search import topic_phrase
+    from qa.topic import topic_phrase
 
     asked = Understanding(question="What did Italy say about a mission on the ground?",
                           topic="mission ground")  # fmt: skip
@@ -352,7 +352,7 @@ def test_statements_of_one_date_are_paged_by_statement_id(dated_searcher):
 
 
 def test_what_a_verb_of_the_topic_acts_on_covers_the_topic_alone(names_searcher):
-    from qa.search import _acting_on
+    from qa.topic import acting_on
 
     def troops_statement(**fields):
         u = Understanding(question="What did Melo say about sending troops?",
@@ -363,9 +363,9 @@ def test_what_a_verb_of_the_topic_acts_on_covers_the_topic_alone(names_searcher)
             h for h in found.hits + found.closest if h.statement.passage.startswith("Troops")
         )
 
-    assert _acting_on(Understanding(question="?", topic="sending troops",
+    assert acting_on(Understanding(question="?", topic="sending troops",
                                     concepts=(("sending",), ("troops",)))) == {"sending"}  # fmt: skip
-    assert _acting_on(Understanding(question="?", topic="troops sending",
+    assert acting_on(Understanding(question="?", topic="troops sending",
                                     concepts=(("troops",), ("sending",)))) == set()  # fmt: skip
     # "Troops will stay home" says nothing of sending, and is about the troops asked about.
     assert troops_statement().coverage == 1.0
