@@ -42,6 +42,14 @@ SPEECH_WORDS = (
 )
 SPEECH_SET = set(SPEECH_WORDS.split("|"))
 _SPEECH = re.compile(rf"\b(?:{SPEECH_WORDS})\b", re.IGNORECASE)
+# Where a name the corpus does not know stands as who speaks: after the question's auxiliary
+# ("What did Starmer say", "Did Scholz say", "What's Orban's stance"), or owning a word for what
+# is said at the start ("Starmer's stance on troops"); the possessive is no part of the name.
+_NAME = r"[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}"
+_UNKNOWN_NAME = re.compile(
+    r"(?:\b(?i:did|does|do|has|have|had|is|are|was|were|would|will)\s+|\b(?i:what|how)['’]s\s+)"
+    rf"(?P<whole>(?P<name>{_NAME})(?:['’]s)?)\s|^(?P<owned>(?P<owner>{_NAME})['’]s)\s"
+)
 _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
 # "statements from Russia", "any comments by Canada": a speech noun names who speaks.
 _SPEECH_NOUN_LEAD = re.compile(
@@ -555,16 +563,12 @@ class QuestionReader:
         """A capitalised name in the speaker's place that the corpus does not know."""
         if verb_at is None:
             return None
-        m = re.search(
-            r"(?:did|does|has|have|had|is|was|would|will)\s+(?P<name>(?:[A-Z][\w’'\-]+\s?){1,4})",
-            text[:verb_at],
-        )
-        if not m:
-            return None
-        name = m.group("name").strip()
-        if name.lower() in SCAFFOLD or _overlaps(m.span("name"), taken):
-            return None
-        return name, m.span("name")
+        for m in _UNKNOWN_NAME.finditer(text[:verb_at] + " "):
+            name = m.group("name") or m.group("owner")
+            span = m.span("whole") if m.group("name") else m.span("owned")
+            if name.lower() not in SCAFFOLD and not _overlaps(span, taken):
+                return name, span
+        return None
 
     def _event_date(self, phrase: str) -> int | None:
         """The date the corpus gives an event ("the Paris summit on March 27")."""

@@ -700,3 +700,23 @@ def test_a_full_name_needs_a_surname_like_the_corpus_name(reader):
 def test_a_possessive_before_a_word_for_what_is_said(reader, question, speakers, places, topic):
     u = reader.read(question)
     assert (u.speakers, u.affiliations, u.topic) == (speakers, places, topic)
+
+
+@pytest.mark.parametrize(
+    "question, name, topic",
+    [
+        ("Did Scholz say anything?", "Scholz", ""),
+        ("Did Scholz say anything about loans?", "Scholz", "loans"),
+        ("What's Olaf Scholz's position on loans?", "Olaf Scholz", "loans"),
+        ("What is Orban's stance on shipping?", "Orban", "shipping"),
+        ("Scholz's stance on shipping", "Scholz", "shipping"),
+    ],
+)
+def test_a_name_the_corpus_lacks_where_a_speaker_goes_is_a_speaker(reader, question, name, topic):
+    u = reader.read(question)
+    assert (u.unknown_speakers, u.topic) == ((name,), topic)
+
+
+def test_a_capitalised_topic_before_a_speech_word_is_no_speaker(reader):
+    u = reader.read("Shipping safety: what was said?")
+    assert u.unknown_speakers == () and u.topic == "Shipping safety"
