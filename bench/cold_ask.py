@@ -4,7 +4,8 @@ under heavy load (two processes spinning on the CPU, started here). With `--base
 checkout of an earlier version) the two versions are run in alternation, so each pair of
 numbers comes from the same machine state. Beside the wall time, the CPU time (user and
 system) of each ask and of each chat answer: on a machine shared with other work, what its
-wall time would near quiet.
+wall time would near quiet. The chat is asked this checkout's evaluation questions
+(evals/questions.toml, conversation turns left out), every version the same ones.
 
     .venv/bin/python -m bench.cold_ask [--runs 10] [--baseline /path/to/old/checkout]
 """
@@ -34,12 +35,9 @@ CHAT = """
 import json, sys, time
 from pathlib import Path
 from qa.answer import Engine, answer
-from qa.evaluation import default_questions_path, load_questions
 from qa.settings import Settings
 engine = Engine(Settings(index_dir=Path(sys.argv[1]))).load()
-questions = [
-    q.question for q in load_questions(default_questions_path()) if not q.conversation
-]  # a conversation's turns need the chat's context
+questions = json.loads(Path(sys.argv[3]).read_text())
 answer(engine, questions[0])
 latencies, cpu = [], []
 for _ in range(int(sys.argv[2])):
@@ -52,9 +50,19 @@ print(json.dumps({"wall": latencies, "cpu": cpu}))
 """
 
 
-def chat_latencies(index_dir: str, checkout, rounds: int) -> dict[str, list[float]]:
+def chat_questions() -> list[str]:
+    """The questions of this checkout's evals/questions.toml, conversation turns left out (they
+    need the chat's context); every version is asked these same ones."""
+    from qa.evaluation import default_questions_path, load_questions
+
+    return [q.question for q in load_questions(default_questions_path()) if not q.conversation]
+
+
+def chat_latencies(
+    index_dir: str, checkout, rounds: int, questions: Path
+) -> dict[str, list[float]]:
     """Milliseconds per answer: wall ("wall") and the process's CPU time ("cpu")."""
-    out = run([sys.executable, "-c", CHAT, index_dir, str(rounds)], checkout)
+    out = run([sys.executable, "-c", CHAT, index_dir, str(rounds), str(questions)], checkout)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -70,6 +78,8 @@ def main() -> None:
     if args.baseline:
         versions["baseline"] = args.baseline.resolve()
     with tempfile.TemporaryDirectory() as temp:
+        asked = Path(temp) / "questions.json"
+        asked.write_text(json.dumps(chat_questions()))
         folders = {}
         for name, checkout in versions.items():
             folders[name] = str(Path(temp) / name.replace(" ", "-"))
@@ -94,7 +104,7 @@ def main() -> None:
                     timed([sys.executable, "-c", PLAIN_ROUTE], None) for _ in range(args.plain_runs)
                 ]
                 chats = {
-                    name: chat_latencies(folders[name], checkout, args.chat_rounds)
+                    name: chat_latencies(folders[name], checkout, args.chat_rounds, asked)
                     for name, checkout in versions.items()
                 }
                 after = state()
