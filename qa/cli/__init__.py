@@ -155,15 +155,9 @@ def ask(
     from qa.progress import Feedback
 
     settings = read_settings(
-        corpus=corpus,
-        index_dir=index_dir,
-        model=model,
-        top_k=top_k,
-        skip_bad=skip_bad,
-        collection=collection,
-        store=store,
-        uri=uri,
-    )
+        corpus=corpus, index_dir=index_dir, model=model, top_k=top_k, skip_bad=skip_bad,
+        collection=collection, store=store, uri=uri,
+    )  # fmt: skip
     try:
         with Feedback() as feedback:
             engine = Engine(settings, progress=feedback.report)
@@ -202,15 +196,9 @@ def chat(
     from qa.chat import run_chat
 
     settings = read_settings(
-        corpus=corpus,
-        index_dir=index_dir,
-        model=model,
-        top_k=top_k,
-        skip_bad=skip_bad,
-        collection=collection,
-        store=store,
-        uri=uri,
-    )
+        corpus=corpus, index_dir=index_dir, model=model, top_k=top_k, skip_bad=skip_bad,
+        collection=collection, store=store, uri=uri,
+    )  # fmt: skip
     try:
         code = run_chat(settings, as_json=as_json, color=color_of(color))
     except QaError as error:

@@ -164,21 +164,11 @@ def examples(*lines: str) -> str:
     return "Examples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
 
 
-def read_settings(
-    corpus=None, index_dir=None, model=None, top_k=None, skip_bad=False, collection=None,
-    store=None, uri=None,
-) -> Settings:  # fmt: skip
+def read_settings(**options) -> Settings:
+    """The settings of a command's options (None for those it does not take or were not
+    given), their environment variables and the defaults; a bad value fails the command."""
     try:
-        return Settings.from_env(
-            corpus=corpus,
-            index_dir=index_dir,
-            model=model,
-            top_k=top_k,
-            skip_bad=skip_bad,
-            collection=collection,
-            store=store,
-            uri=uri,
-        )
+        return Settings.from_env(**options)
     except QaError as error:
         fail(error)
 
