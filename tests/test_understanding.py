@@ -703,6 +703,49 @@ def test_a_possessive_before_a_word_for_what_is_said(reader, question, speakers,
 
 
 @pytest.mark.parametrize(
+    "question, speakers, affiliations, topic",
+    [
+        ("Has Ankara ruled out fresh talks?", (), ("Turkey",), "ruled out fresh talks"),
+        (
+            "Does Sanchez support more air defense?",
+            ("Pedro Sanchez",),
+            (),
+            "support more air defense",
+        ),
+        (
+            "Is Fidan still pushing for safe shipping?",
+            ("Hakan Fidan",),
+            (),
+            "pushing safe shipping",
+        ),
+        ("Is Japan against the loans?", (), ("Japan",), "against loans"),
+        (
+            "Did Fidan and Sanchez agree on the summit?",
+            ("Hakan Fidan", "Pedro Sanchez"),
+            (),
+            "agree summit",
+        ),
+        ("does sanchez back the summit", ("Pedro Sanchez",), (), "back summit"),
+        # verbs that only frame a stance are not the topic
+        ("How does Spain feel about loans?", (), ("Spain",), "loans"),
+        ("Where does Erdogan stand on the talks?", ("Recep Tayyip Erdogan",), (), "talks"),
+        ("How does the Turkish foreign minister see shipping?", (), (), "shipping"),
+    ],  # fmt: skip
+)
+def test_an_actor_subject_of_a_stance_verb_is_who_is_asked(
+    reader, question, speakers, affiliations, topic
+):
+    u = reader.read(question)
+    assert (u.speakers, u.affiliations, u.topic) == (speakers, affiliations, topic)
+
+
+def test_a_role_subject_of_a_stance_verb_is_the_role(reader):
+    u = reader.read("Has the Spanish prime minister rejected the loans?")
+    assert [(r.place, r.words) for r in u.roles] == [("Spain", ("prime", "minister"))]
+    assert u.topic == "rejected loans"
+
+
+@pytest.mark.parametrize(
     "question, name, topic",
     [
         ("Did Scholz say anything?", "Scholz", ""),
@@ -710,6 +753,8 @@ def test_a_possessive_before_a_word_for_what_is_said(reader, question, speakers,
         ("What's Olaf Scholz's position on loans?", "Olaf Scholz", "loans"),
         ("What is Orban's stance on shipping?", "Orban", "shipping"),
         ("Scholz's stance on shipping", "Scholz", "shipping"),
+        ("Does Macron back the summit?", "Macron", "back summit"),
+        ("Where does Scholz stand on loans?", "Scholz", "loans"),
     ],
 )
 def test_a_name_the_corpus_lacks_where_a_speaker_goes_is_a_speaker(reader, question, name, topic):
@@ -720,3 +765,23 @@ def test_a_name_the_corpus_lacks_where_a_speaker_goes_is_a_speaker(reader, quest
 def test_a_capitalised_topic_before_a_speech_word_is_no_speaker(reader):
     u = reader.read("Shipping safety: what was said?")
     assert u.unknown_speakers == () and u.topic == "Shipping safety"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the Madrid summit include Japan?",
+        "Does the agreement support safe shipping for Turkey?",
+        "Is Turkey getting loans?",
+        "Has Turkey's shipping entered a crisis?",
+        "Did the summit bring together Spain and Japan?",
+    ],
+)
+def test_a_subject_that_is_not_an_actor_stays_the_topic(reader, question):
+    u = reader.read(question)
+    assert (u.speakers, u.affiliations, u.roles, u.unknown_speakers) == ((), (), (), ())
+
+
+def test_a_possessive_subject_owns_a_noun_not_a_verb(reader):
+    u = reader.read("Is Sanchez's plan realistic?")
+    assert u.speakers == ()
