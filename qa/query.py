@@ -163,6 +163,10 @@ class Understanding:
     kind: str | None = None  # only passages of this kind ("quote")
     order: str | None = None  # "earliest" or "latest" first, when the question asks for it
     explicit: tuple[str, ...] = ()  # the filters given as options, not read from the question
+    # The speakers and places were read as the subject of a verb of stance ("Has the Kremlin
+    # ruled out ...", "Does Italy want ..."), not of saying: statements that name them answer
+    # too, as their own do ("the U.S. government supports ...", a digest's "Russia rejects ...").
+    about: bool = False
     # The topic's words, each with the other words that stand for it (synonyms, the name of a
     # place the topic calls otherwise: "the alliance" -> NATO).
     concepts: tuple[tuple[str, ...], ...] = ()
@@ -179,12 +183,26 @@ class Understanding:
             or self.kind
         )
 
+    def about_too(self, kind: str) -> bool:
+        """Whether statements that name who is asked about answer too, for this kind of filter
+        ("speaker", "affiliation"): read from a verb of stance, not given as an option."""
+        return self.about and kind not in self.explicit
+
+    @property
+    def scope(self) -> str:
+        """Whose statements the speakers and places asked about allow ("by or about")."""
+        kinds = [
+            k for k, v in (("speaker", self.speakers), ("affiliation", self.affiliations)) if v
+        ]
+        return "by or about" if any(self.about_too(k) for k in kinds) else "by"
+
     def to_json(self) -> dict:
         return {
             "intent": self.intent,
             "topic": self.topic,
             "speakers": list(self.speakers),
             "affiliations": list(self.affiliations),
+            "scope": self.scope,
             "roles": [r.to_json() for r in self.roles],
             "date": self.date.to_json() if self.date else None,
             "unknown_speakers": list(self.unknown_speakers),
@@ -361,11 +379,15 @@ class QuestionReader:
         if speech and _overlaps(speech.span(), taken):
             speech = None
         verb_at = speech.start() if speech else None
+        # A verb of stance or framing, not of saying: who is asked about takes a stance
+        stance = bool(speech) and not _SPEECH.search(speech.group(0))
         if speech:
             # the speech verb is not part of the topic; a verb of stance is, its adverbs not
-            stance = _STANCE_AT_END.search(speech.group(0))
+            stance_verb = _STANCE_AT_END.search(speech.group(0))
             taken.append(
-                (speech.start(), speech.start() + stance.start()) if stance else speech.span()
+                (speech.start(), speech.start() + stance_verb.start())
+                if stance_verb
+                else speech.span()
             )
 
         def in_filter_position(start: int, end: int) -> bool:
@@ -468,6 +490,7 @@ class QuestionReader:
             kind=kind,
             order=("earliest" if order.group("earliest") else "latest") if order else None,
             concepts=concepts,
+            about=bool(speech and stance and (speakers or affiliations)),
         )
         if follow_up and context is not None:
             return _merge(understanding, context)
@@ -706,6 +729,7 @@ def _merge(new: Understanding, old: Understanding) -> Understanding:
         affiliations=new.affiliations if names_someone else old.affiliations,
         roles=roles if names_someone else old.roles,
         unknown_speakers=new.unknown_speakers if names_someone else old.unknown_speakers,
+        about=new.about if names_someone else old.about,
         sources=new.sources if names_someone else old.sources,
         date=new.date or old.date,
         kind=new.kind or old.kind,
