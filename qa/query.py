@@ -459,8 +459,17 @@ class QuestionReader:
         quotes = _QUOTES_ONLY.search(text.lower())
         if quotes:
             taken.append(quotes.span())  # "just the direct quotes" asks for a kind, not a topic
+        about = bool(speech and stance and (speakers or affiliations))
+        if about:
+            # The actor asked about stays a topic word: reports that name it and statements of
+            # its own that name it are closer to the question than its other statements.
+            subject = _ACTOR_SUBJECT.match(text)
+            if subject:
+                begin, end = subject.span("subject")
+                taken = [s for s in taken if not (begin <= s[0] and s[1] <= end)]
         topic = _topic(text, taken + people) or _topic(text, taken)
-        topic = self._without_own_place(topic, speakers, affiliations, roles)
+        if not about:
+            topic = self._without_own_place(topic, speakers, affiliations, roles)
         if refused == "forecast" and date is not None and date.start is not None:
             # "Who will meet on March 27?": an event the statements date; "by the end of the
             # year" is a deadline for what will happen, a forecast still
@@ -490,7 +499,7 @@ class QuestionReader:
             kind=kind,
             order=("earliest" if order.group("earliest") else "latest") if order else None,
             concepts=concepts,
-            about=bool(speech and stance and (speakers or affiliations)),
+            about=about,
         )
         if follow_up and context is not None:
             return _merge(understanding, context)
