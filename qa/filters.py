@@ -50,6 +50,8 @@ ARRAYS = (
 # At most CACHED_ROWS ids in all (32 MiB), the oldest trees dropped first.
 CACHED_TREES = 32
 CACHED_ROWS = 4_000_000
+# Names that are an everyday word once the keyword index lower-cases them ("US": "us").
+_EVERYDAY = frozenset({"us"})
 # What looking one row up in the mention table costs, in table entries read in order.
 MENTION_LOOKUP_COST = 40
 
@@ -64,6 +66,9 @@ class FilterPlan:
     note: str | None
     why: dict[str, Where] = field(default_factory=dict)
     reason: str | None = None
+    # An actor asked about (`Understanding.about`) with no statement of its own, only
+    # statements that name it: the note and reason to give when none of those answers.
+    unheard: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,7 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
                           why, "speaker")  # fmt: skip
     vocabularies = store.vocabularies
     where = EVERYTHING
+    unheard = None
     for name, wanted in (("speaker", u.speakers), ("affiliation", u.affiliations)):
         if not wanted:
             continue
@@ -204,11 +210,20 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
             # Rows attributed only to a role, with no country, whose line names a place
             # wanted first: the place a headline opens with is whose official speaks.
             matched = Or((matched, AnyOf("place", values)))
+        note = f"No statement by {' or '.join(wanted)} in the corpus."
+        named = naming(name, values, gazetteer) if u.about_too(name) else NOTHING
         if empty(matched):
-            return FilterPlan(NOTHING, f"No statement by {' or '.join(wanted)} in the corpus.",
-                              why, name)  # fmt: skip
-        where = both(where, matched)
+            if empty(named):
+                return FilterPlan(NOTHING, note, why, name)
+            unheard = unheard or (note, name)
+            where = both(where, named)
+            why["mention"] = either(why.get("mention", NOTHING), named)
+            continue
         why[name] = matched
+        if named != NOTHING:
+            why["mention"] = either(why.get("mention", NOTHING), named)
+            matched = either(matched, named)
+        where = both(where, matched)
     for source in u.sources:
         matched = mentions_of(source)
         if empty(matched):
@@ -236,7 +251,25 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
         where = both(where, matched)
         why["date"] = said
         why["date mentioned"] = both(matched, Not(said))
-    return FilterPlan(where, None, why)
+    return FilterPlan(where, None, why, unheard=unheard)
+
+
+def naming(field_name: str, values: tuple[str, ...], gazetteer: Gazetteer) -> Where:
+    """Reports with no named speaker whose text names one of these speakers (by surname or
+    another name the gazetteer knows) or places (by any of their names: "the Kremlin",
+    "Moscow" for Russia): what is said about an actor's stance, not others' own words."""
+    names: list[str] = []
+    for value in values:
+        if field_name == "speaker":
+            person = gazetteer.person(value)
+            known = (value, *(person.aliases if person else ()))
+            names += [n.split()[-1] for n in known]
+        else:
+            place = next((p for p in gazetteer.places if p.name == value), None)
+            names += [value, *(place.aliases if place else ())]
+    trees = sorted({mentions_of(n) for n in names if n.lower() not in _EVERYDAY} - {NOTHING},
+                   key=repr)  # fmt: skip
+    return both(AnyOf("speaker", ("",)), either(*trees)) if trees else NOTHING
 
 
 # -- the embedded index's facts, and trees evaluated over them ------------------------------
@@ -465,9 +498,10 @@ def newest_first(ids, facts: Facts) -> np.ndarray:
 
 def who_phrase(u: Understanding) -> str:
     if u.speakers:
-        return "by " + " or ".join(u.speakers)
+        return ("by or about " if u.about_too("speaker") else "by ") + " or ".join(u.speakers)
     if u.affiliations:
-        return "by " + " or ".join(u.affiliations)
+        by = "by or about " if u.about_too("affiliation") else "by "
+        return by + " or ".join(u.affiliations)
     if u.sources:
         return "from " + " or ".join(u.sources)
     if u.roles:

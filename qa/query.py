@@ -42,6 +42,41 @@ SPEECH_WORDS = (
 )
 SPEECH_SET = set(SPEECH_WORDS.split("|"))
 _SPEECH = re.compile(rf"\b(?:{SPEECH_WORDS})\b", re.IGNORECASE)
+# Verbs (and a few adjectives) of taking a stance: their grammatical subject is who is asked
+# about, as a speech verb's is ("Has the Kremlin ruled out ...", "Is Italy against ..."). They
+# say what the stance is about, so they stay in the topic ("accept" meets "accept or reject").
+# Verbs of expecting, hoping and fearing are left out: what is expected is as often told by a
+# report about the actor ("the US expects Europe to do more") as in the actor's own words.
+STANCE_WORDS = (
+    r"rul(?:e|es|ed|ing)\s+out|reject(?:s|ed|ing)?|back(?:s|ed|ing)?|support(?:s|ed|ing)?|"
+    r"oppos(?:e|es|ed|ing)|accept(?:s|ed|ing)?|plan(?:s|ned|ning)?|agree(?:s|d|ing)?|"
+    r"welcom(?:e|es|ed|ing)|endors(?:e|es|ed|ing)|favou?r(?:s|ed|ing)?|resist(?:s|ed|ing)?|"
+    r"refus(?:e|es|ed|ing)|urg(?:e|es|ed|ing)|(?:push|press)(?:es|ed|ing)?\s+for|"
+    r"(?:call|ask)(?:s|ed|ing)?\s+for|object(?:s|ed|ing)?\s+to|approv(?:e|es|ed|ing)|"
+    r"dismiss(?:es|ed|ing)?|condemn(?:s|ed|ing)?|critici[sz](?:e|es|ed|ing)|"
+    r"turn(?:s|ed|ing)?\s+down|intend(?:s|ed|ing)?|seek(?:s|ing)?|sought|"
+    r"prefer(?:s|red|ring)?|threaten(?:s|ed|ing)?|vow(?:s|ed|ing)?|conced(?:e|es|ed|ing)|"
+    r"acknowledg(?:e|es|ed|ing)|send(?:s|ing)?|sent|contribut(?:e|es|ed|ing)|"
+    r"commit(?:s|ted|ting)?|calling|willing|open\s+to|opposed\s+to|against|"
+    r"in\s+favou?r\s+of|keen\s+on|committed\s+to"
+)
+# Verbs that only frame a stance ("How does Rome feel about ...", "Where does Canada stand on
+# ...", "What does Costa make of ..."): not the topic, as a speech verb is not.
+FRAME_WORDS = (
+    r"feel(?:s|ing)?|felt|see(?:s|ing)?|saw|regard(?:s|ed)?|consider(?:s|ed)?|"
+    r"stand(?:s|ing)?|make\s+of"
+)
+_STANCE_AT_END = re.compile(rf"\b(?:{STANCE_WORDS})$", re.IGNORECASE)
+# A question whose subject comes between its auxiliary and a verb of stance or saying: "Does
+# Moscow accept ...", "Where does Canada stand on ...", "Is Zelensky still pushing for ...".
+_ACTOR_SUBJECT = re.compile(
+    r"^(?:(?:how|where|what)\s+)?(?:has|have|had|did|does|do|is|are|was|were|would|will|can|"
+    r"could)\s+(?P<subject>(?:[^\W\d_][\w’'\-.]*\s+){1,5}?)"
+    r"(?:(?:still|ever|already|now|really|also|actually|publicly|officially|openly|not|even|"
+    r"yet|so far)\s+)*"
+    rf"(?P<verb>{STANCE_WORDS}|{FRAME_WORDS}|{SPEECH_WORDS})\b",
+    re.IGNORECASE,
+)
 # Where a name the corpus does not know stands as who speaks: after the question's auxiliary
 # ("What did Starmer say", "Did Scholz say", "What's Orban's stance"), or owning a word for what
 # is said at the start ("Starmer's stance on troops"); the possessive is no part of the name.
@@ -50,6 +85,9 @@ _UNKNOWN_NAME = re.compile(
     r"(?:\b(?i:did|does|do|has|have|had|is|are|was|were|would|will)\s+|\b(?i:what|how)['’]s\s+)"
     rf"(?P<whole>(?P<name>{_NAME})(?:['’]s)?)\s|^(?P<owned>(?P<owner>{_NAME})['’]s)\s"
 )
+# Words a subject may hold besides names, places and titles ("the Czech president", "Italy or
+# France").
+_SUBJECT_GLUE = {"the", "a", "an", "and", "or", "both", "either", "its", "their", "his", "her"}
 _FILTER_LEAD = re.compile(r"\b(?:according to|from|by)\s*$", re.IGNORECASE)
 # "statements from Russia", "any comments by Canada": a speech noun names who speaks.
 _SPEECH_NOUN_LEAD = re.compile(
@@ -125,6 +163,10 @@ class Understanding:
     kind: str | None = None  # only passages of this kind ("quote")
     order: str | None = None  # "earliest" or "latest" first, when the question asks for it
     explicit: tuple[str, ...] = ()  # the filters given as options, not read from the question
+    # The speakers and places were read as the subject of a verb of stance ("Has the Kremlin
+    # ruled out ...", "Does Italy want ..."), not of saying: statements that name them answer
+    # too, as their own do ("the U.S. government supports ...", a digest's "Russia rejects ...").
+    about: bool = False
     # The topic's words, each with the other words that stand for it (synonyms, the name of a
     # place the topic calls otherwise: "the alliance" -> NATO).
     concepts: tuple[tuple[str, ...], ...] = ()
@@ -141,12 +183,26 @@ class Understanding:
             or self.kind
         )
 
+    def about_too(self, kind: str) -> bool:
+        """Whether statements that name who is asked about answer too, for this kind of filter
+        ("speaker", "affiliation"): read from a verb of stance, not given as an option."""
+        return self.about and kind not in self.explicit
+
+    @property
+    def scope(self) -> str:
+        """Whose statements the speakers and places asked about allow ("by or about")."""
+        kinds = [
+            k for k, v in (("speaker", self.speakers), ("affiliation", self.affiliations)) if v
+        ]
+        return "by or about" if any(self.about_too(k) for k in kinds) else "by"
+
     def to_json(self) -> dict:
         return {
             "intent": self.intent,
             "topic": self.topic,
             "speakers": list(self.speakers),
             "affiliations": list(self.affiliations),
+            "scope": self.scope,
             "roles": [r.to_json() for r in self.roles],
             "date": self.date.to_json() if self.date else None,
             "unknown_speakers": list(self.unknown_speakers),
@@ -178,6 +234,9 @@ class _Span:
 
     def span(self) -> tuple[int, int]:
         return self.begin, self.finish
+
+    def start(self) -> int:
+        return self.begin
 
     def end(self) -> int:
         return self.finish
@@ -305,10 +364,10 @@ class QuestionReader:
         original = " ".join(question.split())[:MAX_QUESTION_CHARS]
         refused = refusal(original, self._mentioned)
         text = lead_in_removed(original)
-        speech = _SPEECH.search(text)
+        speech = self._actor_verb(text) or _SPEECH.search(text)
         text, slips = RoleReader(self).spelt(text, speech.start() if speech else len(text))
         intent, asking = intent_span(text)
-        speech = _SPEECH.search(text)
+        speech = self._actor_verb(text) or _SPEECH.search(text)
         taken: list[tuple[int, int]] = []
 
         date, date_spans = self.dates.read(text)
@@ -320,8 +379,16 @@ class QuestionReader:
         if speech and _overlaps(speech.span(), taken):
             speech = None
         verb_at = speech.start() if speech else None
+        # A verb of stance or framing, not of saying: who is asked about takes a stance
+        stance = bool(speech) and not _SPEECH.search(speech.group(0))
         if speech:
-            taken.append(speech.span())  # the speech verb is not part of the topic
+            # the speech verb is not part of the topic; a verb of stance is, its adverbs not
+            stance_verb = _STANCE_AT_END.search(speech.group(0))
+            taken.append(
+                (speech.start(), speech.start() + stance_verb.start())
+                if stance_verb
+                else speech.span()
+            )
 
         def in_filter_position(start: int, end: int) -> bool:
             lead = _FILTER_LEAD.search(text[:start])
@@ -392,8 +459,17 @@ class QuestionReader:
         quotes = _QUOTES_ONLY.search(text.lower())
         if quotes:
             taken.append(quotes.span())  # "just the direct quotes" asks for a kind, not a topic
+        about = bool(speech and stance and (speakers or affiliations))
+        if about:
+            # The actor asked about stays a topic word: reports that name it and statements of
+            # its own that name it are closer to the question than its other statements.
+            subject = _ACTOR_SUBJECT.match(text)
+            if subject:
+                begin, end = subject.span("subject")
+                taken = [s for s in taken if not (begin <= s[0] and s[1] <= end)]
         topic = _topic(text, taken + people) or _topic(text, taken)
-        topic = self._without_own_place(topic, speakers, affiliations, roles)
+        if not about:
+            topic = self._without_own_place(topic, speakers, affiliations, roles)
         if refused == "forecast" and date is not None and date.start is not None:
             # "Who will meet on March 27?": an event the statements date; "by the end of the
             # year" is a deadline for what will happen, a forecast still
@@ -423,6 +499,7 @@ class QuestionReader:
             kind=kind,
             order=("earliest" if order.group("earliest") else "latest") if order else None,
             concepts=concepts,
+            about=about,
         )
         if follow_up and context is not None:
             return _merge(understanding, context)
@@ -458,6 +535,30 @@ class QuestionReader:
             if not _overlaps(m.span(), covered):
                 concepts.append((m.group(0), *topic_expansion([m.group(0)])))
         return tuple(concepts)
+
+    def _actor_verb(self, text: str) -> _Span | None:
+        """The verb of stance or saying whose subject is an actor ("Has the Kremlin ruled out
+        ...": "ruled out"), or None when the subject is something else ("Did the minerals deal
+        include ...", "Does the agreement support ...")."""
+        m = _ACTOR_SUBJECT.match(text)
+        if m is None or re.search(r"['’]s?\s*$", m.group("subject")):
+            return None  # "Is Meloni's plan realistic?": a possessive owns a noun, no verb
+        if not all(self._may_be_actor(w) for w in m.group("subject").split()):
+            return None
+        return _Span(text, m.end("subject"), m.end("verb"))  # with "still", "not", ...
+
+    def _may_be_actor(self, word: str) -> bool:
+        """Whether a word of a question's subject may belong to who is asked about: a name
+        (capitalised, or a corpus speaker or place typed in lower case), a title, or glue."""
+        bare = re.sub(r"['’]s?$", "", word).lower()
+        return (
+            word[0].isupper()
+            or bare in _SUBJECT_GLUE
+            or bare in ROLE_HEADS
+            or bare in ROLE_MODIFIERS
+            or self.place(word) is not None
+            or self.resolve_speaker(word) is not None
+        )
 
     # ----------------------------------------------------------------------------------
     def _read_speakers(self, text, taken, in_filter_position):
@@ -637,6 +738,7 @@ def _merge(new: Understanding, old: Understanding) -> Understanding:
         affiliations=new.affiliations if names_someone else old.affiliations,
         roles=roles if names_someone else old.roles,
         unknown_speakers=new.unknown_speakers if names_someone else old.unknown_speakers,
+        about=new.about if names_someone else old.about,
         sources=new.sources if names_someone else old.sources,
         date=new.date or old.date,
         kind=new.kind or old.kind,

@@ -96,12 +96,16 @@ def understood_label(answer: Answer) -> str:
     if u.intent != "what":
         parts.append(f"{u.intent} question")
     parts.extend(f"{typed} → {name}" for typed, name in u.corrections)
+    # An actor read from a verb of stance: reports that name it answer too
+    about = "by or about: "
     if u.speakers:
-        parts.append("speaker: " + " or ".join(u.speakers))
+        label = about if u.about_too("speaker") else "speaker: "
+        parts.append(label + " or ".join(u.speakers))
     if u.unknown_speakers:
         parts.append("speaker: " + " or ".join(u.unknown_speakers))
     if u.affiliations:
-        parts.append("by: " + " or ".join(u.affiliations))
+        label = about if u.about_too("affiliation") else "by: "
+        parts.append(label + " or ".join(u.affiliations))
     if u.sources:
         parts.append("source: " + " or ".join(u.sources))
     if u.kind:

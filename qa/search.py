@@ -198,10 +198,14 @@ class Searcher:
             hits = self._by_parts(hits, query_vectors)
         if unmentioned or not any(_answers(h) for h in hits):
             closest = sorted(hits, key=lambda h: -relevance(h))[:3]
+            reason = "relevance"
             if unmentioned:
                 # The topic names something no statement mentions: whatever shares its other
                 # words ("a ceasefire" in "a ceasefire in Gaza") is not about it.
                 note = f"Nothing in the corpus mentions {unmentioned[0]}."
+            elif allowed.unheard:
+                # Only statements naming the actor asked about were searched: it said nothing.
+                note, reason = allowed.unheard
             else:
                 note = _nothing_note(u, filtered)
             others = (
@@ -213,15 +217,22 @@ class Searcher:
                 # The filter is reported, not silently applied: others did speak to the topic.
                 note += " Statements by others about it are listed first below."
                 closest = others[:3] + closest[:2]
-            return SearchResult(u, (), self._read(closest), False, note, 0, "relevance")
+            return SearchResult(u, (), self._read(closest), False, note, 0, reason)
         relevant = [h for h in hits if _worth_showing(h)]
         # The statement that answers best (by the relevance that judged the answer) comes
-        # first; the others keep their fused rank.
-        top = max(relevant, key=relevance)
+        # first, a report about an actor asked about only when clearly better than the
+        # actor's own words; the others keep their fused rank.
+        top = max(relevant, key=lambda h: relevance(h) - (WHO_MARGIN if _only_names(h) else 0))
         relevant = [top] + [h for h in relevant if h is not top]
         if filtered and (u.affiliations or u.roles or len(u.speakers) > 1):
+            # A few statements of the filter's own, each close enough, are all shown; not
+            # every report that only names an actor asked about.
             shown = {h.row for h in relevant}
-            relevant += [h for h in hits if FILTER_SHOWN <= relevance(h) and h.row not in shown]
+            relevant += [
+                h
+                for h in hits
+                if FILTER_SHOWN <= relevance(h) and h.row not in shown and not _only_names(h)
+            ]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,
             # those with a named speaker first, the most relevant of them first; a report with no named speaker only answers
@@ -477,6 +488,11 @@ def relevance(hit: Hit) -> float:
 def _answers(hit: Hit) -> bool:
     """Whether a hit is relevant enough for the question to count as answered."""
     return relevance(hit) >= RELEVANT + (WORDLESS_MARGIN if hit.wordless else 0.0)
+
+
+def _only_names(hit: Hit) -> bool:
+    """Whether a hit passed the filters only by naming who is asked about, not as theirs."""
+    return "mention" in hit.matched_by and not {"speaker", "affiliation"} & set(hit.matched_by)
 
 
 def _worth_showing(hit: Hit) -> bool:

@@ -371,3 +371,92 @@ def test_what_a_verb_of_the_topic_acts_on_covers_the_topic_alone(names_searcher)
     assert troops_statement().coverage == 1.0
     # A "who" question's one answer is the statement that says all it asks.
     assert troops_statement(intent="who").coverage < 1.0
+
+
+ABOUT = "\n".join(
+    [
+        "Portugal will send troops to the border, Portuguese Defence Minister Nuno Melo said on May 3.",
+        "Lisbon backs a ceasefire, a report said on May 6.",
+        "Spain wants a ceasefire that Portugal backs too, Spanish Prime Minister Pedro Sanchez said on May 4.",
+        "France backs a truce, a report said on May 7.",
+        "Roads and schools are needed in the region, a report said on May 8.",
+        "Tariffs on steel rose again, a trade report said on May 9.",
+        "Fishing quotas were kept, a report said on May 10.",
+        "Troops of Portugal reached the border, a report said on May 11.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def about_searcher(tmp_path_factory):
+    return searcher_of(tmp_path_factory, "about", ABOUT)
+
+
+def test_an_actor_of_a_stance_is_answered_by_a_report_that_names_it(about_searcher):
+    # "Does Portugal back a ceasefire?": Portugal said nothing of it, a report on its stance
+    # did ("Lisbon" is Portugal); read as a plain filter, the report is not searched.
+    about = ask(about_searcher, topic="ceasefire", affiliations=("Portugal",), about=True)
+    assert passages(about) == ["Lisbon backs a ceasefire"]
+    assert about.hits[0].matched_by[0] == "mention"
+    by = ask(about_searcher, topic="ceasefire", affiliations=("Portugal",))
+    assert not by.answered and by.note.startswith("Nothing by Portugal about ceasefire.")
+
+
+def test_another_speakers_words_naming_the_actor_are_not_about_its_stance(about_searcher):
+    # Sanchez names Portugal in his own statement: what he says is his stance, not Portugal's.
+    result = ask(about_searcher, topic="ceasefire", affiliations=("Portugal",), about=True)
+    assert all(h.statement.speaker is None for h in result.hits)
+    assert "Spain wants a ceasefire that Portugal backs too" not in passages(result)
+
+
+def test_the_actors_own_statement_comes_before_a_report_about_it(about_searcher):
+    # A report about it that is about as close comes after the actor's own words.
+    own = "Portugal will send troops to the border"
+    report = "Troops of Portugal reached the border"
+    result = ask(about_searcher, topic="troops border", affiliations=("Portugal",), about=True)
+    assert passages(result) == [own, report]
+    assert relevance(result.hits[1]) > relevance(result.hits[0])
+    assert result.hits[0].matched_by[0] == "affiliation"
+
+
+def test_an_actor_with_no_statement_of_its_own_is_reported_when_nothing_answers(about_searcher):
+    # France speaks in no statement; a report names it: that answers on its stance, and
+    # when nothing does, the answer says France said nothing, with the filter's kind.
+    found = ask(about_searcher, topic="truce", affiliations=("France",), about=True)
+    assert passages(found) == ["France backs a truce"]
+    missing = ask(about_searcher, topic="border troops", affiliations=("France",), about=True)
+    assert not missing.answered and missing.reason == "affiliation"
+    assert missing.note.startswith("No statement by France in the corpus.")
+    # others did speak to it: listed first among the closest, so the filter is not silent
+    assert {h.statement.passage.split(",")[0] for h in missing.closest[:2]} == {
+        "Portugal will send troops to the border",
+        "Troops of Portugal reached the border",
+    }
+    alone = ask(about_searcher, topic="truce", affiliations=("Japan",), about=True)
+    assert alone.reason == "affiliation" and alone.hits == alone.closest == ()
+
+
+def test_an_actor_given_as_an_option_allows_only_its_own_statements(about_searcher):
+    result = ask(
+        about_searcher,
+        topic="ceasefire",
+        affiliations=("Portugal",),
+        about=True,
+        explicit=("affiliation",),
+    )
+    assert not result.answered and result.note.startswith("Nothing by Portugal about")
+
+
+def test_a_person_asked_about_is_named_by_surname_in_reports(tmp_path_factory):
+    feed = "\n".join(
+        [
+            "Portugal will send troops to the border, Portuguese Defence Minister Nuno Melo said on May 3.",
+            "Melo backs a ceasefire, a report said on May 6.",
+            "Roads and schools are needed in the region, a report said on May 8.",
+            "Tariffs on steel rose again, a trade report said on May 9.",
+        ]
+    )
+    searcher = searcher_of(tmp_path_factory, "about-person", feed)
+    result = ask(searcher, topic="ceasefire", speakers=("Nuno Melo",), about=True)
+    assert passages(result) == ["Melo backs a ceasefire"]
+    assert result.understood.scope == "by or about"

@@ -4,6 +4,7 @@ answer is wanted (or refused), date phrases, roles by relation and paraphrase.""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import write
@@ -703,6 +704,49 @@ def test_a_possessive_before_a_word_for_what_is_said(reader, question, speakers,
 
 
 @pytest.mark.parametrize(
+    "question, speakers, affiliations, topic",
+    [
+        ("Has Ankara ruled out fresh talks?", (), ("Turkey",), "Ankara ruled out fresh talks"),
+        (
+            "Does Sanchez support more air defense?",
+            ("Pedro Sanchez",),
+            (),
+            "Sanchez support more air defense",
+        ),
+        (
+            "Is Fidan still pushing for safe shipping?",
+            ("Hakan Fidan",),
+            (),
+            "Fidan pushing safe shipping",
+        ),
+        ("Is Japan against the loans?", (), ("Japan",), "Japan against loans"),
+        (
+            "Did Fidan and Sanchez agree on the summit?",
+            ("Hakan Fidan", "Pedro Sanchez"),
+            (),
+            "Fidan Sanchez agree summit",
+        ),
+        ("does sanchez back the summit", ("Pedro Sanchez",), (), "sanchez back summit"),
+        # verbs that only frame a stance are not the topic; the actor asked about is
+        ("How does Spain feel about loans?", (), ("Spain",), "Spain loans"),
+        ("Where does Erdogan stand on the talks?", ("Recep Tayyip Erdogan",), (), "Erdogan talks"),
+        ("How does the Turkish foreign minister see shipping?", (), (), "shipping"),
+    ],  # fmt: skip
+)
+def test_an_actor_subject_of_a_stance_verb_is_who_is_asked(
+    reader, question, speakers, affiliations, topic
+):
+    u = reader.read(question)
+    assert (u.speakers, u.affiliations, u.topic) == (speakers, affiliations, topic)
+
+
+def test_a_role_subject_of_a_stance_verb_is_the_role(reader):
+    u = reader.read("Has the Spanish prime minister rejected the loans?")
+    assert [(r.place, r.words) for r in u.roles] == [("Spain", ("prime", "minister"))]
+    assert u.topic == "rejected loans"
+
+
+@pytest.mark.parametrize(
     "question, name, topic",
     [
         ("Did Scholz say anything?", "Scholz", ""),
@@ -710,6 +754,8 @@ def test_a_possessive_before_a_word_for_what_is_said(reader, question, speakers,
         ("What's Olaf Scholz's position on loans?", "Olaf Scholz", "loans"),
         ("What is Orban's stance on shipping?", "Orban", "shipping"),
         ("Scholz's stance on shipping", "Scholz", "shipping"),
+        ("Does Macron back the summit?", "Macron", "back summit"),
+        ("Where does Scholz stand on loans?", "Scholz", "loans"),
     ],
 )
 def test_a_name_the_corpus_lacks_where_a_speaker_goes_is_a_speaker(reader, question, name, topic):
@@ -720,3 +766,82 @@ def test_a_name_the_corpus_lacks_where_a_speaker_goes_is_a_speaker(reader, quest
 def test_a_capitalised_topic_before_a_speech_word_is_no_speaker(reader):
     u = reader.read("Shipping safety: what was said?")
     assert u.unknown_speakers == () and u.topic == "Shipping safety"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the Madrid summit include Japan?",
+        "Does the agreement support safe shipping for Turkey?",
+        "Is Turkey getting loans?",
+        "Has Turkey's shipping entered a crisis?",
+        "Did the summit bring together Spain and Japan?",
+    ],
+)
+def test_a_subject_that_is_not_an_actor_stays_the_topic(reader, question):
+    u = reader.read(question)
+    assert (u.speakers, u.affiliations, u.roles, u.unknown_speakers) == ((), (), (), ())
+
+
+def test_a_possessive_subject_owns_a_noun_not_a_verb(reader):
+    u = reader.read("Is Sanchez's plan realistic?")
+    assert u.speakers == ()
+
+
+@pytest.mark.parametrize(
+    "question, scope",
+    [
+        ("Has Ankara ruled out fresh talks?", "by or about"),
+        ("Does Sanchez support more air defense?", "by or about"),
+        ("How does Spain feel about loans?", "by or about"),
+        ("Is Japan against the loans?", "by or about"),
+        # a verb of saying names who speaks, as "What did X say" does
+        ("What did Sanchez say about air defense?", "by"),
+        ("Has Spain said anything about loans?", "by"),
+        ("Does Spain want loans?", "by"),
+        ("What did Spain say about loans?", "by"),
+    ],
+)
+def test_an_actor_of_a_stance_is_asked_about_not_only_as_speaker(reader, question, scope):
+    u = reader.read(question)
+    assert (u.speakers or u.affiliations) and u.scope == scope
+    assert u.to_json()["scope"] == scope
+    assert u.about == (scope == "by or about")
+
+
+def test_a_stance_subject_that_is_a_role_or_nobody_is_not_asked_about(reader):
+    assert not reader.read("Has the Spanish prime minister rejected the loans?").about
+    assert not reader.read("Did the minerals deal include Japan?").about
+
+
+def test_an_actor_asked_about_given_as_an_option_is_a_speaker_again(reader):
+    u = replace(reader.read("Is Japan against the loans?"), explicit=("affiliation",))
+    assert u.about and not u.about_too("affiliation") and u.scope == "by"
+
+
+def test_a_follow_up_keeps_an_actor_asked_about_until_someone_is_named(reader):
+    first = reader.read("Does Sanchez support more air defense?")
+    assert reader.read("And loans?", first).about
+    assert not reader.read("Just Fidan", first).about
+
+
+def test_the_understood_line_says_an_actor_is_asked_about(reader):
+    from qa.answer import Answer
+    from qa.render import understood_label
+
+    def line(question: str) -> str:
+        u = reader.read(question)
+        return understood_label(Answer(question, False, u, None, (), (), 0))
+
+    assert line("Is Japan against the loans?").startswith("by or about: Japan;")
+    assert line("Does Sanchez support more air defense?").startswith("by or about: Pedro Sanchez;")
+    assert line("What did Sanchez say about air defense?").startswith("speaker: Pedro Sanchez;")
+
+
+def test_an_actor_asked_about_stays_a_topic_word_a_speaker_does_not(reader):
+    # Statements that name the actor (its reports, its own "..., Lavrov says") are closer.
+    assert reader.read("Does Sanchez support more air defense?").topic == (
+        "Sanchez support more air defense"
+    )
+    assert reader.read("What did Sanchez say about air defense?").topic == "air defense"
+    assert reader.read("What did Spain say about Spanish loans?").topic == "loans"
