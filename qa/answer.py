@@ -9,9 +9,9 @@ from qa.engine import Engine
 from qa.errors import QaError, QuestionError
 from qa.explicit import ExplicitFilters, resolve
 from qa.intent import REFUSALS, asks_quantity, has_number, reported_future, why_of_shown
-from qa.query import Understanding
 from qa.search import Hit, SearchResult
 from qa.statements import SaidOn
+from qa.understanding import Understanding
 
 # Refusals that still list the closest statements on the subject, labelled as not an answer
 # (a reason asked for: what was said on the subject, which may give one in the speaker's words).

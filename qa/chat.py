@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 
 from qa.answer import Answer, Engine, answer, answer_understood, understand
 from qa.errors import QaError
-from qa.query import DateRange, Understanding, speaker_owner
+from qa.query import DateRange
 from qa.references import given_names
 from qa.settings import ENV_HISTORY, Settings, default_history_file
+from qa.understanding import Understanding, speaker_owner
 
 COMMANDS = {
     "/help": "list what you can type",

@@ -239,7 +239,7 @@ def _run_product(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun, l
 
 def _no_answer(question: str, lines: tuple[str, ...]) -> Answer:
     """A chat reply of plain text (e.g. "Ask a question first."): no passages, no reason."""
-    from qa.query import Understanding
+    from qa.understanding import Understanding
 
     note = " ".join(lines) or None
     return Answer(question, False, Understanding(question), note, (), (), 0, 0, "no answer")

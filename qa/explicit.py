@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from qa.errors import QuestionError
-from qa.query import DateRange, QuestionReader, Understanding
+from qa.query import DateRange, QuestionReader
+from qa.understanding import Understanding
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from qa.dates import DateMention, Timeline
 from qa.gazetteer import Gazetteer
 from qa.keywords import allowed_rows, common_rows
 from qa.lexicon import normal_role, role_matches
-from qa.query import DateRange, RoleFilter, Understanding, speaker_owner
+from qa.query import DateRange, RoleFilter
 from qa.store import (
     EVERYTHING,
     FIELDS,
@@ -38,6 +38,7 @@ from qa.store import (
     either,
 )
 from qa.text import tokenize
+from qa.understanding import Understanding, speaker_owner
 
 __all__ = ["OPEN_HIGH", "OPEN_LOW", "AttributionWords", "FilterPlan", "FilterResult", "StatementFilter", "plan",
            "row_facts", "who_phrase"]  # fmt: skip

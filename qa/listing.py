@@ -7,8 +7,9 @@ import numpy as np
 from qa.corpus import Corpus
 from qa.explicit import resolve
 from qa.filters import StatementFilter
-from qa.query import QuestionReader, Understanding
+from qa.query import QuestionReader
 from qa.statements import Statement
+from qa.understanding import Understanding
 
 
 def select_statements(

@@ -127,7 +127,7 @@ def _groups(passages, by_affiliation: bool = False, whole=()):
     """Consecutive passages of one speaker (or one country, when the question named one)
     grouped under a fixed label, e.g. "Italy — 2 statements, March 15 to March 15". The label
     counts the speaker's passages in the `whole` answer when the page is one of several."""
-    from qa.query import speaker_owner
+    from qa.understanding import speaker_owner
 
     def key_of(passage):
         return passage.affiliation if by_affiliation else speaker_owner(passage.speaker)

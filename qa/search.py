@@ -23,12 +23,12 @@ from qa.filters import (
     who_phrase,
 )
 from qa.gazetteer import Gazetteer
-from qa.query import Understanding
 from qa.spelling import Spelling
 from qa.statements import Statement
 from qa.store import EVERYTHING, And, Mentions, Not, Store, Where, either
 from qa.text import tokenize, written_words
 from qa.topic import acting_on, expanded_topic, topic_phrase
+from qa.understanding import Understanding
 
 RRF_K = 60
 # BM25's share in the fusion: keyword matches break ties among meanings, they do not lead.

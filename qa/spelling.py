@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from qa.gazetteer import Gazetteer
 from qa.lexicon import NAME_SIMILARITY
-from qa.query import Understanding
 from qa.store import Store
 from qa.text import tokenize
+from qa.understanding import Understanding
 
 
 class Spelling:

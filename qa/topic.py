@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from qa.query import Understanding
 from qa.text import written_words
+from qa.understanding import Understanding
 
 
 def topic_phrase(u: Understanding) -> str | None:

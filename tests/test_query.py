@@ -9,7 +9,8 @@ from conftest import write
 
 from qa.corpus import load_corpus
 from qa.filters import StatementFilter
-from qa.query import QuestionReader, Understanding
+from qa.query import QuestionReader
+from qa.understanding import Understanding
 
 FEED = "\n".join(
     [

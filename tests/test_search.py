@@ -12,9 +12,10 @@ from conftest import write
 from qa.embedded import EmbeddedStore
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import ensure
-from qa.query import RoleFilter, Understanding
+from qa.query import RoleFilter
 from qa.search import RELEVANT, WORDLESS_MARGIN, Hit, Searcher, _answers, relevance
 from qa.store import EVERYTHING
+from qa.understanding import Understanding
 
 FEED = "\n".join(
     [

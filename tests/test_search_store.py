@@ -13,10 +13,10 @@ from test_store import passes
 from qa.corpus import load_corpus
 from qa.filters import row_facts
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.query import Understanding
 from qa.search import CANDIDATES, Searcher
 from qa.store import EVERYTHING, Facts
 from qa.text import tokenize
+from qa.understanding import Understanding
 
 FEED = [
     "Portugal wants fishing quotas kept for the region, Portuguese Defence Minister Nuno Melo"

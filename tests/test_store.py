@@ -17,7 +17,7 @@ from qa.filters import AttributionWords, plan, row_facts
 from qa.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.index import ensure
 from qa.lexicon import normal_role, role_matches
-from qa.query import DateRange, RoleFilter, Understanding
+from qa.query import DateRange, RoleFilter
 from qa.store import (
     EVERYTHING,
     OPEN_HIGH,
@@ -32,6 +32,7 @@ from qa.store import (
     Within,
 )
 from qa.text import tokenize
+from qa.understanding import Understanding
 
 PLACES = ["Poland", "Germany", "Italy", "Canada", "Spain", "Japan", "Ukraine", "France"]
 PEOPLE = ["Giorgia Meloni", "Mark Rutte", "Pedro Sanchez", "Bill Blair", "Nuno Melo"]
