@@ -52,6 +52,9 @@ class Passage:
     resolved_from: str | None = None
     source_mention: str | None = None
     said_order: int | None = None  # for ordering dates; not shown
+    # A further statement of the filter asked about, shown after the answer's relevant ones
+    # without being judged on the topic (a country's or a role's other statements).
+    further: bool = False
 
     @classmethod
     def of(cls, hit: Hit) -> Passage:
@@ -79,6 +82,7 @@ class Passage:
             resolved_from=s.resolved_from,
             source_mention=s.source_mention,
             said_order=hit.said_order,
+            further=hit.further,
         )
         if passage.text not in passage.statement or any(q not in passage.text for q in s.quotes):
             raise VerbatimError(f"Refusing to show {s.source}: its passage is not verbatim.")

@@ -170,6 +170,8 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
     meta.append(" · " + neutralise(", ".join(passage.sources)), style="dim")
     if passage.matched_by:
         meta.append(" · matched by " + ", ".join(passage.matched_by), style="dim")
+    if passage.further:
+        meta.append(" · further statement, not judged on the topic", style="dim")
     console.print(meta)
 
 

@@ -84,6 +84,9 @@ class Hit:
     matched_by: tuple[str, ...]
     said_order: int | None = None  # position of the date said on the corpus timeline
     coverage: float = 0.0  # share of the topic's distinctive words (or synonyms) it holds
+    # Shown after the relevant statements because its filter allows it (FILTER_SHOWN), not
+    # judged to be on the topic.
+    further: bool = False
     # None of the topic's distinctive words, which other statements do hold: its meaning
     # alone must then be closer to answer (WORDLESS_MARGIN).
     wordless: bool = False
@@ -229,7 +232,7 @@ class Searcher:
             # every report that only names an actor asked about.
             shown = {h.row for h in relevant}
             relevant += [
-                h
+                replace(h, further=True)
                 for h in hits
                 if FILTER_SHOWN <= relevance(h) and h.row not in shown and not _only_names(h)
             ]

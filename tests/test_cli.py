@@ -14,7 +14,7 @@ runner = CliRunner()
 PASSAGE_KEYS = {
     "id", "text", "statement", "quotes", "kind", "speaker", "role", "role_from", "affiliation",
     "affiliation_from", "cue", "channel", "said_on", "truncated", "source", "sources", "score",
-    "matched_by",
+    "matched_by", "further",
 }  # fmt: skip
 
 
@@ -73,8 +73,17 @@ def test_ask_json_schema_and_verbatim(real_engine, real_index_dir):
     assert set(data) >= {"question", "answered", "understood", "note", "passages"}
     assert data["answered"] is True and data["note"] is None
     assert data["understood"]["affiliations"] == ["Italy"]
-    # Italy's statements on peacekeepers first; the country's others may follow.
+    # Italy's statements on peacekeepers first; the country's others may follow, flagged as
+    # further statements not judged on the topic.
     assert {p["source"].rsplit(":", 1)[1] for p in data["passages"][:2]} == {"10", "13"}
+    assert [p["further"] for p in data["passages"][:2]] == [False, False]
+    further = [p for p in data["passages"] if p["further"]]
+    assert all("words" not in p["matched_by"] for p in further)
+    assert [p["further"] for p in data["passages"]] == sorted(
+        p["further"] for p in data["passages"]
+    )
+    text = ask(real_index_dir, "What did Italy say about peacekeepers?").output
+    assert text.count("further statement, not judged on the topic") == len(further)
     for passage in data["passages"]:
         assert set(passage) >= PASSAGE_KEYS
         assert passage["text"] in passage["statement"]
