@@ -238,10 +238,13 @@ class Searcher:
             ]
         if u.intent == "who":
             # A "who" question asks for one statement's speaker: keep the close contenders,
-            # those with a named speaker first, the most relevant of them first; a report with no named speaker only answers
-            # when no attributed statement does.
+            # those with a named speaker first, the most relevant of them first; a report with
+            # no named speaker only answers when no attributed statement does. Asked for the
+            # first or the last to speak ("Who was the last to ..."), every relevant statement
+            # contends: the answer orders them by date.
             best = max(relevance(h) for h in relevant)
-            relevant = [h for h in relevant if relevance(h) >= best - WHO_MARGIN]
+            if not u.order:
+                relevant = [h for h in relevant if relevance(h) >= best - WHO_MARGIN]
             facts = self.store.facts([h.row for h in relevant])
             attributed = dict(zip((h.row for h in relevant), facts.attributed))
             relevant.sort(key=lambda h: (not attributed[h.row], -relevance(h)))

@@ -292,6 +292,11 @@ def test_the_first_to_speak_about_a_topic_comes_first(real_engine):
     assert found.understood.order == "earliest" and dated == sorted(dated) and len(dated) > 1
     found = answer(real_engine, "What is the latest on the minerals deal?")
     assert found.passages[0].speaker == "Karoline Leavitt"
+    # Asked who, every relevant speaker contends, not only those close to the most relevant:
+    # Leavitt (March 19) after Fitzpatrick (March 3), though his statement is the closer one.
+    found = answer(real_engine, "Who was the last to speak about the minerals deal?")
+    assert found.understood.intent == "who" and found.understood.order == "latest"
+    assert [p.speaker for p in found.passages[:2]] == ["Karoline Leavitt", "Brian Fitzpatrick"]
 
 
 def test_an_organisation_s_title_with_a_possessive(real_engine):
