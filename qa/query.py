@@ -315,6 +315,8 @@ class QuestionReader:
                 else speech.span()
             )
 
+        follow = _FOLLOW_UP.match(text)  # "And ...", "Same question for ...", "Only ..."
+
         def in_filter_position(start: int, end: int) -> bool:
             lead = _FILTER_LEAD.search(text[:start])
             if asking and asking[0] <= start and end <= asking[1]:
@@ -329,11 +331,10 @@ class QuestionReader:
                 return True
             if _SPEECH_NOUN_LEAD.search(text[:start]):
                 return True
-            lead_in = _FOLLOW_UP.match(text)
-            before = text[lead_in.end() if lead_in and lead_in.end() <= start else 0 : start]
+            before = text[follow.end() if follow.end() <= start else 0 : start]
             if re.search(
                 r"\b(?:anything|something|word|more)\b.*\b(?:about|on)$",
-                lead_in.group(0).rstrip().lower(),
+                follow.group(0).rstrip().lower(),
             ):
                 return False  # "Anything about NATO?": what is asked about, not who speaks
             if re.match(r"^[\s,]*(?:the\s+)?$", before):
@@ -378,10 +379,10 @@ class QuestionReader:
         for m in _POSSESSIVE_SPEECH.finditer(text):
             if _overlaps((m.start() - 1, m.start()), taken):
                 taken.append(m.span())  # "Rome's line on ...": the word for what is said
-        lead = _FOLLOW_UP.match(text)
-        if lead.group(0).strip():
-            taken.append(lead.span())  # "Same question for NATO": the lead words ask, not what
-        quotes = _QUOTES_ONLY.search(text.lower())
+        lowered = text.lower()
+        if follow.group(0).strip():
+            taken.append(follow.span())  # "Same question for NATO": the lead words ask, not what
+        quotes = _QUOTES_ONLY.search(lowered)
         if quotes:
             taken.append(quotes.span())  # "just the direct quotes" asks for a kind, not a topic
         about = bool(speech and stance and (speakers or affiliations))
@@ -400,10 +401,9 @@ class QuestionReader:
             # year" is a deadline for what will happen, a forecast still
             refused = None
         concepts = self._concepts(topic)
-        lowered = text.lower()
         kind = "quote" if quotes else None
         follow_up = bool(context) and (
-            bool(_FOLLOW_UP.match(text).group(0).strip())
+            bool(follow.group(0).strip())
             or (not topic and not speech)
             or (not topic and bool(_TOPIC_BACK.search(lowered)))
             or bool(kind)

@@ -349,8 +349,8 @@ class DateReader:
             return _bounded(kind, first, last, named.group(0)), [named.span()]
         year_part = _YEAR_PART.search(text)
         if year_part:
-            first = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][0])[0]
-            last = self.month_part(*_YEAR_PARTS[year_part.group("part").lower()][1])[1]
+            opening, closing = _YEAR_PARTS[year_part.group("part").lower()]
+            first, last = self.month_part(*opening)[0], self.month_part(*closing)[1]
             lead = _LEAD_BEFORE.search(text[: year_part.start()])
             kind = DATE_LEADS.get(lead.group("lead").lower()) if lead else None
             span = (lead.start() if lead else year_part.start(), year_part.end())
