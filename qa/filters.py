@@ -155,7 +155,7 @@ def role_where(role: RoleFilter, roles: list[str], gazetteer: Gazetteer) -> Wher
     titled = AnyOf("role", tuple(r for r in roles if role_matches(role.words, r)))
     if not role.place:
         return titled
-    place = next((p for p in gazetteer.places if p.name == role.place), None)
+    place = gazetteer.place_named(role.place)
     names = (place.name, *place.aliases) if place else (role.place,)
     aliases = [normal_role(a) for a in names]
     placed = AnyOf("role", tuple(r for r in roles if any(f" {a} " in f" {r} " for a in aliases)))
@@ -266,7 +266,7 @@ def naming(field_name: str, values: tuple[str, ...], gazetteer: Gazetteer) -> Wh
             known = (value, *(person.aliases if person else ()))
             names += [n.split()[-1] for n in known]
         else:
-            place = next((p for p in gazetteer.places if p.name == value), None)
+            place = gazetteer.place_named(value)
             names += [value, *(place.aliases if place else ())]
     trees = sorted({mentions_of(n) for n in names if n.lower() not in _EVERYDAY} - {NOTHING},
                    key=repr)  # fmt: skip

@@ -112,6 +112,10 @@ class Gazetteer:
             self._place_by_alias.get(words.lower()) if len(words) > 3 else None
         )
 
+    def place_named(self, name: str) -> Place | None:
+        """The place whose own name (not an alias) this is, or None."""
+        return next((p for p in self.places if p.name == name), None)
+
     def find_places(self, text: str) -> list[tuple[re.Match, Place]]:
         """Every place alias written in the text, leftmost first."""
         found = []
