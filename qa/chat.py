@@ -315,6 +315,9 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
             engine.load()
         except QaError as error:
             loading["error"] = error
+            return
+        # The index's pages go into memory while the person types (qa/warm.py).
+        threading.Thread(target=engine.warm, daemon=True).start()
 
     # The model and index load while the prompt is already usable.
     loader = threading.Thread(target=load, daemon=True)

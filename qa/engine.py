@@ -16,6 +16,7 @@ from qa.query import QuestionReader
 from qa.search import Searcher
 from qa.settings import Settings
 from qa.store import Store, open_store
+from qa.warm import warm
 
 
 class Engine:
@@ -90,6 +91,12 @@ class Engine:
         if isinstance(self.query_encoder, NumpyEncoder):
             self.query_encoder.lay_out()
         return self
+
+    def warm(self) -> int:
+        """Bytes of the embedded index's memory maps entered in the page tables ahead of the
+        questions (qa/warm.py); 0 for another backend or where it cannot be done."""
+        index = getattr(self.store, "index", None)
+        return warm(index.folder) if index is not None else 0
 
     @property
     def skipped(self) -> list[str]:
