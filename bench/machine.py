@@ -99,12 +99,21 @@ def state() -> str:
     )
 
 
+# The background loads: how many processes spin on the CPU meanwhile. "heavy" is one per
+# core (the cold ask's target); "hog" is one (the second core shared with nothing else).
+HOGS = {"light": 0, "hog": 1, "heavy": 2}
+LOADS = {
+    "light": "nothing added",
+    "hog": "one process spinning on the CPU",
+    "heavy": "two processes spinning on the CPU, one per core",
+}
+
+
 @contextlib.contextmanager
-def load(kind: str, hogs: int = 2):
-    """Light load: nothing added. Heavy: `hogs` processes spinning on the CPU meanwhile."""
-    started = []
-    if kind == "heavy":
-        started = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(hogs)]
+def load(kind: str):
+    """The background load `kind` (a key of HOGS), for the duration of the block."""
+    started = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(HOGS[kind])]
+    if started:
         time.sleep(1.0)
     try:
         yield

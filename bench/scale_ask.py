@@ -1,8 +1,10 @@
 """A cold `qa ask --json` against large indexes: N synthetic statements, their vectors drawn
 around real embeddings (as in bench/scale.py) so the build takes minutes, not hours; the
 question is embedded for real. Reports build time, disk per statement, the whole ask process
-(wall time and peak memory) and the answer latency once loaded (wall and CPU time), under
-light and heavy load, paired with an earlier checkout when `--baseline DIR` is given.
+(wall time and peak memory) and the chat's answer latency once loaded (wall and CPU time), under
+light load, one CPU hog and two (bench/machine.py), paired with an earlier checkout when
+`--baseline DIR` is given. The chat is asked as it runs (its index warmed while the first
+question is typed), with the questions at once, and without the warm-up.
 
     .venv/bin/python -m bench.scale_ask --sizes 100000 [--baseline /path/to/old/checkout]
 
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.machine import load, median, percentile, qa_command, run, state
+from bench.machine import LOADS, load, median, percentile, qa_command, run, state
 from bench.scale import BASE
 from bench.synthetic import statements
 
@@ -59,24 +61,41 @@ built = build([Path(corpus)], folder, DrawnEncoder(resolve_model(), np.load(base
 print(time.perf_counter() - start, built.folder, built.manifest["faiss"]["type"])
 """
 CHAT = """
-import json, sys, time
+import json, sys, threading, time
 from pathlib import Path
 from qa.answer import Engine, answer
 from qa.settings import Settings
-corpus, index_dir, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+corpus, index_dir, rounds, warm = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[5]
 questions = json.loads(sys.argv[4])
 engine = Engine(Settings.from_env(corpus=[Path(corpus)], index_dir=Path(index_dir))).load()
+warmed = None
+if warm != "none":  # as the interactive chat does once loaded
+    start = time.perf_counter()
+    warmer = threading.Thread(target=engine.warm)
+    warmer.start()
+    if warm == "typed":  # the first question comes after the warm-up
+        warmer.join()
+        warmed = time.perf_counter() - start
 answer(engine, questions[0])
 latencies, cpu = [], []
 for _ in range(rounds):
     for question in questions:
-        start, used = time.perf_counter(), time.process_time()
+        start, used = time.perf_counter(), time.thread_time()
         answer(engine, question)
         latencies.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - used) * 1000)
-print(json.dumps({"wall": latencies, "cpu": cpu}))
+        cpu.append((time.thread_time() - used) * 1000)
+print(json.dumps({"wall": latencies, "cpu": cpu, "warmed": warmed}))
 """
 
+
+# How the chat is asked: as the interactive chat runs (the index warmed while the first question
+# is typed), with the questions at once (the warm-up still running), or without the warm-up
+# (piped chat, evaluation, an earlier version).
+WARM = {
+    "typed": "done before the first question",
+    "at once": "running",
+    "none": "none",
+}
 
 # Prepended to the ask: at exit, the process's private (anonymous) resident memory on stderr.
 # Its peak resident memory (from /usr/bin/time) also counts the pages of memory-mapped index
@@ -115,7 +134,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--runs", type=int, default=6)
     parser.add_argument("--chat-rounds", type=int, default=10)
-    parser.add_argument("--loads", nargs="+", default=["light", "heavy"])
+    parser.add_argument("--loads", nargs="+", default=list(LOADS), choices=list(LOADS))
     parser.add_argument("--baseline", type=Path)
     parser.add_argument("--work", type=Path, help="keep and reuse corpora and indexes here")
     args = parser.parse_args()
@@ -188,29 +207,45 @@ def main() -> None:
                             private[name].append(int(lines[-2].split()[1]) / 1024)
                     chats = {}
                     for name, checkout in versions.items():
-                        out = run(
-                            [
-                                sys.executable, "-c", CHAT, str(corpus), folders[name],
-                                str(args.chat_rounds), json.dumps(QUESTIONS),
-                            ],
-                            checkout,
-                        )  # fmt: skip
-                        chats[name] = json.loads(out.stdout.strip().splitlines()[-1])
+                        for warm in WARM if checkout is None else ("none",):
+                            out = run(
+                                [
+                                    sys.executable, "-c", CHAT, str(corpus), folders[name],
+                                    str(args.chat_rounds), json.dumps(QUESTIONS), warm,
+                                ],
+                                checkout,
+                            )  # fmt: skip
+                            chats[name, warm] = json.loads(out.stdout.strip().splitlines()[-1])
                     after = state()
-                print(f"### {kind} load\n")
+                print(f"### {kind} load ({LOADS[kind]})\n")
                 print(f"Machine at the start: {before}; at the end: {after}.\n")
                 print(
-                    "| version | cold ask median s | min s | max s | peak MiB | private MiB at exit | "
-                    "answer p50 ms | answer p95 ms | answer CPU p50 ms | answer CPU p95 ms |"
+                    "| version | cold ask median s | min s | max s | peak MiB "
+                    "| private MiB at exit |"
                 )
-                print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                print("|---|---:|---:|---:|---:|---:|")
                 for name in versions:
-                    t, c, u = times[name], chats[name]["wall"], chats[name]["cpu"]
+                    t = times[name]
                     print(
                         f"| {name} | {median(t):.3f} | {min(t):.3f} | {max(t):.3f} | "
-                        f"{max(peaks[name]):.0f} | {max(private[name]):.0f} | "
-                        f"{percentile(c, 0.5):.1f} | {percentile(c, 0.95):.1f} | "
-                        f"{percentile(u, 0.5):.1f} | {percentile(u, 0.95):.1f} |"
+                        f"{max(peaks[name]):.0f} | {max(private[name]):.0f} |"
+                    )
+                print(
+                    f"\nThe chat's answers ({len(QUESTIONS)} questions {args.chat_rounds} times, "
+                    "each one's first time included; CPU of the answering thread):\n"
+                )
+                print(
+                    "| version | warm-up | warm-up s | answer p50 ms | answer p95 ms | max ms "
+                    "| CPU p50 ms | CPU p95 ms |"
+                )
+                print("|---|---|---:|---:|---:|---:|---:|---:|")
+                for (name, warm), chat in chats.items():
+                    c, u = chat["wall"], chat["cpu"]
+                    warmed = "–" if chat["warmed"] is None else f"{chat['warmed']:.2f}"
+                    print(
+                        f"| {name} | {WARM[warm]} | {warmed} | {percentile(c, 0.5):.1f} | "
+                        f"{percentile(c, 0.95):.1f} | {max(c):.1f} | {percentile(u, 0.5):.1f} | "
+                        f"{percentile(u, 0.95):.1f} |"
                     )
                 if args.baseline:
                     ratios = [a / b for a, b in zip(times["this version"], times["baseline"])]
