@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 MADV_POPULATE_READ = 22  # linux/mman.h
-PIECE = 16 << 20  # bytes populated per call
+PIECE = 4 << 20  # bytes populated per call
 
 
 def mapped(folder: Path) -> list[tuple[int, int, str]]:
