@@ -4,7 +4,7 @@ The index's large files are memory-mapped, so a cold ask reads only the pages it
 long-lived process every question's first search still stops on the pages it touches for the
 first time: at a million statements a country's first graph search takes about 9,500 page
 faults (62 ms, against 13 ms when repeated). Warming enters every page of the mapped index files
-in the process's page tables at once (Linux's MADV_POPULATE_READ, one call a mapping), while the
+in the process's page tables ahead of the questions (Linux's MADV_POPULATE_READ), while the
 chat waits for the first question. Nothing is done elsewhere than on Linux 5.14 or later, nor
 when the mapped files would take more than half the memory available.
 """
