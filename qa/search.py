@@ -287,19 +287,22 @@ class Searcher:
         if len(bm25_rows):
             bm25_rows = bm25_rows[np.asarray(bm25_scores) >= BM25_FLOOR * float(bm25_scores[0])]
 
+        # Python numbers from here on (`tolist`): a candidate costs a dict entry, not a numpy
+        # scalar per use.
         fused: dict[int, float] = {}
-        for rank, row in enumerate(dense_rows):
-            fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, row in enumerate(bm25_rows):
-            fused[int(row)] = fused.get(int(row), 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
-        rows = np.array(sorted(fused), dtype=np.int64)
+        for rank, row in enumerate(np.asarray(dense_rows).tolist()):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, row in enumerate(np.asarray(bm25_rows).tolist()):
+            fused[row] = fused.get(row, 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
+        candidates = sorted(fused)
+        rows = np.array(candidates, dtype=np.int64)
         # Cosine of every candidate to each form of the topic; the closer one counts.
         exact = self.store.vectors(rows) @ np.asarray(query_vectors).T
-        dense_of = dict(zip((int(r) for r in rows), (float(s) for s in exact.max(axis=1))))
+        dense_of = dict(zip(candidates, exact.max(axis=1).tolist()))
         bm25 = self.store.keyword_scores(tokens, rows) if tokens else np.zeros(len(rows))
-        bm25_of = dict(zip((int(r) for r in rows), (float(s) for s in bm25)))
+        bm25_of = dict(zip(candidates, np.asarray(bm25, dtype=np.float64).tolist()))
         ranked = sorted(fused, key=lambda r: -fused[r])
-        dense_top = {int(r) for r in dense_rows[:10]}
+        dense_top = set(np.asarray(dense_rows[:10]).tolist())
         covered, worded = self._coverage(u.concepts, rows)
         # What a verb of the topic acts on, held without the verb, covers the topic too; not
         # for a "who" question, whose one answer is the statement that says all it asks.
@@ -307,7 +310,7 @@ class Searcher:
         if acting:
             acted_on = tuple(c for c in u.concepts if c[0].lower() not in acting)
             covered = np.maximum(covered, self.coverage(acted_on, rows))
-        coverage = dict(zip((int(r) for r in rows), covered))
+        coverage = dict(zip(candidates, np.asarray(covered, dtype=np.float64).tolist()))
         if place_vector is not None:
             for row in self._named_only(u, rows, place_vector, dense_of):
                 coverage[row] = 0.0  # the shared name is not the topic: meaning alone judges
@@ -322,7 +325,7 @@ class Searcher:
                 + (("words",) if bm25_of[row] > 0 else ())
                 + (("meaning",) if row in dense_top else ()),
                 said_order=said_order,
-                coverage=float(coverage[row]),
+                coverage=coverage[row],
                 wordless=worded and not coverage[row],
             )
             for row, matched, said_order in self._marks(ranked, why)
@@ -427,10 +430,9 @@ class Searcher:
         lo = int(np.searchsorted(keys, keys[start], side="left"))
         hi = int(np.searchsorted(keys, keys[stop - 1], side="right"))
         run = order[lo:hi].tolist()
-        named = [s.id for s in self.store.statements(run)]
-        tied = sorted(range(len(run)), key=lambda i: (keys[lo + i], named[i]))
+        tied = sorted(zip(keys[lo:hi].tolist(), self.store.statement_ids(run), run))
         order = order.copy()
-        order[lo:hi] = [run[i] for i in tied]
+        order[lo:hi] = [row for _, _, row in tied]
         return order
 
     def _unfiltered_answers(self, u: Understanding, query_vectors, place_vector=None) -> list[Hit]:
