@@ -119,7 +119,7 @@ class Answer:
     # The hits of the whole answer when it has more than this page, and how to read their
     # records: `whole` reads them only when a group header asks (most answers never do).
     whole_hits: tuple[Hit, ...] = ()
-    read: Callable[[tuple[Hit, ...]], tuple[Hit, ...]] | None = field(
+    read_records: Callable[[tuple[Hit, ...]], tuple[Hit, ...]] | None = field(
         default=None, repr=False, compare=False
     )
 
@@ -129,7 +129,7 @@ class Answer:
         count the whole answer, not the page); not part of the JSON, which pages by offset."""
         if not self.whole_hits:
             return ()
-        return tuple(Passage.of(h) for h in self.read(self.whole_hits))
+        return tuple(Passage.of(h) for h in self.read_records(self.whole_hits))
 
     def to_json(self) -> dict:
         return {
@@ -220,7 +220,7 @@ def answer_understood(
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
     composed = _compose(understood.question, result, offset, result.reason, result.note)
     if len(result.hits) < len(everything.hits) == everything.available:
-        composed = replace(composed, whole_hits=everything.hits, read=read)
+        composed = replace(composed, whole_hits=everything.hits, read_records=read)
     return composed
 
 
