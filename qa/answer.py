@@ -3,7 +3,9 @@ door (ask, chat, eval) calls `answer()` and only renders what it returns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from qa.engine import Engine
 from qa.errors import QaError, QuestionError
@@ -114,9 +116,20 @@ class Answer:
     # "role", "date"), "relevance", or a kind of question not answered with passages
     # ("opinion", "forecast", "instruction", "quantity", "language", "explanation").
     reason: str | None = None
-    # Every passage of the whole answer when it has more than this page (group headers count
-    # the whole answer, not the page); not part of the JSON, which pages by offset.
-    whole: tuple[Passage, ...] = ()
+    # The hits of the whole answer when it has more than this page, and how to read their
+    # records: `whole` reads them only when a group header asks (most answers never do).
+    whole_hits: tuple[Hit, ...] = ()
+    read_records: Callable[[tuple[Hit, ...]], tuple[Hit, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @cached_property
+    def whole(self) -> tuple[Passage, ...]:
+        """Every passage of the whole answer when it has more than this page (group headers
+        count the whole answer, not the page); not part of the JSON, which pages by offset."""
+        if not self.whole_hits:
+            return ()
+        return tuple(Passage.of(h) for h in self.read_records(self.whole_hits))
 
     def to_json(self) -> dict:
         return {
@@ -192,12 +205,14 @@ def answer_understood(
                 found = engine.searcher.search(understood, 3)
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
         return replace(refused(understood, understood.refusal), closest=closest)
-    everything = engine.searcher.search(understood, WHOLE, 0)
+    # The whole answer's hits without their records: only the page's are read.
+    read = engine.searcher.read
+    everything = engine.searcher.search(understood, WHOLE, 0, read=False)
     if understood.order and everything.hits:
         everything = replace(everything, hits=in_order(everything.hits, understood.order))
-    result = replace(everything, hits=everything.hits[offset : offset + top_k])
+    result = replace(everything, hits=read(everything.hits[offset : offset + top_k]))
     if asks_quantity(understood.question) and not any(
-        has_number(h.statement.passage) for h in everything.hits[:1]
+        has_number(h.statement.passage) for h in read(everything.hits[:1])
     ):
         # A figure the statements do not give, whatever else is missing.
         closest = result.hits[:3] or result.closest
@@ -205,7 +220,7 @@ def answer_understood(
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
     composed = _compose(understood.question, result, offset, result.reason, result.note)
     if len(result.hits) < len(everything.hits) == everything.available:
-        composed = replace(composed, whole=tuple(Passage.of(h) for h in everything.hits))
+        composed = replace(composed, whole_hits=everything.hits, read_records=read)
     return composed
 
 

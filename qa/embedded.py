@@ -47,6 +47,9 @@ class EmbeddedStore:
     def statements(self, ids) -> list[Statement]:
         return [self.index.statements[int(i)] for i in ids]
 
+    def statement_ids(self, ids) -> list[str]:
+        return [self.index.statements.id_of(i) for i in ids]
+
     def vectors(self, ids) -> np.ndarray:
         rows = np.asarray(ids, dtype=np.int64)
         vectors = self.index.vectors

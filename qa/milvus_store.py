@@ -235,6 +235,9 @@ class MilvusStore:
                     self._records.popitem(last=False)
         return [found[i] for i in ids]
 
+    def statement_ids(self, ids) -> list[str]:
+        return [s.id for s in self.statements(ids)]
+
     def vectors(self, ids) -> np.ndarray:
         ids = [int(i) for i in ids]
         if not ids:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import compress
 
 import numpy as np
 
@@ -130,8 +131,15 @@ class Searcher:
 
     # -- ranking -------------------------------------------------------------------------
     def search_batch(
-        self, understandings: list[Understanding], top_k: int = 5, offset: int = 0
+        self,
+        understandings: list[Understanding],
+        top_k: int = 5,
+        offset: int = 0,
+        read: bool = True,
     ) -> list[SearchResult]:
+        """The results of each question; with `read=False` the page's hits come without their
+        statement records (`read` them when they are needed: a record costs a parse), the
+        closest ones (few, and always shown) with them."""
         texts: list[str] = []
         slots: list[tuple[int, int, int | None] | None] = []
         for u in understandings:
@@ -156,6 +164,7 @@ class Searcher:
                 top_k,
                 offset,
                 vectors[slot[2]] if slot and slot[2] is not None else None,
+                read,
             )
             for u, slot in zip(understandings, slots)
         ]
@@ -180,10 +189,14 @@ class Searcher:
     def _is_place(self, concept: tuple[str, ...]) -> bool:
         return any(self.gazetteer.place(word) for word in concept[:2])
 
-    def search(self, understanding: Understanding, top_k: int = 5, offset: int = 0) -> SearchResult:
-        return self.search_batch([understanding], top_k, offset)[0]
+    def search(
+        self, understanding: Understanding, top_k: int = 5, offset: int = 0, read: bool = True
+    ) -> SearchResult:
+        return self.search_batch([understanding], top_k, offset, read)[0]
 
-    def _search_one(self, u, query_vectors, top_k, offset, place_vector=None) -> SearchResult:
+    def _search_one(
+        self, u, query_vectors, top_k, offset, place_vector=None, read=True
+    ) -> SearchResult:
         allowed = plan(u, self.store, self.gazetteer)
         where, note, why = allowed.where, allowed.note, allowed.why
         if note:
@@ -192,7 +205,7 @@ class Searcher:
         filtered = where != EVERYTHING and self.store.allows_fewer(where)
         where = where if filtered else EVERYTHING
         if query_vectors is None:
-            return self._listed(u, where, why, top_k, offset)
+            return self._listed(u, where, why, top_k, offset, read)
 
         hits = self.rank(u, query_vectors, where, why, filtered, place_vector)
         hits = self._of_kind(hits, u.kind)
@@ -220,7 +233,7 @@ class Searcher:
                 # The filter is reported, not silently applied: others did speak to the topic.
                 note += " Statements by others about it are listed first below."
                 closest = others[:3] + closest[:2]
-            return SearchResult(u, (), self._read(closest), False, note, 0, reason)
+            return SearchResult(u, (), self.read(closest), False, note, 0, reason)
         relevant = [h for h in hits if _worth_showing(h)]
         # The statement that answers best (by the relevance that judged the answer) comes
         # first, a report about an actor asked about only when clearly better than the
@@ -255,7 +268,8 @@ class Searcher:
             rest = [h for h in relevant if relevance(h) < best - WHO_MARGIN]
             close.sort(key=lambda h: h.said_order is None)
             relevant = close + rest
-        page = self._read(relevant[offset : offset + top_k])
+        page = relevant[offset : offset + top_k]
+        page = self.read(page) if read else tuple(page)
         return SearchResult(u, page, (), True, None, len(relevant))
 
     def rank(
@@ -273,19 +287,22 @@ class Searcher:
         if len(bm25_rows):
             bm25_rows = bm25_rows[np.asarray(bm25_scores) >= BM25_FLOOR * float(bm25_scores[0])]
 
+        # Python numbers from here on (`tolist`): a candidate costs a dict entry, not a numpy
+        # scalar per use.
         fused: dict[int, float] = {}
-        for rank, row in enumerate(dense_rows):
-            fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, row in enumerate(bm25_rows):
-            fused[int(row)] = fused.get(int(row), 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
-        rows = np.array(sorted(fused), dtype=np.int64)
+        for rank, row in enumerate(np.asarray(dense_rows).tolist()):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, row in enumerate(np.asarray(bm25_rows).tolist()):
+            fused[row] = fused.get(row, 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
+        candidates = sorted(fused)
+        rows = np.array(candidates, dtype=np.int64)
         # Cosine of every candidate to each form of the topic; the closer one counts.
         exact = self.store.vectors(rows) @ np.asarray(query_vectors).T
-        dense_of = dict(zip((int(r) for r in rows), (float(s) for s in exact.max(axis=1))))
+        dense_of = dict(zip(candidates, exact.max(axis=1).tolist()))
         bm25 = self.store.keyword_scores(tokens, rows) if tokens else np.zeros(len(rows))
-        bm25_of = dict(zip((int(r) for r in rows), (float(s) for s in bm25)))
+        bm25_of = dict(zip(candidates, np.asarray(bm25, dtype=np.float64).tolist()))
         ranked = sorted(fused, key=lambda r: -fused[r])
-        dense_top = {int(r) for r in dense_rows[:10]}
+        dense_top = set(np.asarray(dense_rows[:10]).tolist())
         covered, worded = self._coverage(u.concepts, rows)
         # What a verb of the topic acts on, held without the verb, covers the topic too; not
         # for a "who" question, whose one answer is the statement that says all it asks.
@@ -293,24 +310,25 @@ class Searcher:
         if acting:
             acted_on = tuple(c for c in u.concepts if c[0].lower() not in acting)
             covered = np.maximum(covered, self.coverage(acted_on, rows))
-        coverage = dict(zip((int(r) for r in rows), covered))
+        coverage = dict(zip(candidates, np.asarray(covered, dtype=np.float64).tolist()))
         if place_vector is not None:
             for row in self._named_only(u, rows, place_vector, dense_of):
                 coverage[row] = 0.0  # the shared name is not the topic: meaning alone judges
-        hits = self._hits(ranked, why)
         return [
-            replace(
-                hit,
-                score=fused[hit.row],
-                dense=dense_of[hit.row],
-                bm25=bm25_of[hit.row],
-                matched_by=hit.matched_by
-                + (("words",) if bm25_of[hit.row] > 0 else ())
-                + (("meaning",) if hit.row in dense_top else ()),
-                coverage=float(coverage[hit.row]),
-                wordless=worded and not coverage[hit.row],
+            Hit(
+                row=row,
+                statement=None,
+                score=fused[row],
+                dense=dense_of[row],
+                bm25=bm25_of[row],
+                matched_by=matched
+                + (("words",) if bm25_of[row] > 0 else ())
+                + (("meaning",) if row in dense_top else ()),
+                said_order=said_order,
+                coverage=coverage[row],
+                wordless=worded and not coverage[row],
             )
-            for hit in hits
+            for row, matched, said_order in self._marks(ranked, why)
         ]
 
     def coverage(self, concepts: tuple[tuple[str, ...], ...], ids) -> np.ndarray:
@@ -370,48 +388,52 @@ class Searcher:
             self._attributed[key] = self._attribution.where(tokens)
         return self._attributed[key]
 
-    def _listed(self, u: Understanding, where: Where, why, top_k, offset) -> SearchResult:
+    def _listed(
+        self, u: Understanding, where: Where, why, top_k, offset, read=True
+    ) -> SearchResult:
         """A question with filters and no topic: what the filters allow, newest first."""
         ids = np.asarray(self.store.ids(where), dtype=np.int64)
         facts = self.store.facts(ids)
         if u.date is None:
-            order = newest_first(ids, facts).tolist()
+            order = newest_first(ids, facts)
             keys = None
         else:
             # Asked for a time, statements said on a date in it come before those only
-            # inferred to fall in it; newest first within each.
+            # inferred to fall in it; newest first within each. One sort key holds both: the
+            # inferred ones are shifted past every date.
             inferred = facts.said_hi == OPEN_LOW
             said = np.where(inferred, facts.inferred_hi, facts.said_hi)
-            at = np.lexsort((-said, inferred))
-            order = ids[at].tolist()
-            keys = list(zip(inferred[at].tolist(), (-said[at]).tolist()))
+            key = inferred * (OPEN_HIGH - OPEN_LOW + 1) - said
+            at = np.argsort(key, kind="stable")
+            order, keys = ids[at], key[at]
         if u.kind is not None:
-            kept = [s.kind == u.kind for s in self.store.statements(order)]
-            order = [i for i, keep in zip(order, kept) if keep]
-            keys = keys and [k for k, keep in zip(keys, kept) if keep]
-        if keys:
+            kept = np.array([s.kind == u.kind for s in self.store.statements(order)], dtype=bool)
+            order = order[kept]
+            keys = keys[kept] if keys is not None else None
+        if keys is not None:
             order = self._ties_by_id(order, keys, offset, offset + top_k)
-        page = self._hits([int(i) for i in order[offset : offset + top_k]], why)
-        page = self._read([replace(h, score=1.0) for h in page])
+        page = [
+            Hit(row, None, 1.0, 0.0, 0.0, matched, said_order)
+            for row, matched, said_order in self._marks(order[offset : offset + top_k], why)
+        ]
+        page = self.read(page) if read else tuple(page)
         reason = None if len(order) else "relevance"
         return SearchResult(u, page, (), len(order) > 0, None, len(order), reason)
 
-    def _ties_by_id(self, order: list[int], keys: list, start: int, stop: int) -> list[int]:
-        """`order` (sorted by `keys`) with the runs of equal keys that hold the page
+    def _ties_by_id(self, order: np.ndarray, keys: np.ndarray, start: int, stop: int) -> np.ndarray:
+        """`order` (sorted by `keys`, ascending) with the runs of equal keys that hold the page
         [start, stop) ordered by statement id: a tie-break every store shares (store ids
         are corpus positions in one and hashed keys in another)."""
-        if not order or start >= len(order):
+        if not len(order) or start >= len(order):
             return order
         stop = min(stop, len(order))
-        lo, hi = start, stop
-        while lo > 0 and keys[lo - 1] == keys[start]:
-            lo -= 1
-        while hi < len(order) and keys[hi] == keys[stop - 1]:
-            hi += 1
-        run = order[lo:hi]
-        named = {row: s.id for row, s in zip(run, self.store.statements(run))}
-        tied = sorted(range(lo, hi), key=lambda i: (keys[i], named[order[i]]))
-        return order[:lo] + [order[i] for i in tied] + order[hi:]
+        lo = int(np.searchsorted(keys, keys[start], side="left"))
+        hi = int(np.searchsorted(keys, keys[stop - 1], side="right"))
+        run = order[lo:hi].tolist()
+        tied = sorted(zip(keys[lo:hi].tolist(), self.store.statement_ids(run), run))
+        order = order.copy()
+        order[lo:hi] = [row for _, _, row in tied]
+        return order
 
     def _unfiltered_answers(self, u: Understanding, query_vectors, place_vector=None) -> list[Hit]:
         """Statements that answer the topic when no filter applies."""
@@ -449,30 +471,22 @@ class Searcher:
         statements = self.store.statements([h.row for h in hits])
         return [h for h, s in zip(hits, statements) if s.kind == kind]
 
-    def _hits(self, ids: list[int], why: dict[str, Where]) -> list[Hit]:
-        """Hits for these ids, each naming the filters it matched (in the order they were
-        applied) and its place on the timeline; the scores are filled in by the caller."""
-        if not ids:
+    def _marks(self, ids, why: dict[str, Where]) -> list[tuple[int, tuple[str, ...], int | None]]:
+        """For each id: the id, the filters it matched (in the order they were applied) and its
+        place on the timeline, from which its hit is made."""
+        if not len(ids):
             return []
-        matched = {
-            name: set(self.store.ids(tree, among=ids).tolist()) for name, tree in why.items()
-        }
-        said = self.store.facts(ids).said_lo
+        ids = np.asarray(ids, dtype=np.int64)
+        held = [np.isin(ids, self.store.ids(tree, among=ids)).tolist() for tree in why.values()]
+        matched = [tuple(compress(why, flags)) for flags in zip(*held)] if held else [()] * len(ids)
+        said = self.store.facts(ids).said_lo.tolist()
         return [
-            Hit(
-                int(row),
-                None,
-                0.0,
-                0.0,
-                0.0,
-                tuple(name for name, rows in matched.items() if row in rows),
-                int(order) if order != OPEN_HIGH else None,
-            )
-            for row, order in zip(ids, said)
+            (row, names, order if order != OPEN_HIGH else None)
+            for row, names, order in zip(ids.tolist(), matched, said)
         ]
 
-    def _read(self, hits: list[Hit]) -> tuple[Hit, ...]:
-        """The hits returned, with their statement records read from the store."""
+    def read(self, hits) -> tuple[Hit, ...]:
+        """The hits with their statement records read from the store."""
         statements = self.store.statements([h.row for h in hits])
         return tuple(replace(h, statement=s) for h, s in zip(hits, statements))
 

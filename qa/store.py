@@ -158,6 +158,10 @@ class Store(Protocol):
     def statements(self, ids) -> list[Statement]:
         """The statement records of these ids."""
 
+    def statement_ids(self, ids) -> list[str]:
+        """The statement ids (`Statement.id`) of these ids, without reading whole records
+        where the store can (a tie-break by statement id may read thousands)."""
+
     def vectors(self, ids) -> np.ndarray:
         """The normalised embeddings of these ids, one row each (float32)."""
 

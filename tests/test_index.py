@@ -333,3 +333,24 @@ def test_rows_containing_are_those_whose_keywords_include_the_phrase(tmp_path, f
     assert built.rows_containing("Paris summit").tolist() == [3, 4]
     assert built.rows_containing("moon").tolist() == []
     assert built.rows_containing("the of and") is None
+
+
+def test_a_records_id_is_read_from_its_first_bytes_or_from_the_whole_record(
+    tmp_path, corpus, fake_encoder
+):
+    from qa.index import StatementStore
+
+    built = build([corpus], tmp_path / "idx", fake_encoder)
+    folder = current_folder(tmp_path / "idx")
+    expected = [s.id for s in built.statements]
+    fresh = StatementStore(folder / "statements.jsonl", np.load(folder / "offsets.npy"))
+    assert [fresh.id_of(row) for row in range(len(fresh))] == expected
+    assert fresh._read == {}  # from the records' first bytes, none parsed whole
+    # A record that does not open with its id (written by another writer) is read whole.
+    records = [json.loads(line) for line in (folder / "statements.jsonl").read_bytes().splitlines()]
+    lines = [json.dumps({**{k: v for k, v in r.items() if k != "id"}, "id": r["id"]}) + "\n"
+             for r in records]  # fmt: skip
+    path = write(tmp_path / "reordered.jsonl", "".join(lines))
+    offsets = np.cumsum([0] + [len(line.encode()) for line in lines])
+    reordered = StatementStore(path, offsets)
+    assert [reordered.id_of(row) for row in range(len(reordered))] == expected

@@ -461,3 +461,23 @@ def test_a_person_asked_about_is_named_by_surname_in_reports(tmp_path_factory):
     result = ask(searcher, topic="ceasefire", speakers=("Nuno Melo",), about=True)
     assert passages(result) == ["Melo backs a ceasefire"]
     assert result.understood.scope == "by or about"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"topic": "troops for the region"},  # ranked
+        {"speakers": ("Pedro Sanchez",)},  # listed
+        {"topic": "tariffs on steel", "speakers": ("Nuno Melo",)},  # not answered: closest
+    ],
+)
+def test_hits_left_unread_are_the_same_hits_once_read(searcher, fields):
+    concepts = tuple((w,) for w in fields.get("topic", "").split())
+    asked = Understanding(question="?", concepts=concepts, **fields)
+    read = searcher.search(asked, top_k=5)
+    unread = searcher.search(asked, top_k=5, read=False)
+    assert read.hits or read.closest
+    assert all(h.statement is None for h in unread.hits)
+    assert searcher.read(unread.hits) == read.hits
+    # The closest are few and always shown: read either way.
+    assert unread.closest == read.closest and all(h.statement for h in unread.closest)

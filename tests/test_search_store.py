@@ -52,6 +52,9 @@ class FakeStore:
         self.asked.append(("statements", len(ids)))
         return [self.records[int(i)] for i in ids]
 
+    def statement_ids(self, ids):
+        return [s.id for s in self.statements(ids)]
+
     def vectors(self, ids):
         self.asked.append(("vectors", len(ids)))
         return np.array([self.vecs[int(i)] for i in ids], dtype=np.float32).reshape(len(ids), -1)
