@@ -75,7 +75,9 @@ def render_answer(
     if answer.note:
         console.print(Text(neutralise(answer.note), style="bold red"))
     passages = answer.passages if answer.answered else ()
-    for group, items in _groups(passages, bool(answer.understood.affiliations), answer.whole):
+    for group, items in _groups(
+        passages, bool(answer.understood.affiliations), lambda: answer.whole
+    ):
         if group:
             console.print(Text(neutralise(group), style="bold cyan"))
         for passage in items:
@@ -123,10 +125,11 @@ def understood_label(answer: Answer) -> str:
     return "; ".join(parts)
 
 
-def _groups(passages, by_affiliation: bool = False, whole=()):
+def _groups(passages, by_affiliation: bool = False, whole=tuple):
     """Consecutive passages of one speaker (or one country, when the question named one)
     grouped under a fixed label, e.g. "Italy — 2 statements, March 15 to March 15". The label
-    counts the speaker's passages in the `whole` answer when the page is one of several."""
+    counts the speaker's passages in the whole answer (`whole()`, read only for a label) when
+    the page is one of several."""
     from qa.understanding import speaker_owner
 
     def key_of(passage):
@@ -141,8 +144,8 @@ def _groups(passages, by_affiliation: bool = False, whole=()):
             groups.append((key, [passage]))
     result = []
     for key, items in groups:
-        counted = [p for p in whole if key_of(p) == key] if whole else items
         if key and len(items) > 1:
+            counted = [p for p in whole() if key_of(p) == key] or items
             dated = sorted(
                 (p for p in counted if p.said_order is not None), key=lambda p: p.said_order
             )
