@@ -130,10 +130,10 @@ def main() -> None:
             if args.baseline:
                 ratios = [a / b for a, b in zip(times["this version"], times["baseline"])]
                 print(f"- paired ratio this version / baseline (median): {median(ratios):.2f}")
-            asked = len(chat_questions())
+            once = len(chat_questions())
             for name, measured in chats.items():
                 latencies, cpu_ms = measured["wall"], measured["cpu"]
-                first, first_cpu = latencies[:asked], cpu_ms[:asked]
+                first, first_cpu = latencies[:once], cpu_ms[:once]
                 print(
                     f"- chat answer once loaded ({name}, {len(latencies)} answers): "
                     f"p50 {percentile(latencies, 0.5):.1f} ms, "
