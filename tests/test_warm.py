@@ -21,7 +21,7 @@ def _resident(start: int) -> tuple[int, int]:
 
 def test_warming_enters_every_page_of_the_mapped_index_files(real_engine):
     folder = real_engine.index.folder
-    real_engine.searcher  # the index open
+    assert real_engine.searcher is not None  # the index open
     ranges = mapped(folder)
     files = {path.rsplit("/", 1)[-1] for _, _, path in ranges}
     assert {"vectors.npy", "offsets.npy", "data.csc.index.npy"} <= files
