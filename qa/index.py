@@ -162,11 +162,16 @@ class StatementStore:
         if not 0 <= row < len(self):
             raise IndexError(row)
         if row not in self._read:
-            start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-            if self._fd is None:
-                self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-            self._read[row] = self._record(os.pread(self._fd, end - start, start))
+            self._read[row] = self._record(self._bytes(row))
         return self._read[row]
+
+    def _bytes(self, row: int, most: int | None = None) -> bytes:
+        """The record of a row as stored (its first `most` bytes), read with `pread` on a
+        descriptor opened once."""
+        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        return os.pread(self._fd, end - start if most is None else min(end - start, most), start)
 
     def id_of(self, row: int) -> str:
         """The statement id of a row, from the first bytes of its record when the record
@@ -177,10 +182,7 @@ class StatementStore:
             return self._ids[row]
         if row in self._read or not 0 <= row < len(self):
             return self[row].id
-        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        found = RECORD_ID.match(os.pread(self._fd, min(end - start, RECORD_ID_BYTES), start))
+        found = RECORD_ID.match(self._bytes(row, RECORD_ID_BYTES))
         if not found:
             return self[row].id
         self._ids[row] = found.group(1).decode("utf-8")
