@@ -24,8 +24,8 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from qa.corpus import load_corpus
-from qa.dates import WEEKDAYS, find_relative_dates
+from qa.corpus.dates import WEEKDAYS, find_relative_dates
+from qa.corpus.loading import load_corpus
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "polnear-dev"
 NAMED = ("person", "org", "propn")

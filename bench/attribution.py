@@ -1,5 +1,5 @@
 """Attribution on real news: the parser's speaker against human-annotated sources, by class
-(see qa/measure.py for what is measured and how).
+(see qa/corpus/measure.py for what is measured and how).
 
     .venv/bin/python -m bench.attribution [FOLDER] [--json] [--errors misses.jsonl]
     .venv/bin/python -m bench.attribution --sizes   # parse time of hostile lines, 100 KB and 1 MB
@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from qa.gazetteer import Gazetteer
-from qa.measure import NAMED, measure, render
-from qa.parser import parse_line
+from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.measure import NAMED, measure, render
+from qa.corpus.parser import parse_line
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "polnear-dev"
 # Lines built by repeating one piece: each would cost quadratic time in a parser that rescans.

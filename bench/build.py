@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.synthetic import statements
-from qa.embedding import Encoder, resolve_model
-from qa.index import build
-from qa.minilm import NumpyEncoder
+from qa.model.embedding import Encoder, resolve_model
+from qa.model.minilm import NumpyEncoder
+from qa.store.embedded.index import build
 
 
 def main() -> None:

@@ -34,7 +34,11 @@ index.search(q, 5)
 CHAT = """
 import json, sys, time
 from pathlib import Path
-from qa.answer import Engine, answer
+try:
+    from qa.answer.compose import answer
+    from qa.answer.engine import Engine
+except ImportError:  # a checkout from before the layered packages
+    from qa.answer import Engine, answer
 from qa.settings import Settings
 engine = Engine(Settings(index_dir=Path(sys.argv[1]))).load()
 if hasattr(engine, "warm"):  # as the interactive chat does once loaded, before the first question

@@ -1,4 +1,4 @@
-"""Dense search restricted to some rows, on a built index generation: `qa.dense.top` (the
+"""Dense search restricted to some rows, on a built index generation: `qa.store.embedded.dense.top` (the
 primitive the searcher calls) against the searcher's former step (the allowed rows' vectors
 gathered and scored when there are at most 200,000 of them, else the HNSW graph with an
 IDSelectorBatch), for restrictions keeping from 0.1% to 50% of the rows, one thread. Recall is
@@ -25,9 +25,9 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bench.machine import percentile, state  # noqa: E402
-from qa import dense  # noqa: E402
+from qa.store.embedded import dense  # noqa: E402
 
-K = 100  # CANDIDATES in qa/search.py
+K = 100  # CANDIDATES in qa/answer/search.py
 SHARES = (0.001, 0.005, 0.02, 0.05, 0.1, 0.2, 0.5)
 FORMER_EXACT_LIMIT = 200_000
 
@@ -50,8 +50,8 @@ def former(vectors, index, query, k, mask):
 def question_vectors(count: int) -> np.ndarray:
     from bench.answers import questions
     from bench.scale_ask import QUESTIONS
-    from qa.embedding import resolve_model
-    from qa.minilm import NumpyEncoder
+    from qa.model.embedding import resolve_model
+    from qa.model.minilm import NumpyEncoder
 
     texts = (QUESTIONS + questions())[:count]
     return NumpyEncoder(resolve_model()).encode(texts)

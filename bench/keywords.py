@@ -28,10 +28,10 @@ import numpy as np
 
 from bench.scale import rss_mib
 from bench.synthetic import statements
-from qa import keywords
+from qa.store.embedded import keywords
 from qa.text import tokenize
 
-CANDIDATES = 100  # as qa/search.py
+CANDIDATES = 100  # as qa/answer/search.py
 GROUPS = 20  # the restricted case keeps statements i % GROUPS == 3: a twentieth
 KEPT = 3
 
@@ -84,7 +84,7 @@ def _report(import_s, load_s, cases: dict[str, list[float]]) -> None:
 def bm25s_worker(folder: str, queries: str) -> None:
     """The product's keyword step, and the one it replaces."""
     start = time.perf_counter()
-    from qa.keywords import Bm25Index
+    from qa.store.embedded.keywords import Bm25Index
 
     imported = time.perf_counter()
     index = Bm25Index(Path(folder))

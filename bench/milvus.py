@@ -27,8 +27,8 @@ RSS = (
     "\nimport resource\nprint('peak_rss_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
 )
 BUILD_MILVUS = (
-    BUILD.split("from qa.collections import choose")[0].replace(
-        "from qa.index import build", "from qa.milvus_build import build"
+    BUILD.split("from qa.folders import choose")[0].replace(
+        "from qa.store.embedded.index import build", "from qa.store.milvus.build import build"
     )
     + """
 corpus, uri, base = sys.argv[1:4]
@@ -41,18 +41,19 @@ print(time.perf_counter() - start, uri, "milvus-lite")
 # (parsing, rows, vectors, catalog), without Milvus Lite, which keeps its collection in this
 # process's memory.
 DISCARD = """
-import qa.milvus
-_connect = qa.milvus.connect
+import qa.store.milvus.collection as collection
+_connect = collection.connect
 def connect(uri, timeout=None):
     client = _connect(uri, timeout)
     client.insert = lambda name, rows, **kwargs: None
     return client
-qa.milvus.connect = connect
+collection.connect = connect
 """
 CHAT = """
 import json, sys, time
 from pathlib import Path
-from qa.answer import Engine, answer
+from qa.answer.compose import answer
+from qa.answer.engine import Engine
 from qa.settings import Settings
 corpus, index_dir, store, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 questions = json.loads(sys.argv[5])
@@ -99,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     import numpy as np
 
-    from qa.embedding import Encoder, resolve_model
+    from qa.model.embedding import Encoder, resolve_model
 
     n = args.size
     base = Encoder(resolve_model()).encode(statements(BASE, seed=42))
@@ -139,7 +140,7 @@ def main() -> None:
             print(f"built {store} in {built[store]:.0f} s", file=sys.stderr, flush=True)
             done[store] = [built[store], build_rss[store]]
             recorded.write_text(json.dumps(done))
-        time.sleep(2.5)  # let the corpus and index files settle (see qa/manifest.py)
+        time.sleep(2.5)  # let the corpus and index files settle (see qa/store/embedded/manifest.py)
         answers = {}
         for store in places:
             out = run([sys.executable, "-c", CHAT, str(corpus), places[store], store,

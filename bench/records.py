@@ -14,8 +14,8 @@ from pathlib import Path
 
 from bench.scale import rss_mib
 from bench.synthetic import statements
-from qa.corpus import load_corpus
-from qa.statements import Statement
+from qa.corpus.loading import load_corpus
+from qa.corpus.statements import Statement
 
 
 def main() -> None:

@@ -104,7 +104,7 @@ def report(load_s: float, latencies: list[float], recall: float | None = None) -
 
 
 def bm25_worker(folder: str, queries_path: str) -> None:
-    from qa.keywords import Bm25Index
+    from qa.store.embedded.keywords import Bm25Index
     from qa.text import tokenize
 
     start = time.perf_counter()
@@ -148,8 +148,8 @@ def main() -> None:
     import faiss
 
     from bench.synthetic import statements
-    from qa import keywords
-    from qa.embedding import Encoder, resolve_model
+    from qa.model.embedding import Encoder, resolve_model
+    from qa.store.embedded import keywords
     from qa.text import tokenize
 
     encoder = Encoder(resolve_model())

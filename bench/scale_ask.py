@@ -39,8 +39,8 @@ BUILD = """
 import sys, time
 from pathlib import Path
 import numpy as np
-from qa.embedding import resolve_model
-from qa.index import build
+from qa.model.embedding import resolve_model
+from qa.store.embedded.index import build
 
 class DrawnEncoder:
     def __init__(self, info, base):
@@ -52,7 +52,7 @@ class DrawnEncoder:
         rows = rows + rng.normal(0, 0.05, size=rows.shape).astype(np.float32)
         return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
 
-from qa.collections import choose
+from qa.folders import choose
 
 corpus, index_dir, base = sys.argv[1:4]
 _, folder = choose(Path(index_dir), (Path(corpus),))  # where `qa ask --corpus` looks
@@ -63,7 +63,8 @@ print(time.perf_counter() - start, built.folder, built.manifest["faiss"]["type"]
 CHAT = """
 import json, sys, threading, time
 from pathlib import Path
-from qa.answer import Engine, answer
+from qa.answer.compose import answer
+from qa.answer.engine import Engine
 from qa.settings import Settings
 corpus, index_dir, rounds, warm = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[5]
 questions = json.loads(sys.argv[4])
@@ -141,7 +142,7 @@ def main() -> None:
     versions = {"this version": None}
     if args.baseline:
         versions["baseline"] = args.baseline.resolve()
-    from qa.embedding import Encoder, resolve_model
+    from qa.model.embedding import Encoder, resolve_model
 
     for n in args.sizes:
         with _workspace(args.work, n) as temp:
@@ -173,7 +174,9 @@ def main() -> None:
                 seconds, folder, kind = out.stdout.split()[-3:]
                 built[name] = (float(seconds), Path(folder), kind)
                 kept.write_text(f"{seconds} {folder} {kind}")
-            time.sleep(2.5)  # let the corpus and index files settle (see qa/manifest.py)
+            time.sleep(
+                2.5
+            )  # let the corpus and index files settle (see qa/store/embedded/manifest.py)
             print(f"## {n:,} statements\n")
             print("| version | FAISS | build s | bytes/statement | without text |")
             print("|---|---|---:|---:|---:|")

@@ -9,12 +9,14 @@ import sys
 import threading
 from dataclasses import dataclass, replace
 
-from qa.answer import Answer, Engine, answer, answer_understood, understand
+from qa.answer.compose import Answer, answer, answer_understood, understand
+from qa.answer.engine import Engine
+from qa.corpus.names import speaker_owner
+from qa.corpus.references import given_names
 from qa.errors import QaError
-from qa.query import DateRange
-from qa.references import given_names
+from qa.question.understanding import Understanding
+from qa.question.when import DateRange
 from qa.settings import ENV_HISTORY, Settings, default_history_file
-from qa.understanding import Understanding, speaker_owner
 
 COMMANDS = {
     "/help": "list what you can type",
@@ -240,8 +242,8 @@ class Conversation:
 
 
 def _render(reply: Reply, console, as_json: bool) -> None:
-    from qa.formats import json_text
-    from qa.render import neutralise, render_answer, render_sources, understood_label
+    from qa.present.formats import json_text, neutralise
+    from qa.present.render import render_answer, render_sources, understood_label
 
     if as_json:
         if reply.show == "answer" and reply.answer is not None:
@@ -289,7 +291,7 @@ def run_chat(
     settings: Settings, as_json: bool = False, color: bool | None = None, input=None, output=None
 ) -> int:
     """The chat. With a terminal, an interactive prompt; otherwise piped lines."""
-    from qa.render import make_console
+    from qa.present.render import make_console
 
     engine = Engine(settings)
     console = make_console(color)
@@ -306,7 +308,7 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
     from prompt_toolkit.completion import Completer, Completion
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
-    from qa.speakers import matches
+    from qa.corpus.speakers import matches
 
     loading: dict = {"error": None}
 
@@ -316,7 +318,7 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
         except QaError as error:
             loading["error"] = error
             return
-        # The index's pages go into memory while the person types (qa/warm.py).
+        # The index's pages go into memory while the person types (qa/store/embedded/warm.py).
         threading.Thread(target=engine.warm, daemon=True).start()
 
     # The model and index load while the prompt is already usable.

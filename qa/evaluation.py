@@ -13,11 +13,13 @@ import ir_measures
 import numpy as np
 from ir_measures import RR, P, R, nDCG
 
-from qa.answer import Answer, Engine, answer
-from qa.corpus import load_corpus, read_rows
+from qa.answer.compose import Answer, answer
+from qa.answer.engine import Engine
+from qa.corpus.files import read_rows
+from qa.corpus.loading import load_corpus
 from qa.errors import QaError
 from qa.settings import Settings, bundled_path
-from qa.store import EVERYTHING
+from qa.store.where import EVERYTHING
 from qa.text import tokenize
 
 K = 5
@@ -239,7 +241,7 @@ def _run_product(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun, l
 
 def _no_answer(question: str, lines: tuple[str, ...]) -> Answer:
     """A chat reply of plain text (e.g. "Ask a question first."): no passages, no reason."""
-    from qa.understanding import Understanding
+    from qa.question.understanding import Understanding
 
     note = " ".join(lines) or None
     return Answer(question, False, Understanding(question), note, (), (), 0, 0, "no answer")

@@ -97,14 +97,16 @@ class Settings:
     skip_bad: bool = False
     index_root: Path | None = None
     collection: str | None = None
-    store: str = "embedded"  # or "milvus": a Milvus collection (see qa/milvus.py) at `uri`
+    store: str = (
+        "embedded"  # or "milvus": a Milvus collection (see qa/store/milvus/collection.py) at `uri`
+    )
     uri: str | None = None
 
     @classmethod
     def from_env(cls, **given) -> Settings:
         """Options given on the command line win over the environment, which wins over
         the defaults. A bad environment value is a SettingsError naming the variable."""
-        from qa.collections import choose
+        from qa.folders import choose
 
         corpus = given.get("corpus") or [
             Path(p) for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p

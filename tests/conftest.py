@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.embedding import ModelInfo
+from qa.model.embedding import ModelInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -77,7 +77,7 @@ def real_index_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_engine(real_index_dir):
     """The product as shipped: bundled seeds, bundled model, index built on first use."""
-    from qa.answer import Engine
+    from qa.answer.engine import Engine
     from qa.settings import Settings
 
     return Engine(Settings(index_dir=real_index_dir)).load()

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from conftest import FakeEncoder  # noqa: E402
 
-from qa.answer import Engine, answer  # noqa: E402
+from qa.answer.compose import answer  # noqa: E402
+from qa.answer.engine import Engine
 from qa.errors import QaError  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
@@ -75,7 +76,7 @@ def ask(corpora: list[Path], index_dir: Path, count: int, tally: dict) -> None:
 
 def rebuild(corpus: Path, index_dir: Path, count: int, first: int, tally: dict) -> None:
     """Rebuild `count` times, editing the corpus each time so that each build is new."""
-    from qa.index import build
+    from qa.store.embedded.index import build
 
     for edition in range(first, first + count):
         corpus.write_text("\n".join(corpus_lines(corpus.stem, edition=edition)) + "\n")
@@ -85,7 +86,7 @@ def rebuild(corpus: Path, index_dir: Path, count: int, first: int, tally: dict) 
 
 def ensure_once(corpus: Path, index_dir: Path, tally: dict) -> None:
     """What a cold ask does first: make sure the index is there. Says whether it built."""
-    from qa.index import ensure
+    from qa.store.embedded.index import ensure
 
     tally["built"] = ensure([corpus], index_dir, FakeEncoder()).built
     tally["answers"] += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import answer
+from qa.answer.compose import answer
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from qa.articles import Article, article_statements, paragraphs, sentences, units
 from qa.cli import app
-from qa.corpus import load_corpus
+from qa.corpus.articles import Article, article_statements, paragraphs, sentences, units
+from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.loading import load_corpus
 from qa.errors import CorpusError
-from qa.gazetteer import Gazetteer
 
 SOURCE = re.compile(r"^(?P<label>.+):p(?P<paragraph>\d+):(?P<start>\d+)-(?P<end>\d+)$")
 
@@ -215,7 +215,7 @@ def test_relative_dates_with_and_without_a_publication_date():
 
 
 def test_a_computed_date_answers_a_date_filter_written_without_a_year(tmp_path):
-    from qa.listing import select_statements
+    from qa.answer.listing import select_statements
 
     path = write(tmp_path / "harbor.txt", ARTICLE)
     write(tmp_path / "harbor.txt.meta.toml", 'kind = "article"\npublished = 2031-03-14\n')

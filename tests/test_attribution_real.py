@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.measure import measure
+from qa.corpus.measure import measure
 
 FOLDER = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "polnear-dev"
 

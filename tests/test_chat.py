@@ -9,7 +9,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from qa.chat import Conversation, run_chat, run_piped
-from qa.render import make_console
+from qa.present.render import make_console
 from qa.settings import Settings
 
 
@@ -49,8 +49,8 @@ def test_more_pages_through_the_answer(real_engine):
 def test_group_headers_count_the_whole_answer_not_the_page(real_engine):
     import io
 
-    from qa.answer import answer
-    from qa.render import render_answer
+    from qa.answer.compose import answer
+    from qa.present.render import render_answer
 
     whole = answer(real_engine, "What did Zelensky say?")
     page = answer(real_engine, "What did Zelensky say?", top_k=2, offset=2)
@@ -285,7 +285,7 @@ def test_before_that_inside_a_question_of_its_own(real_engine):
 
 
 def test_the_first_to_speak_about_a_topic_comes_first(real_engine):
-    from qa.answer import answer
+    from qa.answer.compose import answer
 
     found = answer(real_engine, "Who was the first to talk about security guarantees?")
     dated = [p.said_order for p in found.passages if p.said_order is not None]
@@ -300,7 +300,7 @@ def test_the_first_to_speak_about_a_topic_comes_first(real_engine):
 
 
 def test_an_organisation_s_title_with_a_possessive(real_engine):
-    from qa.answer import answer
+    from qa.answer.compose import answer
 
     found = answer(real_engine, "What did NATO's chief say about Europe?")
     assert [(r.words, r.place) for r in found.understood.roles] == [(("chief",), "NATO")]

@@ -10,7 +10,7 @@ from conftest import write
 from typer.testing import CliRunner
 
 from qa.cli import app
-from qa.collections import CollectionError, choose, corpus_key
+from qa.folders import CollectionError, choose, corpus_key
 
 runner = CliRunner()
 POLAND = '"Hold the line," Polish President Karol Nawrocki said on May 3.\n'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import write
 
-from qa.corpus import load_corpus
+from qa.corpus.loading import load_corpus
 from qa.errors import CorpusError
 
 FEED = "\n".join(

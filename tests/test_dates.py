@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from qa.dates import (
+from qa.corpus.dates import (
     WEEKDAYS,
     Timeline,
     find_dates,

@@ -6,8 +6,8 @@ import faiss
 import numpy as np
 import pytest
 
-from qa import dense
-from qa.dense import FLAT, HNSW, FlatSearch, open_dense, write
+from qa.store.embedded import dense
+from qa.store.embedded.dense import FLAT, HNSW, FlatSearch, open_dense, write
 
 
 def _vectors(count: int, seed: int = 3) -> np.ndarray:

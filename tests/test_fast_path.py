@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from qa.minilm import NumpyEncoder, read_safetensors, supports
+from qa.model.minilm import NumpyEncoder, read_safetensors, supports
 
 SENTENCES = [
     "What did Italy say about peacekeepers?",
@@ -89,7 +89,8 @@ def test_answering_imports_no_torch(real_engine, real_index_dir):
     code = f"""
 import sys
 from pathlib import Path
-from qa.answer import Engine, answer
+from qa.answer.compose import answer
+from qa.answer.engine import Engine
 from qa.settings import Settings
 engine = Engine(Settings(index_dir=Path({str(real_index_dir)!r})))
 result = answer(engine, "What did Italy say about peacekeepers?")
@@ -120,8 +121,8 @@ def test_wordpiece_gives_the_library_s_ids(real_engine, real_index_dir):
     import random
 
     from qa.evaluation import default_questions_path, load_questions
-    from qa.index import load
-    from qa.wordpiece import SAFE, WordPiece
+    from qa.model.wordpiece import SAFE, WordPiece
+    from qa.store.embedded.index import load
 
     real_engine.load()  # the seeds' index built
 
@@ -150,7 +151,7 @@ def test_wordpiece_gives_the_library_s_ids(real_engine, real_index_dir):
 
 
 def test_wordpiece_leaves_other_characters_to_the_library(real_engine):
-    from qa.wordpiece import WordPiece
+    from qa.model.wordpiece import WordPiece
 
     path = real_engine.model.path
     wordpiece = WordPiece.from_file(path / "tokenizer.json", 256)
@@ -165,7 +166,7 @@ def test_wordpiece_leaves_other_characters_to_the_library(real_engine):
 def test_wordpiece_refuses_another_configuration(real_engine, tmp_path):
     import json
 
-    from qa.wordpiece import WordPiece
+    from qa.model.wordpiece import WordPiece
 
     spec = json.loads((real_engine.model.path / "tokenizer.json").read_text(encoding="utf-8"))
     assert WordPiece.from_file(real_engine.model.path / "tokenizer.json", 256) is not None

@@ -5,10 +5,10 @@ a conjunction's first part taken from the cache, parts that match nothing or eve
 import numpy as np
 import pytest
 
-from qa.dates import Timeline
-from qa.filters import MENTION_LOOKUP_COST, StatementFilter
-from qa.gazetteer import Gazetteer
-from qa.store import EVERYTHING, NOTHING, And, AnyOf, MentionsDate, Not, Or, Overlaps
+from qa.corpus.dates import Timeline
+from qa.corpus.gazetteer import Gazetteer
+from qa.store.embedded.facts import MENTION_LOOKUP_COST, StatementFilter
+from qa.store.where import EVERYTHING, NOTHING, And, AnyOf, MentionsDate, Not, Or, Overlaps
 
 SIZE = 3000
 

@@ -12,9 +12,9 @@ import pytest
 from conftest import write
 from typer.testing import CliRunner
 
-from qa import formats
 from qa.cli import app
-from qa.render import TABLE_CHUNK, make_console, render_statements
+from qa.present import formats
+from qa.present.render import TABLE_CHUNK, make_console, render_statements
 
 runner = CliRunner()
 QUESTION = "What did Italy say about peacekeepers?"
@@ -148,7 +148,7 @@ def test_statement_table_streams_in_chunks():
         json.loads(line)
         for line in runner.invoke(app, ["statements", "--json"]).stdout.splitlines()
     ]
-    from qa.corpus import default_corpus_paths, load_corpus
+    from qa.corpus.loading import default_corpus_paths, load_corpus
 
     statements = load_corpus(default_corpus_paths()).statements
     out = io.StringIO()
@@ -167,8 +167,8 @@ def test_statement_table_streams_in_chunks():
 
 
 def test_a_date_computed_from_the_publication_date_says_so():
-    from qa.formats import date_label
-    from qa.statements import SaidOn
+    from qa.corpus.statements import SaidOn
+    from qa.present.formats import date_label
 
     tuesday = SaidOn("Tuesday", 5, 14, year=2024, relative_to="2024-05-16")
     assert date_label(tuesday) == (
@@ -182,7 +182,7 @@ def test_a_date_computed_from_the_publication_date_says_so():
 
 
 def test_a_resolved_or_described_speaker_is_marked_as_such():
-    from qa.formats import who_label
+    from qa.present.formats import who_label
 
     assert who_label("Ann Lee", None, None, speaker_from="resolved") == "Ann Lee (resolved)"
     assert who_label("Ann Lee", "mayor", None, speaker_from="text") == "Ann Lee, mayor"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qa.corpus import load_corpus
+from qa.corpus.loading import load_corpus
 
 GOLDEN = Path(__file__).parent / "golden" / "seeds.jsonl"
 

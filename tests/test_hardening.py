@@ -19,17 +19,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import qa.corpus as corpus_module
-import qa.generations as generations_module
-import qa.index as index_module
+import qa.corpus.loading as corpus_module
+import qa.store.embedded.generations as generations_module
+import qa.store.embedded.index as index_module
 from qa.cli import app
-from qa.corpus import load_corpus
+from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.loading import load_corpus
+from qa.corpus.parser import parse_line
 from qa.errors import CorpusError, IndexStateError
-from qa.gazetteer import Gazetteer
-from qa.generations import BuildLock
-from qa.index import build, current_folder, load
-from qa.parser import parse_line
-from qa.query import QuestionReader
+from qa.question.reader import QuestionReader
+from qa.store.embedded.generations import BuildLock
+from qa.store.embedded.index import build, current_folder, load
 
 runner = CliRunner()
 TESTS = Path(__file__).resolve().parent
@@ -253,7 +253,7 @@ KILL_SCRIPT = textwrap.dedent(
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     from conftest import FakeEncoder
-    from qa.index import build
+    from qa.store.embedded.index import build
 
     class Slow(FakeEncoder):
         def encode(self, texts, batch_size=64):

@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 from conftest import write
 
-import qa.generations as generations_module
-import qa.index as index_module
-import qa.manifest as manifest_module
-from qa.dense import StoredVectors
+import qa.store.embedded.generations as generations_module
+import qa.store.embedded.index as index_module
+import qa.store.embedded.manifest as manifest_module
 from qa.errors import IndexStateError
-from qa.index import build, corpus_fingerprint, current_folder, ensure, load
+from qa.store.embedded.dense import StoredVectors
+from qa.store.embedded.index import build, current_folder, ensure, load
+from qa.store.fingerprint import corpus_fingerprint
 from qa.text import tokenize
 
 LINES = [
@@ -338,7 +339,7 @@ def test_rows_containing_are_those_whose_keywords_include_the_phrase(tmp_path, f
 def test_a_records_id_is_read_from_its_first_bytes_or_from_the_whole_record(
     tmp_path, corpus, fake_encoder
 ):
-    from qa.index import StatementStore
+    from qa.store.embedded.records import StatementStore
 
     built = build([corpus], tmp_path / "idx", fake_encoder)
     folder = current_folder(tmp_path / "idx")

@@ -10,8 +10,8 @@ import sys
 import numpy as np
 import pytest
 
-from qa import keywords
-from qa.keywords import Bm25Index
+from qa.store.embedded import keywords
+from qa.store.embedded.keywords import Bm25Index
 
 
 def test_sorted_vocabulary_agrees_with_the_saved_one(tmp_path):
@@ -42,7 +42,7 @@ def test_the_vocabulary_iterates_alike_whatever_the_hash_seed(tmp_path):
     """bm25s numbers words in set order, which follows PYTHONHASHSEED: two builds of the same
     statements number them differently but iterate them alike."""
     script = (
-        "import sys; from pathlib import Path; from qa import keywords; "
+        "import sys; from pathlib import Path; from qa.store.embedded import keywords; "
         "keywords.build([['line', 'like', 'link'], ['lime', 'kyiv']], Path(sys.argv[1]))"
     )
     orders = []
@@ -143,7 +143,7 @@ def test_top_matches_scores_on_a_synthetic_corpus(tmp_path):
 
 def test_top_matches_scores_on_the_seeds(real_engine, real_index_dir):
     from qa.evaluation import default_questions_path, load_questions
-    from qa.index import load
+    from qa.store.embedded.index import load
     from qa.text import tokenize
 
     real_engine.load()  # the seeds' index built

@@ -18,14 +18,15 @@ pytest.importorskip("milvus_lite")
 
 from conftest import SEEDS, FakeEncoder, write  # noqa: E402
 
-from qa import milvus  # noqa: E402
-from qa.corpus import load_corpus, read_rows  # noqa: E402
-from qa.embedding import Encoder, resolve_model  # noqa: E402
-from qa.milvus import MilvusError, Part  # noqa: E402
-from qa.milvus_build import build  # noqa: E402
-from qa.milvus_store import open_milvus  # noqa: E402
-from qa.milvus_where import compile_where  # noqa: E402
-from qa.store import (  # noqa: E402
+from qa.corpus.files import read_rows  # noqa: E402
+from qa.corpus.loading import load_corpus
+from qa.model.embedding import Encoder, resolve_model  # noqa: E402
+from qa.store.milvus import collection as milvus  # noqa: E402
+from qa.store.milvus.build import build  # noqa: E402
+from qa.store.milvus.collection import MilvusError, Part  # noqa: E402
+from qa.store.milvus.store import open_milvus  # noqa: E402
+from qa.store.milvus.where import compile_where  # noqa: E402
+from qa.store.where import (
     EVERYTHING,
     NOTHING,
     And,
@@ -68,7 +69,7 @@ def seeds_uri(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def milvus_engine(seeds_uri):
-    from qa.answer import Engine
+    from qa.answer.engine import Engine
     from qa.settings import Settings
 
     return Engine(Settings(store="milvus", uri=seeds_uri)).load()
@@ -155,7 +156,7 @@ def _mixed_corpus(folder) -> list:
 
 @pytest.mark.parametrize("order", [(0, 1, 2, 3), (1, 2, 0, 3), (2,)])
 def test_the_batched_read_gives_the_statements_of_the_whole_read(tmp_path, order):
-    from qa import milvus_corpus
+    from qa.store.milvus import batches as milvus_corpus
 
     files = _mixed_corpus(tmp_path)
     paths = [files[i] for i in order]
@@ -172,7 +173,8 @@ def test_the_build_reads_parses_and_embeds_in_batches(tmp_path, monkeypatch):
     """No step of a build is handed more than a batch: the parser gets at most ROWS rows at
     once, the encoder and the collection at most `batch` statements; the collection is the
     one a build in one large batch writes."""
-    from qa import milvus_build, milvus_corpus
+    from qa.store.milvus import batches as milvus_corpus
+    from qa.store.milvus import build as milvus_build
 
     paths = _mixed_corpus(tmp_path)
     rows = sum(len(read_rows(p)) for p in paths)
@@ -209,7 +211,7 @@ def test_filter_trees_select_what_the_embedded_store_selects(
 ):
     """Also with a search window of 3 rows, so that every word's rows are searched a range
     of keys at a time and ranges are halved when full."""
-    from qa import milvus_store
+    from qa.store.milvus import store as milvus_store
 
     embedded, store = real_engine.store, milvus_engine.store
     if window:
@@ -296,7 +298,7 @@ def test_a_statement_mentioning_many_dates_is_found_by_each(tmp_path):
     build(uri, [corpus], fake)
     store = open_milvus(uri, None, fake.info.model_id, fake.info.weights_sha256)
     whole = load_corpus([corpus])
-    from qa.filters import row_facts
+    from qa.store.facts import row_facts
 
     spans = {s.id: row_facts(s, whole.gazetteer, whole.timeline)["mentioned"]
              for s in whole.statements}  # fmt: skip
@@ -315,10 +317,10 @@ def test_a_statement_mentioning_many_dates_is_found_by_each(tmp_path):
 COMPARE = """
 import json, sys
 from pathlib import Path
-from qa.answer import Engine
-from qa.embedding import Encoder, resolve_model
+from qa.answer.engine import Engine
+from qa.model.embedding import Encoder, resolve_model
 from qa.evaluation import _run_product, default_parts, load_questions
-from qa.milvus_build import build
+from qa.store.milvus.build import build
 from qa.settings import Settings
 
 folder = Path(sys.argv[1])
@@ -403,7 +405,7 @@ def test_index_list_check_and_prune_with_milvus(monkeypatch, capsys, tmp_path):
     listed = json.loads(out)
     assert [c["collection"] for c in listed] == ["news"]
     assert listed[0]["rows"] == listed[0]["statements"] > 0
-    monkeypatch.setattr("qa.embedding.resolve_model", lambda *a, **k: fake.info)
+    monkeypatch.setattr("qa.model.embedding.resolve_model", lambda *a, **k: fake.info)
     args = ["index", "--check", "--store", "milvus", "--uri", uri, "--collection", "news"]
     code, out, err = _run(monkeypatch, capsys, args)
     assert code in (0, None) and "is sound" in out, err

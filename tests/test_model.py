@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import qa.embedding as embedding
+import qa.model.embedding as embedding
 from qa.errors import ModelError
 
 

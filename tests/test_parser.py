@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.gazetteer import Gazetteer, Person
-from qa.parser import digest_items, find_quotes, is_truncated, parse_line, quote_text
+from qa.corpus.gazetteer import Gazetteer, Person
+from qa.corpus.parser import digest_items, is_truncated, parse_line
+from qa.corpus.quotes import find_quotes, quote_text
 
 
 @pytest.fixture(scope="module")
@@ -408,7 +409,7 @@ def test_unnamed_sources_keep_their_words(text, mention, gazetteer):
 
 
 def test_a_passage_of_several_sentences_parses_as_one_record(gazetteer):
-    from qa.parser import parse_passage
+    from qa.corpus.parser import parse_passage
 
     text = (
         'The mayor spoke at noon. "We will rebuild," said Ines Vidal. "It will take years," '
@@ -467,12 +468,12 @@ def _parse_work(line: str, monkeypatch) -> int:
     import re
     import sys
 
-    import qa.attribution
-    import qa.cues
-    import qa.dates
-    import qa.gazetteer
-    import qa.parser
-    import qa.subjects
+    import qa.corpus.attribution
+    import qa.corpus.cues
+    import qa.corpus.dates
+    import qa.corpus.gazetteer
+    import qa.corpus.parser
+    import qa.corpus.subjects
 
     counter = [0]
     modules = (qa.parser, qa.subjects, qa.attribution, qa.cues, qa.dates, qa.gazetteer)
@@ -483,7 +484,7 @@ def _parse_work(line: str, monkeypatch) -> int:
                 monkeypatch.setattr(module, name, _CountedPattern(value, counter))
     gazetteer = Gazetteer.load([])
     gazetteer.__dict__["place_pattern"] = _CountedPattern(gazetteer.place_pattern, counter)
-    folder = str(Path(qa.parser.__file__).parent)
+    folder = str(Path(qa.corpus.parser.__file__).parent)
 
     def trace(frame, event, arg):
         if not frame.f_code.co_filename.startswith(folder):

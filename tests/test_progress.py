@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from qa import progress
-from qa.progress import Feedback
+from qa.cli import progress
+from qa.cli.progress import Feedback
 
 
 class Terminal(io.StringIO):

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from conftest import write
 
-from qa.corpus import load_corpus
-from qa.filters import StatementFilter
-from qa.query import QuestionReader
-from qa.understanding import Understanding
+from qa.answer.filters import apply
+from qa.corpus.loading import load_corpus
+from qa.question.reader import QuestionReader
+from qa.question.understanding import Understanding
+from qa.store.embedded.facts import StatementFilter
 
 FEED = "\n".join(
     [
@@ -71,9 +72,9 @@ def test_roles_with_place_and_british_spelling(reader):
     filters = StatementFilter.from_statements(
         list(reader[1].statements), reader[1].gazetteer, reader[1].timeline
     )
-    assert filters.apply(u).mask.sum() == 1
+    assert apply(filters, u).mask.sum() == 1
     defence = read(reader, "What did the Spanish defence minister say?")
-    assert filters.apply(defence).mask.sum() == 1
+    assert apply(filters, defence).mask.sum() == 1
     generic = read(reader, "What did Spanish officials say?")
     assert generic.roles == () and generic.affiliations == ("Spain",)
 
@@ -86,7 +87,7 @@ def test_a_word_that_changes_the_office_is_matched_only_when_asked(reader):
     speakers = [s.speaker for s in reader[1].statements]
 
     def who(question):
-        mask = filters.apply(read(reader, question)).mask
+        mask = apply(filters, read(reader, question)).mask
         return sorted(speakers[i] for i in np.flatnonzero(mask))
 
     assert who("What did Turkey's foreign minister say?") == ["Hakan Fidan"]
@@ -209,7 +210,7 @@ def test_a_role_without_a_country_is_placed_by_the_first_place_its_line_names(tm
         place: [
             corpus.statements[r].passage.split(",")[0]
             for r in np.flatnonzero(
-                filters.apply(Understanding(question="", affiliations=(place,))).mask
+                apply(filters, Understanding(question="", affiliations=(place,))).mask
             )
         ]
         for place in ("Poland", "Germany")

@@ -9,13 +9,13 @@ from dataclasses import replace
 import pytest
 from conftest import write
 
-from qa.embedded import EmbeddedStore
-from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.index import ensure
-from qa.query import RoleFilter
-from qa.search import RELEVANT, WORDLESS_MARGIN, Hit, Searcher, _answers, relevance
-from qa.store import EVERYTHING
-from qa.understanding import Understanding
+from qa.answer.search import RELEVANT, WORDLESS_MARGIN, Hit, Searcher, _answers, relevance
+from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.question.roles import RoleFilter
+from qa.question.understanding import Understanding
+from qa.store.embedded.index import ensure
+from qa.store.embedded.store import EmbeddedStore
+from qa.store.where import EVERYTHING
 
 FEED = "\n".join(
     [
@@ -298,7 +298,7 @@ def test_a_place_that_modifies_nothing_is_not_set_apart(names_searcher):
 
 
 def test_the_topic_is_also_read_as_the_question_words_it():
-    from qa.topic import topic_phrase
+    from qa.question.topic import topic_phrase
 
     asked = Understanding(question="What did Italy say about a mission on the ground?",
                           topic="mission ground")  # fmt: skip
@@ -326,7 +326,7 @@ def dated_searcher(tmp_path_factory):
 
 
 def test_a_time_lists_statements_said_in_it_before_those_inferred_to_fall_in_it(dated_searcher):
-    from qa.when import DateRange
+    from qa.question.when import DateRange
 
     may = DateRange(None, None, "in May")
     listed = dated_searcher.search(Understanding(question="?", date=may), top_k=7).hits
@@ -342,7 +342,7 @@ def test_a_time_lists_statements_said_in_it_before_those_inferred_to_fall_in_it(
 def test_statements_of_one_date_are_paged_by_statement_id(dated_searcher):
     # Three reports inferred to fall on May 9-12 tie: a page boundary inside them falls where
     # every store puts it, by statement id, not by the store's own row numbers.
-    from qa.when import DateRange
+    from qa.question.when import DateRange
 
     may = DateRange(None, None, "in May")
     whole = dated_searcher.search(Understanding(question="?", date=may), top_k=7).hits
@@ -353,7 +353,7 @@ def test_statements_of_one_date_are_paged_by_statement_id(dated_searcher):
 
 
 def test_what_a_verb_of_the_topic_acts_on_covers_the_topic_alone(names_searcher):
-    from qa.topic import acting_on
+    from qa.question.topic import acting_on
 
     def troops_statement(**fields):
         u = Understanding(question="What did Melo say about sending troops?",

@@ -10,13 +10,14 @@ import pytest
 from conftest import FakeEncoder, write
 from test_store import passes
 
-from qa.corpus import load_corpus
-from qa.filters import row_facts
-from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.search import CANDIDATES, Searcher
-from qa.store import EVERYTHING, Facts
+from qa.answer.search import CANDIDATES, Searcher
+from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.corpus.loading import load_corpus
+from qa.question.understanding import Understanding
+from qa.store.base import Facts
+from qa.store.facts import row_facts
+from qa.store.where import EVERYTHING
 from qa.text import tokenize
-from qa.understanding import Understanding
 
 FEED = [
     "Portugal wants fishing quotas kept for the region, Portuguese Defence Minister Nuno Melo"
@@ -187,8 +188,8 @@ def test_no_question_asks_for_more_than_its_candidates(searcher, store):
 def test_the_same_answer_from_the_embedded_store(tmp_path, searcher):
     """The fake and the embedded store answer alike where their keyword scores agree on
     order (a word one statement holds), with ids of their own."""
-    from qa.embedded import EmbeddedStore
-    from qa.index import ensure
+    from qa.store.embedded.index import ensure
+    from qa.store.embedded.store import EmbeddedStore
 
     path = write(tmp_path / "feed.txt", "\n".join(LINES) + "\n")
     index = ensure([path], tmp_path / "index", FakeEncoder())

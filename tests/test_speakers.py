@@ -13,7 +13,7 @@ from conftest import write
 from typer.testing import CliRunner
 
 from qa.cli import app
-from qa.speakers import completions
+from qa.corpus.speakers import completions
 
 runner = CliRunner()
 

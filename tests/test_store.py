@@ -11,14 +11,18 @@ import numpy as np
 import pytest
 from conftest import FakeEncoder, write
 
-from qa.corpus import default_corpus_paths
-from qa.embedded import EmbeddedStore
-from qa.filters import AttributionWords, plan, row_facts
-from qa.gazetteer import Gazetteer, corpus_gazetteer_files
-from qa.index import ensure
-from qa.lexicon import normal_role, role_matches
-from qa.query import DateRange, RoleFilter
-from qa.store import (
+from qa.answer.filters import AttributionWords, plan
+from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.corpus.loading import default_corpus_paths
+from qa.corpus.names import normal_role
+from qa.question.lexicon import role_matches
+from qa.question.roles import RoleFilter
+from qa.question.understanding import Understanding
+from qa.question.when import DateRange
+from qa.store.embedded.index import ensure
+from qa.store.embedded.store import EmbeddedStore
+from qa.store.facts import row_facts
+from qa.store.where import (
     EVERYTHING,
     OPEN_HIGH,
     OPEN_LOW,
@@ -32,7 +36,6 @@ from qa.store import (
     Within,
 )
 from qa.text import tokenize
-from qa.understanding import Understanding
 
 PLACES = ["Poland", "Germany", "Italy", "Canada", "Spain", "Japan", "Ukraine", "France"]
 PEOPLE = ["Giorgia Meloni", "Mark Rutte", "Pedro Sanchez", "Bill Blair", "Nuno Melo"]

@@ -1,4 +1,5 @@
-"""The question path runs BLAS and OpenMP on one thread; a setting in the environment wins."""
+"""The command's question path runs BLAS and OpenMP on one thread; a setting in the environment
+wins; a program importing qa keeps its own thread settings."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from conftest import SEEDS
 
 PROBE = """
 import json, sys
-from pathlib import Path
-from qa.answer import Engine, answer
-from qa.settings import Settings
-engine = Engine(Settings(index_dir=Path(sys.argv[1])))
-answer(engine, "What did Italy say about peacekeepers?")
+from qa.cli import main
+sys.argv = ["qa", "ask", "What did Italy say about peacekeepers?", "--json",
+            "--index-dir", sys.argv[1]]
+try:
+    main()
+except SystemExit:
+    pass
 import faiss
 from threadpoolctl import threadpool_info
 print(json.dumps({
@@ -47,3 +50,15 @@ def test_a_thread_count_in_the_environment_wins(real_engine, real_index_dir):
     assert _probe(real_index_dir, OMP_NUM_THREADS="2", OPENBLAS_NUM_THREADS="2") == {
         "blas": [2], "faiss": 2
     }  # fmt: skip
+
+
+def test_importing_qa_leaves_the_thread_settings_alone():
+    environment = {
+        k: v for k, v in os.environ.items()
+        if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    }  # fmt: skip
+    probe = "import os, qa.answer.engine, qa.cli; print(os.environ.get('OMP_NUM_THREADS'))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environment
+    )
+    assert done.stdout.strip() == "None"

@@ -9,12 +9,12 @@ from dataclasses import replace
 import pytest
 from conftest import write
 
-from qa.corpus import load_corpus
-from qa.dates import Timeline
-from qa.intent import intent, lead_in_removed, not_english, refusal
-from qa.lexicon import closest_name, topic_expansion
-from qa.query import QuestionReader
-from qa.when import DateReader, with_month_capitals
+from qa.corpus.dates import Timeline
+from qa.corpus.loading import load_corpus
+from qa.question.intent import intent, lead_in_removed, not_english, refusal
+from qa.question.lexicon import closest_name, topic_expansion
+from qa.question.reader import QuestionReader
+from qa.question.when import DateReader, with_month_capitals
 
 FEED = "\n".join(
     [
@@ -189,7 +189,7 @@ def test_ordinary_questions_are_not_refused(question):
 
 
 def test_a_plan_reported_answers_only_the_plan_asked_about():
-    from qa.intent import reported_future
+    from qa.question.intent import reported_future
 
     plan = "The summit in Madrid on April 25 will gather 30 leaders."
     assert reported_future("Who will the Madrid summit gather?", plan)
@@ -199,7 +199,7 @@ def test_a_plan_reported_answers_only_the_plan_asked_about():
 
 
 def test_a_figure_is_asked_for_whatever_the_verb_of_doing():
-    from qa.intent import asks_quantity
+    from qa.question.intent import asks_quantity
 
     assert asks_quantity("How many ships has Turkey pledged?")
     assert asks_quantity("How much did Japan lend?")
@@ -317,7 +317,7 @@ def test_lead_words_of_dates_in_other_words(reader, phrase, first, last):
 
 
 def test_the_first_of_a_month_is_no_part_of_it():
-    from qa.when import MONTH_PARTS
+    from qa.question.when import MONTH_PARTS
 
     assert "first of" not in MONTH_PARTS and "last of" not in MONTH_PARTS
 
@@ -413,7 +413,7 @@ def test_slips_in_title_words_are_corrected_and_shown(reader):
 
 
 def test_edits_count_a_swap_as_one():
-    from qa.lexicon import closest_word, edits
+    from qa.question.lexicon import closest_word, edits
 
     assert edits("presdient", "president") == 1 and edits("minster", "minister") == 1
     assert closest_word("secertary", {"secretary", "spokesman"}) == "secretary"
@@ -463,7 +463,7 @@ def test_synonyms_are_concepts_of_the_topic(reader):
 
 
 def test_a_figure_is_not_a_date():
-    from qa.intent import asks_quantity, has_number, reported_future
+    from qa.question.intent import asks_quantity, has_number, reported_future
 
     assert asks_quantity("How many engineers will Spain send?")
     assert asks_quantity("What's the total cost of the loans?")
@@ -577,7 +577,7 @@ def test_a_possessive_title_and_its_office(reader):
 
 
 def test_a_ministry_speaks_through_its_minister():
-    from qa.lexicon import role_matches
+    from qa.question.lexicon import role_matches
 
     assert role_matches(("foreign", "ministry"), "foreign ministry spokesperson")
     assert role_matches(("foreign", "ministry"), "foreign minister")
@@ -826,8 +826,8 @@ def test_a_follow_up_keeps_an_actor_asked_about_until_someone_is_named(reader):
 
 
 def test_the_understood_line_says_an_actor_is_asked_about(reader):
-    from qa.answer import Answer
-    from qa.render import understood_label
+    from qa.answer.compose import Answer
+    from qa.present.render import understood_label
 
     def line(question: str) -> str:
         u = reader.read(question)

@@ -3,8 +3,8 @@ entered in its page tables, and nothing is done when memory is short."""
 
 from __future__ import annotations
 
-import qa.warm
-from qa.warm import mapped, warm
+import qa.store.embedded.warm
+from qa.store.embedded.warm import mapped, warm
 
 
 def _resident(start: int) -> tuple[int, int]:

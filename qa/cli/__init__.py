@@ -106,9 +106,9 @@ def statements(
     color: ColorOption = Color.auto,
 ) -> None:
     """List the statement records of the corpus: who said what, when."""
-    from qa.corpus import load_corpus
-    from qa.listing import select_statements
-    from qa.progress import Feedback
+    from qa.answer.listing import select_statements
+    from qa.cli.progress import Feedback
+    from qa.corpus.loading import load_corpus
 
     settings = read_settings(corpus=corpus, index_dir=index_dir, collection=collection)
     try:
@@ -119,7 +119,7 @@ def statements(
         fail(error)
     warn_skipped(list(loaded.skipped))
     kind = Format.jsonl if as_json else output_format
-    from qa import output
+    from qa.present import output
 
     output.records(chosen, kind.value, color_of(color))
 
@@ -151,8 +151,9 @@ def ask(
     uri: UriOption = None,
 ) -> None:
     """Answer one question with the passages that answer it, quoted and attributed."""
-    from qa.answer import Engine, answer, explicit_filters
-    from qa.progress import Feedback
+    from qa.answer.compose import answer, explicit_filters
+    from qa.answer.engine import Engine
+    from qa.cli.progress import Feedback
 
     settings = read_settings(
         corpus=corpus, index_dir=index_dir, model=model, top_k=top_k, skip_bad=skip_bad,
@@ -166,7 +167,7 @@ def ask(
     except QaError as error:
         fail(error)
     warn_skipped(engine.skipped)
-    from qa import output
+    from qa.present import output
 
     output.answer(result, "json" if as_json else output_format.value, color_of(color))
 
@@ -240,9 +241,9 @@ def speakers(
     color: ColorOption = Color.auto,
 ) -> None:
     """Who is in the corpus: each speaker's role, affiliation, statements and dates."""
-    from qa.corpus import load_corpus
-    from qa.progress import Feedback
-    from qa.speakers import speakers as find_speakers
+    from qa.cli.progress import Feedback
+    from qa.corpus.loading import load_corpus
+    from qa.corpus.speakers import speakers as find_speakers
 
     settings = read_settings(corpus=corpus, index_dir=index_dir, collection=collection)
     try:
@@ -255,7 +256,7 @@ def speakers(
     except QaError as error:
         fail(error)
     warn_skipped(list(loaded.skipped))
-    from qa import output
+    from qa.present import output
 
     output.speakers(found, "json" if as_json else output_format.value, color_of(color))
 
@@ -271,7 +272,7 @@ def paths(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Where qa keeps things: indexes, the chat history, configuration and the bundled data."""
-    from qa import formats
+    from qa.present import formats
     from qa.settings import bundled_path, config_dir, default_history_file
 
     settings = read_settings(corpus=corpus, index_dir=index_dir, collection=collection)
@@ -310,9 +311,9 @@ def evaluate(
     uri: UriOption = None,
 ) -> None:
     """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
-    from qa import formats
+    from qa.cli.progress import Feedback
     from qa.evaluation import run_parts
-    from qa.progress import Feedback
+    from qa.present import formats
 
     settings = read_settings(index_dir=index_dir, store=store, uri=uri)
     try:
@@ -324,16 +325,29 @@ def evaluate(
         parts = [r.to_json() for r in reports]
         typer.echo(formats.json_text(parts[0] if questions else parts, indent=2))
         return
-    from qa.render import make_console, render_evaluation
+    from qa.present.render import make_console, render_evaluation
 
     for report in reports:
         render_evaluation(make_console(width=160), report)
+
+
+def pin_threads() -> None:
+    """Answering a question multiplies one vector by a few thousand at most: one BLAS and OpenMP
+    thread does it fastest, and on a busy machine a thread per core spins instead of working.
+    Set before numpy and FAISS load (the command's module loads neither); a value already in
+    the environment wins. Index builds take their threads back (see qa/model/embedding.py,
+    qa/store/embedded/dense.py). Only the command does this: a program importing qa keeps its
+    own thread settings."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
 
 
 def main() -> None:
     """The console script: usage errors (a bad option, a bad environment value) are one
     sentence on stderr too, not a box of usage text."""
     import click
+
+    pin_threads()
 
     try:
         code = app(standalone_mode=False)

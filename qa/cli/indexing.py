@@ -79,9 +79,9 @@ def index(
     if list_them or prune:
         _collections(index_dir, list_them, prune, as_json)
         return
-    from qa.embedding import Encoder, resolve_model
-    from qa.index import build, load
-    from qa.progress import Feedback
+    from qa.cli.progress import Feedback
+    from qa.model.embedding import Encoder, resolve_model
+    from qa.store.embedded.index import build, load
 
     settings = read_settings(
         corpus=corpus, index_dir=index_dir, model=model, skip_bad=skip_bad, collection=collection,
@@ -124,11 +124,11 @@ def _index_milvus(
 ) -> None:
     import json
 
-    from qa.embedding import Encoder, resolve_model
-    from qa.milvus import Part
-    from qa.milvus_build import build, listing
-    from qa.milvus_build import check as check_collection
-    from qa.progress import Feedback
+    from qa.cli.progress import Feedback
+    from qa.model.embedding import Encoder, resolve_model
+    from qa.store.milvus.build import build, listing
+    from qa.store.milvus.build import check as check_collection
+    from qa.store.milvus.collection import Part
 
     if prune:
         fail("--prune does not apply to --store milvus: qa never drops a Milvus collection; "
@@ -178,9 +178,9 @@ def _index_milvus(
 
 
 def _collections(index_dir: Path | None, list_them: bool, prune: bool, as_json: bool) -> None:
-    from qa import formats
-    from qa.collections import list_collections
-    from qa.collections import prune as prune_collections
+    from qa.present import formats
+    from qa.store.embedded.collections import list_collections
+    from qa.store.embedded.collections import prune as prune_collections
 
     root = read_settings(index_dir=index_dir).index_root
     if prune:

@@ -52,7 +52,7 @@ CorpusOption = Annotated[
 
 def _collection_names(incomplete: str) -> list[str]:
     """Shell completion for --collection: the collections in the index folder."""
-    from qa.collections import FOLDER
+    from qa.folders import FOLDER
 
     root = Path(os.environ.get(ENV_INDEX_DIR) or default_index_dir()) / FOLDER
     names = sorted(p.name for p in root.glob("*") if p.is_dir()) if root.is_dir() else []
@@ -174,7 +174,7 @@ def read_settings(**options) -> Settings:
 
 
 def warn_skipped(skipped: list[str]) -> None:
-    from qa.formats import neutralise
+    from qa.present.formats import neutralise
 
     for line in skipped:
         typer.echo(f"Warning: skipped {neutralise(line)}.", err=True)
@@ -189,7 +189,7 @@ def color_of(color: Color) -> bool | None:
 
 
 def fail(error: QaError | str) -> None:
-    from qa.formats import neutralise
+    from qa.present.formats import neutralise
 
     typer.echo(f"Error: {neutralise(str(error))}", err=True)
     raise typer.Exit(code=2)

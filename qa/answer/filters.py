@@ -1,0 +1,240 @@
+"""From a question to a filter tree: its speakers, countries or organisations, sources, roles
+and date as a tree of field values (qa/store/where.py) that any store evaluates, with the
+filter that matched nothing named instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.names import normal_role
+from qa.question.lexicon import role_matches
+from qa.question.roles import RoleFilter
+from qa.question.understanding import Understanding
+from qa.question.when import DateRange
+from qa.store.where import (
+    EVERYTHING,
+    NOTHING,
+    OPEN_HIGH,
+    OPEN_LOW,
+    AnyOf,
+    Mentions,
+    MentionsDate,
+    Not,
+    Or,
+    Overlaps,
+    Where,
+    Within,
+    both,
+    either,
+)
+from qa.text import tokenize
+
+if TYPE_CHECKING:
+    from qa.store.embedded.facts import StatementFilter
+
+# Names that are an everyday word once the keyword index lower-cases them ("US": "us").
+_EVERYDAY = frozenset({"us"})
+
+
+@dataclass(frozen=True)
+class FilterPlan:
+    """What the filters of a question allow, as a tree; `note` says which filter matched
+    nothing and `reason` names its kind ("speaker", "affiliation", "role", "date"); `why`
+    names each filter's own tree, to tell which matched a hit."""
+
+    where: Where
+    note: str | None
+    why: dict[str, Where] = field(default_factory=dict)
+    reason: str | None = None
+    # An actor asked about (`Understanding.about`) with no statement of its own, only
+    # statements that name it: the note and reason to give when none of those answers.
+    unheard: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    """A plan evaluated over every row of a StatementFilter: the rows allowed, as a mask."""
+
+    mask: np.ndarray
+    note: str | None
+    why: dict
+    reason: str | None = None
+
+
+# -- from a question to a tree ------------------------------------------------------------
+def mentions_of(name: str) -> Where:
+    """Rows whose text holds every keyword of a name (none for a name with no keyword)."""
+    words = tuple(sorted(set(tokenize(name))))
+    return Mentions(words) if words else NOTHING
+
+
+def said_in(date: DateRange) -> Where:
+    """Rows said in the range: a written date meeting it, or an inferred one inside it."""
+    low = OPEN_LOW if date.start is None else date.start
+    high = OPEN_HIGH if date.end is None else date.end
+    return either(Overlaps("said_lo", "said_hi", low, high),
+                  Within("inferred_lo", "inferred_hi", low, high))  # fmt: skip
+
+
+def date_where(date: DateRange) -> Where:
+    """Rows in the range: said in it, or mentioning a date in it."""
+    low = OPEN_LOW if date.start is None else date.start
+    high = OPEN_HIGH if date.end is None else date.end
+    return either(said_in(date), MentionsDate(low, high))
+
+
+def role_where(role: RoleFilter, roles: list[str], gazetteer: Gazetteer) -> Where:
+    """Rows whose role has every word asked for (or a synonym) and, when a place was named,
+    serve it: by affiliation, by the place written in the role ("UN envoy"), or, for a role
+    with no country, by the place the statement names ("..., defense minister says" in a
+    digest of Ukraine's news)."""
+    titled = AnyOf("role", tuple(r for r in roles if role_matches(role.words, r)))
+    if not role.place:
+        return titled
+    place = gazetteer.place_named(role.place)
+    names = (place.name, *place.aliases) if place else (role.place,)
+    aliases = [normal_role(a) for a in names]
+    placed = AnyOf("role", tuple(r for r in roles if any(f" {a} " in f" {r} " for a in aliases)))
+    allowed = either(placed, AnyOf("affiliation", (role.place,)))
+    named = either(*(mentions_of(alias) for alias in names))
+    return both(titled, either(allowed, both(AnyOf("affiliation", ("",)), named)))
+
+
+class AttributionWords:
+    """Which speakers, roles and affiliations hold each keyword token, read once from the
+    vocabularies: the words of a statement's own attribution ("NATO" in "NATO Secretary
+    General Mark Rutte said")."""
+
+    def __init__(self, vocabularies: dict[str, list[str]]):
+        self.fields: dict[str, dict[str, list[str]]] = {}
+        for name in ("speaker", "role", "affiliation"):
+            table: dict[str, list[str]] = {}
+            for value in vocabularies[name + "s"]:
+                for token in set(tokenize(value)):
+                    table.setdefault(token, []).append(value)
+            self.fields[name] = table
+
+    def where(self, tokens: set[str]) -> Where:
+        """Rows whose speaker, role or affiliation holds one of these tokens."""
+        return either(*(
+            AnyOf(name, tuple(sorted({v for t in tokens for v in table.get(t, ())})))
+            for name, table in self.fields.items()
+            if any(t in table for t in tokens)
+        ))  # fmt: skip
+
+
+def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
+    """The tree of rows the question's filters allow, in order speaker, affiliation, source,
+    role, date; the first that matches nothing is named instead. `store` gives the
+    vocabularies and says which trees match anything (`allows_any`)."""
+
+    def empty(where: Where) -> bool:
+        return where == NOTHING or not store.allows_any(where)
+
+    why: dict[str, Where] = {}
+    if u.unknown_speakers:
+        return FilterPlan(NOTHING, f"No statement by {u.unknown_speakers[0]} in the corpus.",
+                          why, "speaker")  # fmt: skip
+    vocabularies = store.vocabularies
+    where = EVERYTHING
+    unheard = None
+    for name, wanted in (("speaker", u.speakers), ("affiliation", u.affiliations)):
+        if not wanted:
+            continue
+        values = tuple(v for v in wanted if v)
+        matched = AnyOf(name, values)
+        if name == "affiliation":
+            # Rows attributed only to a role, with no country, whose line names a place
+            # wanted first: the place a headline opens with is whose official speaks.
+            matched = Or((matched, AnyOf("place", values)))
+        note = f"No statement by {' or '.join(wanted)} in the corpus."
+        named = naming(name, values, gazetteer) if u.about_too(name) else NOTHING
+        if empty(matched):
+            if empty(named):
+                return FilterPlan(NOTHING, note, why, name)
+            unheard = unheard or (note, name)
+            where = both(where, named)
+            why["mention"] = either(why.get("mention", NOTHING), named)
+            continue
+        why[name] = matched
+        if named != NOTHING:
+            why["mention"] = either(why.get("mention", NOTHING), named)
+            matched = either(matched, named)
+        where = both(where, matched)
+    for source in u.sources:
+        matched = mentions_of(source)
+        if empty(matched):
+            return FilterPlan(NOTHING, f"No statement by {source} in the corpus.", why,
+                              "speaker")  # fmt: skip
+        where = both(where, matched)
+        why["source"] = matched
+    for role in u.roles:
+        matched = role_where(role, vocabularies["roles"], gazetteer)
+        if empty(matched):
+            return FilterPlan(NOTHING, f"No statement by a {role.label} in the corpus.", why,
+                              "role")  # fmt: skip
+        where = both(where, matched)
+        why["role"] = matched
+    if u.date:
+        matched, said = date_where(u.date), said_in(u.date)
+        # The range alone is only evaluated when nothing in it passes the other filters too
+        # (to say which failed): over every row it costs more than within them.
+        if empty(both(where, matched)):
+            if empty(matched):
+                return FilterPlan(NOTHING, f"No statement dated {u.date.label} in the corpus.",
+                                  why, "date")  # fmt: skip
+            note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
+            return FilterPlan(NOTHING, note, why, "date")
+        where = both(where, matched)
+        why["date"] = said
+        why["date mentioned"] = both(matched, Not(said))
+    return FilterPlan(where, None, why, unheard=unheard)
+
+
+def apply(filters: StatementFilter, u: Understanding) -> FilterResult:
+    """The question's filters as a mask over every row of `filters` (for listing statements)."""
+    found = plan(u, filters, filters.gazetteer)
+    mask = np.zeros(filters.size, dtype=bool)
+    mask[filters.ids(found.where)] = True
+    why = {}
+    for name, tree in found.why.items():
+        why[name] = np.zeros(filters.size, dtype=bool)
+        why[name][filters.ids(tree)] = True
+    return FilterResult(mask, found.note, why, found.reason)
+
+
+def naming(field_name: str, values: tuple[str, ...], gazetteer: Gazetteer) -> Where:
+    """Reports with no named speaker whose text names one of these speakers (by surname or
+    another name the gazetteer knows) or places (by any of their names: "the Kremlin",
+    "Moscow" for Russia): what is said about an actor's stance, not others' own words."""
+    names: list[str] = []
+    for value in values:
+        if field_name == "speaker":
+            person = gazetteer.person(value)
+            known = (value, *(person.aliases if person else ()))
+            names += [n.split()[-1] for n in known]
+        else:
+            place = gazetteer.place_named(value)
+            names += [value, *(place.aliases if place else ())]
+    trees = sorted({mentions_of(n) for n in names if n.lower() not in _EVERYDAY} - {NOTHING},
+                   key=repr)  # fmt: skip
+    return both(AnyOf("speaker", ("",)), either(*trees)) if trees else NOTHING
+
+
+def who_phrase(u: Understanding) -> str:
+    if u.speakers:
+        return ("by or about " if u.about_too("speaker") else "by ") + " or ".join(u.speakers)
+    if u.affiliations:
+        by = "by or about " if u.about_too("affiliation") else "by "
+        return by + " or ".join(u.affiliations)
+    if u.sources:
+        return "from " + " or ".join(u.sources)
+    if u.roles:
+        return "by a " + u.roles[0].label
+    if u.date:
+        return "dated " + u.date.label
+    return ""

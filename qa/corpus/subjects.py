@@ -1,0 +1,443 @@
+"""Where the source of a reporting cue is written: the words before the verb ("Sen. Mary Quinlan
+(D-Va.) has said"), an appositive away ("Laura Fenwick, a professor of law, said"), or after it
+('..." said campaign spokesperson Dan Ortiz'). Works on text whose quotations are masked, and
+reads at most WINDOW characters around each cue, so a line of any length costs time in
+proportion to its length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.corpus.attribution import DESCRIBED_HEADS, ORG_HEADS
+from qa.corpus.cues import TO_VERBS, WEEKDAYS, is_skippable
+
+# How far before or after a cue a source may be written. Longer subjects are not read.
+WINDOW = 240
+HONORIFICS = frozenset(
+    """mr. mrs. ms. dr. sen. sens. rep. reps. gov. gen. lt. col. sgt. capt. rev. prof. adm. maj.
+    cmdr. atty. amb. supt. insp. cpl. pvt. gens. govs.""".split()
+)
+ABBREVIATED = frozenset(
+    """u.s. u.k. u.n. e.u. d.c. inc. co. corp. ltd. jr. sr. st. l.p. n.y. l.a. a.p.""".split()
+)
+# Words written with a capital at the start of a sentence that never begin a name.
+OPENERS = (
+    frozenset(
+        """while but and or when as after before although though if because since so yet still
+    now then also meanwhile however in on at last this that later earlier instead even both
+    neither only here there asked speaking separately finally overall for with by from of to
+    during despite under over about against like unlike until once where whereas whether
+    moreover indeed thus hence otherwise besides nonetheless nevertheless what why how who
+    which it its his her their our my your we they he she i you a an the these those some
+    many several most all every each another other one two three four five six seven eight
+    nine ten recently again everything everyone everybody nothing nobody something someone
+    anything anyone say no any""".split()
+    )
+    | WEEKDAYS
+)
+DETERMINERS = frozenset(
+    """a an the his her its their our my your this that these those one two three several some
+    many other another both each every no any""".split()
+)
+PRONOUNS = frozenset("he she they it we i you".split())
+# Words that cannot stand in a described source ("the senator", "a campaign spokesman").
+NOT_IN_SOURCE = frozenset(
+    """which that who whom whose what when where why how if whether because as while and or
+    but to for with by from of in on at into than then also not is was were are be been has
+    have had do does did will would can could should may might must said says say told
+    there here it's""".split()
+)
+# Small words inside names: "Secretary of State", "Ursula von der Leyen", "Procter & Gamble".
+NAME_GLUE = frozenset("of the for & de van von der da di du al la le del bin".split())
+PREPOSITIONS = frozenset(
+    "of in on for with by from about to at into over under against between among".split()
+)
+# Words that may follow a source named after its cue: '... said Ann Lee on Monday'.
+AFTER_NAME = frozenset("on in at during when after before as who while to of".split())
+_TOKEN = re.compile(r"\S+")
+# A party or state tag after a name: "(D-Conn.)", "(R)", "(Vt.)"; and "R-Ky." between commas.
+_PARTY = re.compile(r"^\([A-Z][\w.]*(?:-[\w. ]+)?\),?$")
+_PARTY_BARE = re.compile(r"^[DRI]-[A-Z][\w.]*,?$")
+# An appositive between dashes that ends just before the cue.
+_DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
+_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")  # "J.", "G.K."
+_CAPITAL = re.compile(r"^[A-ZÀ-Ý0-9][\w’'\-.&]*$")
+_BOUNDARY = set(';:"“”«»§*•()[]—–')
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Where the source's words are: the noun phrase span and, inside it, the name span."""
+
+    start: int
+    end: int
+    name_start: int | None = None
+    name_end: int | None = None
+    pronoun: bool = False
+    described_start: int | None = None  # an appositive that describes the named person
+    described_end: int | None = None
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [
+        (start + m.start(), start + m.end(), m.group()) for m in _TOKEN.finditer(text[start:end])
+    ]
+
+
+def _ends_sentence(word: str) -> bool:
+    """A token that closes a sentence: a full stop that is not an abbreviation's."""
+    if word[-1:] in "!?":
+        return True
+    if not word.endswith("."):
+        return False
+    bare = word.lower()
+    return not (bare in HONORIFICS or bare in ABBREVIATED or _INITIAL.match(word))
+
+
+def _is_boundary(word: str) -> bool:
+    return any(ch in _BOUNDARY for ch in word) and not _PARTY.match(word)
+
+
+def is_name_word(word: str) -> bool:
+    """A word that may be part of a name: capitalised, an initial, an honorific, a party tag."""
+    word = word.rstrip(",")
+    if not word:
+        return False
+    if word.lower() in HONORIFICS or _INITIAL.match(word) or _PARTY.match(word):
+        return True
+    if word.lower() in ABBREVIATED:
+        return True
+    if re.sub(r"['’]s$", "", word.lower()) in WEEKDAYS or re.search(r"n['’]t$", word):
+        return False  # "Thursday's vote", "Don't"
+    return bool(_CAPITAL.match(word)) and not _ends_sentence(word) and not word[0].isdigit()
+
+
+def _name_run(tokens: list[tuple[int, int, str]], end: int) -> int:
+    """The index where the run of name words ending just before `end` begins."""
+    i = end
+    while i > 0:
+        word = tokens[i - 1][2]
+        if i < end and word.endswith(","):
+            break
+        if is_name_word(word):
+            i -= 1
+        elif (
+            (word.lower() in NAME_GLUE or word == "on" and tokens[i - 2][2].lower() in ORG_HEADS)
+            and 1 < i < end
+            and is_name_word(tokens[i - 2][2])
+            and not tokens[i - 2][2].endswith(",")
+        ):
+            i -= 1
+        else:
+            break
+    # The first words of a sentence may be capitalised openers: "While Alvarez said".
+    while i < end and tokens[i][2].lower().strip(",") in OPENERS:
+        i += 1
+    return i
+
+
+def _skip_before_cue(tokens: list[tuple[int, int, str]]) -> int:
+    """Drop auxiliaries, adverbs and time words between the subject and the cue."""
+    i = len(tokens)
+    while i > 0:
+        word = tokens[i - 1][2]
+        lower = word.lower()
+        if word.endswith(","):
+            break
+        if is_skippable(word) or lower in WEEKDAYS and word[0].isupper():
+            i -= 1
+        elif lower == "to" and i > 1 and tokens[i - 2][2].lower() in TO_VERBS:
+            i -= 2
+        elif (
+            lower == "to"
+            and i > 2
+            and tokens[i - 2][2].lower() == "on"
+            and tokens[i - 3][2].lower() == "went"
+        ):
+            i -= 3  # "went on to say"
+        elif lower == "on" and i < len(tokens) and tokens[i][2].lower() in WEEKDAYS:
+            i -= 1  # "Berg on Monday said"
+        else:
+            break
+    return i
+
+
+def _clause_tokens(masked: str, cue_start: int) -> list[tuple[int, int, str]]:
+    """The tokens of the clause before the cue, back to a sentence end or a quotation."""
+    tokens = _tokens(masked, max(0, cue_start - WINDOW), cue_start)
+    if cue_start > WINDOW and tokens:
+        tokens = tokens[1:]  # the first token may be cut
+    for j in range(len(tokens) - 1, -1, -1):
+        word = tokens[j][2]
+        if _is_boundary(word) or _ends_sentence(word):
+            return tokens[j + 1 :]
+    return tokens
+
+
+def _described(tokens: list[tuple[int, int, str]], end: int) -> int | None:
+    """Where a described source ("the senator", "a campaign spokesman") starts, or None."""
+    i = end
+    while i > 0 and end - i < 6:
+        word = tokens[i - 1][2]
+        bare = word.lower()
+        if word.endswith(",") and i < end:
+            break  # "..., senior diplomat says"
+        if bare in NOT_IN_SOURCE:
+            return None
+        i -= 1
+        if bare in DETERMINERS or bare.endswith(("'s", "’s")):
+            # "the mayor's campaign manager": the owner's name is part of the description
+            while i > 0 and is_name_word(tokens[i - 1][2]) and not tokens[i - 1][2].endswith(","):
+                i -= 1
+            return i
+    # A bare plural ("officials", "analysts") or a sentence-initial "Police".
+    if all(w.lower() in OPENERS for _, _, w in tokens[i:end]):
+        return None
+    at_start = i == 0 or tokens[i - 1][2].endswith(",")
+    return i if end - i <= 3 and at_start else None
+
+
+def before(masked: str, cue_start: int, participle: bool = False) -> Subject | None:
+    """The source written before a cue, or None. A participle after a comma ("..., saying")
+    speaks for the subject that opens the sentence."""
+    closing = masked[max(0, cue_start - 4) : cue_start].rstrip().endswith(("--", "—", "–"))
+    dashes = closing and _DASHED.search(masked, max(0, cue_start - WINDOW), cue_start)
+    if dashes:
+        return before(masked, dashes.start())  # "Ann Lee -- a former mayor -- said"
+    tokens = _clause_tokens(masked, cue_start)
+    end = _skip_before_cue(tokens)
+    if end == 0:
+        return None
+    last = tokens[end - 1][2]
+    if last.endswith(","):
+        return _opening_subject(tokens[:end]) if participle else _appositive(tokens, end)
+    if last == "and" and end > 1:
+        return _opening_subject(tokens[: end - 1])  # "Berg thanked the voters ... and said"
+    if participle and last.lower() in ("by", "after", "before", "while", "when", "without"):
+        return _opening_subject(tokens[: end - 1])  # "Berg began by saying"
+    if re.sub(r"['’](?:s|ve|d|ll)$", "", last.lower()) in PRONOUNS:
+        start = tokens[end - 1][0]  # "he", "He’s claiming", "they've said"
+        return Subject(start, start + len(re.sub(r"['’]\w+$", "", last)), pronoun=True)
+    start = _name_run(tokens, end)
+    if start < end:
+        # "Ms. Lee and Mr. Berg say": the first of the speakers named together.
+        if (
+            start > 1
+            and tokens[start - 1][2] == "and"
+            and is_name_word(tokens[start - 2][2])
+            and not tokens[start - 2][2].endswith(",")
+        ):
+            end = start - 1
+            start = _name_run(tokens, end)
+            if start == end:
+                return None
+            while (
+                start > 1
+                and tokens[start - 1][2].endswith(",")
+                and _name_run(tokens, start) < start
+            ):
+                end = start  # "Sens. Ann Lee (D-Ore.), Tom Berg (D-Ohio) and ..."
+                start = _name_run(tokens, end)
+            if tokens[end - 1][2].endswith(","):
+                end_token = tokens[end - 1]
+                return Subject(
+                    tokens[start][0], end_token[1] - 1, tokens[start][0], end_token[1] - 1
+                )
+        if _after_preposition(tokens, 0, start):
+            return None  # "of Democratic claims", "with the editors of the Herald": not a subject
+        phrase_start = _description_start(tokens, start)
+        return Subject(
+            tokens[phrase_start][0], tokens[end - 1][1], tokens[start][0], tokens[end - 1][1]
+        )
+    described = _described(tokens, end)
+    if described is None:
+        return None
+    return Subject(tokens[described][0], tokens[end - 1][1])
+
+
+def _opening_subject(tokens: list[tuple[int, int, str]]) -> Subject | None:
+    """The subject of the clause a participle hangs on ("Berg revised his plan, saying"):
+    the name just before the first verb-like word of the last clauses before the comma."""
+    bounds = [0] + [j + 1 for j, (_, _, w) in enumerate(tokens[:-1]) if w.endswith(",")]
+    for first in reversed(bounds[-3:]):
+        for k in range(first, len(tokens)):
+            word = tokens[k][2]
+            if word.endswith(","):
+                break
+            if not _looks_like_verb(word):
+                continue
+            subject_end = k
+            while subject_end > first and is_skippable(tokens[subject_end - 1][2]):
+                subject_end -= 1  # "Mr. Berg generally supported"
+            if subject_end > 0 and tokens[subject_end - 1][2].endswith(","):
+                return _appositive(tokens, subject_end)  # "Tom Berg, her opponent, said"
+            start = _name_run(tokens, subject_end)
+            k = subject_end
+            if start < k and (
+                start == first
+                or tokens[start - 1][2].lower() in DETERMINERS
+                or tokens[start - 1][2][:1].islower()
+            ):
+                return Subject(
+                    tokens[start][0], tokens[k - 1][1], tokens[start][0], tokens[k - 1][1]
+                )
+            break
+    return None
+
+
+def _looks_like_verb(word: str) -> bool:
+    """A lower-case past tense, third person or auxiliary: "revised", "chimed", "is"."""
+    if not word[:1].islower():
+        return False
+    return word in ("is", "was", "has", "had", "will", "would") or bool(
+        re.fullmatch(r"[a-z]{3,}(?:ed|es|s)", word)
+    )
+
+
+def _description_start(tokens: list[tuple[int, int, str]], name_start: int) -> int:
+    """Role words before a name ("campaign spokesperson", "the"), up to five, kept with it."""
+    i = name_start
+    while i > 0 and name_start - i < 5:
+        word = tokens[i - 1][2]
+        bare = word.lower()
+        if word.endswith(",") or bare in NOT_IN_SOURCE or not re.fullmatch(r"[\w’'\-.]+", word):
+            break
+        i -= 1
+        if bare in DETERMINERS:
+            break
+    return i
+
+
+def _appositive(tokens: list[tuple[int, int, str]], end: int) -> Subject | None:
+    """'Laura Fenwick, a professor of law at a state university, said': the name that ends the
+    last comma-separated segment before the describing ones."""
+    segments, start = [], 0
+    for j in range(end):
+        if tokens[j][2].endswith(","):
+            segments.append((start, j + 1))
+            start = j + 1
+    for k in range(len(segments) - 2, -1, -1):
+        s, e = segments[k]
+        if not _describes(tokens[segments[k + 1][0] : segments[k + 1][1]]):
+            continue
+        if not tokens[s][2][:1].isupper():
+            continue  # itself a description: "the foreign minister of France,"
+        name_start = _name_run(tokens, e)
+        segment_end = tokens[e - 1][1] - 1
+        if _after_preposition(tokens, s, name_start):
+            return None  # "Officials at the Lakeside Institute, a ..., said"
+        if name_start < e and tokens[e - 1][2][:-1].lower() not in OPENERS:
+            return Subject(
+                tokens[s][0],
+                segment_end,
+                tokens[name_start][0],
+                segment_end,
+                described_start=tokens[e][0],
+                described_end=tokens[end - 1][1] - 1,
+            )
+        if tokens[s][2].lower() in DETERMINERS and e - s <= 4:
+            return Subject(tokens[s][0], segment_end)  # "Several officials, speaking ..., said"
+        return None
+    return _name_after_description(tokens, segments)
+
+
+def _after_preposition(tokens: list[tuple[int, int, str]], first: int, start: int) -> bool:
+    """True when a preposition (and perhaps a determiner) stands before the name at `start`."""
+    j = start - 1
+    if j >= first and tokens[j][2].lower() in DETERMINERS:
+        j -= 1
+    return j >= first and tokens[j][2].lower() in PREPOSITIONS
+
+
+def _name_after_description(tokens, segments) -> Subject | None:
+    """ "The prime minister's spokesman, James Slack, told": the name is the appositive."""
+    if len(segments) < 2:
+        return None
+    (ds, de), (s, e) = segments[-2], segments[-1]
+    description = tokens[ds:de]
+    opens = description[0][2].lower() in DETERMINERS
+    if not (opens or any(re.search(r"['’]s$", w) for _, _, w in description)):
+        return None
+    if not _describes(description) or _name_run(tokens, e) != s:
+        return None
+    name_end = tokens[e - 1][1] - 1
+    return Subject(
+        tokens[ds][0],
+        name_end,
+        tokens[s][0],
+        name_end,
+        described_start=tokens[ds][0],
+        described_end=tokens[de - 1][1] - 1,
+    )
+
+
+def _describes(segment: list[tuple[int, int, str]]) -> bool:
+    """A segment that describes a person rather than names one: "a professor", "56", "who
+    has served", "Berg's opponent"."""
+    first = segment[0][2]
+    if _PARTY_BARE.match(first):
+        return True
+    if first.lower().rstrip(",") in DESCRIBED_HEADS:
+        return True  # "Democrat of Ohio"
+    if first.lower() in DETERMINERS or first.lower() in ("who", "whose", "which", "former"):
+        return True
+    if first[:1].isdigit() or first[:1].islower() or re.search(r"['’]s$", first):
+        return True
+    return any(w[:1].islower() and w.lower() not in NAME_GLUE for _, _, w in segment)
+
+
+def after(masked: str, cue_end: int) -> Subject | None:
+    """The source written after a cue ('..." said Sen. Mary Quinlan, a ...'), or None."""
+    tokens = _tokens(masked, cue_end, min(len(masked), cue_end + WINDOW))
+    if not tokens:
+        return None
+    first = tokens[0][2]
+    if first.lower().rstrip(",.") in PRONOUNS:
+        return Subject(tokens[0][0], tokens[0][0] + len(first.rstrip(",.")), pronoun=True)
+    # Role words ("campaign spokesperson"), then a run of name words.
+    j = 0
+    while j < len(tokens) and not is_name_word(_without_full_stop(tokens[j][2])):
+        word = tokens[j][2]
+        if j == 6 or _is_boundary(word) or word.lower() in NOT_IN_SOURCE:
+            return _described_after(tokens, j)
+        if word.endswith(",") or _ends_sentence(word):
+            return _described_after(tokens, j + 1)
+        j += 1
+    k = j
+    while k < len(tokens):
+        word = tokens[k][2]
+        bare = word.rstrip(",:;")
+        if _ends_sentence(bare):
+            bare = bare[:-1]
+        if not (is_name_word(bare) or (bare.lower() in NAME_GLUE and k > j)):
+            break
+        k += 1
+        if word[-1] in ",:;" or _ends_sentence(word.rstrip(",")):
+            break
+    while k > j and tokens[k - 1][2].rstrip(",.").lower() in NAME_GLUE:
+        k -= 1
+    if k == j:
+        return None
+    closed = tokens[k - 1][2][-1:] in ",.;:" or k == len(tokens)
+    if not closed and tokens[k][2].lower() not in AFTER_NAME:
+        return None  # 'said the X-7 program has ...': a clause, not a source
+    last = tokens[k - 1][2].rstrip(",:;")
+    if _ends_sentence(last):
+        last = last[:-1]
+    name_end = tokens[k - 1][0] + len(last)
+    return Subject(tokens[0][0], name_end, tokens[j][0], name_end)
+
+
+def _without_full_stop(word: str) -> str:
+    word = word.rstrip(",:;")
+    return word[:-1] if _ends_sentence(word) else word
+
+
+def _described_after(tokens: list[tuple[int, int, str]], stop: int) -> Subject | None:
+    """'said a campaign spokesman': the description, when it starts with a determiner."""
+    if stop == 0 or tokens[0][2].lower() not in DETERMINERS:
+        return None
+    last = tokens[stop - 1]
+    return Subject(tokens[0][0], last[0] + len(last[2].rstrip(",.")))

@@ -1,0 +1,69 @@
+"""What a store records of the corpus it was built from: a fingerprint of everything that
+decides the statement records, and a cheap signature of the files behind it, so that a store
+built from other files, another parser or another format is rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from qa.corpus.files import MAX_FILE_BYTES
+from qa.corpus.gazetteer import corpus_gazetteer_files
+
+# Bump when the files of an index change shape; older indexes are rebuilt, never misread.
+FORMAT_VERSION = 4
+# Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
+PARSER_VERSION = 3
+
+
+Progress = Callable[[int, int], None]
+
+
+def corpus_fingerprint(paths: list[Path]) -> str:
+    """A hash of everything that decides the statement records, read without parsing."""
+    digest = hashlib.sha256(f"format {FORMAT_VERSION} parser {PARSER_VERSION}".encode())
+    places = resources.files("qa.data").joinpath("places.toml").read_bytes()
+    digest.update(places)
+    for path in paths:
+        digest.update(path.name.encode() + b"\0")
+        try:
+            if not path.is_file():
+                digest.update(b"<not a file>")  # refused when the corpus is loaded
+            elif path.stat().st_size > MAX_FILE_BYTES:
+                digest.update(b"<too large>")
+            else:
+                with open(path, "rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
+        except OSError:
+            digest.update(b"<unreadable>")
+        meta = path.with_name(path.name + ".meta.toml")
+        if meta.is_file():
+            digest.update(meta.read_bytes())
+    for gazetteer in corpus_gazetteer_files(paths):
+        if gazetteer.is_file():
+            digest.update(gazetteer.read_bytes())
+    return digest.hexdigest()
+
+
+def corpus_signature(paths: list[Path]) -> list:
+    """What the files behind the fingerprint look like, without reading them: path, size,
+    modification and change times, inode (and the bundled places, which are small)."""
+    places = resources.files("qa.data").joinpath("places.toml").read_bytes()
+    signature: list = [
+        f"format {FORMAT_VERSION} parser {PARSER_VERSION}",
+        hashlib.sha256(places).hexdigest(),
+    ]
+    files = [f for p in paths for f in (p, p.with_name(p.name + ".meta.toml"))]
+    for path in files + corpus_gazetteer_files(paths):
+        try:
+            info = os.stat(path)
+        except OSError:
+            signature.append([str(path), None])
+            continue
+        times = [info.st_mtime_ns, info.st_ctime_ns]
+        signature.append([str(path.resolve()), info.st_size, *times, info.st_ino])
+    return signature
