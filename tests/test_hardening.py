@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import qa.corpus.loading as corpus_module
+import qa.corpus.files as corpus_files
 import qa.store.embedded.generations as generations_module
 import qa.store.embedded.index as index_module
 from qa.cli import app
@@ -115,7 +115,7 @@ def test_pipes_and_devices_are_refused_without_reading(tmp_path, command, kind):
 
 
 def test_a_line_over_the_limit_is_refused_or_skipped(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus_module, "MAX_LINE_CHARS", 1000)
+    monkeypatch.setattr(corpus_files, "MAX_LINE_CHARS", 1000)
     path = write(
         tmp_path / "feed.txt",
         "Short line, an official says\n" + "x" * 1001 + "\nAnother, a diplomat says\n",
@@ -134,7 +134,7 @@ def test_a_line_over_the_limit_is_refused_or_skipped(tmp_path, monkeypatch):
 
 
 def test_a_file_over_the_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus_module, "MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr(corpus_files, "MAX_FILE_BYTES", 2**20)
     path = write(tmp_path / "feed.txt", "A line, an official says\n" * 50_000)
     with pytest.raises(CorpusError, match="feed.txt is larger than 1 MiB; split it"):
         load_corpus([path])

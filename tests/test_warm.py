@@ -3,7 +3,7 @@ entered in its page tables, and nothing is done when memory is short."""
 
 from __future__ import annotations
 
-import qa.store.embedded.warm
+import qa.store.embedded.warm as warm_module
 from qa.store.embedded.warm import mapped, warm
 
 
@@ -31,7 +31,7 @@ def test_warming_enters_every_page_of_the_mapped_index_files(real_engine):
 
 
 def test_nothing_is_warmed_when_memory_is_short(real_engine, monkeypatch):
-    monkeypatch.setattr(qa.warm, "available_memory", lambda: 0)
+    monkeypatch.setattr(warm_module, "available_memory", lambda: 0)
     assert warm(real_engine.index.folder) == 0
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from qa.corpus.files import MAX_FILE_BYTES
+from qa.corpus import files as corpus_files
 from qa.corpus.gazetteer import corpus_gazetteer_files
 
 # Bump when the files of an index change shape; older indexes are rebuilt, never misread.
@@ -32,7 +32,7 @@ def corpus_fingerprint(paths: list[Path]) -> str:
         try:
             if not path.is_file():
                 digest.update(b"<not a file>")  # refused when the corpus is loaded
-            elif path.stat().st_size > MAX_FILE_BYTES:
+            elif path.stat().st_size > corpus_files.MAX_FILE_BYTES:
                 digest.update(b"<too large>")
             else:
                 with open(path, "rb") as handle:
