@@ -1,6 +1,8 @@
 """Date phrases in questions ("before Feb. 1", "the final days of december", "mid-February",
 "March 5 or March 6", "between Jan. 1 and Jan. 12", "after the Paris summit"), read in one
-place with one table of lead words, into a range on the corpus timeline."""
+place with one table of lead words, into a range on the corpus timeline. The words it reads
+live beside it: the lead words (date_leads), months and their parts (months), written days
+(days)."""
 
 from __future__ import annotations
 
@@ -8,99 +10,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from qa.corpus.dates import DAYS_IN_MONTH, MONTH, DateMention, Timeline, find_dates, month_number
+from qa.corpus.dates import DAYS_IN_MONTH, DateMention, Timeline, month_number
+from qa.question.date_leads import _LEAD, DATE_LEADS
+from qa.question.days import _NAMED_DAY, NAMED_DAYS, _ordinal_days, written_days
+from qa.question.months import _MONTH_PHRASE, MONTH_PARTS, with_month_capitals
 
-# What a word before a date does to it: opens one side of the range, or keeps it as it is.
-DATE_LEADS = {
-    "before": "before", "prior to": "before", "ahead of": "before", "earlier than": "before",
-    "after": "after", "following": "after", "later than": "after",
-    "since": "since", "from": "since", "starting": "since",
-    "until": "until", "till": "until", "by": "until", "up to": "until",
-    "around": "around", "near": "around", "close to": "around",
-    "in the run-up to": "before", "the run-up to": "before", "leading up to": "before",
-    "in the wake of": "after",
-    "in": None, "on": None, "between": None, "during": None, "of": None, "at": None, "throughout": None,
-    "over": None, "in the week of": "week", "the week of": "week", "week of": "week",
-    "toward": None, "towards": None, "toward the": None, "towards the": None,
-    "on the eve of": "before", "the eve of": "before",
-    **{f"{near} {side}": side for near in ("right", "just", "shortly", "soon", "immediately")
-       for side in ("before", "after")},
-    **{f"{the}{span} {side}": side for the in ("in the ", "the ", "")
-       for span in ("day", "days", "week", "weeks", "few days", "few weeks")
-       for side in ("before", "after")},
-}  # fmt: skip
 # Days either side of a date said to be "around" it.
 AROUND_DAYS = 3
-# Parts of a month, as first and last day (None: the month's last day; negative: from the end).
-# A part is a position ("early", "the final", "the second"), optionally a unit ("days", "week",
-# "half") and "of"/"in": "the closing days of", "the second half of", "late in", "mid-".
-_HEAD = ("early", "first", "opening", "beginning", "start")
-_TAIL = ("late", "last", "final", "closing", "end")
-_MIDDLE = ("mid", "middle")
-# Positions that make a part alone ("the end of"), and those written without "of" ("mid-").
-_ALONE = ("early", "late", "mid", "beginning", "start", "end", "middle")
-_BARE = ("early", "late", "mid")
-_WITH_UNIT = ("first", "opening", "last", "final", "closing", "middle", "second", "third",
-              "fourth")  # fmt: skip
-_ORDINAL = {"second": 2, "third": 3, "fourth": 4}
-_UNIT_DAYS = {"days": 7, "few days": 7, "week": 7, "weeks": 14, "two weeks": 14,
-              "fortnight": 15, "half": 15}  # fmt: skip
 
-
-# "Early", "mid" and "late" a month are its thirds, each reaching OVERLAP_DAYS into the next:
-# a reader places the 10th or the 21st in either, so the edges belong to both.
-OVERLAP_DAYS = 2
-_EARLY = (1, 10 + OVERLAP_DAYS)
-_MID = (11 - OVERLAP_DAYS, 20 + OVERLAP_DAYS)
-_LATE = (21 - OVERLAP_DAYS, None)
-
-
-def _part_days(position: str, unit: str | None) -> tuple[int, int | None] | None:
-    """First and last day of a month part named by a position and an optional unit."""
-    if position in _MIDDLE:
-        return _MID if unit in (None, "days", "week", "weeks", "part") else None
-    if position in _ORDINAL:
-        k = _ORDINAL[position]
-        if unit == "week":
-            return 7 * (k - 1) + 1, 7 * k
-        return (16, None) if (k, unit) == (2, "half") else None
-    length = _UNIT_DAYS.get(unit) if unit else None
-    if unit and length is None:
-        return None
-    if position in _HEAD:
-        return (1, length) if length else _EARLY
-    return (-length, None) if length else _LATE
-
-
-def _month_parts() -> dict[str, tuple[int, int | None]]:
-    parts = {}
-    for position in (*_HEAD, *_TAIL, *_MIDDLE, *_ORDINAL):
-        units = (*_UNIT_DAYS, "part") if position in _WITH_UNIT else ()
-        if position in _ALONE:
-            units = (None, *units)
-        for unit in units:
-            days = _part_days(position, unit)
-            if days is None:
-                continue
-            bare = unit is None and position in _BARE
-            for joint in (None, "in") if bare else ("of", "in"):
-                parts[" ".join(w for w in (position, unit, joint) if w)] = days
-    return parts
-
-
-MONTH_PARTS = {**_month_parts(), "mid-to-late": (_MID[0], None), "mid to late": (_MID[0], None),
-               "early-to-mid": (1, _MID[1]), "early to mid": (1, _MID[1])}  # fmt: skip
-_FULL_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
-_LEAD = "|".join(sorted((re.escape(w) for w in DATE_LEADS), key=len, reverse=True))
-_PART = "|".join(sorted((re.escape(w) for w in MONTH_PARTS), key=len, reverse=True))
-_MONTH_PHRASE = re.compile(
-    rf"(?:\b(?P<lead>{_LEAD})\s+)?(?:the\s+)?(?:(?P<part>{_PART})\b[\s-]*)?(?:the\s+)?"
-    rf"(?:month\s+of\s+)?\b(?P<month>{MONTH}|{_FULL_MONTHS})"
-    rf"(?:,?\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b|(?!\s*\d))(?![\w-])",
-    re.IGNORECASE,
-)
 _LEAD_BEFORE = re.compile(rf"\b(?P<lead>{_LEAD})\s+(?:the\s+)?$", re.IGNORECASE)
 # Words after "from <date>" that open the range on ("from March 3 onwards").
 _ONWARD = re.compile(
@@ -142,160 +59,13 @@ class DateRange:
         return {"label": self.label, "start": self.start, "end": self.end}
 
 
-def with_month_capitals(text: str) -> str:
-    """The text with lower-case month names capitalised where they are dates, so that
-    "march 5" and "in february" read as dates; "march" the verb stays as it is."""
-
-    def capital(m: re.Match) -> str:
-        word = m.group(0)
-        if word.lower() in {"march", "may"}:
-            before = text[: m.start()].rstrip().lower()
-            after = text[m.end() :]
-            dated = re.match(r"\s*\d", after) or re.search(
-                rf"\b(?:{_LEAD}|{_PART}|of|the)$", before
-            )
-            if not dated:
-                return word
-        return word[0].upper() + word[1:]
-
-    text = re.sub(rf"\b(?:{_FULL_MONTHS})\b", capital, text)
-    # "feb. 18", "dec 28": an abbreviation with a dot or a day after it.
-    return re.sub(
-        r"\b(?:jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)(?=\.|\s+\d)",
-        lambda m: m.group(0).capitalize(),
-        text,
-    )
-
-
 _BARE_END = re.compile(
     r"\s*(?:to|through|till|until|-|–|and|or)\s*(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
     # only where the date phrase ends: "to 19 reporters" counts reporters, not days
     r"(?=\s*(?:[?.!,;]|$|(?:about|on|regarding|concerning|in|over|for|with|what|who|when)\b))",
     re.IGNORECASE,
 )
-_ORDINAL_DAY = re.compile(
-    rf"\b(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\s+(?:of\s+)?(?P<month>{MONTH})\b",
-)
 
-
-_MONTH_THE_DAY = re.compile(rf"\b(?P<month>{MONTH})\s+the\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b")
-# Two days that share the month written once after them: "17-18 February", "the 15th to the
-# 20th of March" (read as "March 15-20").
-_DAYS_OF_MONTH = re.compile(
-    r"\b(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through|till|until)\s*"
-    rf"(?:the\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTH})(?![\w-])"
-)
-
-
-# Days written as ordinal words ("the twenty-second of March", "March fifth").
-_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
-_TEENS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-          "seventeenth", "eighteenth", "nineteenth")  # fmt: skip
-DAY_WORDS = {
-    **{word: k + 1 for k, word in enumerate(_UNITS)},
-    **{word: k + 10 for k, word in enumerate(_TEENS)},
-    "twentieth": 20, "thirtieth": 30,
-    **{f"twenty{joint}{word}": 21 + k for k, word in enumerate(_UNITS) for joint in ("-", " ")},
-    "thirty-first": 31, "thirty first": 31,
-}  # fmt: skip
-# The same words, factored so that the pattern is quick to search ("twenty-" + a unit, ...).
-_DAY_WORD = (
-    r"(?i:(?:twenty[\s-]+|thirty[\s-]+)?(?:first|second|third|fourth|fifth|sixth|seventh|"
-    r"eighth|ninth)|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|"
-    r"twentieth|thirtieth)"
-)
-# Months as dates are capitalised by then (`with_month_capitals`): "march" the verb is not one.
-_WORD_DAY = re.compile(
-    rf"\b(?:(?i:the)\s+)?(?P<word>{_DAY_WORD})\s+(?:of\s+)?(?P<month>{MONTH})(?![\w-])"
-    rf"|\b(?P<month2>{MONTH})\s+(?:the\s+)?(?P<word2>{_DAY_WORD})\b"
-)
-
-
-def _ordinal_days(text: str) -> str:
-    """ "the 5th of March", "March the 5th" and "the fifth of March" read as "March 5",
-    right-aligned in the same number of characters so that the spans found still cover the
-    words of the question."""
-
-    def day(m: re.Match) -> str:
-        return f"{m.group('month')} {m.group('day')}".rjust(len(m.group(0)))
-
-    def days(m: re.Match) -> str:
-        return f"{m.group('month')} {m.group('day')}-{m.group('day2')}".rjust(len(m.group(0)))
-
-    def word_day(m: re.Match) -> str:
-        month = m.group("month") or m.group("month2")
-        number = DAY_WORDS.get(" ".join((m.group("word") or m.group("word2")).lower().split()))
-        if number is None:
-            return m.group(0)  # "thirty-second" is no day
-        return f"{month} {number}".rjust(len(m.group(0)))
-
-    text = _DAYS_OF_MONTH.sub(days, _WORD_DAY.sub(word_day, text))
-    return _MONTH_THE_DAY.sub(day, _ORDINAL_DAY.sub(day, text))
-
-
-# Days written in figures: "2025-03-19", "3/19" (month first, as the corpus's English writes
-# dates, unless the first number cannot be a month: "22/03"), "19.03." (day first).
-_NUMERIC_DAY = re.compile(
-    r"(?<![\w/.,$€£-])(?:(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>\d\d?)-(?P<iso_day>\d\d?)"
-    r"|(?P<a>\d\d?)/(?P<b>\d\d?)(?:/(?P<year>(?:19|20)?\d\d))?"
-    r"|(?P<day>\d\d?)\.(?P<month>\d\d?)(?:\.(?P<dot_year>(?:19|20)\d\d)|(?P<dot>\.))?)"
-    r"(?![\w/%]|[.,]\d)"
-)
-
-
-# A day in figures without a year is a date after a word that leads to one ("on 3/5").
-_FIGURE_LEAD = re.compile(
-    rf"\b(?:{_LEAD}|between|and|or|to|through|-|–)\s+(?:the\s+)?$", re.IGNORECASE
-)
-
-
-def numeric_dates(text: str, alone: bool = False) -> list[DateMention]:
-    """Every day written in figures in the text, as the words written; `alone`: the text is
-    a date and nothing else (one side of "between ... and ...")."""
-    found = []
-    for m in _NUMERIC_DAY.finditer(text):
-        if m.group("iso_year"):
-            month, day, year = (
-                int(m.group("iso_month")),
-                int(m.group("iso_day")),
-                m.group("iso_year"),
-            )
-        elif m.group("a"):
-            month, day, year = int(m.group("a")), int(m.group("b")), m.group("year")
-            if month > 12:
-                month, day = day, month
-            if year and len(year) == 2:
-                year = f"20{year}"
-        else:
-            # "1.5" is a figure: a day-first date has two-digit months, a year or a closing dot
-            if len(m.group("month")) < 2 and not (m.group("dot_year") or m.group("dot")):
-                continue
-            month, day, year = int(m.group("month")), int(m.group("day")), m.group("dot_year")
-        if not (1 <= month <= 12 and 1 <= day <= DAYS_IN_MONTH[month - 1]):
-            continue
-        if not (alone or year or m.group("iso_year") or _FIGURE_LEAD.search(text[: m.start()])):
-            continue  # "a 24/7 watch", "a 9/11 moment": figures, not a day asked about
-        year = int(year) if year else None
-        found.append(DateMention(m.group(0), month, day, year=year, start=m.start()))
-    return found
-
-
-def written_days(text: str, alone: bool = False) -> list[DateMention]:
-    """Every day a question writes, in words or in figures, in order."""
-    return sorted(find_dates(text) + numeric_dates(text, alone), key=lambda m: m.start)
-
-
-# Days known by name, as (month, day).
-NAMED_DAYS = {
-    "christmas eve": (12, 24), "christmas": (12, 25), "boxing day": (12, 26),
-    "new year's eve": (12, 31), "new year’s eve": (12, 31), "new year's day": (1, 1),
-    "new year’s day": (1, 1), "new year": (1, 1), "new year's": (1, 1),
-}  # fmt: skip
-_NAMED_DAY = re.compile(
-    rf"\b(?:(?P<lead>{_LEAD})\s+)?(?:the\s+)?"
-    rf"(?P<day>{'|'.join(sorted((re.escape(d) for d in NAMED_DAYS), key=len, reverse=True))})\b",
-    re.IGNORECASE,
-)
 
 # The year's ends by the months and parts they fall in (first, last).
 _YEAR_PARTS = {
