@@ -476,7 +476,14 @@ def _parse_work(line: str, monkeypatch) -> int:
     import qa.corpus.subjects
 
     counter = [0]
-    modules = (qa.parser, qa.subjects, qa.attribution, qa.cues, qa.dates, qa.gazetteer)
+    modules = (
+        qa.corpus.parser,
+        qa.corpus.subjects,
+        qa.corpus.attribution,
+        qa.corpus.cues,
+        qa.corpus.dates,
+        qa.corpus.gazetteer,
+    )
     for module in modules:
         monkeypatch.setattr(module, "re", _CountedRe(counter))
         for name, value in list(vars(module).items()):
