@@ -468,17 +468,21 @@ def _parse_work(line: str, monkeypatch) -> int:
     import re
     import sys
 
+    import qa.corpus.appositives
     import qa.corpus.attribution
     import qa.corpus.cues
     import qa.corpus.dates
     import qa.corpus.gazetteer
     import qa.corpus.parser
+    import qa.corpus.subject_words
     import qa.corpus.subjects
 
     counter = [0]
     modules = (
         qa.corpus.parser,
         qa.corpus.subjects,
+        qa.corpus.subject_words,
+        qa.corpus.appositives,
         qa.corpus.attribution,
         qa.corpus.cues,
         qa.corpus.dates,

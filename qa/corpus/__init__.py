@@ -1,8 +1,8 @@
 """The corpus layer: text to statement records. Files, articles, JSONL and CSV rows are read
 (files, loading), each line or article is cut into attributed passages (parser, articles,
-subjects, cues, attribution, references, quotes), dates are read and ordered (dates, feed), and
-what the text does not say comes from the gazetteer. Nothing here knows questions, indexes or
-terminals.
+subjects, subject_words, appositives, cues, attribution, people, references, quotes), dates are
+read and ordered (dates, feed), and what the text does not say comes from the gazetteer. Nothing
+here knows questions, indexes or terminals.
 
 May import: the base modules (qa.errors, qa.settings, qa.text) and qa.data. Nothing above.
 """
