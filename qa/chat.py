@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from qa.answer.compose import Answer, answer, answer_understood, understand
 from qa.answer.engine import Engine
 from qa.corpus.names import speaker_owner
-from qa.corpus.references import given_names
+from qa.corpus.people import given_names
 from qa.errors import QaError
 from qa.question.understanding import Understanding
 from qa.question.when import DateRange

@@ -3,44 +3,32 @@
 ('..." said campaign spokesperson Dan Ortiz'). Works on text whose quotations are masked, and
 reads at most WINDOW characters around each cue, so a line of any length costs time in
 proportion to its length.
+
+Appositives are read in qa.corpus.appositives, and the words all of them share are in
+qa.corpus.subject_words.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from qa.corpus.attribution import DESCRIBED_HEADS, ORG_HEADS
+from qa.corpus.appositives import _appositive
 from qa.corpus.cues import TO_VERBS, WEEKDAYS, is_skippable
+from qa.corpus.subject_words import (
+    DETERMINERS,
+    NAME_GLUE,
+    OPENERS,
+    Subject,
+    _after_preposition,
+    _ends_sentence,
+    _is_boundary,
+    _name_run,
+    _tokens,
+    is_name_word,
+)
 
 # How far before or after a cue a source may be written. Longer subjects are not read.
 WINDOW = 240
-HONORIFICS = frozenset(
-    """mr. mrs. ms. dr. sen. sens. rep. reps. gov. gen. lt. col. sgt. capt. rev. prof. adm. maj.
-    cmdr. atty. amb. supt. insp. cpl. pvt. gens. govs.""".split()
-)
-ABBREVIATED = frozenset(
-    """u.s. u.k. u.n. e.u. d.c. inc. co. corp. ltd. jr. sr. st. l.p. n.y. l.a. a.p.""".split()
-)
-# Words written with a capital at the start of a sentence that never begin a name.
-OPENERS = (
-    frozenset(
-        """while but and or when as after before although though if because since so yet still
-    now then also meanwhile however in on at last this that later earlier instead even both
-    neither only here there asked speaking separately finally overall for with by from of to
-    during despite under over about against like unlike until once where whereas whether
-    moreover indeed thus hence otherwise besides nonetheless nevertheless what why how who
-    which it its his her their our my your we they he she i you a an the these those some
-    many several most all every each another other one two three four five six seven eight
-    nine ten recently again everything everyone everybody nothing nobody something someone
-    anything anyone say no any""".split()
-    )
-    | WEEKDAYS
-)
-DETERMINERS = frozenset(
-    """a an the his her its their our my your this that these those one two three several some
-    many other another both each every no any""".split()
-)
 PRONOUNS = frozenset("he she they it we i you".split())
 # Words that cannot stand in a described source ("the senator", "a campaign spokesman").
 NOT_IN_SOURCE = frozenset(
@@ -49,93 +37,10 @@ NOT_IN_SOURCE = frozenset(
     have had do does did will would can could should may might must said says say told
     there here it's""".split()
 )
-# Small words inside names: "Secretary of State", "Ursula von der Leyen", "Procter & Gamble".
-NAME_GLUE = frozenset("of the for & de van von der da di du al la le del bin".split())
-PREPOSITIONS = frozenset(
-    "of in on for with by from about to at into over under against between among".split()
-)
 # Words that may follow a source named after its cue: '... said Ann Lee on Monday'.
 AFTER_NAME = frozenset("on in at during when after before as who while to of".split())
-_TOKEN = re.compile(r"\S+")
-# A party or state tag after a name: "(D-Conn.)", "(R)", "(Vt.)"; and "R-Ky." between commas.
-_PARTY = re.compile(r"^\([A-Z][\w.]*(?:-[\w. ]+)?\),?$")
-_PARTY_BARE = re.compile(r"^[DRI]-[A-Z][\w.]*,?$")
 # An appositive between dashes that ends just before the cue.
 _DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
-_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")  # "J.", "G.K."
-_CAPITAL = re.compile(r"^[A-ZÀ-Ý0-9][\w’'\-.&]*$")
-_BOUNDARY = set(';:"“”«»§*•()[]—–')
-
-
-@dataclass(frozen=True)
-class Subject:
-    """Where the source's words are: the noun phrase span and, inside it, the name span."""
-
-    start: int
-    end: int
-    name_start: int | None = None
-    name_end: int | None = None
-    pronoun: bool = False
-    described_start: int | None = None  # an appositive that describes the named person
-    described_end: int | None = None
-
-
-def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [
-        (start + m.start(), start + m.end(), m.group()) for m in _TOKEN.finditer(text[start:end])
-    ]
-
-
-def _ends_sentence(word: str) -> bool:
-    """A token that closes a sentence: a full stop that is not an abbreviation's."""
-    if word[-1:] in "!?":
-        return True
-    if not word.endswith("."):
-        return False
-    bare = word.lower()
-    return not (bare in HONORIFICS or bare in ABBREVIATED or _INITIAL.match(word))
-
-
-def _is_boundary(word: str) -> bool:
-    return any(ch in _BOUNDARY for ch in word) and not _PARTY.match(word)
-
-
-def is_name_word(word: str) -> bool:
-    """A word that may be part of a name: capitalised, an initial, an honorific, a party tag."""
-    word = word.rstrip(",")
-    if not word:
-        return False
-    if word.lower() in HONORIFICS or _INITIAL.match(word) or _PARTY.match(word):
-        return True
-    if word.lower() in ABBREVIATED:
-        return True
-    if re.sub(r"['’]s$", "", word.lower()) in WEEKDAYS or re.search(r"n['’]t$", word):
-        return False  # "Thursday's vote", "Don't"
-    return bool(_CAPITAL.match(word)) and not _ends_sentence(word) and not word[0].isdigit()
-
-
-def _name_run(tokens: list[tuple[int, int, str]], end: int) -> int:
-    """The index where the run of name words ending just before `end` begins."""
-    i = end
-    while i > 0:
-        word = tokens[i - 1][2]
-        if i < end and word.endswith(","):
-            break
-        if is_name_word(word):
-            i -= 1
-        elif (
-            (word.lower() in NAME_GLUE or word == "on" and tokens[i - 2][2].lower() in ORG_HEADS)
-            and 1 < i < end
-            and is_name_word(tokens[i - 2][2])
-            and not tokens[i - 2][2].endswith(",")
-        ):
-            i -= 1
-        else:
-            break
-    # The first words of a sentence may be capitalised openers: "While Alvarez said".
-    while i < end and tokens[i][2].lower().strip(",") in OPENERS:
-        i += 1
-    return i
 
 
 def _skip_before_cue(tokens: list[tuple[int, int, str]]) -> int:
@@ -308,84 +213,6 @@ def _description_start(tokens: list[tuple[int, int, str]], name_start: int) -> i
         if bare in DETERMINERS:
             break
     return i
-
-
-def _appositive(tokens: list[tuple[int, int, str]], end: int) -> Subject | None:
-    """'Laura Fenwick, a professor of law at a state university, said': the name that ends the
-    last comma-separated segment before the describing ones."""
-    segments, start = [], 0
-    for j in range(end):
-        if tokens[j][2].endswith(","):
-            segments.append((start, j + 1))
-            start = j + 1
-    for k in range(len(segments) - 2, -1, -1):
-        s, e = segments[k]
-        if not _describes(tokens[segments[k + 1][0] : segments[k + 1][1]]):
-            continue
-        if not tokens[s][2][:1].isupper():
-            continue  # itself a description: "the foreign minister of France,"
-        name_start = _name_run(tokens, e)
-        segment_end = tokens[e - 1][1] - 1
-        if _after_preposition(tokens, s, name_start):
-            return None  # "Officials at the Lakeside Institute, a ..., said"
-        if name_start < e and tokens[e - 1][2][:-1].lower() not in OPENERS:
-            return Subject(
-                tokens[s][0],
-                segment_end,
-                tokens[name_start][0],
-                segment_end,
-                described_start=tokens[e][0],
-                described_end=tokens[end - 1][1] - 1,
-            )
-        if tokens[s][2].lower() in DETERMINERS and e - s <= 4:
-            return Subject(tokens[s][0], segment_end)  # "Several officials, speaking ..., said"
-        return None
-    return _name_after_description(tokens, segments)
-
-
-def _after_preposition(tokens: list[tuple[int, int, str]], first: int, start: int) -> bool:
-    """True when a preposition (and perhaps a determiner) stands before the name at `start`."""
-    j = start - 1
-    if j >= first and tokens[j][2].lower() in DETERMINERS:
-        j -= 1
-    return j >= first and tokens[j][2].lower() in PREPOSITIONS
-
-
-def _name_after_description(tokens, segments) -> Subject | None:
-    """ "The prime minister's spokesman, James Slack, told": the name is the appositive."""
-    if len(segments) < 2:
-        return None
-    (ds, de), (s, e) = segments[-2], segments[-1]
-    description = tokens[ds:de]
-    opens = description[0][2].lower() in DETERMINERS
-    if not (opens or any(re.search(r"['’]s$", w) for _, _, w in description)):
-        return None
-    if not _describes(description) or _name_run(tokens, e) != s:
-        return None
-    name_end = tokens[e - 1][1] - 1
-    return Subject(
-        tokens[ds][0],
-        name_end,
-        tokens[s][0],
-        name_end,
-        described_start=tokens[ds][0],
-        described_end=tokens[de - 1][1] - 1,
-    )
-
-
-def _describes(segment: list[tuple[int, int, str]]) -> bool:
-    """A segment that describes a person rather than names one: "a professor", "56", "who
-    has served", "Berg's opponent"."""
-    first = segment[0][2]
-    if _PARTY_BARE.match(first):
-        return True
-    if first.lower().rstrip(",") in DESCRIBED_HEADS:
-        return True  # "Democrat of Ohio"
-    if first.lower() in DETERMINERS or first.lower() in ("who", "whose", "which", "former"):
-        return True
-    if first[:1].isdigit() or first[:1].islower() or re.search(r"['’]s$", first):
-        return True
-    return any(w[:1].islower() and w.lower() not in NAME_GLUE for _, _, w in segment)
 
 
 def after(masked: str, cue_end: int) -> Subject | None:
