@@ -15,7 +15,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from qa.cli import app
-from qa.evaluation import default_questions_path, load_questions
+from qa.evaluation.questions import default_questions_path, load_questions
 
 
 def questions() -> list[str]:

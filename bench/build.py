@@ -16,7 +16,7 @@ import numpy as np
 from bench.synthetic import statements
 from qa.model.embedding import Encoder, resolve_model
 from qa.model.minilm import NumpyEncoder
-from qa.store.embedded.index import build
+from qa.store.embedded.build import build
 
 
 def main() -> None:

@@ -59,7 +59,7 @@ print(json.dumps({"wall": latencies, "cpu": cpu}))
 def chat_questions() -> list[str]:
     """The questions of this checkout's evals/questions.toml, conversation turns left out (they
     need the chat's context); every version is asked these same ones."""
-    from qa.evaluation import default_questions_path, load_questions
+    from qa.evaluation.questions import default_questions_path, load_questions
 
     return [q.question for q in load_questions(default_questions_path()) if not q.conversation]
 

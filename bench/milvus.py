@@ -28,7 +28,7 @@ RSS = (
 )
 BUILD_MILVUS = (
     BUILD.split("from qa.folders import choose")[0].replace(
-        "from qa.store.embedded.index import build", "from qa.store.milvus.build import build"
+        "from qa.store.embedded.build import build", "from qa.store.milvus.build import build"
     )
     + """
 corpus, uri, base = sys.argv[1:4]

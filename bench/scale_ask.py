@@ -40,7 +40,7 @@ import sys, time
 from pathlib import Path
 import numpy as np
 from qa.model.embedding import resolve_model
-from qa.store.embedded.index import build
+from qa.store.embedded.build import build
 
 class DrawnEncoder:
     def __init__(self, info, base):

@@ -76,7 +76,7 @@ def ask(corpora: list[Path], index_dir: Path, count: int, tally: dict) -> None:
 
 def rebuild(corpus: Path, index_dir: Path, count: int, first: int, tally: dict) -> None:
     """Rebuild `count` times, editing the corpus each time so that each build is new."""
-    from qa.store.embedded.index import build
+    from qa.store.embedded.build import build
 
     for edition in range(first, first + count):
         corpus.write_text("\n".join(corpus_lines(corpus.stem, edition=edition)) + "\n")
@@ -86,7 +86,7 @@ def rebuild(corpus: Path, index_dir: Path, count: int, first: int, tally: dict) 
 
 def ensure_once(corpus: Path, index_dir: Path, tally: dict) -> None:
     """What a cold ask does first: make sure the index is there. Says whether it built."""
-    from qa.store.embedded.index import ensure
+    from qa.store.embedded.build import ensure
 
     tally["built"] = ensure([corpus], index_dir, FakeEncoder()).built
     tally["answers"] += 1

@@ -14,7 +14,8 @@ from conftest import FakeEncoder
 from race_worker import engine_for
 
 from qa.answer.compose import answer
-from qa.store.embedded.index import build, current_folder, load
+from qa.store.embedded.build import build
+from qa.store.embedded.index import current_folder, load
 
 LINES = [
     "Gas prices will fall this winter, Hungarian Foreign Minister Peter Szijjarto said on Dec. 28.",

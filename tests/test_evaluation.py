@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 from conftest import write
 
-from qa.evaluation import (
-    GATES,
+from qa.evaluation.questions import (
     EvaluationError,
     default_heldout_path,
     default_questions_path,
     load_questions,
-    run_evaluation,
 )
+from qa.evaluation.report import GATES, run_evaluation
 from qa.settings import Settings
 
 

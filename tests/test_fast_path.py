@@ -120,7 +120,7 @@ def test_wordpiece_gives_the_library_s_ids(real_engine, real_index_dir):
     random text of SAFE characters: the same ids as `tokenizers`."""
     import random
 
-    from qa.evaluation import default_questions_path, load_questions
+    from qa.evaluation.questions import default_questions_path, load_questions
     from qa.model.wordpiece import SAFE, WordPiece
     from qa.store.embedded.index import load
 

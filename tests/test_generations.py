@@ -19,8 +19,9 @@ from race_worker import QUESTION, corpus_lines, engine_for, race
 import qa.store.embedded.generations as generations_module
 from qa.answer.compose import answer
 from qa.errors import IndexStateError
+from qa.store.embedded.build import build, ensure
 from qa.store.embedded.generations import BuildLock, remove_index, report_on_terminal
-from qa.store.embedded.index import build, current_folder, ensure, load
+from qa.store.embedded.index import current_folder, load
 
 WORKER = str(Path(__file__).resolve().parent / "race_worker.py")
 
@@ -206,7 +207,7 @@ def test_a_full_disk_is_one_sentence_and_leaves_no_temporary_files(
 
     target = {"np.save": (np, "save"), "faiss": (faiss, "write_index")}
     if writer == "faiss":  # only an HNSW index is a FAISS file
-        monkeypatch.setattr("qa.store.embedded.index.HNSW_THRESHOLD", 100)
+        monkeypatch.setattr("qa.store.embedded.build.HNSW_THRESHOLD", 100)
     monkeypatch.setattr(*target.get(writer, (generations_module, "fsync_tree")), fail)
     monkeypatch.setattr(generations_module, "_disk_full", lambda where: True)
     with pytest.raises(IndexStateError) as raised:

@@ -21,15 +21,15 @@ from typer.testing import CliRunner
 
 import qa.corpus.files as corpus_files
 import qa.store.embedded.generations as generations_module
-import qa.store.embedded.index as index_module
 from qa.cli import app
 from qa.corpus.gazetteer import Gazetteer
 from qa.corpus.loading import load_corpus
 from qa.corpus.parser import parse_line
 from qa.errors import CorpusError, IndexStateError
 from qa.question.reader import QuestionReader
+from qa.store.embedded.build import build, ensure
 from qa.store.embedded.generations import BuildLock
-from qa.store.embedded.index import build, current_folder, load
+from qa.store.embedded.index import current_folder, load
 
 runner = CliRunner()
 TESTS = Path(__file__).resolve().parent
@@ -224,7 +224,7 @@ def test_damaged_index_files_are_detected_and_rebuilt(tmp_path, small_corpus, fa
         target.unlink()
     with pytest.raises(IndexStateError, match="damaged .*vectors.npy"):
         load(tmp_path / "idx")
-    rebuilt = index_module.ensure([small_corpus], tmp_path / "idx", fake_encoder)
+    rebuilt = ensure([small_corpus], tmp_path / "idx", fake_encoder)
     assert rebuilt.built and len(rebuilt) == 2
     assert len(load(tmp_path / "idx")) == 2
 
@@ -253,7 +253,7 @@ KILL_SCRIPT = textwrap.dedent(
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     from conftest import FakeEncoder
-    from qa.store.embedded.index import build
+    from qa.store.embedded.build import build
 
     class Slow(FakeEncoder):
         def encode(self, texts, batch_size=64):
@@ -313,7 +313,7 @@ def test_build_killed_at_any_moment_leaves_a_usable_index(tmp_path, fake_encoder
             corpus.write_text("\n".join(lines + ["One more line, a diplomat says."]) + "\n")
     assert killed >= 5
     del index  # releases the last generation loaded, so the next build may remove it
-    final = index_module.ensure([corpus], tmp_path / "idx", fake_encoder)
+    final = ensure([corpus], tmp_path / "idx", fake_encoder)
     assert len(final) == len(new_ids)
     assert final.built and not list((tmp_path / "idx").glob(".tmp-*"))
     assert [p.name for p in (tmp_path / "idx").glob("gen-*")] == [final.folder.name]

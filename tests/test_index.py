@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 from conftest import write
 
+import qa.store.embedded.build as build_module
 import qa.store.embedded.generations as generations_module
 import qa.store.embedded.index as index_module
 import qa.store.embedded.manifest as manifest_module
 from qa.errors import IndexStateError
+from qa.store.embedded.build import build, ensure
 from qa.store.embedded.dense import StoredVectors
-from qa.store.embedded.index import build, current_folder, ensure, load
+from qa.store.embedded.index import current_folder, load
 from qa.store.fingerprint import corpus_fingerprint
 from qa.text import tokenize
 
@@ -105,7 +107,8 @@ def test_an_unchanged_corpus_is_not_read_again_to_answer(
     ensure([corpus], tmp_path / "idx", fake_encoder)  # hashes the corpus, records its signature
     hashed = []
     real = index_module.corpus_fingerprint
-    monkeypatch.setattr(index_module, "corpus_fingerprint", lambda p: hashed.append(p) or real(p))
+    for module in (index_module, build_module):  # the freshness check, and the build under its lock
+        monkeypatch.setattr(module, "corpus_fingerprint", lambda p: hashed.append(p) or real(p))
     again = ensure([corpus], tmp_path / "idx", fake_encoder)
     assert not again.built and hashed == []
     corpus.write_text(corpus.read_text().replace("Grain", "Wheat"))  # same size
@@ -191,7 +194,7 @@ def test_hnsw_above_threshold_keeps_recall_against_exact(tmp_path, fake_encoder,
         " ".join(rng.choice(words, size=6)) + f" item {i}, an official said." for i in range(600)
     ]
     path = write(tmp_path / "many.txt", "\n".join(lines) + "\n")
-    monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 100)
+    monkeypatch.setattr(build_module, "HNSW_THRESHOLD", 100)
     built = build([path], tmp_path / "idx", fake_encoder)
     assert built.manifest["faiss"]["type"] == "HNSWFlat"
     queries = fake_encoder.encode(["grain ports aid", "troops border tanks", "gas energy loans"])

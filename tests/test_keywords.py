@@ -142,7 +142,7 @@ def test_top_matches_scores_on_a_synthetic_corpus(tmp_path):
 
 
 def test_top_matches_scores_on_the_seeds(real_engine, real_index_dir):
-    from qa.evaluation import default_questions_path, load_questions
+    from qa.evaluation.questions import default_questions_path, load_questions
     from qa.store.embedded.index import load
     from qa.text import tokenize
 

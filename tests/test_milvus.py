@@ -319,7 +319,8 @@ import json, sys
 from pathlib import Path
 from qa.answer.engine import Engine
 from qa.model.embedding import Encoder, resolve_model
-from qa.evaluation import _run_product, default_parts, load_questions
+from qa.evaluation.questions import default_parts, load_questions
+from qa.evaluation.runs import _run_product
 from qa.store.milvus.build import build
 from qa.settings import Settings
 

@@ -13,7 +13,7 @@ from qa.answer.search import RELEVANT, WORDLESS_MARGIN, Hit, Searcher, _answers,
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.question.roles import RoleFilter
 from qa.question.understanding import Understanding
-from qa.store.embedded.index import ensure
+from qa.store.embedded.build import ensure
 from qa.store.embedded.store import EmbeddedStore
 from qa.store.where import EVERYTHING
 

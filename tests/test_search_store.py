@@ -188,7 +188,7 @@ def test_no_question_asks_for_more_than_its_candidates(searcher, store):
 def test_the_same_answer_from_the_embedded_store(tmp_path, searcher):
     """The fake and the embedded store answer alike where their keyword scores agree on
     order (a word one statement holds), with ids of their own."""
-    from qa.store.embedded.index import ensure
+    from qa.store.embedded.build import ensure
     from qa.store.embedded.store import EmbeddedStore
 
     path = write(tmp_path / "feed.txt", "\n".join(LINES) + "\n")

@@ -19,7 +19,7 @@ from qa.question.lexicon import role_matches
 from qa.question.roles import RoleFilter
 from qa.question.understanding import Understanding
 from qa.question.when import DateRange
-from qa.store.embedded.index import ensure
+from qa.store.embedded.build import ensure
 from qa.store.embedded.store import EmbeddedStore
 from qa.store.facts import row_facts
 from qa.store.where import (

@@ -312,7 +312,7 @@ def evaluate(
 ) -> None:
     """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
     from qa.cli.progress import Feedback
-    from qa.evaluation import run_parts
+    from qa.evaluation.report import run_parts
     from qa.present import formats
 
     settings = read_settings(index_dir=index_dir, store=store, uri=uri)

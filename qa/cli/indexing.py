@@ -81,7 +81,8 @@ def index(
         return
     from qa.cli.progress import Feedback
     from qa.model.embedding import Encoder, resolve_model
-    from qa.store.embedded.index import build, load
+    from qa.store.embedded.build import build
+    from qa.store.embedded.index import load
 
     settings = read_settings(
         corpus=corpus, index_dir=index_dir, model=model, skip_bad=skip_bad, collection=collection,

@@ -18,7 +18,7 @@ def open_store(
     changed) unless another backend is asked for. `encoder` is only used to build."""
     kind = getattr(settings, "store", "embedded") or "embedded"
     if kind == "embedded":
-        from qa.store.embedded.index import ensure
+        from qa.store.embedded.build import ensure
         from qa.store.embedded.store import EmbeddedStore
 
         index = ensure(corpus_paths, settings.index_dir, encoder, progress, settings.skip_bad)
