@@ -1,0 +1,212 @@
+"""Speakers a question names: the corpus's speakers by full name, surname or alias (typos
+forgiven, a mistyped given name included), and a name the corpus does not quote standing
+where a speaker goes."""
+
+from __future__ import annotations
+
+import re
+
+from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.names import speaker_owner
+from qa.question.lexicon import QUESTION_WORDS as SCAFFOLD
+from qa.question.lexicon import closest_name
+from qa.question.roles import ROLE_HEADS, ROLE_MODIFIERS
+from qa.question.spans import Span, overlaps
+from qa.question.speech import SPEECH_SET
+
+# Where a name the corpus does not know stands as who speaks: after the question's auxiliary
+# ("What did Starmer say", "Did Scholz say", "What's Orban's stance"), or owning a word for what
+# is said at the start ("Starmer's stance on troops"); the possessive is no part of the name.
+_NAME = r"[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}"
+_UNKNOWN_NAME = re.compile(
+    r"(?:\b(?i:did|does|do|has|have|had|is|are|was|were|would|will)\s+|\b(?i:what|how)['’]s\s+)"
+    rf"(?P<whole>(?P<name>{_NAME})(?:['’]s)?)\s|^(?P<owned>(?P<owner>{_NAME})['’]s)\s"
+)
+# Words that, after a name's possessive, make the name the employer, not the speaker.
+_AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson", "spokesman",
+               "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
+               "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
+               "defence", "press"}  # fmt: skip
+# What a name's possessive speaks through: "Meloni's office" speaks for Meloni.
+_OWN = re.compile(r"\s+(?:office|team|camp|government|administration)\b")
+
+
+def speaker_alias_table(
+    statements, gazetteer: Gazetteer, speakers: list[str] | None
+) -> dict[str, str]:
+    """Lower-cased alias -> speaker name (full names, surnames, gazetteer aliases), of
+    `speakers` or, when not given, of whoever the statements quote."""
+    table: dict[str, str] = {}
+    if speakers is not None:
+        names = set(speakers)
+    else:
+        names = {speaker_owner(s.speaker) for s in statements if s.speaker}
+    for person in gazetteer.people:
+        names.add(person.name)
+    places = {a.lower() for p in gazetteer.places for a in (p.name, *p.aliases)}
+    for name in sorted(n for n in names if n):
+        if name.lower() in places:
+            continue
+        table[name.lower()] = name
+        person = gazetteer.person(name)
+        for alias in person.aliases if person else ():
+            table.setdefault(alias.lower(), name)
+        last = name.split()[-1]
+        if len(name.split()) > 1 and len(last) > 2 and last[0].isupper():
+            table.setdefault(last.lower(), name)
+    return table
+
+
+def speaker_place_table(
+    statements, gazetteer: Gazetteer, known: dict[str, str] | None
+) -> dict[str, str]:
+    """Speaker name -> the country or organisation they speak for: `known`, or when not given,
+    what the statements say; the gazetteer's people besides."""
+    table = dict(known or {})
+    if known is None:
+        for s in statements:
+            owner = speaker_owner(s.speaker)
+            if owner and s.affiliation:
+                table.setdefault(owner, s.affiliation)
+    for person in gazetteer.people:
+        if person.affiliation:
+            table.setdefault(person.name, person.affiliation)
+    return table
+
+
+def speaker_pattern(speaker_aliases: dict[str, str]) -> re.Pattern | None:
+    """Any of the speakers' aliases, with or without a possessive; None when there are none."""
+    aliases = sorted(speaker_aliases, key=len, reverse=True)
+    if not aliases:
+        return None
+    body = "|".join(re.escape(a) for a in aliases)
+    return re.compile(rf"(?<![\w])(?:{body})(?:['’]s)?(?![\w])", re.IGNORECASE)
+
+
+class SpeakerReader:
+    """Reads speakers' names against what a question reader knows of speakers and places."""
+
+    def __init__(self, reader):
+        self.reader = reader
+
+    def read(self, text, taken, in_filter_position):
+        """Speakers named exactly or nearly ("Zelenskiy", "Rute"); a name's possessive before
+        a role ("Zelensky's chief of staff") names the employer, not the speaker."""
+        speakers: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        pattern = self.reader._speaker_pattern
+        for m in pattern.finditer(text) if pattern else ():
+            if overlaps(m.span(), taken) or not in_filter_position(*m.span()):
+                continue
+            if self._names_employer(text, m):
+                continue
+            name = self.reader.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
+            if name not in speakers:
+                speakers.append(name)
+            start = m.start()
+            given = self._given_name_typed(text, start, name, taken)
+            if given is not None:
+                corrections.append((text[given : m.end()], name))
+                start = given
+            own = _OWN.match(text[m.end() :])
+            taken.append((start, m.end() + (own.end() if own else 0)))
+        if speakers:
+            return speakers, corrections
+        # Names as typed: a word or two in a speaker's place, close to a corpus name.
+        candidates = [
+            t
+            for t in re.finditer(r"[^\W\d_][\w’'\-]*", text)
+            if not overlaps(t.span(), taken) and self._may_name(text, t, in_filter_position)
+        ]
+        k = 0
+        while k < len(candidates):
+            token = candidates[k]
+            pair = candidates[k + 1] if k + 1 < len(candidates) else None
+            joined = pair is not None and text[token.end() : pair.start()].strip() == ""
+            spans = [(token.start(), pair.end())] if joined else []
+            spans.append(token.span())
+            for start, end in spans:
+                typed = re.sub(r"['’]s$", "", text[start:end])
+                name = closest_name(typed, self.reader.speaker_aliases)
+                if name is None or self._names_employer(text, Span(text, start, end)):
+                    continue
+                if name not in speakers:
+                    speakers.append(name)
+                    if typed.lower() not in self.reader.speaker_aliases:
+                        corrections.append((typed, name))
+                taken.append((start, end))
+                k += 1 if end == token.end() else 2
+                break
+            else:
+                k += 1
+        return speakers, corrections
+
+    def unknown_name(self, text, taken, verb_at):
+        """A capitalised name in the speaker's place that the corpus does not know."""
+        if verb_at is None:
+            return None
+        for m in _UNKNOWN_NAME.finditer(text[:verb_at] + " "):
+            name = m.group("name") or m.group("owner")
+            span = m.span("whole") if m.group("name") else m.span("owned")
+            if name.lower() not in SCAFFOLD and not overlaps(span, taken):
+                return name, span
+        return None
+
+    def _given_name_typed(self, text: str, at: int, name: str, taken) -> int | None:
+        """Where a mistyped given name starts just before a surname found as typed ("Bil
+        Blair", "Karolina Leavitt"), or None: it belongs to the name, not to the topic."""
+        parts = name.split()
+        # a middle initial may stand between ("Donald J. Trump")
+        before = re.search(r"([^\W\d_][\w’'\-]*)\s+(?:[A-Z]\.?\s+)?$", text[:at])
+        if len(parts) < 2 or before is None or overlaps(before.span(1), taken):
+            return None
+        typed = before.group(1)
+        if typed.lower() == parts[0].lower() and before.end(1) + 1 < at:
+            return before.start(1)  # the given name as written, and an initial
+        if typed.lower() in SCAFFOLD or typed.lower() == parts[0].lower() or len(typed) < 3:
+            return None
+        if closest_name(typed, {parts[0].lower(): name}, minimum=3) is None:
+            return None
+        return before.start(1)
+
+    def _may_name(self, text: str, token: re.Match, in_filter_position) -> bool:
+        """Whether a word could be a speaker's name typed loosely: not a question word, verb,
+        title or place, and where a name goes (capitalised, or after "did"/"by")."""
+        word = token.group(0)
+        bare = re.sub(r"['’]s$", "", word).lower()
+        return not (
+            len(bare) < 4
+            or bare in SCAFFOLD
+            or bare in SPEECH_SET
+            or bare in ROLE_HEADS
+            or bare in ROLE_MODIFIERS
+            or self.reader.gazetteer.place(word)
+            or not in_filter_position(*token.span())
+            or not (word[0].isupper() or _in_speaker_slot(text, token.start()))
+        )
+
+    def _names_employer(self, text: str, match: re.Match) -> bool:
+        """Whether a name's possessive is followed by a title ("Zelensky's chief of staff",
+        "Zelensky's UN ambassador", "Meloni's foreign minister"): the name is the employer."""
+        if not re.search(r"['’]s$", match.group(0)):
+            return False
+        if _OWN.match(text[match.end() :]):
+            return False  # "Erdogan's government" speaks for Erdogan
+        for word in re.findall(r"[\w\-.]+", text[match.end() :])[:3]:
+            bare = word.lower().strip(".")
+            if bare in _AIDE_WORDS or bare in ROLE_HEADS:
+                return True
+            if not (bare in ROLE_MODIFIERS or self.reader.place(word)):
+                return False
+        return False
+
+
+def _in_speaker_slot(text: str, at: int) -> bool:
+    """Whether a lower-case word sits where a speaker's name goes ("what did rute say")."""
+    return bool(
+        re.search(
+            r"\b(?:did|does|has|have|had|was|is|by|from|according to)\s+(?:\w+\s+)?$",
+            text[:at],
+            re.IGNORECASE,
+        )  # fmt: skip
+    )
