@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 from bench.machine import percentile, state  # noqa: E402
 from qa.store.embedded import dense  # noqa: E402
 
-K = 100  # CANDIDATES in qa/answer/search.py
+K = 100  # CANDIDATES in qa/answer/fusion.py
 SHARES = (0.001, 0.005, 0.02, 0.05, 0.1, 0.2, 0.5)
 FORMER_EXACT_LIMIT = 200_000
 

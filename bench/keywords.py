@@ -31,7 +31,7 @@ from bench.synthetic import statements
 from qa.store.embedded import keywords
 from qa.text import tokenize
 
-CANDIDATES = 100  # as qa/answer/search.py
+CANDIDATES = 100  # as qa/answer/fusion.py
 GROUPS = 20  # the restricted case keeps statements i % GROUPS == 3: a twentieth
 KEPT = 3
 

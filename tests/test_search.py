@@ -9,7 +9,9 @@ from dataclasses import replace
 import pytest
 from conftest import write
 
-from qa.answer.search import RELEVANT, WORDLESS_MARGIN, Hit, Searcher, _answers, relevance
+from qa.answer.hits import Hit
+from qa.answer.relevance import RELEVANT, WORDLESS_MARGIN, _answers, relevance
+from qa.answer.search import Searcher
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.question.roles import RoleFilter
 from qa.question.understanding import Understanding

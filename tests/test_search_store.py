@@ -10,7 +10,8 @@ import pytest
 from conftest import FakeEncoder, write
 from test_store import passes
 
-from qa.answer.search import CANDIDATES, Searcher
+from qa.answer.fusion import CANDIDATES
+from qa.answer.search import Searcher
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.corpus.loading import load_corpus
 from qa.question.understanding import Understanding

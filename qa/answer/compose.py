@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from qa.answer.engine import Engine
-from qa.answer.search import Hit, SearchResult
+from qa.answer.hits import Hit, SearchResult
 from qa.corpus.statements import SaidOn
 from qa.errors import QaError, QuestionError
 from qa.question.explicit import ExplicitFilters, resolve

@@ -1,0 +1,35 @@
+"""The notes that say why nothing answers a question: a name no statement mentions, an actor
+asked about who said nothing on it, or nothing in the corpus (or the filters) answering."""
+
+from __future__ import annotations
+
+from qa.answer.filters import FilterPlan, who_phrase
+from qa.question.understanding import Understanding
+
+# Added when a filter left nothing that answers and statements by others do.
+OTHERS_LISTED = " Statements by others about it are listed first below."
+
+
+def why_nothing(
+    u: Understanding, filtered: bool, unmentioned: list[str], allowed: FilterPlan
+) -> tuple[str, str]:
+    """The note saying why nothing answers, and its reason: a filter kind or "relevance"."""
+    reason = "relevance"
+    if unmentioned:
+        # The topic names something no statement mentions: whatever shares its other
+        # words ("a ceasefire" in "a ceasefire in Gaza") is not about it.
+        note = f"Nothing in the corpus mentions {unmentioned[0]}."
+    elif allowed.unheard:
+        # Only statements naming the actor asked about were searched: it said nothing.
+        note, reason = allowed.unheard
+    else:
+        note = _nothing_note(u, filtered)
+    return note, reason
+
+
+def _nothing_note(u: Understanding, filtered: bool) -> str:
+    if filtered and u.topic:
+        return f"Nothing {who_phrase(u)} about {u.topic}."
+    if filtered:
+        return f"Nothing {who_phrase(u)} in the corpus answers this."
+    return "Nothing in the corpus answers this."
