@@ -211,7 +211,7 @@ def test_filter_trees_select_what_the_embedded_store_selects(
 ):
     """Also with a search window of 3 rows, so that every word's rows are searched a range
     of keys at a time and ranges are halved when full."""
-    from qa.store.milvus import store as milvus_store
+    from qa.store.milvus import calls as milvus_store
 
     embedded, store = real_engine.store, milvus_engine.store
     if window:

@@ -29,7 +29,7 @@ from qa.corpus.files import iter_rows, read_metadata
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.corpus.loading import _file_statements, no_statements
 from qa.corpus.statements import Statement
-from qa.store.milvus.collection import primary_key
+from qa.store.milvus.rows import primary_key
 
 ROWS = 1_024  # rows parsed at once
 

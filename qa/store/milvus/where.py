@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.store.milvus import collection as milvus
+from qa.store.milvus import rows as milvus
 from qa.store.where import (
     FIELDS,
     And,
@@ -28,8 +28,8 @@ SPAN_FIELDS = set(milvus.SPANS)
 @dataclass(frozen=True)
 class Keys:
     """Rows by primary key: what a `Mentions` selects, found in the BM25 index by the store
-    (`MilvusStore.resolved`), so that Milvus Lite filters them as a column of keys rather than
-    matching text row by row."""
+    (`Filters.resolved` in qa/store/milvus/filters.py), so that Milvus Lite filters them as a
+    column of keys rather than matching text row by row."""
 
     keys: tuple[int, ...]
 
