@@ -25,8 +25,10 @@ HOG = "while True: pass"
 
 def environment(checkout: Path | None) -> dict[str, str]:
     # Bytecode is cached as after any install: without it every run compiles every module.
-    dropped = (*THREAD_VARIABLES, "PYTHONDONTWRITEBYTECODE")
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # One BLAS and OpenMP thread, as the `qa` command sets for answering (qa.cli.pin_threads;
+    # builds take their threads back), also for the scripts that answer through the library.
+    env.update(dict.fromkeys(THREAD_VARIABLES, "1"))
     if checkout is not None:
         env["PYTHONPATH"] = str(checkout)
     return env

@@ -77,3 +77,14 @@ def test_packaging_metadata():
     runtime = " ".join(project["dependencies"])
     for test_only in ("pytest", "hypothesis", "ruff"):
         assert test_only not in runtime
+
+
+def test_the_wheel_lists_every_package():
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    listed = set(setuptools["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "qa").rglob("__init__.py")
+    }
+    assert found <= listed, found - listed
