@@ -17,6 +17,7 @@ from qa.errors import QaError
 from qa.question.understanding import Understanding
 from qa.question.when import DateRange
 from qa.settings import ENV_HISTORY, Settings, default_history_file
+from qa.text import mend
 
 COMMANDS = {
     "/help": "list what you can type",
@@ -57,6 +58,8 @@ _EARLIER = re.compile(r"^\s*(?:and\s+)?(?:anything\s+|something\s+|what\s+)?(?P<
 _SHIFT_WITHIN = re.compile(
     r"\s*\b(?P<way>before that|before then|after that|after then|since then)\b", re.IGNORECASE
 )
+LINE_LIMIT = 1 << 16
+_NEWLINE = re.compile(r"\r\n?|\n")  # the line ends a text stream reads (universal newlines)
 MORE = {"more", "more.", "next", "/more", "show more", "more please", "go on", "continue"}
 
 
@@ -82,7 +85,7 @@ class Conversation:
         self.context: Understanding | None = None
 
     def handle(self, line: str) -> Reply:
-        text = line.strip()
+        text = mend(line).strip()
         if not text:
             return Reply(show="text")
         lowered = text.lower().rstrip("?!. ")
@@ -274,6 +277,23 @@ def _render(reply: Reply, console, as_json: bool) -> None:
         console.print(neutralise(line))
 
 
+def piped_lines(stream):
+    """The lines of piped input as text: bytes that are not in the input's encoding become
+    U+FFFD rather than ending the chat, and a line is read LINE_LIMIT bytes at most (the rest
+    of a longer one is skipped; the question reader keeps fewer characters than that)."""
+    source = getattr(stream, "buffer", None)
+    if source is None:  # already text (a test's StringIO)
+        yield from (mend(line) for line in stream)
+        return
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    while raw := source.readline(LINE_LIMIT):
+        if len(raw) == LINE_LIMIT and not raw.endswith(b"\n"):
+            while (rest := source.readline(LINE_LIMIT)) and not rest.endswith(b"\n"):
+                pass
+        text = raw.decode(encoding, "replace")
+        yield from _NEWLINE.split(text)[: -1 if _NEWLINE.search(text[-1:]) else None]
+
+
 def run_piped(engine: Engine, lines, console, as_json: bool) -> int:
     """One answer per input line; returns the exit code."""
     conversation = Conversation(engine)
@@ -298,7 +318,7 @@ def run_chat(
     interactive = input is not None or (sys.stdin.isatty() and sys.stdout.isatty())
     if not interactive:
         engine.load()  # a corpus or index that cannot be used stops here, as an error
-        return run_piped(engine, sys.stdin, console, as_json)
+        return run_piped(engine, piped_lines(sys.stdin), console, as_json)
     return _interactive(engine, console, as_json, input, output)
 
 

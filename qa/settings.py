@@ -10,6 +10,7 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 from qa.errors import QaError
+from qa.text import mend
 
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent
@@ -60,17 +61,23 @@ def config_dir() -> Path:
     return user_config_path("qa")
 
 
+def env_text(name: str) -> str:
+    """An environment value that is text, not a path: bytes that were not UTF-8 become U+FFFD
+    (paths keep them, to name the file given)."""
+    return mend(os.environ.get(name, ""))
+
+
 def env_flag(name: str) -> bool:
-    value = os.environ.get(name, "").strip().lower()
+    value = env_text(name).strip().lower()
     if value in TRUE_WORDS:
         return True
     if value in FALSE_WORDS:
         return False
-    raise SettingsError(f"{name}={os.environ[name]!r} is not a yes/no value; use 1 or 0.")
+    raise SettingsError(f"{name}={env_text(name)!r} is not a yes/no value; use 1 or 0.")
 
 
 def env_int(name: str, default: int, low: int, high: int) -> int:
-    value = os.environ.get(name, "").strip()
+    value = env_text(name).strip()
     if not value:
         return default
     try:
@@ -116,11 +123,11 @@ class Settings:
         model = given.get("model") or os.environ.get(ENV_MODEL) or None
         top_k = given.get("top_k") or env_int(ENV_TOP_K, 5, 1, 100)
         skip_bad = bool(given.get("skip_bad")) or env_flag(ENV_SKIP_BAD)
-        name = given.get("collection") or os.environ.get(ENV_COLLECTION) or None
-        store = (given.get("store") or os.environ.get(ENV_STORE) or "embedded").strip().lower()
+        name = given.get("collection") or env_text(ENV_COLLECTION) or None
+        store = (given.get("store") or env_text(ENV_STORE) or "embedded").strip().lower()
         if store not in STORES:
             raise SettingsError(f"There is no store {store!r}; use {' or '.join(STORES)}.")
-        uri = given.get("uri") or os.environ.get(ENV_URI) or None
+        uri = given.get("uri") or env_text(ENV_URI) or None
         if store == "milvus":
             # The collection is a Milvus collection of that name, not a folder of indexes.
             corpus, folder = tuple(Path(p) for p in corpus), root

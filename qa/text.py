@@ -29,6 +29,21 @@ STOPWORDS = frozenset(
     yourselves say said says tell told think thought statement statements anything something
     also""".split()
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def mend(text: str) -> str:
+    """Text from outside (an argument, an environment value, a line read) as valid Unicode:
+    bytes that were not UTF-8 arrive as lone surrogates (Python's surrogateescape) and become
+    U+FFFD, as a UTF-8 decoder replacing errors would make them."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate no byte escapes to ("\ud800")
+        return _SURROGATE.sub("\ufffd", text)
+
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _stemmer = Stemmer.Stemmer("english")
 

@@ -14,6 +14,7 @@ from qa.errors import QaError, QuestionError
 from qa.question.explicit import ExplicitFilters, resolve
 from qa.question.intent import REFUSALS, asks_quantity, has_number, reported_future, why_of_shown
 from qa.question.understanding import Understanding
+from qa.text import mend
 
 # Refusals that still list the closest statements on the subject, labelled as not an answer
 # (a reason asked for: what was said on the subject, which may give one in the speaker's words).
@@ -151,8 +152,9 @@ def understand(
     context: Understanding | None = None,
     filters: ExplicitFilters | None = None,
 ) -> Understanding:
-    """What the question asks, with explicit filters (options) in place of what it says."""
-    text = question.strip()
+    """What the question asks, with explicit filters (options) in place of what it says. Bytes
+    that were not UTF-8 (lone surrogates) are read as U+FFFD, never passed to the model."""
+    text = mend(question).strip()
     if not text:
         raise QuestionError("The question is empty; type a question about the statements.")
     if not any(ch.isalnum() for ch in text):

@@ -13,6 +13,7 @@ import typer
 
 from qa import __version__
 from qa.cli import indexing
+from qa.cli.command import Command, check_streams, is_output_error, output_failed, say
 from qa.cli.options import (
     AffiliationOption,
     CollectionOption,
@@ -74,11 +75,12 @@ def main_options(
 
 
 @app.command(
+    cls=Command,
     epilog=examples(
         "qa statements --speaker Zelensky --by-date",
         "qa statements --affiliation Canada --since Feb. --format markdown",
         "qa statements --format jsonl --corpus news.jsonl > records.jsonl",
-    )
+    ),
 )
 def statements(
     speaker: SpeakerOption = None,
@@ -125,12 +127,13 @@ def statements(
 
 
 @app.command(
+    cls=Command,
     epilog=examples(
         'qa ask "What did Italy say about peacekeepers?"',
         'qa ask "security guarantees" --speaker Zelensky --since "Jan. 12"',
         'qa ask "Who said the best security guarantee are the Ukrainians?" --format markdown',
         'qa ask "What did NATO say?" --corpus news.jsonl --collection news',
-    )
+    ),
 )
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
@@ -173,11 +176,12 @@ def ask(
 
 
 @app.command(
+    cls=Command,
     epilog=examples(
         "qa chat",
         "qa chat --corpus news.jsonl --collection news",
         "printf 'What did NATO say about security guarantees?\\nAnd the EU?\\n' | qa chat",
-    )
+    ),
 )
 def chat(
     top_k: TopKOption = None,
@@ -208,12 +212,13 @@ def chat(
 
 
 @app.command(
+    cls=Command,
     epilog=examples(
         "qa speakers",
         "qa speakers Zel",
         "qa speakers --affiliation Canada --sort statements",
         "qa speakers --role minister --format csv",
-    )
+    ),
 )
 def speakers(
     name: Annotated[
@@ -261,10 +266,12 @@ def speakers(
     output.speakers(found, "json" if as_json else output_format.value, color_of(color))
 
 
-app.command(epilog=indexing.EPILOG)(indexing.index)
+app.command(cls=Command, epilog=indexing.EPILOG)(indexing.index)
 
 
-@app.command(epilog=examples("qa paths", "qa paths --collection news", "qa paths --json"))
+@app.command(
+    cls=Command, epilog=examples("qa paths", "qa paths --collection news", "qa paths --json")
+)
 def paths(
     corpus: CorpusOption = None,
     collection: CollectionOption = None,
@@ -294,6 +301,7 @@ def paths(
 
 @app.command(
     "eval",
+    cls=Command,
     epilog=examples("qa eval", "qa eval --json", "qa eval --questions evals/heldout.toml"),
 )
 def evaluate(
@@ -348,25 +356,28 @@ def main() -> None:
     import click
 
     pin_threads()
-
+    closed = check_streams()
+    if closed is not None:
+        sys.exit(closed)
     try:
         code = app(standalone_mode=False)
+        sys.stdout.flush()  # help and version text too: a write error is never status 0
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "qa"
         if error.format_message():  # empty when the help was printed for no arguments
-            sys.stderr.write(f"Error: {error.format_message()} (see `{command} --help`)\n")
+            say(f"Error: {error.format_message()} (see `{command} --help`)")
         sys.exit(error.exit_code)
     except click.ClickException as error:
-        sys.stderr.write(f"Error: {error.format_message()}\n")
+        say(f"Error: {error.format_message()}")
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, click.Abort):
-        sys.stderr.write("Interrupted.\n")
+        say("Interrupted.")
         sys.exit(130)
     except Exception as error:  # a bug: say so in one line; QA_DEBUG=1 shows the traceback
+        if isinstance(error, OSError) and is_output_error(error):
+            sys.exit(output_failed(error))  # --help or --version written to a full disk
         if os.environ.get("QA_DEBUG"):
             raise
-        sys.stderr.write(
-            f"Internal error ({type(error).__name__}: {error}); set QA_DEBUG=1 for details.\n"
-        )
+        say(f"Internal error ({type(error).__name__}: {error}); set QA_DEBUG=1 for details.")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from qa.cli.command import say
 from qa.cli.options import (
     CollectionOption,
     CorpusOption,
@@ -82,7 +83,7 @@ def index(
     from qa.cli.progress import Feedback
     from qa.model.embedding import Encoder, resolve_model
     from qa.store.embedded.build import build
-    from qa.store.embedded.index import load
+    from qa.store.embedded.index import current_folder, load
 
     settings = read_settings(
         corpus=corpus, index_dir=index_dir, model=model, skip_bad=skip_bad, collection=collection,
@@ -95,6 +96,7 @@ def index(
             checked = load(settings.index_dir, full_check=True)
             typer.echo(f"The index in {checked.folder} is sound ({len(checked)} statements).")
             return
+        before = current_folder(settings.index_dir)
         with Feedback("Reading the corpus and loading the model") as feedback:
             encoder = Encoder(resolve_model(settings.model, settings.index_dir))
             built = build(
@@ -106,6 +108,12 @@ def index(
             )
     except QaError as error:
         fail(error)
+    except KeyboardInterrupt:
+        # The build removed its temporary generation; the pointer moves in one rename, so the
+        # index is either the one before or (interrupted after the rename) the new one.
+        done = current_folder(settings.index_dir) not in (before, None)
+        say(f"Interrupted; {'the new index is in place' if done else 'the index is unchanged'}.")
+        raise typer.Exit(130) from None
     warn_skipped(built.manifest["corpus"]["skipped"])
     counts = built.manifest["counts"]
     if not built.built:

@@ -23,6 +23,7 @@ from qa.settings import (
     Settings,
     default_index_dir,
 )
+from qa.text import mend
 
 
 class Format(StrEnum):
@@ -191,5 +192,5 @@ def color_of(color: Color) -> bool | None:
 def fail(error: QaError | str) -> None:
     from qa.present.formats import neutralise
 
-    typer.echo(f"Error: {neutralise(str(error))}", err=True)
+    typer.echo(f"Error: {neutralise(mend(str(error)))}", err=True)
     raise typer.Exit(code=2)

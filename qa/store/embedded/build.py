@@ -98,9 +98,12 @@ def build(
             data = manifest_bytes(manifest)
             (temp / "manifest.json").write_bytes(data)
             generations.publish(index_dir, temp, sha256_bytes(data))
-        except OSError as error:
+        except BaseException as error:  # an OSError, or Ctrl-C before the rename
+            failure = _write_error(index_dir, error) if isinstance(error, OSError) else None
             shutil.rmtree(temp, ignore_errors=True)
-            raise _write_error(index_dir, error) from None
+            if failure is None:
+                raise
+            raise failure from None
         index = load(index_dir)  # taken under the lock: no other build can replace it first
         _cleanup(index_dir)
     index.built = True
@@ -153,8 +156,9 @@ def _write_generation(
         if large:
             write_verified(temp, large)
     except OSError as error:
+        failure = _write_error(index_dir, error)  # before the space written is freed again
         shutil.rmtree(temp, ignore_errors=True)
-        raise _write_error(index_dir, error) from None
+        raise failure from None
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise

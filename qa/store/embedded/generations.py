@@ -278,7 +278,9 @@ class BuildLock:
 def describe(error: BaseException, where: Path) -> str:
     """An OS error in words, naming a full disk as such (some writers lose the errno)."""
     code = getattr(error, "errno", None)
-    if code == errno.ENOSPC or _disk_full(where):
+    # numpy reports a short write as "N requested and M written", without an errno.
+    short = code is None and re.search(r"\d+ requested and \d+ written", str(error))
+    if code == errno.ENOSPC or short or _disk_full(where):
         return "the disk is full (no space left on device)"
     if code == errno.EDQUOT:
         return "the disk quota is exceeded"
