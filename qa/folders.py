@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from qa.errors import QaError
+from qa.files import MIB, read_text, replace_file
 
 DEFAULT = "default"
 
@@ -27,6 +28,7 @@ FOLDER = "collections"
 
 
 RECORD = "collection.json"
+RECORD_BYTES = 16 * MIB  # the corpus paths: some 100,000 of them
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -75,22 +77,23 @@ def choose(
 
 def _read_record(folder: Path) -> tuple[Path, ...] | None:
     try:
-        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        data = json.loads(read_text(folder / RECORD, RECORD_BYTES))
         return tuple(Path(p) for p in data["corpus"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):  # missing, refused (a pipe, a device,
+        # too large) or malformed: as if no corpus were recorded
         return None
 
 
 def _write_record(folder: Path, corpus: tuple[Path, ...]) -> None:
     paths = [str(Path(p).expanduser().resolve()) for p in corpus]
     try:
-        if json.loads((folder / RECORD).read_text(encoding="utf-8")).get("corpus") == paths:
+        if json.loads(read_text(folder / RECORD, RECORD_BYTES)).get("corpus") == paths:
             return
     except (OSError, ValueError, AttributeError):
         pass
     try:
         folder.mkdir(parents=True, exist_ok=True)
         record = {"corpus": paths, "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ")}
-        (folder / RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
+        replace_file(folder / RECORD, json.dumps(record, indent=1).encode())  # never through a link
     except OSError:
         pass  # an unwritable index folder is reported when the index is written

@@ -26,6 +26,7 @@ from qa.store.embedded.manifest import (
     checksums_of,
     large_file_signatures,
     manifest_bytes,
+    read_manifest,
     sha256_bytes,
     write_verified,
 )
@@ -237,7 +238,7 @@ def _reused_vectors(
     if lease is None:
         return None, todo
     try:
-        kind = json.loads((folder / "manifest.json").read_bytes())["faiss"]["type"]
+        kind = json.loads(read_manifest(folder))["faiss"]["type"]
         old_vectors, _ = dense_module.open_dense(folder, kind)
         old_hashes = np.load(folder / "row_hashes.npy", allow_pickle=False)
         if (

@@ -22,8 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qa.errors import IndexStateError
+from qa.files import KIB, read_text
 
 POINTER = "CURRENT"
+POINTER_BYTES = 4 * KIB  # {"generation": ..., "manifest_sha256": ...}
 LEASE = ".lease"
 BUILD_LOCK = ".build.lock"
 TEMP_PREFIX = ".tmp-gen-"
@@ -45,8 +47,8 @@ def new_name() -> str:
 def read_pointer(index_dir: Path) -> dict | None:
     """The pointer's generation name and manifest hash, or None when absent or unreadable."""
     try:
-        pointer = json.loads((Path(index_dir) / POINTER).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        pointer = json.loads(read_text(Path(index_dir) / POINTER, POINTER_BYTES))
+    except (OSError, ValueError):  # missing, refused (a pipe, a device, too large) or garbage
         return None
     if not isinstance(pointer, dict):
         return None
@@ -70,7 +72,7 @@ class Lease:
         """The lease, or None when the generation is gone or being removed."""
         path = folder / LEASE
         try:
-            descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             return None
         try:
@@ -171,7 +173,7 @@ def remove_index(index_dir: Path, waiting: Waiting | None = None) -> bool:
 
 def _remove_generation(folder: Path) -> None:
     try:
-        descriptor = os.open(folder / LEASE, os.O_RDONLY | os.O_NOFOLLOW)
+        descriptor = os.open(folder / LEASE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         _remove(folder)  # no lease file: a reader cannot hold it
         return
