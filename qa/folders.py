@@ -18,7 +18,7 @@ import re
 import time
 from pathlib import Path
 
-from qa.errors import QaError
+from qa.errors import CorpusError, QaError
 from qa.files import MIB, read_text, replace_file
 
 DEFAULT = "default"
@@ -40,8 +40,18 @@ class CollectionError(QaError):
 
 def corpus_key(paths: tuple[Path, ...]) -> str:
     """`corpus-<hash>` of the resolved paths: the same files give the same collection."""
-    resolved = sorted(str(Path(p).expanduser().resolve()) for p in paths)
+    resolved = sorted(_resolved(p) for p in paths)
     return "corpus-" + hashlib.sha256("\n".join(resolved).encode()).hexdigest()[:12]
+
+
+def _resolved(path: Path) -> str:
+    """The absolute path of a corpus file, its links followed; a loop of links is refused."""
+    try:
+        return str(Path(path).expanduser().resolve())
+    except RuntimeError:  # Python 3.11's word for a loop of symbolic links
+        raise CorpusError(
+            f"Corpus path {path} cannot be read: its symbolic links form a loop."
+        ) from None
 
 
 def choose(
@@ -85,7 +95,7 @@ def _read_record(folder: Path) -> tuple[Path, ...] | None:
 
 
 def _write_record(folder: Path, corpus: tuple[Path, ...]) -> None:
-    paths = [str(Path(p).expanduser().resolve()) for p in corpus]
+    paths = [_resolved(p) for p in corpus]
     try:
         if json.loads(read_text(folder / RECORD, RECORD_BYTES)).get("corpus") == paths:
             return

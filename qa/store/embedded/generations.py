@@ -278,8 +278,11 @@ class BuildLock:
 
 
 def describe(error: BaseException, where: Path) -> str:
-    """An OS error in words, naming a full disk as such (some writers lose the errno)."""
+    """An OS error in words, naming a full disk as such (some writers lose the errno), and a
+    folder on a file system with no disk behind it (/proc, /sys) as one that cannot be used."""
     code = getattr(error, "errno", None)
+    if code != errno.ENOSPC and _virtual(where):
+        return "it is on a virtual file system (such as /proc), which cannot hold an index"
     if code == errno.ENOSPC or _disk_full(where):
         return "the disk is full (no space left on device)"
     if code == errno.EDQUOT:
@@ -288,9 +291,20 @@ def describe(error: BaseException, where: Path) -> str:
 
 
 def _disk_full(where: Path) -> bool:
+    usage = _usage(where)
+    return usage is not None and usage.total > 0 and usage.free < 1 << 16
+
+
+def _virtual(where: Path) -> bool:
+    usage = _usage(where)  # a file system with no blocks at all: /proc, /sys
+    return usage is not None and usage.total == 0
+
+
+def _usage(where: Path):
+    """The disk usage of the file system that holds `where` (or its nearest existing parent)."""
     for folder in (Path(where), *Path(where).parents):
         try:
-            return shutil.disk_usage(folder).free < 1 << 16
+            return shutil.disk_usage(folder)
         except OSError:
             continue
-    return False
+    return None

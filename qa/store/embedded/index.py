@@ -36,6 +36,7 @@ from qa.store.embedded.generations import Lease
 from qa.store.embedded.keywords import Bm25Index
 from qa.store.embedded.manifest import files_problem, read_manifest, schema_problem, sha256_bytes
 from qa.store.embedded.records import StatementStore
+from qa.store.embedded.rows import rows_problem
 from qa.store.fingerprint import corpus_fingerprint, corpus_signature
 from qa.text import tokenize
 
@@ -114,7 +115,7 @@ def current_folder(index_dir: Path) -> Path | None:
 def load(index_dir: Path, full_check: bool = False) -> Index:
     """Open the current generation, verified against its pointer, schema and checksums (but
     not against a corpus: see `stale_reason`). Files verified before and untouched since are
-    not read again unless `full_check`."""
+    not read again unless `full_check`, which also recomputes every row hash."""
     index_dir = Path(index_dir)
     reason = "there is no index yet"
     for _ in range(OPEN_ATTEMPTS):
@@ -174,6 +175,10 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease, full_check: bool = F
         and bm25.size == count and int(offsets[-1]) == statements.path.stat().st_size
     ):  # fmt: skip
         raise damaged("its files disagree on the number of statements")
+    if full_check:  # every vector recomputed against its text's row hash
+        problem = rows_problem(folder, statements, vectors, manifest["model"]["weights_sha256"])
+        if problem:
+            raise damaged(problem)
     return Index(folder, manifest, statements, vectors, dense, bm25, lease)
 
 
