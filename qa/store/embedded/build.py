@@ -81,7 +81,8 @@ def build(
     """Make the current generation the index of this corpus: after taking the build lock, use
     the current one if it was built from this corpus and model (unless `force`), else parse
     the corpus, embed what no sound earlier generation holds, write a new generation and
-    publish it. Returns the generation, held (`Index.built` says whether it was built here)."""
+    publish it. Returns the generation, held (`Index.built` says whether it was built here).
+    When the lock cannot be taken (a read-only folder), the current one is used if it fits."""
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
     index_dir = Path(index_dir)
     with contextlib.ExitStack() as stack:
