@@ -27,3 +27,15 @@ class IndexStateError(QaError):
 
 class QuestionError(QaError):
     """A question or a filter cannot be understood."""
+
+
+class UnsafeFileError(QaError, OSError):
+    """A file qa was to read is not a regular file, or is larger than such a file can be. An
+    OSError too, so code that treats an unreadable file as absent or damaged does so for it."""
+
+    def __init__(self, path, problem: str, kind: str):
+        super().__init__(f"{path} {problem}.")
+        self.path, self.problem, self.kind = path, problem, kind  # kind: directory, type, size
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.problem}."

@@ -18,7 +18,8 @@ import re
 import time
 from pathlib import Path
 
-from qa.errors import QaError
+from qa.errors import CorpusError, QaError
+from qa.files import MIB, read_text, replace_file
 
 DEFAULT = "default"
 
@@ -27,6 +28,7 @@ FOLDER = "collections"
 
 
 RECORD = "collection.json"
+RECORD_BYTES = 16 * MIB  # the corpus paths: some 100,000 of them
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -38,8 +40,18 @@ class CollectionError(QaError):
 
 def corpus_key(paths: tuple[Path, ...]) -> str:
     """`corpus-<hash>` of the resolved paths: the same files give the same collection."""
-    resolved = sorted(str(Path(p).expanduser().resolve()) for p in paths)
+    resolved = sorted(_resolved(p) for p in paths)
     return "corpus-" + hashlib.sha256("\n".join(resolved).encode()).hexdigest()[:12]
+
+
+def _resolved(path: Path) -> str:
+    """The absolute path of a corpus file, its links followed; a loop of links is refused."""
+    try:
+        return str(Path(path).expanduser().resolve())
+    except RuntimeError:  # Python 3.11's word for a loop of symbolic links
+        raise CorpusError(
+            f"Corpus path {path} cannot be read: its symbolic links form a loop."
+        ) from None
 
 
 def choose(
@@ -75,22 +87,23 @@ def choose(
 
 def _read_record(folder: Path) -> tuple[Path, ...] | None:
     try:
-        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        data = json.loads(read_text(folder / RECORD, RECORD_BYTES))
         return tuple(Path(p) for p in data["corpus"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):  # missing, refused (a pipe, a device,
+        # too large) or malformed: as if no corpus were recorded
         return None
 
 
 def _write_record(folder: Path, corpus: tuple[Path, ...]) -> None:
-    paths = [str(Path(p).expanduser().resolve()) for p in corpus]
+    paths = [_resolved(p) for p in corpus]
     try:
-        if json.loads((folder / RECORD).read_text(encoding="utf-8")).get("corpus") == paths:
+        if json.loads(read_text(folder / RECORD, RECORD_BYTES)).get("corpus") == paths:
             return
     except (OSError, ValueError, AttributeError):
         pass
     try:
         folder.mkdir(parents=True, exist_ok=True)
         record = {"corpus": paths, "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ")}
-        (folder / RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
+        replace_file(folder / RECORD, json.dumps(record, indent=1).encode())  # never through a link
     except OSError:
         pass  # an unwritable index folder is reported when the index is written

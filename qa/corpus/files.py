@@ -4,10 +4,9 @@ metadata beside a file, with the limits that bound the work one input can cause.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
-import os
-import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,8 @@ from pathlib import Path
 from qa.corpus.articles import (
     publication_date,
 )
-from qa.errors import CorpusError
+from qa.errors import CorpusError, UnsafeFileError
+from qa.files import MIB, read_bytes, read_text
 
 # Limits that bound the work one input can cause; generous for news statements (a long article
 # is about 50,000 characters). A longer line is refused (or skipped with --skip-bad), a larger
@@ -24,6 +24,7 @@ MAX_LINE_CHARS = 2_000_000
 
 
 MAX_FILE_BYTES = 2**30
+MAX_META_BYTES = 1 * MIB  # <file>.meta.toml holds a few fields
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
 ARTICLE_FIELDS = ("title", "published")  # a JSONL record with one holds a whole article
 
@@ -83,33 +84,28 @@ def read_regular_file(path: Path) -> bytes:
     read (opened without blocking, so that a pipe with no writer cannot hang), and so is a
     file larger than MAX_FILE_BYTES."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        return read_bytes(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise CorpusError(f"Corpus file {path} does not exist.") from None
-    except OSError as error:
-        raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
-    too_large = CorpusError(
-        f"Corpus file {path} is larger than {MAX_FILE_BYTES // 2**20} MiB; "
-        "split it into several files."
-    )
-    info = os.fstat(descriptor)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-        os.close(descriptor)
-        if stat.S_ISDIR(info.st_mode):
-            raise CorpusError(f"Corpus path {path} is a directory; give a file.")
-        if not stat.S_ISREG(info.st_mode):
+    except UnsafeFileError as error:
+        if error.kind == "directory":
+            raise CorpusError(f"Corpus path {path} is a directory; give a file.") from None
+        if error.kind == "type":
             kind = "a pipe, device or socket"
-            raise CorpusError(f"Corpus path {path} is not a regular file ({kind}); give a file.")
-        raise too_large
-    os.set_blocking(descriptor, True)
-    with os.fdopen(descriptor, "rb") as handle:
-        try:
-            data = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since
-        except OSError as error:
-            raise CorpusError(f"Cannot read corpus file {path}: {error.strerror}.") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise too_large
-    return data
+            message = f"Corpus path {path} is not a regular file ({kind}); give a file."
+            raise CorpusError(message) from None
+        raise CorpusError(
+            f"Corpus file {path} is larger than {MAX_FILE_BYTES // 2**20} MiB; "
+            "split it into several files."
+        ) from None
+    except OSError as error:
+        raise CorpusError(f"Cannot read corpus file {path}: {_reason(error)}.") from None
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "its symbolic links form a loop"
+    return error.strerror or str(error)
 
 
 def _lines(text: str) -> list[str]:
@@ -195,10 +191,14 @@ def read_metadata(path: Path) -> dict:
     """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in), `kind`
     ("article": the file is one article, headline first) and `published` (its date)."""
     meta = path.with_name(path.name + ".meta.toml")
-    if not meta.is_file():
-        return {}
     try:
-        data = tomllib.loads(meta.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(meta, MAX_META_BYTES))
+    except FileNotFoundError:
+        return {}
+    except UnsafeFileError as error:
+        raise CorpusError(str(error)) from None
+    except OSError as error:
+        raise CorpusError(f"Cannot read {meta}: {_reason(error)}.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CorpusError(f"{meta} is not valid TOML: {error}.") from None
     year = data.get("year")

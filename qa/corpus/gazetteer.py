@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -10,9 +12,11 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from qa.errors import GazetteerError
+from qa.errors import GazetteerError, UnsafeFileError
+from qa.files import MIB, read_text
 
 GAZETTEER_NAME = "gazetteer.toml"
+MAX_GAZETTEER_BYTES = 16 * MIB  # some 100,000 people with their aliases and roles
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,12 @@ class Person:
 
 def _read_toml(path: Path) -> dict:
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_text(path, MAX_GAZETTEER_BYTES))
+    except UnsafeFileError as error:
+        raise GazetteerError(str(error)) from None
     except OSError as error:
-        raise GazetteerError(f"Cannot read {path}: {error.strerror}.") from None
+        reason = "its symbolic links form a loop" if error.errno == errno.ELOOP else error.strerror
+        raise GazetteerError(f"Cannot read {path}: {reason}.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise GazetteerError(f"{path} is not valid TOML: {error}.") from None
 
@@ -70,7 +76,7 @@ class Gazetteer:
         people: dict[str, Person] = {}
         sources = []
         for path in people_files or []:
-            if not path.is_file():
+            if not os.path.lexists(path):
                 continue
             sources.append(str(path))
             for name, entry in _read_toml(path).items():

@@ -14,7 +14,7 @@ from qa.corpus.articles import (
 )
 from qa.corpus.dates import Timeline, find_dates
 from qa.corpus.feed import _declare_year, _infer_feed_dates
-from qa.corpus.files import ARTICLE_FIELDS, Row, read_metadata, read_rows
+from qa.corpus.files import ARTICLE_FIELDS, Row, read_metadata, read_regular_file, read_rows
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.corpus.statements import SaidOn, Statement
 from qa.errors import CorpusError
@@ -148,7 +148,9 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
     per_file: list[tuple[Path, list[Statement], dict]] = []
     for path in paths:
         rows = read_rows(path, skip_bad, skipped)
-        files.append(CorpusFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), tuple(rows)))
+        files.append(
+            CorpusFile(path, hashlib.sha256(read_regular_file(path)).hexdigest(), tuple(rows))
+        )
         meta = read_metadata(path)
         parsed, articles = _file_statements(path, rows, meta, gazetteer, skip_bad, skipped)
         per_file.append((path, parsed, {**meta, "articles": articles}))

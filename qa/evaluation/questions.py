@@ -8,7 +8,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.errors import QaError
+from qa.errors import QaError, UnsafeFileError
+from qa.files import MIB, read_text
 from qa.settings import bundled_path
 
 PARTS = ("tuning", "held-out")
@@ -48,10 +49,15 @@ class EvalQuery:
     triple: str | None = None
 
 
+QUESTIONS_BYTES = 16 * MIB  # a question file of some 100,000 questions
+
+
 def load_questions(path: Path) -> list[EvalQuery]:
     """Questions, paraphrase triples and conversation turns, in the order they are asked."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(Path(path), QUESTIONS_BYTES))
+    except UnsafeFileError as error:  # a pipe, a device or too large: refused, never read
+        raise EvaluationError(str(error)) from None
     except OSError as error:
         raise EvaluationError(f"Cannot read {path}: {error.strerror}.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -12,10 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from qa.errors import ModelError
+from qa.files import KIB, open_regular, read_text, replace_file
 
 BUNDLED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 BUNDLED_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 WEIGHTS_FILES = ("model.safetensors", "pytorch_model.bin")
+WEIGHTS_CACHE = ".weights-sha256.json"  # in the index folder: the weights' hash, verified
 
 
 def bundled_model_path() -> Path:
@@ -38,7 +40,7 @@ def weights_file(folder: Path) -> Path:
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_regular(path, None) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -58,21 +60,19 @@ def verified_sha256(path: Path, cache_dir: Path | None = None) -> str:
     the file keeps the same size, modification time and inode; any change re-hashes it."""
     stat = path.stat()
     signature = [str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino]
-    cache = Path(cache_dir) / ".weights-sha256.json" if cache_dir else None
+    cache = Path(cache_dir) / WEIGHTS_CACHE if cache_dir else None
     if cache is not None:
         try:
-            known = json.loads(cache.read_text(encoding="utf-8"))
+            known = json.loads(read_text(cache, 64 * KIB))
             if known.get("signature") == signature:
                 return known["sha256"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # missing, refused or malformed: the weights are hashed again
     digest = sha256_of(path)
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(
-                json.dumps({"signature": signature, "sha256": digest}), encoding="utf-8"
-            )
+            replace_file(cache, json.dumps({"signature": signature, "sha256": digest}).encode())
         except OSError:
             pass  # a read-only place only costs the next run a re-hash
     return digest

@@ -8,11 +8,13 @@ builds keep using sentence-transformers; a test holds the two to cosine >= 0.999
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
 from qa.errors import ModelError
+from qa.files import MIB, open_regular, read_text
 from qa.model.embedding import ModelInfo, weights_file
 from qa.model.wordpiece import WordPiece
 
@@ -69,14 +71,18 @@ def _linear(x: np.ndarray, weight, bias) -> np.ndarray:
     return out
 
 
+CONFIG_BYTES = 1 * MIB  # a model's configuration files
+HEADER_BYTES = 100 * MIB  # the JSON header of a .safetensors file, as safetensors bounds it
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     """Tensors of a .safetensors file as read-only views on a memory map (no copy, no
     pickle): an 8-byte little-endian header size, a JSON header, then the raw data."""
-    with open(path, "rb") as handle:
+    with open_regular(path, None) as handle:
         size = int.from_bytes(handle.read(8), "little")
+        if size > min(HEADER_BYTES, os.fstat(handle.fileno()).st_size):
+            raise ValueError(f"{path} has an impossible header size")
         header = json.loads(handle.read(size))
     data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
     tensors = {}
@@ -92,8 +98,8 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
 def supports(folder: Path) -> bool:
     """True for a BERT model folder with mean pooling, the shape this encoder computes."""
     try:
-        config = json.loads((folder / "config.json").read_text())
-        pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+        config = json.loads(read_text(folder / "config.json", CONFIG_BYTES))
+        pooling = json.loads(read_text(folder / "1_Pooling" / "config.json", CONFIG_BYTES))
     except (OSError, ValueError):
         return False
     return (
@@ -122,8 +128,8 @@ class NumpyEncoder:
         self.info = info
         self._library = None  # the `tokenizers` tokenizer, loaded only when needed
         try:
-            config = json.loads((folder / "config.json").read_text())
-            st_config = json.loads((folder / "sentence_bert_config.json").read_text())
+            config = json.loads(read_text(folder / "config.json", CONFIG_BYTES))
+            st_config = json.loads(read_text(folder / "sentence_bert_config.json", CONFIG_BYTES))
             self.max_length = int(st_config.get("max_seq_length", 256))
             self.wordpiece = WordPiece.from_file(folder / "tokenizer.json", self.max_length)
             weights = read_safetensors(weights_file(folder))

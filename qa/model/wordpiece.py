@@ -16,6 +16,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from qa.files import MIB, read_text
+
 # The one configuration reproduced here (bert-base-uncased and the models derived from it).
 NORMALIZER = {
     "type": "BertNormalizer",
@@ -30,6 +32,9 @@ CONTINUING = "##"
 # currency, letter-like, number, arrow and other symbol blocks up to supplemental punctuation.
 SAFE = ((0x0000, 0x05FF), (0x1E00, 0x2E42))
 SPECIAL = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+TOKENIZER_BYTES = (
+    64 * MIB
+)  # a tokenizer.json: some 700 KB for MiniLM, a few MB for larger vocabularies
 # CJK Unified Ideographs and their extensions and compatibility blocks, as BERT defines them.
 _CHINESE = (
     (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
@@ -55,7 +60,7 @@ class WordPiece:
     @classmethod
     def from_file(cls, path: Path, max_length: int) -> WordPiece | None:
         """The tokenizer of a tokenizer.json, or None if it is not the configuration above."""
-        spec = json.loads(Path(path).read_text(encoding="utf-8"))
+        spec = json.loads(read_text(Path(path), TOKENIZER_BYTES))
         model = spec.get("model") or {}
         added = spec.get("added_tokens") or []
         if (

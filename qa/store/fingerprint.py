@@ -11,7 +11,10 @@ from importlib import resources
 from pathlib import Path
 
 from qa.corpus import files as corpus_files
-from qa.corpus.gazetteer import corpus_gazetteer_files
+from qa.corpus.files import MAX_META_BYTES
+from qa.corpus.gazetteer import MAX_GAZETTEER_BYTES, corpus_gazetteer_files
+from qa.errors import UnsafeFileError
+from qa.files import open_regular, read_bytes
 
 # Bump when the files of an index change shape; older indexes are rebuilt, never misread.
 FORMAT_VERSION = 4
@@ -30,23 +33,28 @@ def corpus_fingerprint(paths: list[Path]) -> str:
     for path in paths:
         digest.update(path.name.encode() + b"\0")
         try:
-            if not path.is_file():
-                digest.update(b"<not a file>")  # refused when the corpus is loaded
-            elif path.stat().st_size > corpus_files.MAX_FILE_BYTES:
-                digest.update(b"<too large>")
-            else:
-                with open(path, "rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(block)
+            with open_regular(path, corpus_files.MAX_FILE_BYTES) as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except UnsafeFileError as error:  # refused when the corpus is loaded
+            digest.update(b"<too large>" if error.kind == "size" else b"<not a file>")
         except OSError:
             digest.update(b"<unreadable>")
-        meta = path.with_name(path.name + ".meta.toml")
-        if meta.is_file():
-            digest.update(meta.read_bytes())
+        _digest_sidecar(digest, path.with_name(path.name + ".meta.toml"), MAX_META_BYTES)
     for gazetteer in corpus_gazetteer_files(paths):
-        if gazetteer.is_file():
-            digest.update(gazetteer.read_bytes())
+        _digest_sidecar(digest, gazetteer, MAX_GAZETTEER_BYTES)
     return digest.hexdigest()
+
+
+def _digest_sidecar(digest, path: Path, limit: int) -> None:
+    """Add a metadata or gazetteer file to the fingerprint; one that cannot be read is
+    refused, with its reason, when the corpus is loaded."""
+    try:
+        digest.update(read_bytes(path, limit))
+    except FileNotFoundError:
+        pass
+    except OSError:
+        digest.update(f"<unreadable {path.name}>".encode())
 
 
 def corpus_signature(paths: list[Path]) -> list:

@@ -5,7 +5,7 @@ builds one when it was not built from this corpus and model."""
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import os
 import shutil
@@ -26,9 +26,11 @@ from qa.store.embedded.manifest import (
     checksums_of,
     large_file_signatures,
     manifest_bytes,
+    read_manifest,
     sha256_bytes,
     write_verified,
 )
+from qa.store.embedded.rows import ROW_HASH_BYTES, row_hashes, text_key, vector_hash
 from qa.store.fingerprint import (
     FORMAT_VERSION,
     PARSER_VERSION,
@@ -40,7 +42,6 @@ from qa.text import tokenize
 
 # Below this many statements the vectors are searched exactly; above it, HNSW (BENCHMARKS.md).
 HNSW_THRESHOLD = dense_module.HNSW_THRESHOLD
-ROW_HASH_BYTES = 16
 
 
 def ensure(
@@ -80,10 +81,18 @@ def build(
     """Make the current generation the index of this corpus: after taking the build lock, use
     the current one if it was built from this corpus and model (unless `force`), else parse
     the corpus, embed what no sound earlier generation holds, write a new generation and
-    publish it. Returns the generation, held (`Index.built` says whether it was built here)."""
+    publish it. Returns the generation, held (`Index.built` says whether it was built here).
+    When the lock cannot be taken (a read-only folder), the current one is used if it fits."""
     paths = [Path(p) for p in (corpus_paths or default_corpus_paths())]
     index_dir = Path(index_dir)
-    with BuildLock(index_dir, waiting):
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(BuildLock(index_dir, waiting))
+        except IndexStateError:  # a folder that cannot be written (read-only) or locked
+            index = None if force else _fresh(index_dir, paths, encoder.info)[0]
+            if index is None:
+                raise
+            return index  # still serves the index there when it fits: nothing to build
         signature = corpus_signature(paths)
         fingerprint = corpus_fingerprint(paths)
         if not force:
@@ -204,30 +213,16 @@ def _write_files(
     np.save(temp / "offsets.npy", offsets, allow_pickle=False)
     facts = StatementFilter.from_statements(statements, corpus.gazetteer, corpus.timeline)
     facts.save(temp / "facts")
-    np.save(temp / "row_hashes.npy", _row_hashes(keys, vectors), allow_pickle=False)
+    np.save(temp / "row_hashes.npy", row_hashes(keys, vectors), allow_pickle=False)
     dense_module.write(temp, vectors, kind)
     keywords.build([tokenize(s.passage) for s in statements], temp / "bm25")
 
 
-# -- reusing embeddings -------------------------------------------------------------------
-# Row i of row_hashes.npy holds two hashes: of the model's weights hash and the text embedded,
-# then of that and the bytes of vector i. A vector is reused only when both match, so a
-# damaged, swapped or zeroed vectors.npy is re-embedded from the text, never carried over.
+# -- reusing embeddings (qa/store/embedded/rows.py says what a row hash holds) -------------
 
 
 def _text_key(model: ModelInfo, passage: str) -> bytes:
-    data = model.weights_sha256.encode() + b"\0" + passage.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=ROW_HASH_BYTES).digest()
-
-
-def _vector_hash(key: bytes, vector: np.ndarray) -> bytes:
-    data = key + np.ascontiguousarray(vector, dtype=np.float32).tobytes()
-    return hashlib.blake2b(data, digest_size=ROW_HASH_BYTES).digest()
-
-
-def _row_hashes(keys: list[bytes], vectors: np.ndarray) -> np.ndarray:
-    rows = [key + _vector_hash(key, vector) for key, vector in zip(keys, vectors)]
-    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(keys), 2 * ROW_HASH_BYTES)
+    return text_key(model.weights_sha256, passage)
 
 
 def _reused_vectors(
@@ -241,7 +236,7 @@ def _reused_vectors(
     if lease is None:
         return None, todo
     try:
-        kind = json.loads((folder / "manifest.json").read_bytes())["faiss"]["type"]
+        kind = json.loads(read_manifest(folder))["faiss"]["type"]
         old_vectors, _ = dense_module.open_dense(folder, kind)
         old_hashes = np.load(folder / "row_hashes.npy", allow_pickle=False)
         if (
@@ -257,7 +252,7 @@ def _reused_vectors(
             j = rows.get(key)
             if j is not None:
                 vector = np.array(old_vectors[j], dtype=np.float32)
-                if _vector_hash(key, vector) == bytes(old_hashes[j][ROW_HASH_BYTES:]):
+                if vector_hash(key, vector) == bytes(old_hashes[j][ROW_HASH_BYTES:]):
                     vectors[i] = vector
                     continue
             todo.append(i)

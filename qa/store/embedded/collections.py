@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.folders import DEFAULT, FOLDER, _read_record
+from qa.store.embedded.manifest import read_manifest
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ def _manifest(folder: Path) -> dict:
 
     current = current_folder(folder)
     try:
-        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
-    except (TypeError, OSError, ValueError):
+        manifest = json.loads(read_manifest(current))
+    except (TypeError, OSError, ValueError):  # none, refused (not a file, too large), garbage
         return {}
     return manifest if isinstance(manifest, dict) else {}
 

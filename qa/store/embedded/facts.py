@@ -12,6 +12,7 @@ import numpy as np
 
 from qa.corpus.dates import Timeline
 from qa.corpus.gazetteer import Gazetteer
+from qa.files import MIB, read_text
 from qa.store.base import Facts, newest_first
 from qa.store.embedded.keywords import allowed_rows, common_rows
 from qa.store.facts import _codes, row_facts
@@ -30,6 +31,7 @@ from qa.store.where import (
     Within,
 )
 
+VOCABULARIES_BYTES = 256 * MIB  # the distinct speakers, affiliations, roles and places
 ARRAYS = (
     "speaker_codes", "affiliation_codes", "role_codes", "attributed", "said_lo", "said_hi",
     "inferred_lo", "inferred_hi", "mention_rows", "mention_lo", "mention_hi", "place_codes",
@@ -115,7 +117,7 @@ class StatementFilter:
     def load(cls, folder: Path, gazetteer: Gazetteer, timeline: Timeline,
              postings=None) -> StatementFilter:  # fmt: skip
         facts = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in ARRAYS}
-        vocabularies = json.loads((folder / "vocabularies.json").read_text(encoding="utf-8"))
+        vocabularies = json.loads(read_text(folder / "vocabularies.json", VOCABULARIES_BYTES))
         return cls(facts, vocabularies, gazetteer, timeline, postings)
 
     @cached_property

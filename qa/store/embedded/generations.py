@@ -22,8 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qa.errors import IndexStateError
+from qa.files import KIB, read_text
 
 POINTER = "CURRENT"
+POINTER_BYTES = 4 * KIB  # {"generation": ..., "manifest_sha256": ...}
 LEASE = ".lease"
 BUILD_LOCK = ".build.lock"
 TEMP_PREFIX = ".tmp-gen-"
@@ -45,8 +47,8 @@ def new_name() -> str:
 def read_pointer(index_dir: Path) -> dict | None:
     """The pointer's generation name and manifest hash, or None when absent or unreadable."""
     try:
-        pointer = json.loads((Path(index_dir) / POINTER).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        pointer = json.loads(read_text(Path(index_dir) / POINTER, POINTER_BYTES))
+    except (OSError, ValueError):  # missing, refused (a pipe, a device, too large) or garbage
         return None
     if not isinstance(pointer, dict):
         return None
@@ -70,7 +72,7 @@ class Lease:
         """The lease, or None when the generation is gone or being removed."""
         path = folder / LEASE
         try:
-            descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             return None
         try:
@@ -171,7 +173,7 @@ def remove_index(index_dir: Path, waiting: Waiting | None = None) -> bool:
 
 def _remove_generation(folder: Path) -> None:
     try:
-        descriptor = os.open(folder / LEASE, os.O_RDONLY | os.O_NOFOLLOW)
+        descriptor = os.open(folder / LEASE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         _remove(folder)  # no lease file: a reader cannot hold it
         return
@@ -276,8 +278,11 @@ class BuildLock:
 
 
 def describe(error: BaseException, where: Path) -> str:
-    """An OS error in words, naming a full disk as such (some writers lose the errno)."""
+    """An OS error in words, naming a full disk as such (some writers lose the errno), and a
+    folder on a file system with no disk behind it (/proc, /sys) as one that cannot be used."""
     code = getattr(error, "errno", None)
+    if code != errno.ENOSPC and _virtual(where):
+        return "it is on a virtual file system (such as /proc), which cannot hold an index"
     # numpy reports a short write as "N requested and M written", without an errno.
     short = code is None and re.search(r"\d+ requested and \d+ written", str(error))
     if code == errno.ENOSPC or short or _disk_full(where):
@@ -288,9 +293,20 @@ def describe(error: BaseException, where: Path) -> str:
 
 
 def _disk_full(where: Path) -> bool:
+    usage = _usage(where)
+    return usage is not None and usage.total > 0 and usage.free < 1 << 16
+
+
+def _virtual(where: Path) -> bool:
+    usage = _usage(where)  # a file system with no blocks at all: /proc, /sys
+    return usage is not None and usage.total == 0
+
+
+def _usage(where: Path):
+    """The disk usage of the file system that holds `where` (or its nearest existing parent)."""
     for folder in (Path(where), *Path(where).parents):
         try:
-            return shutil.disk_usage(folder).free < 1 << 16
+            return shutil.disk_usage(folder)
         except OSError:
             continue
-    return False
+    return None

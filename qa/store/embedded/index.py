@@ -19,30 +19,31 @@ manifest, built beside the one in use (qa/store/embedded/build.py) and published
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexStateError
+from qa.errors import IndexStateError, UnsafeFileError
+from qa.files import MIB, read_text, replace_file
 from qa.model.embedding import ModelInfo
 from qa.store.embedded import dense as dense_module
 from qa.store.embedded import generations
 from qa.store.embedded import manifest as manifest_module
 from qa.store.embedded.generations import Lease
 from qa.store.embedded.keywords import Bm25Index
-from qa.store.embedded.manifest import files_problem, schema_problem, sha256_bytes
+from qa.store.embedded.manifest import files_problem, read_manifest, schema_problem, sha256_bytes
 from qa.store.embedded.records import StatementStore
+from qa.store.embedded.rows import rows_problem
 from qa.store.fingerprint import corpus_fingerprint, corpus_signature
 from qa.text import tokenize
 
 # The corpus signature under which a generation last matched the corpus fingerprint, so that
 # a question does not read the whole corpus to hash it; a cache, not part of the checksums.
 CORPUS_SEEN = ".corpus.json"
+CORPUS_SEEN_BYTES = 16 * MIB  # a few numbers per corpus file
 # How often a reader tries again when the generation it was pointed at was just replaced.
 OPEN_ATTEMPTS = 20
 
@@ -55,13 +56,10 @@ def _remember_corpus(folder: Path, signature: list, paths: list[Path]) -> None:
     settled = all(len(entry) < 5 or max(entry[2:4]) < limit for entry in signature[2:])
     if not settled or corpus_signature(paths) != signature:
         return
-    temp = folder / f"{CORPUS_SEEN}.{os.getpid()}"
     try:
-        temp.write_text(json.dumps(signature), encoding="utf-8")
-        os.replace(temp, folder / CORPUS_SEEN)
+        replace_file(folder / CORPUS_SEEN, json.dumps(signature).encode())
     except OSError:  # a read-only index only costs the next question a hash
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+        pass
 
 
 @dataclass
@@ -117,7 +115,7 @@ def current_folder(index_dir: Path) -> Path | None:
 def load(index_dir: Path, full_check: bool = False) -> Index:
     """Open the current generation, verified against its pointer, schema and checksums (but
     not against a corpus: see `stale_reason`). Files verified before and untouched since are
-    not read again unless `full_check`."""
+    not read again unless `full_check`, which also recomputes every row hash."""
     index_dir = Path(index_dir)
     reason = "there is no index yet"
     for _ in range(OPEN_ATTEMPTS):
@@ -149,9 +147,11 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease, full_check: bool = F
         return IndexStateError(message, f"it is damaged: {reason}")
 
     try:
-        data = (folder / "manifest.json").read_bytes()
-    except OSError:
+        data = read_manifest(folder)
+    except FileNotFoundError:
         raise damaged("its manifest is missing") from None
+    except OSError as error:
+        raise damaged(f"its manifest cannot be read: {unsafe_reason(error)}") from None
     if sha256_bytes(data) != manifest_sha256:
         raise damaged("its manifest does not match the checksum in the pointer")
     try:
@@ -175,7 +175,18 @@ def _open(folder: Path, manifest_sha256: str, lease: Lease, full_check: bool = F
         and bm25.size == count and int(offsets[-1]) == statements.path.stat().st_size
     ):  # fmt: skip
         raise damaged("its files disagree on the number of statements")
+    if full_check:  # every vector recomputed against its text's row hash
+        problem = rows_problem(folder, statements, vectors, manifest["model"]["weights_sha256"])
+        if problem:
+            raise damaged(problem)
     return Index(folder, manifest, statements, vectors, dense, bm25, lease)
+
+
+def unsafe_reason(error: OSError) -> str:
+    """An error reading an index file, in a few words."""
+    if isinstance(error, UnsafeFileError):
+        return f"it {error.problem}"
+    return error.strerror or type(error).__name__
 
 
 def stale_reason(index: Index, fingerprint: str, model: ModelInfo) -> str | None:
@@ -199,8 +210,8 @@ def _fresh(
         return None, error.reason or str(error)
     signature = corpus_signature(paths)
     try:
-        known = json.loads((index.folder / CORPUS_SEEN).read_text(encoding="utf-8")) == signature
-    except (OSError, ValueError, UnicodeDecodeError):
+        known = json.loads(read_text(index.folder / CORPUS_SEEN, CORPUS_SEEN_BYTES)) == signature
+    except (OSError, ValueError):  # missing, refused or malformed: the corpus is hashed
         known = False
     if known:
         fingerprint = index.manifest["corpus"]["fingerprint"]

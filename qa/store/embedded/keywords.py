@@ -28,7 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.files import MIB, read_text
+
 EMPTY_DOCUMENT = "\u2205"  # bm25s needs at least one token per statement
+# bm25s's JSON files: a few parameters; the vocabulary (read once, as it is built), which
+# grows with the corpus's distinct words (a 1 GiB corpus holds fewer than 1 GiB of them).
+PARAMS_BYTES = 1 * MIB
+VOCAB_BYTES = 2**30
 # What one binary search of a row in a token's postings costs, in postings read in order.
 LOOKUP_COST = 16
 # Below this many postings per row asked for, every row holding a token is simply ranked.
@@ -43,7 +49,7 @@ def build(token_lists: list[list[str]], folder: Path) -> None:
     retriever.index([tokens or [EMPTY_DOCUMENT] for tokens in token_lists], show_progress=False)
     retriever.save(str(folder))
     _check_postings_sorted(Path(folder))
-    vocab = json.loads((Path(folder) / "vocab.index.json").read_text(encoding="utf-8"))
+    vocab = json.loads(read_text(Path(folder) / "vocab.index.json", VOCAB_BYTES))
     Vocabulary.write(vocab, Path(folder))
 
 
@@ -152,7 +158,7 @@ class Bm25Index:
 
     def __init__(self, folder: Path):
         folder = Path(folder)
-        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        params = json.loads(read_text(folder / "params.index.json", PARAMS_BYTES))
         self.vocab = Vocabulary(folder)
         self.size = int(params["num_docs"])
         load = {"mmap_mode": "r", "allow_pickle": False}

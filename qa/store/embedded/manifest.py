@@ -15,6 +15,7 @@ import stat
 import time
 from pathlib import Path
 
+from qa.files import MIB, read_bytes, read_text, replace_file
 from qa.model.embedding import sha256_of
 from qa.store.embedded.dense import FILES as DENSE_FILES
 from qa.store.embedded.facts import ARRAYS
@@ -36,6 +37,11 @@ NOT_CHECKSUMMED = ("manifest.json", ".lease", ".verified.json", ".corpus.json")
 # SETTLED_SECONDS, since a change within the clock tick of the recording could leave the
 # signature as it was (the first questions after a build hash the small files).
 VERIFIED_NAME = ".verified.json"
+# The most the index's own JSON files can legitimately hold; a larger one (or one that is not
+# a regular file) is damage, and the index is rebuilt. The manifest grows with the corpus
+# files and the lines skipped as unreadable; the verification record lists some 25 files.
+MANIFEST_BYTES = 64 * MIB
+VERIFIED_BYTES = 1 * MIB
 FULL_HASH_LIMIT = 64 * 2**20
 SETTLED_SECONDS = 2.0
 
@@ -109,6 +115,12 @@ def checksums_of(folder: Path) -> dict[str, str]:
     }
 
 
+def read_manifest(folder: Path) -> bytes:
+    """The bytes of a generation's manifest.json: OSError if it is missing, unreadable, not a
+    regular file or larger than MANIFEST_BYTES."""
+    return read_bytes(folder / "manifest.json", MANIFEST_BYTES)
+
+
 def manifest_bytes(manifest: dict) -> bytes:
     return json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -150,22 +162,17 @@ def files_problem(folder: Path, checksums: dict[str, str], full: bool = False) -
 
 def _read_verified(folder: Path) -> dict:
     try:
-        verified = json.loads((folder / VERIFIED_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        verified = json.loads(read_text(folder / VERIFIED_NAME, VERIFIED_BYTES))
+    except (OSError, ValueError):  # missing, refused or malformed: every file is hashed
         return {}
     return verified if isinstance(verified, dict) else {}
 
 
 def write_verified(folder: Path, verified: dict) -> None:
-    temp = folder / f"{VERIFIED_NAME}.{os.getpid()}"
     try:
-        temp.write_text(json.dumps(verified), encoding="utf-8")
-        os.replace(temp, folder / VERIFIED_NAME)
+        replace_file(folder / VERIFIED_NAME, json.dumps(verified).encode())
     except OSError:  # a read-only index is re-hashed on the next run instead
-        try:
-            temp.unlink(missing_ok=True)
-        except OSError:
-            pass
+        pass
 
 
 def large_file_signatures(folder: Path, checksums: dict[str, str]) -> dict:
