@@ -41,7 +41,10 @@ class CollectionError(QaError):
 def corpus_key(paths: tuple[Path, ...]) -> str:
     """`corpus-<hash>` of the resolved paths: the same files give the same collection."""
     resolved = sorted(_resolved(p) for p in paths)
-    return "corpus-" + hashlib.sha256("\n".join(resolved).encode()).hexdigest()[:12]
+    return (
+        "corpus-"
+        + hashlib.sha256("\n".join(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    )
 
 
 def _resolved(path: Path) -> str:

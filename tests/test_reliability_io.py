@@ -240,3 +240,23 @@ def test_any_bytes_as_a_question_or_a_chat_line(data, fake_engine):
     result = runner.invoke(app, ["chat", "--json"], input=data + b"\nmore\n" + data)
     _one_sentence_or_answer(result, chat=True)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start < MEMORY_BOUND_KB
+
+
+def test_a_corpus_path_that_is_not_utf8_gets_one_sentence(tmp_path):
+    missing = os.fsencode(tmp_path) + b"/no-\xff.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "speakers", "--corpus", missing],
+        capture_output=True, env={**os.environ, "QA_INDEX_DIR": str(tmp_path / "index")},
+    )
+    assert done.returncode == 2
+    assert b"does not exist" in done.stderr and b"Internal error" not in done.stderr
+    assert done.stderr.count(b"\n") == 1
+
+
+def test_the_root_folder_as_corpus_gets_one_sentence(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "ask", "peacekeepers", "--corpus", "/"],
+        capture_output=True, text=True, env={**os.environ, "QA_INDEX_DIR": str(tmp_path / "index")},
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == "Error: Corpus path / is a directory; give a file.\n"

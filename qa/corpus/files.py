@@ -187,10 +187,16 @@ def _too_long(reader: _Lines, number: int, line: str) -> bool:
     return True
 
 
+def meta_path(path: Path) -> Path:
+    """Where the optional metadata of a corpus file is: `<corpus file>.meta.toml` beside it
+    (for a path with no name, "/", a name that cannot be a file)."""
+    return path.parent / (path.name + ".meta.toml")
+
+
 def read_metadata(path: Path) -> dict:
     """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in), `kind`
     ("article": the file is one article, headline first) and `published` (its date)."""
-    meta = path.with_name(path.name + ".meta.toml")
+    meta = meta_path(path)
     try:
         data = tomllib.loads(read_text(meta, MAX_META_BYTES))
     except FileNotFoundError:

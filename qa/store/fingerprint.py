@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from qa.corpus import files as corpus_files
-from qa.corpus.files import MAX_META_BYTES
+from qa.corpus.files import MAX_META_BYTES, meta_path
 from qa.corpus.gazetteer import MAX_GAZETTEER_BYTES, corpus_gazetteer_files
 from qa.errors import UnsafeFileError
 from qa.files import open_regular, read_bytes
@@ -40,7 +40,7 @@ def corpus_fingerprint(paths: list[Path]) -> str:
             digest.update(b"<too large>" if error.kind == "size" else b"<not a file>")
         except OSError:
             digest.update(b"<unreadable>")
-        _digest_sidecar(digest, path.with_name(path.name + ".meta.toml"), MAX_META_BYTES)
+        _digest_sidecar(digest, meta_path(path), MAX_META_BYTES)
     for gazetteer in corpus_gazetteer_files(paths):
         _digest_sidecar(digest, gazetteer, MAX_GAZETTEER_BYTES)
     return digest.hexdigest()
@@ -65,7 +65,7 @@ def corpus_signature(paths: list[Path]) -> list:
         f"format {FORMAT_VERSION} parser {PARSER_VERSION}",
         hashlib.sha256(places).hexdigest(),
     ]
-    files = [f for p in paths for f in (p, p.with_name(p.name + ".meta.toml"))]
+    files = [f for p in paths for f in (p, meta_path(p))]
     for path in files + corpus_gazetteer_files(paths):
         try:
             info = os.stat(path)
