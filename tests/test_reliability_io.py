@@ -149,9 +149,17 @@ def test_a_short_write_of_the_index_says_the_disk_is_full(tmp_path, fake_encoder
     corpus = write(tmp_path / "c.txt", "Grain exports rose, an official said.\n")
 
     def short_write(*args, **kwargs):
-        raise OSError("115200 requested and 42976 written")
+        raise OSError("115200 requested and 42976 written")  # numpy's words, with no errno
+
+    # The disk is full while the unfinished generation is on it: the build must tell before
+    # it removes that generation, which frees the space.
+    from qa.store.embedded import generations
+
+    def full_while_unfinished(where):
+        return bool(list((tmp_path / "idx").glob(".tmp-*")))
 
     monkeypatch.setattr(build_module, "_write_files", short_write)
+    monkeypatch.setattr(generations, "_disk_full", full_while_unfinished)
     with pytest.raises(IndexStateError) as failed:
         build_module.build([corpus], tmp_path / "idx", fake_encoder)
     assert "the disk is full" in str(failed.value) and "requested" not in str(failed.value)

@@ -283,9 +283,7 @@ def describe(error: BaseException, where: Path) -> str:
     code = getattr(error, "errno", None)
     if code != errno.ENOSPC and _virtual(where):
         return "it is on a virtual file system (such as /proc), which cannot hold an index"
-    # numpy reports a short write as "N requested and M written", without an errno.
-    short = code is None and re.search(r"\d+ requested and \d+ written", str(error))
-    if code == errno.ENOSPC or short or _disk_full(where):
+    if code == errno.ENOSPC or _disk_full(where):
         return "the disk is full (no space left on device)"
     if code == errno.EDQUOT:
         return "the disk quota is exceeded"
