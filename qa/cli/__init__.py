@@ -301,8 +301,9 @@ def evaluate(
         Path | None,
         typer.Option(
             "--questions",
-            help="One evaluation file (default: the tuning and held-out parts in evals/).",
-            show_default="the bundled evals/questions.toml and evals/heldout.toml",
+            help="One evaluation file, over the corpus its `corpus` key names (default: every "
+            "part in evals/, the real-news parts when their corpus is there).",
+            show_default="evals/questions.toml, heldout.toml, news.toml, news_heldout.toml",
         ),
     ] = None,
     index_dir: IndexDirOption = None,
@@ -310,7 +311,8 @@ def evaluate(
     store: StoreOption = None,
     uri: UriOption = None,
 ) -> None:
-    """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
+    """Measure the product against plain dense and plain BM25 retrieval on the evaluation set:
+    the bundled seeds' parts and, when ../shared/real/polnear-dev is there, the real-news parts."""
     from qa.cli.progress import Feedback
     from qa.evaluation.report import run_parts
     from qa.present import formats
