@@ -15,6 +15,7 @@ from qa.evaluation.questions import (
     EvaluationError,
     default_news_parts,
     load_questions,
+    part_of,
     question_corpus,
 )
 from qa.settings import bundled_path
@@ -59,6 +60,14 @@ def test_the_news_parts_cover_every_kind():
 
 def test_both_news_parts_are_found_when_their_corpus_is_there():
     assert default_news_parts() == {"news tuning": TUNING, "news held-out": HELDOUT}
+
+
+def test_one_question_file_is_named_as_its_part(tmp_path):
+    # `qa eval --questions FILE` reports a news file as its news part, which has no gates.
+    assert part_of(TUNING) == "news tuning" and part_of(HELDOUT) == "news held-out"
+    assert part_of(bundled_path("evals") / "questions.toml") == "tuning"
+    other = write(tmp_path / "mine.toml", f'corpus = "{CORPUS}"\n')
+    assert part_of(other) == "mine"
 
 
 def test_a_line_number_that_is_no_statement_fails(tmp_path):

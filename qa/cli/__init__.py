@@ -314,13 +314,14 @@ def evaluate(
     """Measure the product against plain dense and plain BM25 retrieval on the evaluation set:
     the bundled seeds' parts and, when ../shared/real/polnear-dev is there, the real-news parts."""
     from qa.cli.progress import Feedback
+    from qa.evaluation.questions import part_of
     from qa.evaluation.report import run_parts
     from qa.present import formats
 
     settings = read_settings(index_dir=index_dir, store=store, uri=uri)
     try:
         with Feedback("Answering the evaluation questions"):
-            reports = run_parts(settings, {"tuning": questions} if questions else None)
+            reports = run_parts(settings, {part_of(questions): questions} if questions else None)
     except QaError as error:
         fail(error)
     if as_json:

@@ -49,6 +49,15 @@ def default_news_parts() -> dict[str, Path]:
     return parts
 
 
+def part_of(path: Path) -> str:
+    """The part one question file is: a real-news part by its file name, a part over another
+    corpus by its stem (neither has gates), else the tuning part."""
+    if question_corpus(path) is None:
+        return "tuning"
+    names = {file: name for name, file in NEWS_PARTS.items()}
+    return names.get(Path(path).name, Path(path).stem)
+
+
 def question_corpus(path: Path) -> Path | None:
     """The corpus a question file is over (its `corpus` key, relative to the checkout root),
     or None for the bundled seeds."""
