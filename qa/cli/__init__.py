@@ -309,8 +309,9 @@ def evaluate(
         Path | None,
         typer.Option(
             "--questions",
-            help="One evaluation file (default: the tuning and held-out parts in evals/).",
-            show_default="the bundled evals/questions.toml and evals/heldout.toml",
+            help="One evaluation file, over the corpus its `corpus` key names (default: every "
+            "part in evals/, the real-news parts when their corpus is there).",
+            show_default="evals/questions.toml, heldout.toml, news.toml, news_heldout.toml",
         ),
     ] = None,
     index_dir: IndexDirOption = None,
@@ -318,15 +319,17 @@ def evaluate(
     store: StoreOption = None,
     uri: UriOption = None,
 ) -> None:
-    """Measure the product against plain dense and plain BM25 retrieval on the evaluation set."""
+    """Measure the product against plain dense and plain BM25 retrieval on the evaluation set:
+    the bundled seeds' parts and, when ../shared/real/polnear-dev is there, the real-news parts."""
     from qa.cli.progress import Feedback
+    from qa.evaluation.questions import part_of
     from qa.evaluation.report import run_parts
     from qa.present import formats
 
     settings = read_settings(index_dir=index_dir, store=store, uri=uri)
     try:
         with Feedback("Answering the evaluation questions"):
-            reports = run_parts(settings, {"tuning": questions} if questions else None)
+            reports = run_parts(settings, {part_of(questions): questions} if questions else None)
     except QaError as error:
         fail(error)
     if as_json:

@@ -19,8 +19,13 @@ from qa.evaluation.runs import K, SystemRun
 MEASURES = [R @ K, P @ K, RR, nDCG @ K]
 
 
-def _resolve(queries: list[EvalQuery], statements) -> dict[str, set[str]]:
-    """Statement ids each query's answer prefixes name; a prefix that names none is an error."""
+def _resolve(
+    queries: list[EvalQuery], statements, corpus: Path | None = None
+) -> dict[str, set[str]]:
+    """Statement ids each query's answers name: verbatim prefixes, or line numbers of `corpus`
+    (the statement whose source is that line); an answer that names none is an error."""
+    if corpus is not None:
+        return _resolve_lines(queries, statements, corpus)
     qrels = {}
     for q in queries:
         ids = set()
@@ -28,6 +33,25 @@ def _resolve(queries: list[EvalQuery], statements) -> dict[str, set[str]]:
             found = {s.id for s in statements if s.passage.startswith(prefix)}
             if not found:
                 raise EvaluationError(f"{q.id}: no statement starts with {prefix!r}.")
+            ids |= found
+        qrels[q.id] = ids
+    return qrels
+
+
+def _resolve_lines(queries: list[EvalQuery], statements, corpus: Path) -> dict[str, set[str]]:
+    """Line numbers resolved to statements: each must be the source of exactly one."""
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for s in statements:
+        for source in s.sources:
+            by_source[source].add(s.id)
+    qrels = {}
+    for q in queries:
+        ids = set()
+        for line in q.answers:
+            found = by_source.get(f"{corpus.name}:{line}", set())
+            if len(found) != 1:
+                many = "no statement" if not found else f"{len(found)} statements"
+                raise EvaluationError(f"{q.id}: line {line} of {corpus.name} is {many}.")
             ids |= found
         qrels[q.id] = ids
     return qrels

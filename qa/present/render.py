@@ -281,12 +281,15 @@ def render_evaluation(console: Console, report) -> None:
             )
     console.print(table)
     failed = report.gate_failures()
-    console.print(
-        Text(
-            "Gates: " + ("all pass" if not failed else "FAILED: " + "; ".join(failed)),
-            style="bold green" if not failed else "bold red",
+    if hasattr(report, "has_gates") and not report.has_gates():
+        console.print(Text("Gates: none for this part; measured only."))
+    else:
+        console.print(
+            Text(
+                "Gates: " + ("all pass" if not failed else "FAILED: " + "; ".join(failed)),
+                style="bold green" if not failed else "bold red",
+            )
         )
-    )
     gaps = report.target_gaps() if hasattr(report, "target_gaps") else []
     if gaps:
         console.print(Text("Targets not reached yet: " + "; ".join(gaps), style="bold yellow"))
