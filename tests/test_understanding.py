@@ -198,6 +198,18 @@ def test_a_plan_reported_answers_only_the_plan_asked_about():
     assert not reported_future("Will the summit gather 30 leaders?", plan)
 
 
+def test_a_plan_is_found_in_its_own_sentence_and_in_a_headline():
+    from qa.question.intent import reported_future
+
+    plan = "The Madrid summit on April 25 will bring together Spain, Italy and others."
+    assert reported_future("Which countries will attend the Madrid summit?", plan)
+    headline = "Sanchez to host Meloni in Madrid on April 24 ahead of summit"
+    assert reported_future("When will Sanchez host Meloni?", headline)
+    # The asked words stand in the sentence before the plan: not the plan asked about.
+    hope = "It is our hope to end the war soon. We will do everything to achieve this."
+    assert not reported_future("When will the war end?", hope)
+
+
 def test_a_figure_is_asked_for_whatever_the_verb_of_doing():
     from qa.question.intent import asks_quantity
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from qa.text import STOPWORDS
+
 # The typed reasons a question is not answered with passages, with the one sentence that
 # says so. Filter reasons ("speaker", "affiliation", ...) are worded where filters are applied.
 REFUSALS = {
@@ -270,6 +272,9 @@ _FUTURE = re.compile(r"\b(?:will|won't|plans? to|is to|are to|to meet|going to|s
                      r"expected to|intends? to)\b", re.IGNORECASE)  # fmt: skip
 
 
+_SENTENCE_END = re.compile(r"[.!?]\s")
+# A headline's plan: "Macron to host Zelensky in Paris on March 26" (one line, no full stop).
+_HEADLINE_PLAN = re.compile(r"^(?=[^.!?\n]{10,160}$)[A-Z][^.!?]*?\bto(?=\s+[a-z]+\b)")
 _HYPOTHETICAL = re.compile(r"^\s*(?:what (?:happens|would happen|will happen|if)|what if|"
                            r"suppose|imagine)\b", re.IGNORECASE)  # fmt: skip
 _ASKED_FUTURE = re.compile(r"\b(?:will|won't|going to|expected to|plans? to|intends? to)\s+"
@@ -291,9 +296,19 @@ def reported_future(question: str, passage: str) -> bool:
         return bool(_FUTURE.search(passage))
     wanted = {_stem(w) for w in re.findall(r"[\w’'\-]+", asked.group("rest").lower())}
     wanted -= {_stem(w) for w in _NOT_PLANNED}
-    for plan in _FUTURE.finditer(passage):
+    plans = [*_FUTURE.finditer(passage), *_HEADLINE_PLAN.finditer(passage)]
+    for plan in plans:
         following = re.findall(r"[\w’'\-]+", passage[plan.end() : plan.end() + 60].lower())
         if wanted & {_stem(w) for w in following[:4]}:
+            return True
+        # Or the plan's own sentence holds two words the question asks about: "The Paris
+        # summit on March 27 will bring together ..." for "Which countries will attend the
+        # summit in Paris?", its subject before the verb.
+        before = _SENTENCE_END.split(passage[max(0, plan.start() - 60) : plan.start()])[-1]
+        after = _SENTENCE_END.split(passage[plan.end() : plan.end() + 60])[0]
+        sentence = re.findall(r"[\w’'\-]+", f"{before} {after}".lower())
+        shared = wanted & {_stem(w) for w in sentence if w not in STOPWORDS}
+        if len(shared) >= 2:
             return True
     return False
 
