@@ -176,9 +176,11 @@ def formula_safe(value):
 
 
 def csv_line(values) -> str:
+    """One CSV line ending in a newline. Written with the default line end, so that a cell with
+    a carriage return is quoted like one with a newline, then the end made a newline."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([formula_safe(v) for v in values])
-    return out.getvalue()
+    csv.writer(out).writerow([formula_safe(v) for v in values])
+    return out.getvalue().removesuffix("\r\n") + "\n"
 
 
 def markdown_escape(text: str) -> str:
