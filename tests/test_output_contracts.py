@@ -221,6 +221,11 @@ def test_the_readme_json_example_is_the_output(real_engine, real_index_dir):
     assert errors("answer", shown) == []
 
 
+@pytest.mark.parametrize("question", [ANSWERED, ABSTAINED])
+def test_the_readme_text_examples_are_the_output(real_engine, real_index_dir, question):
+    assert ask(real_index_dir, question).stdout == readme_example(f'qa ask "{question}"')
+
+
 def test_the_readme_markdown_example_is_the_output(real_engine, real_index_dir):
     question = "Who said the best security guarantee are the Ukrainians themselves?"
     shown = readme_example(f'qa ask "{question}" --format markdown')
