@@ -79,7 +79,7 @@ def test_markdown_answer_cites_each_quote(real_engine, real_index_dir):
     assert text.startswith(f"## {QUESTION}\n")
     for p in expected:
         assert f"> {formats.markdown_escape(p['text'])}\n" in text
-        assert f"— {p['speaker']}, {p['role']}, {p['affiliation']}, " in text
+        assert f"— {p['speaker']}, {p['role']}, {p['affiliation']} · " in text
         assert f"source: `{p['source']}`" in text
     assert text.count("\n> — ") == len(expected)
 
@@ -101,7 +101,7 @@ def test_csv_and_jsonl_answers(real_engine, real_index_dir):
 
 def test_unanswered_csv_has_only_the_header_and_the_reason_on_stderr(real_engine, real_index_dir):
     result = ask(real_index_dir, "What did Japan say about security guarantees?", "--format", "csv")
-    assert result.stdout.splitlines() == [",".join(formats.CSV_COLUMNS)]
+    assert result.stdout.splitlines() == [",".join(formats.ANSWER_CSV_COLUMNS)]
     assert "No statement by Japan" in result.stderr
 
 

@@ -1,12 +1,14 @@
 """Printing a result in the format asked for: text for people (through qa.render), or JSON,
 JSON lines, CSV or Markdown (through qa.formats). Records are written as they come, so a long
-listing streams rather than being held."""
+listing streams rather than being held. Every top-level JSON object (an answer, a record, a
+speaker, a line of JSON lines) opens with `format_version`."""
 
 from __future__ import annotations
 
 import sys
 
 from qa.present.formats import (
+    ANSWER_CSV_COLUMNS,
     answer_markdown,
     csv_header,
     csv_line,
@@ -14,6 +16,7 @@ from qa.present.formats import (
     json_text,
     markdown_citation,
     markdown_escape,
+    versioned,
 )
 
 SPEAKER_COLUMNS = ("name", "role", "affiliation", "statements", "first", "last")
@@ -28,11 +31,11 @@ def records(statements, kind: str, color: bool | None) -> None:
     out = sys.stdout
     if kind == "jsonl":
         for s in statements:
-            out.write(json_text(s.to_json()) + "\n")
+            out.write(json_text(versioned(s.to_json())) + "\n")
     elif kind == "json":
         out.write("[")
         for i, s in enumerate(statements):
-            out.write(("," if i else "") + "\n" + json_text(s.to_json()))
+            out.write(("," if i else "") + "\n" + json_text(versioned(s.to_json())))
         out.write("\n]\n")
     elif kind == "csv":
         out.write(csv_header())
@@ -48,23 +51,27 @@ def records(statements, kind: str, color: bool | None) -> None:
 
 
 def answer(result, kind: str, color: bool | None) -> None:
-    """One answer; in JSON lines and CSV, the passages (the reason for none goes to stderr)."""
+    """One answer; in JSON lines its passages, in CSV its passages and closest statements,
+    each labelled (the reason for none, or any note, goes to stderr)."""
+    passages = result.passages if result.answered else ()
     if kind == "json":
-        _line(json_text(result.to_json()))
+        _line(json_text(versioned(result.to_json())))
     elif kind == "jsonl":
-        for passage in result.passages if result.answered else ():
-            _line(json_text(passage.to_json()))
+        for passage in passages:
+            _line(json_text(versioned(passage.to_json())))
     elif kind == "csv":
-        sys.stdout.write(csv_header())
-        for passage in result.passages if result.answered else ():
-            sys.stdout.write(csv_row(passage))
+        sys.stdout.write(csv_header(ANSWER_CSV_COLUMNS))
+        for passage in passages:
+            sys.stdout.write(csv_row(passage, closest=False))
+        for passage in result.closest:
+            sys.stdout.write(csv_row(passage, closest=True))
     elif kind == "markdown":
         sys.stdout.write(answer_markdown(result))
     else:
         from qa.present.render import make_console, render_answer
 
         render_answer(make_console(color), result)
-    if not result.answered and kind in ("jsonl", "csv") and result.note:
+    if kind in ("jsonl", "csv") and result.note:
         sys.stderr.write(result.note + "\n")
 
 
@@ -72,10 +79,10 @@ def speakers(found, kind: str, color: bool | None) -> None:
     """The speakers of `qa speakers`: one object, line or row each."""
     columns = SPEAKER_COLUMNS
     if kind == "json":
-        _line(json_text([sp.to_json() for sp in found], indent=1))
+        _line(json_text([versioned(sp.to_json()) for sp in found], indent=1))
     elif kind == "jsonl":
         for sp in found:
-            _line(json_text(sp.to_json()))
+            _line(json_text(versioned(sp.to_json())))
     elif kind == "csv":
         sys.stdout.write(csv_line(columns))
         for sp in found:

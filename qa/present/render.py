@@ -15,10 +15,16 @@ from rich.text import Text
 
 from qa.answer.compose import Answer, Passage
 from qa.corpus.statements import Statement
-from qa.present.formats import attribution_label, date_label, neutralise
+from qa.present.formats import (
+    attribution_label,
+    date_label,
+    neutralise,
+    passage_groups,
+    understood_label,
+)
 from qa.text import stem, words
 
-__all__ = ["date_label", "make_console", "neutralise"]
+__all__ = ["date_label", "make_console", "neutralise", "understood_label"]
 # Rows of `qa statements` printed per table, so a long listing streams.
 TABLE_CHUNK = 200
 
@@ -75,7 +81,7 @@ def render_answer(
     if answer.note:
         console.print(Text(neutralise(answer.note), style="bold red"))
     passages = answer.passages if answer.answered else ()
-    for group, items in _groups(
+    for group, items in passage_groups(
         passages, bool(answer.understood.affiliations), lambda: answer.whole
     ):
         if group:
@@ -90,72 +96,6 @@ def render_answer(
     if answer.answered and remaining > 0:
         hint = "type 'more' to see them" if chat else "type 'more' in chat or raise --top-k"
         console.print(Text(f"{remaining} more; {hint}.", style="dim"))
-
-
-def understood_label(answer: Answer) -> str:
-    u = answer.understood
-    parts = []
-    if u.intent != "what":
-        parts.append(f"{u.intent} question")
-    parts.extend(f"{typed} → {name}" for typed, name in u.corrections)
-    # An actor read from a verb of stance: reports that name it answer too
-    about = "by or about: "
-    if u.speakers:
-        label = about if u.about_too("speaker") else "speaker: "
-        parts.append(label + " or ".join(u.speakers))
-    if u.unknown_speakers:
-        parts.append("speaker: " + " or ".join(u.unknown_speakers))
-    if u.affiliations:
-        label = about if u.about_too("affiliation") else "by: "
-        parts.append(label + " or ".join(u.affiliations))
-    if u.sources:
-        parts.append("source: " + " or ".join(u.sources))
-    if u.kind:
-        parts.append(f"only: {u.kind}s")
-    if u.order:
-        parts.append(f"{u.order} first")
-    for role in u.roles:
-        parts.append("role: " + role.label)
-    if u.date:
-        parts.append("date: " + u.date.label)
-    if u.topic:
-        parts.append("topic: " + u.topic)
-    if u.follow_up:
-        parts.append("(follow-up)")
-    return "; ".join(parts)
-
-
-def _groups(passages, by_affiliation: bool = False, whole=tuple):
-    """Consecutive passages of one speaker (or one country, when the question named one)
-    grouped under a fixed label, e.g. "Italy — 2 statements, March 15 to March 15". The label
-    counts the speaker's passages in the whole answer (`whole()`, read only for a label) when
-    the page is one of several."""
-    from qa.corpus.names import speaker_owner
-
-    def key_of(passage):
-        return passage.affiliation if by_affiliation else speaker_owner(passage.speaker)
-
-    groups: list[tuple[str | None, list[Passage]]] = []
-    for passage in passages:
-        key = key_of(passage)
-        if groups and key and groups[-1][0] == key:
-            groups[-1][1].append(passage)
-        else:
-            groups.append((key, [passage]))
-    result = []
-    for key, items in groups:
-        if key and len(items) > 1:
-            counted = [p for p in whole() if key_of(p) == key] or items
-            dated = sorted(
-                (p for p in counted if p.said_order is not None), key=lambda p: p.said_order
-            )
-            span = ""
-            if len(dated) > 1 and dated[0].said_order != dated[-1].said_order:
-                span = f", {dated[0].said_on.text} to {dated[-1].said_on.text}"
-            result.append((f"{key} — {len(counted)} statements{span}", items))
-        else:
-            result.append((None, items))
-    return result
 
 
 def _render_passage(console: Console, passage: Passage, query_words: set[str]) -> None:
