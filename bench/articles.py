@@ -16,7 +16,10 @@ honorifics, possessive 's and parentheses, it equals `gold_speaker` (strict); a 
 is right when the resolved name is the name `silver_resolved` gives, or one of the two is the
 other's surname alone (the scorer's lenient figure, surname contained, is given beside it). A
 gold line is matched to the statement whose passage holds the gold line's source words (else the
-one that overlaps it most); a line that no statement covers counts as no speaker.
+one that overlaps it most); a line that no statement covers counts as no speaker. Pronouns:
+wrong among resolved is a resolved name that is not the silver name, over the resolved lines
+that have one. Nominal sources: any name given counts, and the unnamed ones (not "the ...":
+"a spokesman", "officials") must get none.
 """
 
 from __future__ import annotations
@@ -178,13 +181,20 @@ def measure(folder: Path = DEFAULT, part: str = "all") -> dict:
                 counts["pronoun_silver_n"] += 1
                 counts["pronoun_silver_resolved"] += resolved
                 silver = item["silver_resolved"]
-                counts["pronoun_silver_right"] += resolved and _same_person(speaker, silver)
+                same = resolved and _same_person(speaker, silver)
+                counts["pronoun_silver_right"] += same
+                counts["pronoun_silver_wrong"] += resolved and not same
                 counts["pronoun_silver_lenient"] += (
                     resolved and surname(silver) in norm(speaker).split()
                 )
         else:
             counts["nominal_n"] += 1
             counts["nominal_resolved"] += resolved
+            # "a spokesman", "officials": no one named; "the senator" may stand for a name.
+            unnamed = not re.match(r"(?i)the\b", item["source_span"].strip())
+            counts["nominal_unnamed_n"] += unnamed
+            counts["nominal_unnamed_named"] += unnamed and speaker is not None
+            counts["nominal_named"] += speaker is not None
     weekdays = _weekday_check(corpus.statements)
 
     def pct(a, b):
@@ -215,8 +225,19 @@ def measure(folder: Path = DEFAULT, part: str = "all") -> dict:
             "right_pct": pct(counts["pronoun_silver_right"], counts["pronoun_silver_n"]),
             "right_lenient_pct": pct(counts["pronoun_silver_lenient"], counts["pronoun_silver_n"]),
             "precision_pct": pct(counts["pronoun_silver_right"], counts["pronoun_silver_resolved"]),
+            "wrong": counts["pronoun_silver_wrong"],
+            "wrong_among_resolved_pct": pct(
+                counts["pronoun_silver_wrong"], counts["pronoun_silver_resolved"]
+            ),
+            "right_of_all_pct": pct(counts["pronoun_silver_right"], counts["pronoun_n"]),
         },
-        "nominal": {"n": counts["nominal_n"], "resolved": counts["nominal_resolved"]},
+        "nominal": {
+            "n": counts["nominal_n"],
+            "resolved": counts["nominal_resolved"],
+            "given_a_name": counts["nominal_named"],
+            "unnamed_n": counts["nominal_unnamed_n"],
+            "unnamed_given_a_name": counts["nominal_unnamed_named"],
+        },
         "relative_dates": weekdays,
     }
 
