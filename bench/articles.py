@@ -18,7 +18,8 @@ other's surname alone (the scorer's lenient figure, surname contained, is given 
 gold line is matched to the statement whose passage holds the gold line's source words (else the
 one that overlaps it most); a line that no statement covers counts as no speaker. Pronouns:
 wrong among resolved is a resolved name that is not the silver name, over the resolved lines
-that have one. Nominal sources: any name given counts, and the unnamed ones (not "the ...":
+that have one. Nominal sources: a name given that is not the source's own words counts ("the source"
+given a name written earlier, "Scott's family" given "Scott"); the unnamed ones (not "the ...":
 "a spokesman", "officials") must get none.
 """
 
@@ -143,6 +144,12 @@ def _same_person(predicted: str, expected: str) -> bool:
     return bool(a and b) and (a == b or (len(a) == 1 or len(b) == 1) and a[-1] == b[-1])
 
 
+def _written_as(speaker: str, span: str) -> bool:
+    """Whether the source span is the speaker's own name (not "Scott's family" for "Scott")."""
+    pattern = r"\b" + r"\s+".join(map(re.escape, speaker.split())) + r"\b(?![’']s)"
+    return re.search(pattern, span) is not None
+
+
 def _named_right(predicted, gold) -> bool:
     return predicted.speaker is not None and norm(predicted.speaker) == norm(gold["gold_speaker"])
 
@@ -190,11 +197,13 @@ def measure(folder: Path = DEFAULT, part: str = "all") -> dict:
         else:
             counts["nominal_n"] += 1
             counts["nominal_resolved"] += resolved
-            # "a spokesman", "officials": no one named; "the senator" may stand for a name.
+            # A name not written as the source itself ("a spokesman" given someone named
+            # before, "Scott's family" given "Scott"); "the senator" may stand for a name.
             unnamed = not re.match(r"(?i)the\b", item["source_span"].strip())
+            other = speaker is not None and not _written_as(speaker, item["source_span"])
             counts["nominal_unnamed_n"] += unnamed
-            counts["nominal_unnamed_named"] += unnamed and speaker is not None
-            counts["nominal_named"] += speaker is not None
+            counts["nominal_unnamed_named"] += unnamed and other
+            counts["nominal_named"] += other
     weekdays = _weekday_check(corpus.statements)
 
     def pct(a, b):
@@ -234,7 +243,7 @@ def measure(folder: Path = DEFAULT, part: str = "all") -> dict:
         "nominal": {
             "n": counts["nominal_n"],
             "resolved": counts["nominal_resolved"],
-            "given_a_name": counts["nominal_named"],
+            "given_another_name": counts["nominal_named"],
             "unnamed_n": counts["nominal_unnamed_n"],
             "unnamed_given_a_name": counts["nominal_unnamed_named"],
         },
