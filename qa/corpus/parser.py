@@ -122,7 +122,7 @@ def _kind(passage: str, quotes: list[tuple[int, int]], found: list[_Found]) -> s
 OWNED_PEOPLE = (
     r"(?:family|relatives|aides?|spokes(?:man|woman|person)|lawyers?|attorneys?|advisers?|"
     r"advisors?|staff|staffers|wife|husband|son|daughter|mother|father|brother|sister|friends?|"
-    r"allies|supporters|doctors?|physician|office|campaign|team|surrogates?|representatives?)"
+    r"allies|supporters|doctors?|physician|surrogates?|representatives?)"
 )
 
 

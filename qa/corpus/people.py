@@ -167,6 +167,8 @@ def _names(masked: str, unit: int, gazetteer: Gazetteer) -> list[Mention]:
         titles = [i for i, w in enumerate(words) if w.lower() in TITLES | PERSON_ROLES]
         cut = titles[-1] + 1 if titles else 0  # "Homeland Security Secretary Jeh Johnson"
         leading, words = [w.lower() for w in words[:cut]], words[cut:]
+        while words and words[0].lower() in NOT_NAMES - {"god"}:
+            words = words[1:]  # "When Anna Lindqvist ...": the sentence's first word
         if masked.startswith(".", m.end()) and words and words[-1].lower() in TITLE_WORDS:
             words.pop()  # "Former Pennsylvania Gov." before the name
         if not words or len(words) > 4 or not _is_name(words, gazetteer):

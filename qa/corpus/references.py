@@ -79,6 +79,9 @@ def resolve_references(
     said: dict[str, str] = {}  # by surname, the full name of the last record's speaker
     result = []
     for i, (_paragraph, start, end) in enumerate(units):
+        for m in people.mentions[i]:  # where each full name was last written, this unit too
+            if m.person is not None and " ".join(m.words) == m.person.name:
+                named_in[m.person.name] = (start, end)
         statement = kept.get(start)
         if statement is not None:
             statement = _resolve(statement, i, units, people, named_in, said, text, gazetteer)
@@ -87,7 +90,8 @@ def resolve_references(
                 said[statement.speaker.split()[-1]] = statement.speaker
             # Whoever speaks is the unit's subject; a speaker left unnamed ("a spokesman",
             # "he" not settled) hides everyone named before from a later "he said".
-            people.speaker_first(i, statement.speaker or statement.source_mention)
+            unnamed = statement.source_mention or statement.cue  # "an aide to her said"
+            people.speaker_first(i, statement.speaker or unnamed)
         else:  # "He could not explain why ...": its subject is the person "he" stands for
             subject = _LEADING_PRONOUN.match(text, start, end)
             if subject:
@@ -96,9 +100,6 @@ def resolve_references(
                 people.speaker_first(i, person.name if person else subject.group(1))
             elif _UNNAMED_SUBJECT.match(text, start, end):
                 people.speaker_first(i, text[start:end].split()[0])
-        for m in people.mentions[i]:
-            if m.person is not None and " ".join(m.words) == m.person.name:
-                named_in[m.person.name] = (start, end)
     return result
 
 
@@ -124,9 +125,12 @@ def _resolve(statement, index, units, people, named_in, said, text, gazetteer) -
     role = None if gender else _role_of(mention)
     if gender is None and role is None:
         return statement
+    at = re.search(rf"\b{re.escape(mention)}\b", people.masked[index])
+    before = people.masked[index][max(0, at.start() - 30) : at.start()] if at else ""
+    if role is not None and re.search(r"\b(?:to|for|of|with)\s+$", before):
+        return statement  # "an aide to the senator said": the aide speaks, not the senator
     person = None
     if gender is not None:  # a name before "she" in its own sentence comes first
-        at = re.search(rf"\b{re.escape(mention)}\b", people.masked[index])
         before = [m for m in people.mentions[index] if m.start >= 0 and at and m.start < at.start()]
         found = _fitting(people, before, gender, None)
         if found is False:
@@ -174,7 +178,7 @@ def _fitting(people: People, mentions, gender, role):
             continue
         ok = role in person.roles if role is not None else person.gender in (None, gender)
         where = _position(people, m) if ok else "misfit"
-        if where == "subject" and position == 0:
+        if where == "subject" and position == 0 and not _joined(people, mentions):
             return person
         if where == "subject" and person not in fits:
             fits.append(person)
@@ -182,6 +186,16 @@ def _fitting(people: People, mentions, gender, role):
     if not fits:
         return False if doubtful else None
     return fits[0] if len(fits) == 1 else False
+
+
+def _joined(people: People, mentions) -> bool:
+    """Whether the first two names are one subject ("Anna Lindqvist and Helen Okafor")."""
+    if len(mentions) < 2 or mentions[0].start < 0 or not mentions[0].words:
+        return False
+    first, second = mentions[0], mentions[1]
+    masked = people.masked[first.unit]
+    end = masked.find(first.words[-1], first.start) + len(first.words[-1])
+    return bool(re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)\s*", masked[end : second.start]))
 
 
 def _referent(people: People, index: int, units, gender: str | None, role: str | None):
