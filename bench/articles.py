@@ -3,18 +3,30 @@ publication date from the file name, given through the meta file mechanism in a 
 folder that links to the texts), each statement checked verbatim against its article, and the
 speakers scored against the human-annotated lines of `gold.jsonl`.
 
-    .venv/bin/python -m bench.articles [FOLDER]   (default ../shared/real/polnear-dev)
+    .venv/bin/python -m bench.articles [FOLDER] [--part tuning|held-aside|all]
+    (default ../shared/real/polnear-dev, all articles)
+
+The articles are split once into two fixed parts by the name: an article whose name (without
+".txt") has a sha256 hex digest starting with 0-4 is held aside (25 of the 84 dev articles), the
+others are the tuning part. Rules are fitted on the tuning part only; the held-aside part is
+measured rarely and reported separately.
 
 Scoring follows the folder's SOURCE.md: a speaker is right when, lower-cased and without
 honorifics, possessive 's and parentheses, it equals `gold_speaker` (strict); a pronoun source
 is right when the resolved name is the name `silver_resolved` gives, or one of the two is the
 other's surname alone (the scorer's lenient figure, surname contained, is given beside it). A
 gold line is matched to the statement whose passage holds the gold line's source words (else the
-one that overlaps it most); a line that no statement covers counts as no speaker.
+one that overlaps it most); a line that no statement covers counts as no speaker. Pronouns:
+wrong among resolved is a resolved name that is not the silver name, over the resolved lines
+that have one. Nominal sources: a name given that is not the source's own words counts ("the source"
+given a name written earlier, "Scott's family" given "Scott"); the unnamed ones (not "the ...":
+"a spokesman", "officials") must get none.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
 import re
 import sys
@@ -36,6 +48,17 @@ HONORIFICS = set(
 )
 _SOURCE = re.compile(r"^(?P<file>.+):p(?P<paragraph>\d+):(?P<start>\d+)-(?P<end>\d+)$")
 _DATED_NAME = re.compile(r"_(\d{4}-\d{2}-\d{2})_")
+PARTS = ("tuning", "held-aside", "all")
+
+
+def part_of(article: str) -> str:
+    """The fixed part an article belongs to, from its name without ".txt"."""
+    held = hashlib.sha256(article.encode("utf-8")).hexdigest()[0] in "01234"
+    return "held-aside" if held else "tuning"
+
+
+def in_part(article: str, part: str) -> bool:
+    return part == "all" or part_of(article) == part
 
 
 def norm(name: str | None) -> str:
@@ -55,9 +78,9 @@ def surname(name: str | None) -> str:
     return tokens[-1] if tokens else ""
 
 
-def load_articles(folder: Path):
-    """The corpus of every article in `folder/articles`, read in article mode."""
-    texts = sorted((folder / "articles").glob("*.txt"))
+def load_articles(folder: Path, part: str = "all"):
+    """The corpus of every article of a part in `folder/articles`, read in article mode."""
+    texts = [p for p in sorted((folder / "articles").glob("*.txt")) if in_part(p.stem, part)]
     with tempfile.TemporaryDirectory() as temp:
         links = []
         for path in texts:
@@ -121,17 +144,24 @@ def _same_person(predicted: str, expected: str) -> bool:
     return bool(a and b) and (a == b or (len(a) == 1 or len(b) == 1) and a[-1] == b[-1])
 
 
+def _written_as(speaker: str, span: str) -> bool:
+    """Whether the source span is the speaker's own name (not "Scott's family" for "Scott")."""
+    pattern = r"\b" + r"\s+".join(map(re.escape, speaker.split())) + r"\b(?![’']s)"
+    return re.search(pattern, span) is not None
+
+
 def _named_right(predicted, gold) -> bool:
     return predicted.speaker is not None and norm(predicted.speaker) == norm(gold["gold_speaker"])
 
 
-def measure(folder: Path = DEFAULT) -> dict:
-    texts, corpus, seconds = load_articles(folder)
+def measure(folder: Path = DEFAULT, part: str = "all") -> dict:
+    texts, corpus, seconds = load_articles(folder, part)
     articles, located, not_verbatim = _located(corpus.statements, texts)
     by_article: dict[str, list] = {}
     for name, start, end, statement in located:
         by_article.setdefault(name, []).append((start, end, statement))
     gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text().splitlines()]
+    gold = [item for item in gold if in_part(item["article"], part)]
     counts: Counter = Counter()
     for item in gold:
         statement, found = _match(item, articles, by_article)
@@ -158,19 +188,29 @@ def measure(folder: Path = DEFAULT) -> dict:
                 counts["pronoun_silver_n"] += 1
                 counts["pronoun_silver_resolved"] += resolved
                 silver = item["silver_resolved"]
-                counts["pronoun_silver_right"] += resolved and _same_person(speaker, silver)
+                same = resolved and _same_person(speaker, silver)
+                counts["pronoun_silver_right"] += same
+                counts["pronoun_silver_wrong"] += resolved and not same
                 counts["pronoun_silver_lenient"] += (
                     resolved and surname(silver) in norm(speaker).split()
                 )
         else:
             counts["nominal_n"] += 1
             counts["nominal_resolved"] += resolved
+            # A name not written as the source itself ("a spokesman" given someone named
+            # before, "Scott's family" given "Scott"); "the senator" may stand for a name.
+            unnamed = not re.match(r"(?i)the\b", item["source_span"].strip())
+            other = speaker is not None and not _written_as(speaker, item["source_span"])
+            counts["nominal_unnamed_n"] += unnamed
+            counts["nominal_unnamed_named"] += unnamed and other
+            counts["nominal_named"] += other
     weekdays = _weekday_check(corpus.statements)
 
     def pct(a, b):
         return round(100.0 * a / b, 1) if b else None
 
     return {
+        "part": part,
         "articles": len(texts),
         "articles_with_statements": len(by_article),
         "statements": len(corpus.statements),
@@ -194,8 +234,19 @@ def measure(folder: Path = DEFAULT) -> dict:
             "right_pct": pct(counts["pronoun_silver_right"], counts["pronoun_silver_n"]),
             "right_lenient_pct": pct(counts["pronoun_silver_lenient"], counts["pronoun_silver_n"]),
             "precision_pct": pct(counts["pronoun_silver_right"], counts["pronoun_silver_resolved"]),
+            "wrong": counts["pronoun_silver_wrong"],
+            "wrong_among_resolved_pct": pct(
+                counts["pronoun_silver_wrong"], counts["pronoun_silver_resolved"]
+            ),
+            "right_of_all_pct": pct(counts["pronoun_silver_right"], counts["pronoun_n"]),
         },
-        "nominal": {"n": counts["nominal_n"], "resolved": counts["nominal_resolved"]},
+        "nominal": {
+            "n": counts["nominal_n"],
+            "resolved": counts["nominal_resolved"],
+            "given_another_name": counts["nominal_named"],
+            "unnamed_n": counts["nominal_unnamed_n"],
+            "unnamed_given_a_name": counts["nominal_unnamed_named"],
+        },
         "relative_dates": weekdays,
     }
 
@@ -228,9 +279,12 @@ def _weekday_check(statements) -> dict:
     return {key: counts[key] for key in ("computed", "consistent", "written", "written_consistent")}
 
 
-def main() -> None:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
-    print(json.dumps(measure(folder), indent=1))
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.articles", description=__doc__)
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--part", choices=PARTS, default="all")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    print(json.dumps(measure(args.folder, args.part), indent=1))
 
 
 if __name__ == "__main__":

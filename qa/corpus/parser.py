@@ -118,6 +118,26 @@ def _kind(passage: str, quotes: list[tuple[int, int]], found: list[_Found]) -> s
     return "mixed" if len(words) >= 3 else "quote"
 
 
+# People someone has ("Quinlan's family", "his aide"): they speak for themselves.
+OWNED_PEOPLE = (
+    r"(?:family|relatives|aides?|spokes(?:man|woman|person)|lawyers?|attorneys?|advisers?|"
+    r"advisors?|staff|staffers|wife|husband|son|daughter|mother|father|brother|sister|friends?|"
+    r"allies|supporters|doctors?|physician|surrogates?|representatives?)"
+)
+
+
+def _owned(masked: str, speaker: str | None) -> str | None:
+    """The words "Quinlan's family" when the speaker's name is written only as the owner of
+    someone lower-case (a family, an aide, a lawyer) and never on its own."""
+    if not speaker or speaker.endswith(("'s", "’s")) or " " in speaker and "'" in speaker:
+        return None
+    name = re.escape(speaker)
+    if re.search(rf"\b{name}\b(?![’']s\b)", masked):
+        return None
+    m = re.search(rf"\b{name}[’']s\s+(?:[a-z][\w-]*\s+){{0,2}}?{OWNED_PEOPLE}\b", masked)
+    return m.group() if m else None
+
+
 def parse_passage(
     line: str,
     passage: str,
@@ -156,8 +176,14 @@ def parse_passage(
                 speaker = speaker[4:]
             if speaker is not None and speaker.islower():
                 speaker = speaker_as_written = None  # "the agency said": described, not named
+    owned = _owned(masked, speaker)
+    if owned is not None:  # "Quinlan's family said": the family speaks, not Quinlan
+        speaker = speaker_as_written = None
+        role = role_from = affiliation = affiliation_from = None
     source_mention = speaker_from = None
-    if main is not None and speaker is None and main.who.phrase in passage:
+    if owned is not None:
+        source_mention = owned
+    elif main is not None and speaker is None and main.who.phrase in passage:
         source_mention = main.who.phrase
     if speaker is not None:
         speaker_from = "text" if speaker in passage else "gazetteer"

@@ -85,9 +85,12 @@ class Person:
     evidence: bool = False  # the article shows it names a person, not a place or a company
     he: int = 0  # sentences about this person alone that say "he"/"his" ...
     she: int = 0  # ... or "she"/"her"
+    told: str | None = None  # the gender a title, a gendered role or the given name tells
 
     @property
     def gender(self) -> str | None:
+        if self.told is not None:  # "Mrs. Quinlan", "Tom Reyes": no "her" outvotes them
+            return self.told
         if self.he > 2 * self.she:
             return "m"
         if self.she > 2 * self.he:
@@ -164,6 +167,8 @@ def _names(masked: str, unit: int, gazetteer: Gazetteer) -> list[Mention]:
         titles = [i for i, w in enumerate(words) if w.lower() in TITLES | PERSON_ROLES]
         cut = titles[-1] + 1 if titles else 0  # "Homeland Security Secretary Jeh Johnson"
         leading, words = [w.lower() for w in words[:cut]], words[cut:]
+        while words and words[0].lower() in NOT_NAMES - {"god"}:
+            words = words[1:]  # "When Anna Lindqvist ...": the sentence's first word
         if masked.startswith(".", m.end()) and words and words[-1].lower() in TITLE_WORDS:
             words.pop()  # "Former Pennsylvania Gov." before the name
         if not words or len(words) > 4 or not _is_name(words, gazetteer):
@@ -186,6 +191,7 @@ class People:
 
     def __init__(self, text: str, units, statements: list[Statement], gazetteer: Gazetteer):
         masked = [mask_quotes(text[start:end]) for _p, start, end in units]
+        self.masked = masked  # each unit's text with quotations blanked, offsets unchanged
         raw = [m for i, unit_text in enumerate(masked) for m in _names(unit_text, i, gazetteer)]
         self.by_name: dict[str, Person] = {}
         self.by_surname: dict[str, list[Person]] = {}
@@ -249,11 +255,14 @@ class People:
 
     def speaker_first(self, unit: int, speaker: str | None) -> None:
         """The speaker of a statement is its unit's subject, wherever the name is written (or
-        when only "he" stands for it), so a later "he said" looks at the speaker first."""
+        when only "he" stands for it), so a later "he said" looks at the speaker first; a
+        speaker who is no person the article names ("a spokesman") stands before everyone."""
         person = self.named(unit, speaker)
-        if person is None:
-            return
         mentions = self.mentions[unit]
+        if person is None:  # someone not named, or not shown to be a person: no one before
+            if speaker:
+                self.mentions[unit] = [Mention(unit, -1, (), "", frozenset()), *mentions]
+            return
         first = Mention(unit, -1, tuple(person.name.split()), "", frozenset(), person)
         self.mentions[unit] = [first, *(m for m in mentions if m.person is not person)]
 
@@ -289,6 +298,7 @@ class People:
             gender = given_names().get(m.words[0])
         if gender is not None:
             person.evidence = True
+            person.told = gender if person.told in (None, gender) else "?"
         if gender == "m":
             person.he += 3
         elif gender == "f":
