@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from qa import __version__
-from qa.cli import indexing
+from qa.cli import indexing, serving
 from qa.cli.options import (
     AffiliationOption,
     CollectionOption,
@@ -262,6 +262,7 @@ def speakers(
 
 
 app.command(epilog=indexing.EPILOG)(indexing.index)
+app.command(epilog=serving.EPILOG)(serving.serve)
 
 
 @app.command(epilog=examples("qa paths", "qa paths --collection news", "qa paths --json"))
