@@ -76,7 +76,7 @@ class Handler(BaseHTTPRequestHandler):
                 if path == "/api/view":
                     body = {"reply": body, "view": view(served.reply, body)}
                 return self._json(served.status, body, served)
-            if path in STATIC or path.startswith("/api/"):
+            if path in STATIC or path in ("/api/ask", "/api/view", "/api/health"):
                 return self._error(405, f"{method} is not allowed on {path}.")
             self._error(404, "There is nothing here; the page is at / and the API at /api/ask.")
         except RequestError as error:

@@ -137,5 +137,5 @@ def _top_k(value: str | None) -> int | None:
     if value is None or value == "":
         return None
     if not value.isdigit() or not 1 <= int(value) <= 100:
-        raise RequestError("top_k must be a whole number from 1 to 100.")
+        raise RequestError("The top_k parameter must be a whole number from 1 to 100.")
     return int(value)
