@@ -350,3 +350,138 @@ def test_serve_help_has_examples_and_every_option_help():
     assert result.exit_code == 0 and "Examples:" in text and "$ qa serve --port 0" in text
     for option in ("--host", "--port", "--corpus", "--index-dir", "--top-k"):
         assert option in text
+
+
+# -- the page in a real browser -----------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Debian's chromium, headless, driven through its chromedriver with selenium."""
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        pytest.skip(
+            "no browser to test the page in: install Debian's chromium and chromium-driver "
+            "(/usr/bin/chromium and /usr/bin/chromedriver)"
+        )
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')"
+    )
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=1200,1600", f"--user-data-dir={tmp_path / 'profile'}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def submit(driver, field: str, text: str, replies: int) -> list:
+    """Type into the question or follow-up box and wait for the page to show `replies`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box = driver.find_element(By.ID, field)
+    box.clear()
+    box.send_keys(text)
+    box.submit()
+    wait = WebDriverWait(driver, 60)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#replies .reply")) == replies)
+    return driver.find_elements(By.CSS_SELECTOR, "#replies .reply")
+
+
+def no_alert(driver) -> bool:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        _ = driver.switch_to.alert
+    except NoAlertPresentException:
+        return True
+    return False
+
+
+def test_the_page_asks_the_canonical_question_and_a_follow_up(browser, real_server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(real_server + "/")
+    assert browser.title.startswith("qa")
+    [reply] = submit(browser, "question", CANONICAL, 1)
+    assert reply.find_element(By.CSS_SELECTOR, ".understood").text == (
+        "Understood: by: Italy; topic: peacekeepers"
+    )
+    assert reply.find_element(By.CSS_SELECTOR, ".group").text.startswith("Italy — ")
+    passages = reply.find_elements(By.CSS_SELECTOR, ".passage")
+    whos = [p.find_element(By.CSS_SELECTOR, ".who").text for p in passages]
+    assert whos[:2] == [
+        "Giorgia Meloni's office, Prime Minister, Italy",
+        "Giorgia Meloni, Prime Minister, Italy",
+    ]
+    first, second = (p.find_element(By.TAG_NAME, "blockquote").text for p in passages[:2])
+    assert first.startswith("Italy does not plan to participate in a peacekeeping force")
+    assert second.startswith('"We need to think about more durable solutions"')
+    meta = passages[1].find_element(By.CSS_SELECTOR, ".meta").text
+    for label in ("undated (between March 5 and March 15, inferred)", "mixed",
+                  "000_8e297ec4f5d0d494.txt:13"):  # fmt: skip
+        assert label in meta
+    further = [p.text for p in browser.find_elements(By.CSS_SELECTOR, ".further")]
+    assert further and all(
+        f.endswith("· further statement, not judged on the topic") for f in further
+    )
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".passage .copy")) == len(passages)
+
+    follow = browser.find_element(By.ID, "follow")
+    assert follow.is_displayed()
+    replies = submit(browser, "followup", "And Canada?", 2)
+    understood = replies[1].find_element(By.CSS_SELECTOR, ".understood").text
+    assert understood == "Understood: by: Canada; topic: peacekeepers; (follow-up)"
+    assert no_alert(browser)
+
+
+def test_the_copy_button_copies_the_passage_and_its_attribution(browser, real_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(real_server + "/")
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": real_server, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    [reply] = submit(browser, "question", CANONICAL, 1)
+    button = reply.find_element(By.CSS_SELECTOR, ".passage .copy")
+    button.click()
+    WebDriverWait(browser, 10).until(lambda d: button.text != "Copy citation")
+    assert button.text == "Copied"
+    copied = browser.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null));"
+    )
+    assert copied.startswith("Italy does not plan to participate in a peacekeeping force")
+    assert copied.endswith("— Giorgia Meloni's office, Prime Minister, Italy, March 15, "
+                           "source: 000_8e297ec4f5d0d494.txt:10")  # fmt: skip
+
+
+def test_the_page_shows_hostile_corpus_text_as_text(browser, hostile_server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(hostile_server + "/")
+    title = browser.title
+    [reply] = submit(browser, "question", "Who talked about peacekeepers?", 1)
+    quoted = [q.text for q in reply.find_elements(By.TAG_NAME, "blockquote")]
+    assert any(SCRIPT in q for q in quoted) and any(IMAGE in q for q in quoted)
+    # nothing of the corpus became an element, ran, or changed the page
+    assert browser.find_elements(By.CSS_SELECTOR, "#replies script, #replies img") == []
+    assert len(browser.find_elements(By.TAG_NAME, "script")) == 1
+    assert no_alert(browser) and browser.title == title
+    # nor does a question holding markup
+    [reply] = submit(browser, "question", f"{IMAGE} peacekeepers {SCRIPT}", 1)
+    assert reply.find_element(By.CSS_SELECTOR, ".asked").text == f"{IMAGE} peacekeepers {SCRIPT}"
+    assert browser.find_elements(By.CSS_SELECTOR, "#replies script, #replies img") == []
+    assert no_alert(browser) and browser.title == title
