@@ -74,7 +74,8 @@ class Handler(BaseHTTPRequestHandler):
                 served = self.server.service.ask(params.pop("q", None), **params)
                 body = served.body
                 if path == "/api/view":
-                    body = {"reply": body, "view": view(served.reply, body)}
+                    with self.server.service.lock:
+                        body = {"reply": body, "view": view(served.reply, body)}
                 return self._json(served.status, body, served)
             if path in STATIC or path in ("/api/ask", "/api/view", "/api/health"):
                 return self._error(405, f"{method} is not allowed on {path}.")

@@ -46,8 +46,9 @@ class Service:
         self.engine = engine
         self.max_conversations = max_conversations
         self._conversations: OrderedDict[str, _Kept] = OrderedDict()
-        # The engine and the conversations are used by one request at a time.
-        self._lock = threading.Lock()
+        # The engine and the conversations are used by one request at a time (a page's view
+        # of a reply may read records of the store too: it takes the lock as well).
+        self.lock = threading.Lock()
 
     def ask(
         self,
@@ -67,7 +68,7 @@ class Service:
                 )
             return self._follow_up(question, conversation)
         count = _top_k(top_k)
-        with self._lock:
+        with self.lock:
             try:
                 filters = explicit_filters(self.engine, speaker, affiliation, since, until)
                 result = answer(self.engine, question, filters=filters, top_k=count)
@@ -79,7 +80,7 @@ class Service:
         return Served(result.to_json(), 200, key, reply)
 
     def _follow_up(self, question: str, key: str) -> Served:
-        with self._lock:
+        with self.lock:
             talk = self._conversations.get(key)
             if talk is None:
                 raise RequestError(
