@@ -350,6 +350,11 @@ def test_serve_help_has_examples_and_every_option_help():
     assert result.exit_code == 0 and "Examples:" in text and "$ qa serve --port 0" in text
     for option in ("--host", "--port", "--corpus", "--index-dir", "--top-k"):
         assert option in text
+    import typer
+
+    for param in typer.main.get_command(app).commands["serve"].params:
+        if param.name != "help":
+            assert param.help and re.sub(r"\s+", " ", param.help) in text, param.name
 
 
 # -- the page in a real browser -----------------------------------------------------------------
