@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from qa import __version__
-from qa.cli import indexing
+from qa.cli import indexing, serving
 from qa.cli.command import Command, check_streams, is_output_error, output_failed, say
 from qa.cli.options import (
     AffiliationOption,
@@ -267,6 +267,7 @@ def speakers(
 
 
 app.command(cls=Command, epilog=indexing.EPILOG)(indexing.index)
+app.command(cls=Command, epilog=serving.EPILOG)(serving.serve)
 
 
 @app.command(
