@@ -244,24 +244,34 @@ class Conversation:
         return Reply(lines=(f"Unknown command {command}; type /help.",), show="error")
 
 
+def reply_json(reply: Reply) -> dict | None:
+    """A reply as `qa chat --json` prints it (and `qa serve` sends it): an answer as `qa ask
+    --json` gives it, the sources or filters of the last one, or a message; None for none."""
+    from qa.present.formats import versioned
+
+    answer = reply.answer
+    if reply.show == "answer" and answer is not None:
+        return versioned(answer.to_json())
+    if reply.show == "sources" and answer is not None:
+        passages = [p.to_json() for p in answer.passages]
+        return versioned({"type": "sources", "question": answer.question, "passages": passages})
+    if reply.show == "filters" and answer is not None:
+        understood = answer.understood.to_json()
+        return versioned({"type": "filters", "question": answer.question, "understood": understood})
+    if reply.lines:
+        key = "error" if reply.show == "error" else "message"
+        return versioned({key: " ".join(reply.lines)})
+    return None
+
+
 def _render(reply: Reply, console, as_json: bool) -> None:
     from qa.present.formats import json_text, neutralise
     from qa.present.render import render_answer, render_sources, understood_label
 
     if as_json:
-        if reply.show == "answer" and reply.answer is not None:
-            print(json_text(reply.answer.to_json()), flush=True)
-        elif reply.show == "sources" and reply.answer is not None:
-            sources = {"type": "sources", "question": reply.answer.question,
-                       "passages": [p.to_json() for p in reply.answer.passages]}  # fmt: skip
-            print(json_text(sources), flush=True)
-        elif reply.show == "filters" and reply.answer is not None:
-            filters = {"type": "filters", "question": reply.answer.question,
-                       "understood": reply.answer.understood.to_json()}  # fmt: skip
-            print(json_text(filters), flush=True)
-        elif reply.lines:
-            key = "error" if reply.show == "error" else "message"
-            print(json_text({key: " ".join(reply.lines)}), flush=True)
+        shown = reply_json(reply)
+        if shown is not None:
+            print(json_text(shown), flush=True)
         return
     if reply.show == "answer" and reply.answer is not None:
         for line in reply.lines:

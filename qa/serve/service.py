@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from qa.answer.compose import Answer, answer, explicit_filters
 from qa.answer.engine import Engine
-from qa.chat import Conversation, Reply
+from qa.chat import Conversation, Reply, reply_json
 from qa.errors import QaError, QuestionError
+from qa.present.formats import versioned
 
 MAX_QUESTION = 1000  # characters
 MAX_CONVERSATIONS = 256  # the least recently used is forgotten past this
@@ -77,7 +78,7 @@ class Service:
             talk = _Kept(self.engine)
             reply = talk.start(result)
             key = self._keep(talk)
-        return Served(result.to_json(), 200, key, reply)
+        return Served(versioned(result.to_json()), 200, key, reply)
 
     def _follow_up(self, question: str, key: str) -> Served:
         with self.lock:
@@ -92,7 +93,7 @@ class Service:
             if reply.show == "quit":
                 del self._conversations[key]
                 return Served({"message": "The conversation is closed."}, 200, None, reply)
-        body = reply_json(reply)
+        body = reply_json(reply) or versioned({"message": ""})
         return Served(body, 400 if "error" in body else 200, key, reply)
 
     def _keep(self, talk: _Kept) -> str:
@@ -105,19 +106,6 @@ class Service:
     @property
     def conversations(self) -> int:
         return len(self._conversations)
-
-
-def reply_json(reply: Reply) -> dict:
-    """A chat reply as `qa chat --json` prints it."""
-    if reply.show == "answer" and reply.answer is not None:
-        return reply.answer.to_json()
-    if reply.show == "sources" and reply.answer is not None:
-        return {"type": "sources", "question": reply.answer.question,
-                "passages": [p.to_json() for p in reply.answer.passages]}  # fmt: skip
-    if reply.show == "filters" and reply.answer is not None:
-        return {"type": "filters", "question": reply.answer.question,
-                "understood": reply.answer.understood.to_json()}  # fmt: skip
-    return {"error" if reply.show == "error" else "message": " ".join(reply.lines)}
 
 
 def _question(question: str | None) -> str:

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from qa.answer.compose import Answer, Passage
 from qa.chat import Reply
-from qa.present.formats import attribution_label, date_label, neutralise
-from qa.present.render import _groups, understood_label
+from qa.present.formats import (
+    attribution_label,
+    date_label,
+    neutralise,
+    passage_groups,
+    understood_label,
+)
 
 FURTHER = "further statement, not judged on the topic"
 CLOSEST = "Closest, but not an answer:"
@@ -43,7 +48,7 @@ def answer_view(result: Answer) -> dict:
             "label": neutralise(label) if label else None,
             "passages": [passage_view(p) for p in items],
         }
-        for label, items in _groups(passages, by_place, lambda: result.whole)
+        for label, items in passage_groups(passages, by_place, lambda: result.whole)
     ]
     remaining = result.available - result.offset - len(result.passages)
     return {
