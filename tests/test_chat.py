@@ -8,7 +8,8 @@ import json
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from qa.chat import Conversation, run_chat, run_piped
+from qa.chat.conversation import Conversation
+from qa.chat.terminal import run_chat, run_piped
 from qa.present.render import make_console
 from qa.settings import Settings
 
@@ -86,7 +87,10 @@ def test_piped_json_one_object_per_line(real_engine, capsys):
 def test_piped_bad_line_is_one_sentence_and_goes_on(real_engine, capsys):
     run_piped(real_engine, ["?!", "What did Lavrov say?"], make_console(False), as_json=True)
     first, second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert first == {"error": "The question has no words; type a question about the statements."}
+    assert first == {
+        "format_version": 1,
+        "error": "The question has no words; type a question about the statements.",
+    }
     assert second["passages"][0]["speaker"] == "Sergey Lavrov"
 
 

@@ -138,7 +138,7 @@ def test_top_k_and_filters_are_those_of_qa_ask(real_server, real_index_dir):
 
 
 def test_follow_ups_are_those_of_qa_chat_json(real_server, real_engine, capsys):
-    from qa.chat import run_piped
+    from qa.chat.terminal import run_piped
     from qa.present.render import make_console
 
     lines = [CANONICAL, "And Canada?", "Only in March.", "/filters", "more", "/nonsense"]

@@ -198,7 +198,7 @@ def chat(
     uri: UriOption = None,
 ) -> None:
     """Chat: ask questions and follow-ups; piped input gets one answer per line."""
-    from qa.chat import run_chat
+    from qa.chat.terminal import run_chat
 
     settings = read_settings(
         corpus=corpus, index_dir=index_dir, model=model, top_k=top_k, skip_bad=skip_bad,

@@ -34,7 +34,7 @@ class SystemRun:
 def _run_product(engine: Engine, queries: list[EvalQuery]) -> tuple[SystemRun, list[Answer]]:
     """Single questions through `answer()`; conversation turns through the chat's own
     conversation, so that follow-ups and references ("Who said that?") are what a user gets."""
-    from qa.chat import Conversation
+    from qa.chat.conversation import Conversation
 
     run = SystemRun()
     answers = []

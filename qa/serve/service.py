@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from qa.answer.compose import Answer, answer, explicit_filters
 from qa.answer.engine import Engine
-from qa.chat import Conversation, Reply, reply_json
+from qa.chat.conversation import Conversation, Reply
+from qa.chat.terminal import reply_json
 from qa.errors import QaError, QuestionError
 from qa.present.formats import versioned
 

@@ -5,7 +5,7 @@ labels), as plain strings. The page puts them in the document as text, never as 
 from __future__ import annotations
 
 from qa.answer.compose import Answer, Passage
-from qa.chat import Reply
+from qa.chat.conversation import Reply
 from qa.present.formats import (
     attribution_label,
     date_label,
