@@ -97,11 +97,13 @@ class Timeline:
     """Orders dates on one line of days.
 
     With no year in the corpus, a month-day date is placed in the year that makes the corpus
-    contiguous: the timeline starts in the month after the longest run of months in which the
-    corpus has no date at all (a December-to-March feed starts in December). A season is the
-    twelve months from the start month on, named by the year it starts in. When the corpus
-    states years, `season` is the latest season it dates: a date written without a year (in a
-    question, or in a statement beside dated ones) is placed in that season.
+    contiguous. A corpus whose months run across a New Year starts in the month after the
+    longest run of months in which it has no date at all (a December-to-March feed starts in
+    December); any other corpus starts in January, so that its dates keep their calendar year
+    (a June feed is one year's June). A season is the twelve months from the start month on,
+    named by the year it starts in. When the corpus states years, `season` is the latest
+    season it dates: a date written without a year (in a question, or in a statement beside
+    dated ones) is placed in that season.
     """
 
     start_month: int = 1
@@ -110,14 +112,15 @@ class Timeline:
     @classmethod
     def from_months(cls, months: list[int]) -> Timeline:
         present = sorted(set(months))
-        if not present:
-            return cls(1)
-        best_gap, start = -1, present[0]
+        best_gap, start = -1, 1
         for i, month in enumerate(present):
             following = present[(i + 1) % len(present)]
             gap = (following - month - 1) % 12 if len(present) > 1 else 11
-            if gap > best_gap:
-                best_gap, start = gap, following
+            # The empty months from `month` to `following` hold the December-January turn:
+            # the corpus does not cross it, whatever months it has.
+            turn = following <= month
+            if gap > best_gap or (gap == best_gap and turn):
+                best_gap, start = gap, 1 if turn else following
         return cls(start)
 
     def ordinal(self, month: int, day: int, year: int | None = None) -> int:
