@@ -6,12 +6,16 @@ that speaks."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from conftest import write
 from typer.testing import CliRunner
 
 from qa.cli import app
+from qa.corpus.articles import Article, article_statements
+from qa.corpus.dates import find_relative_dates, resolve_relative, speech_date, year_of
+from qa.corpus.gazetteer import Gazetteer
 from qa.corpus.loading import load_corpus
 from qa.corpus.written_dates import UnreadableDate, read_date_field
 from qa.errors import CorpusError
@@ -178,3 +182,106 @@ def test_iso_dates_of_a_date_field_meet_since_and_print_once(tmp_path):
     printed = runner.invoke(app, ["statements", "--corpus", str(path)]).output
     assert "June 4, 2024" in printed and "June 4, 2024 2024" not in printed
     assert "undated" not in printed
+
+
+# Relative and year-less dates: 2016-10-20 is a Thursday.
+PUBLISHED = date(2016, 10, 20)
+
+
+@pytest.mark.parametrize(
+    ("words", "future", "expected"),
+    [
+        ("Friday", False, date(2016, 10, 14)),
+        ("Friday", True, date(2016, 10, 21)),  # "will speak Friday": the coming one
+        ("Thursday", True, PUBLISHED),
+        ("last Friday", True, date(2016, 10, 14)),  # "last" is never to come
+        ("Tuesday", True, date(2016, 10, 25)),
+    ],
+)
+def test_a_weekday_is_placed_by_tense(words, future, expected):
+    mention = resolve_relative(words, PUBLISHED, future)
+    assert date(mention.year, mention.month, mention.day) == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "future", "year"),
+    [
+        (11, 4, True, 2016),  # "will perform on Nov. 4" in an October paper
+        (11, 4, False, 2015),  # "said on Nov. 4": the last Nov. 4
+        (10, 20, True, 2016),
+        (10, 20, False, 2016),
+        (10, 3, True, 2017),
+        (10, 3, False, 2016),
+        (1, 5, True, 2017),
+    ],
+)
+def test_a_year_less_date_is_placed_by_tense(month, day, future, year):
+    assert year_of(month, day, PUBLISHED, future) == year
+
+
+@pytest.mark.parametrize(
+    ("passage", "cue", "expected"),
+    [
+        ("Jane Doe will announce her plan Friday.", "announce", ("Friday", True)),
+        ("Jane Doe is set to testify Tuesday.", "testify", ("Tuesday", True)),
+        ("Jane Doe testified Tuesday.", "testified", ("Tuesday", False)),
+        # the day of an event talked about is not the day of the speech
+        ("Jane Doe said the vote on Monday was a disgrace.", "said", None),
+        ("Jane Doe condemned Friday's test as reckless.", "condemned", None),
+        ("Doe has not mentioned it since the Monday night debate.", "mentioned", None),
+        ("Doe responded with attacks, including Friday's tweets.", "responded", None),
+        # unless the speech was made there
+        (
+            "Trump said during a Friday evening rally that trade is bad.",
+            "said",
+            ("Friday evening", False),
+        ),
+        ("They cited the figure at last week's forum.", "cited", ("last week", False)),
+        ("Mook said as much in an interview earlier Thursday.", "said", ("Thursday", False)),
+        ("In one tweet Friday, Trump said the debate was rigged.", "said", ("Friday", False)),
+        ("At a rally on Monday, Doe said taxes will rise.", "said", ("Monday", False)),
+    ],
+)
+def test_the_speech_date_comes_from_the_clause_that_speaks(passage, cue, expected):
+    found = speech_date(passage, cue, find_relative_dates(passage))
+    assert ((found[0].text, found[1]) if found else None) == expected
+
+
+def _article_dates(sentence: str, published: date = PUBLISHED):
+    article = Article("Headline\n\n" + sentence, "a.txt", published)
+    said = [s.said_on for s in article_statements(article, Gazetteer.load([]))]
+    return [(d.text, date(d.year, d.month, d.day)) if d else None for d in said]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Jane Doe said on Nov. 25 that the vote was lost.", ("Nov. 25", date(2015, 11, 25))),
+        ("Jane Doe said on Oct. 18 that the vote was lost.", ("Oct. 18", date(2016, 10, 18))),
+        ("“We will perform on Nov. 4,” Jane Doe said Tuesday.", ("Tuesday", date(2016, 10, 18))),
+        ("“We played Monday,” Jane Doe said Tuesday.", ("Tuesday", date(2016, 10, 18))),
+        ("Jane Doe said the vote on Monday was a disgrace.", None),
+        ("Jane Doe will announce her plan Friday, her spokesman said.", None),
+        # a quotation that runs on into the next paragraph is still a quotation
+        ("Jane Doe said: “We will meet on Monday and decide", None),
+    ],
+)
+def test_an_article_dates_the_speech_not_what_it_speaks_of(sentence, expected):
+    assert _article_dates(sentence) == [expected]
+
+
+def test_a_line_corpus_with_a_publication_date_reads_the_same_way(tmp_path):
+    path = write(
+        tmp_path / "day.txt",
+        "Jane Doe said on Nov. 25 that the vote was lost.\n"
+        "Jane Doe said the vote on Monday was a disgrace.\n"
+        "Jane Doe said Tuesday that the vote was lost.\n",
+    )
+    write(tmp_path / "day.txt.meta.toml", "published = 2016-10-20\n")
+    said = [s.said_on for s in load_corpus([path]).statements]
+    assert [(d.year, d.month, d.day) if d else None for d in said] == [
+        (2015, 11, 25),
+        None,
+        (2016, 10, 18),
+    ]
+    assert all(d.relative_to == "2016-10-20" for d in said if d)
