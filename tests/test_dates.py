@@ -33,9 +33,11 @@ def test_find_dates(text, expected):
     assert got == expected
 
 
-def test_timeline_starts_after_the_longest_empty_stretch():
+def test_timeline_starts_after_the_longest_empty_stretch_across_new_year():
     assert Timeline.from_months([12, 1, 2, 3]).start_month == 12
-    assert Timeline.from_months([5, 6, 7]).start_month == 5
+    assert Timeline.from_months([5, 6, 7]).start_month == 1  # no New Year in it
+    assert Timeline.from_months([11, 12, 1]).start_month == 11
+    assert Timeline.from_months(list(range(1, 13))).start_month == 1
     assert Timeline.from_months([]).start_month == 1
 
 

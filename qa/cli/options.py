@@ -175,10 +175,12 @@ def read_settings(**options) -> Settings:
 
 
 def warn_skipped(skipped: list[str]) -> None:
+    from qa.corpus.written_dates import DATE_IGNORED
     from qa.present.formats import neutralise
 
-    for line in skipped:
-        typer.echo(f"Warning: skipped {neutralise(line)}.", err=True)
+    for line in skipped:  # a date that cannot be read is reported there too; its line is kept
+        done = "" if line.endswith(DATE_IGNORED) else "skipped "
+        typer.echo(f"Warning: {done}{neutralise(line)}.", err=True)
 
 
 def color_of(color: Color) -> bool | None:

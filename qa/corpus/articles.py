@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from qa.corpus.dates import resolve_relative, speech_relative_date
+from qa.corpus.dates import (
+    find_dates,
+    find_relative_dates,
+    resolve_relative,
+    speech_date,
+    year_of,
+)
 from qa.corpus.gazetteer import Gazetteer
 from qa.corpus.quotes import mask_quotes
 from qa.corpus.statements import SaidOn, Statement
@@ -203,28 +209,51 @@ def article_statements(article: Article, gazetteer: Gazetteer) -> list[Statement
 def date_from_publication(statement: Statement, published: date) -> Statement:
     """Give a statement with no written date the day its relative date words mean ("said
     Tuesday", "last week"), and a written date with no year ("said on March 4") the year that
-    puts it on or before the publication day; both marked as computed from that date."""
+    puts it on or before the publication day, or after it when the speech verb speaks of the
+    future ("will speak on Nov. 4"); both marked as computed from that date. Only a date in the
+    speech verb's own clause counts: a date inside a quotation, or of an event the statement
+    talks about ("said the vote on Monday was lost"), dates no speech, and a written date
+    found there (with no year) is dropped."""
     said = statement.said_on
-    if said is not None and said.month is not None:
-        if said.year is not None or said.inferred or said.day is None:
-            return statement
-        before = (said.month, said.day) <= (published.month, published.day)
-        year = published.year if before else published.year - 1
-        said = replace(said, year=year, relative_to=published.isoformat())
-        return replace(statement, said_on=said)
+    if said is not None and (said.year is not None or said.inferred or said.month and not said.day):
+        return statement
     from qa.corpus.cues import CUE_PATTERN
 
-    masked = mask_quotes(statement.passage)  # a date inside a quote is what was said
-    # The parser's cue, and the first speech verb ("he said Tuesday" has no cue of its own;
-    # "according to ..., who said Friday" has two).
-    first = CUE_PATTERN.search(masked)
-    for cue in dict.fromkeys(c for c in (statement.cue, first and first.group(1)) if c):
-        words = speech_relative_date(masked, cue)
-        mention = resolve_relative(words.text, published) if words else None
+    masked = _without_quotations(statement.passage)  # a date inside a quote is what was said
+    cues = [statement.cue] if statement.cue else []
+    if not statement.cue or statement.cue.lower().startswith("according"):
+        # "he said Tuesday" has no cue of its own; "according to ..., who said Friday" has two.
+        first = CUE_PATTERN.search(masked)
+        cues += [first.group(1)] if first else []
+    stamp = published.isoformat()
+    if said is not None:  # a month and day written without a year
+        written = [d for d in find_dates(masked) if d.text == said.text and d.year is None]
+        for cue in dict.fromkeys(cues):
+            found = speech_date(masked, cue, written)
+            if found:
+                year = year_of(said.month, said.day, published, future=found[1])
+                return replace(statement, said_on=replace(said, year=year, relative_to=stamp))
+        statement = replace(statement, said_on=None)
+    for cue in dict.fromkeys(cues):
+        found = speech_date(masked, cue, find_relative_dates(masked))
+        mention = resolve_relative(found[0].text, published, found[1]) if found else None
         if mention is not None:
-            said = replace(SaidOn.written(mention), relative_to=published.isoformat())
+            said = replace(SaidOn.written(mention), relative_to=stamp)
             return replace(statement, said_on=said)
     return statement
+
+
+def _without_quotations(passage: str) -> str:
+    """The passage with every quotation blanked out, including one whose closing mark is in
+    another passage (a quote that runs on past the passage's end, or began before it)."""
+    masked = mask_quotes(passage)
+    opening = max(masked.rfind("“"), masked.rfind("«"))
+    if opening >= 0 and not re.search("[”»]", masked[opening:]):
+        masked = masked[: opening + 1] + " " * (len(masked) - opening - 1)
+    closing = min((i for i in (masked.find("”"), masked.find("»")) if i >= 0), default=-1)
+    if closing >= 0 and not re.search("[“«]", masked[:closing]):
+        masked = " " * closing + masked[closing:]
+    return masked
 
 
 def publication_date(value, where: str) -> date | None:

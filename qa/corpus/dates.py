@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from qa.corpus.cues import verb_forms
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
     "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -97,11 +99,13 @@ class Timeline:
     """Orders dates on one line of days.
 
     With no year in the corpus, a month-day date is placed in the year that makes the corpus
-    contiguous: the timeline starts in the month after the longest run of months in which the
-    corpus has no date at all (a December-to-March feed starts in December). A season is the
-    twelve months from the start month on, named by the year it starts in. When the corpus
-    states years, `season` is the latest season it dates: a date written without a year (in a
-    question, or in a statement beside dated ones) is placed in that season.
+    contiguous. A corpus whose months run across a New Year starts in the month after the
+    longest run of months in which it has no date at all (a December-to-March feed starts in
+    December); any other corpus starts in January, so that its dates keep their calendar year
+    (a June feed is one year's June). A season is the twelve months from the start month on,
+    named by the year it starts in. When the corpus states years, `season` is the latest
+    season it dates: a date written without a year (in a question, or in a statement beside
+    dated ones) is placed in that season.
     """
 
     start_month: int = 1
@@ -110,14 +114,15 @@ class Timeline:
     @classmethod
     def from_months(cls, months: list[int]) -> Timeline:
         present = sorted(set(months))
-        if not present:
-            return cls(1)
-        best_gap, start = -1, present[0]
+        best_gap, start = -1, 1
         for i, month in enumerate(present):
             following = present[(i + 1) % len(present)]
             gap = (following - month - 1) % 12 if len(present) > 1 else 11
-            if gap > best_gap:
-                best_gap, start = gap, following
+            # The empty months from `month` to `following` hold the December-January turn:
+            # the corpus does not cross it, whatever months it has.
+            turn = following <= month
+            if gap > best_gap or (gap == best_gap and turn):
+                best_gap, start = gap, 1 if turn else following
         return cls(start)
 
     def ordinal(self, month: int, day: int, year: int | None = None) -> int:
@@ -192,14 +197,17 @@ def find_relative_dates(text: str) -> list[RelativeDate]:
     return found
 
 
-def resolve_relative(words: str, published: date) -> DateMention | None:
+def resolve_relative(words: str, published: date, future: bool = False) -> DateMention | None:
     """The date (or, for a week, the days) that relative words mean in a text published on
     `published`. A weekday is the most recent such day on or before the publication day ("said
-    Tuesday" in a Wednesday paper is the day before; "last Tuesday" is strictly before)."""
+    Tuesday" in a Wednesday paper is the day before; "last Tuesday" is strictly before), or,
+    said of the `future` ("will speak Friday"), the first such day on or after it."""
     lowered = " ".join(words.lower().split())
     first = last = None
     weekday = next((i for i, name in enumerate(WEEKDAYS) if name in lowered), None)
-    if weekday is not None:
+    if weekday is not None and future and not lowered.startswith("last "):
+        first = published + timedelta(days=(weekday - published.weekday()) % 7)
+    elif weekday is not None:
         back = (published.weekday() - weekday) % 7
         if back == 0 and lowered.startswith("last "):
             back = 7
@@ -220,6 +228,15 @@ def resolve_relative(words: str, published: date) -> DateMention | None:
     return DateMention(words, first.month, first.day, last.month, last.day, first.year)
 
 
+def year_of(month: int, day: int, published: date, future: bool = False) -> int:
+    """The year of a month-day date written in a text published on `published`: the one that
+    puts it on or before the publication day, or, said of the `future` ("will perform on Nov.
+    4"), on or after it."""
+    if future:
+        return published.year + ((month, day) < (published.month, published.day))
+    return published.year - ((month, day) > (published.month, published.day))
+
+
 # Words that start the reported content: a relative date after one of them is the content's
 # date ("said he would leave Monday"), not the day the words were said.
 _CONTENT_WORDS = {
@@ -227,55 +244,105 @@ _CONTENT_WORDS = {
     "were", "had", "has", "have", "be", "who", "which", "if", "when", "because", "there", "this",
     "to", "not", "could", "should", "may", "might", "can",
 }  # fmt: skip
+# Verbs whose only object is what was said: after one, a date belongs to the speech only
+# through a setting ("said in an interview Monday", "said at a briefing Friday"); "said the
+# vote on Monday was lost" dates the vote.
+_SAYING = frozenset(
+    form
+    for lemma in (
+        "say", "add", "state", "write", "note", "argue", "insist", "claim", "warn", "declare",
+        "reply", "respond", "remark", "explain", "acknowledge", "admit", "concede", "stress",
+        "suggest", "contend", "assert", "predict", "tweet", "post", "continue",
+    )
+    for form in verb_forms(lemma)
+)  # fmt: skip
+_ASIDES = {"as", "much", "so", "again", "also", "later", "earlier", "publicly", "privately"}
+_SETTINGS = {"in", "at", "on", "during", "to", "before", "after", "from", "via", "over", "while"}
 _LEAD = re.compile(r"^\s*(?:(?:on|late|early)\s+)?$", re.IGNORECASE)
 _MAX_GAP_WORDS = 6
+# "On Monday, X said", "In one tweet Friday, X said", "At a rally on Monday, X said".
 _OPENING_ON = re.compile(
-    r"(?:^|[.!?\"”]\s+)(?:on|late|early)$", re.IGNORECASE
-)  # "On Monday, X said"
+    r"(?:^|[.!?\"”]\s+)(?:on|late|early|(?:in|at|during)\b[\w\s’'-]{0,40})$", re.IGNORECASE
+)
 _ABBREVIATED = re.compile(
     r"\b(?:Mrs?|Ms|Dr|Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Prof|St|Jr|Sr)\.|\b(?:[A-Z]\.)+"
 )
+# Before a speech verb, words that put it in the future ("will speak", "is set to announce").
+_FUTURE = re.compile(
+    r"(?:\bwill|\bshall|['’]ll|\b(?:is|are|am|be)\s+(?:set|scheduled|expected|due|slated|going)"
+    r"\s+to|\b(?:plans?|intends?|hopes?)\s+to)(?:\s+(?:also|not|again|then))?\s+$",
+    re.IGNORECASE,
+)
+# A date that names an event ("Friday's test", "the Monday night debate") dates the speech
+# only when the speech is set at that event ("at last week's forum", "during the debate").
+_EVENT_AFTER = re.compile(r"^['’]s\b")
+_EVENT_BEFORE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
+_AT_EVENT = re.compile(r"\b(?:at|during|in)\s+(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 
 
-def _plain_gap(words: str) -> bool:
+def _plain_gap(words: str, cue: str = "") -> bool:
     """Between a speech verb and a date: an object or a setting ("told reporters", "in an
-    interview"), never a quote, a sentence end or the start of the reported content."""
+    interview"), never a quote, a sentence end or the start of the reported content; after a
+    verb of saying, a setting only."""
     words = _ABBREVIATED.sub("", words)  # "Sen.", "U.S." end no sentence
     if re.search(r"[\"“”«».;:!?]", words):
         return False
     tokens = re.findall(r"[\w’'\-]+", words)
+    said = [t.lower() for t in tokens if t.lower() not in _ASIDES]  # "said as much in ..."
+    if said and cue.lower() in _SAYING and said[0] not in _SETTINGS:
+        return False
     return len(tokens) <= _MAX_GAP_WORDS and not any(t.lower() in _CONTENT_WORDS for t in tokens)
 
 
-def speech_relative_date(passage: str, cue: str) -> RelativeDate | None:
-    """The relative date words that tell when the speech verb `cue` happened: "said Tuesday",
-    "told reporters on Monday", "Smith on Monday said", "On Monday, Smith said". Only the
-    verb's first use counts (a later one is usually someone else speaking inside the content);
-    quoted words should be masked out of `passage` beforehand."""
-    mentions = find_relative_dates(passage)
+def _names_an_event(passage: str, start: int, end: int) -> bool:
+    return bool(_EVENT_AFTER.match(passage[end:]) or _EVENT_BEFORE.search(passage[:start]))
+
+
+def speech_date(passage: str, cue: str, mentions: list) -> tuple[object, bool] | None:
+    """Of the date mentions (relative words or written dates, each with `text` and `start`),
+    the one that tells when the speech verb `cue` happened, and whether the verb speaks of the
+    future ("will speak Friday"): "said Tuesday", "told reporters on Monday", "Smith on Monday
+    said", "On Monday, Smith said". Only the verb's first use counts (a later one is usually
+    someone else speaking inside the content); quoted words should be masked out of `passage`
+    beforehand."""
     if not mentions or not cue:
         return None
     for m in list(re.finditer(rf"\b{re.escape(cue)}\b", passage))[:1]:
+        future = bool(_FUTURE.search(passage[max(0, m.start() - 40) : m.start()]))
         for mention in mentions:
+            end = mention.start + len(mention.text)
             if mention.start >= m.end():
                 gap = passage[m.end() : mention.start]
                 lead = re.search(r"(?:\s(?:on|late|early))?\s*$", gap, re.IGNORECASE)
-                if _plain_gap(gap[: lead.start()]) and _LEAD.match(gap[lead.start() :]):
-                    return mention
+                plain = _plain_gap(gap[: lead.start()], cue) and _LEAD.match(gap[lead.start() :])
+                if plain and _names_an_event(passage, mention.start, end):
+                    plain = bool(_AT_EVENT.search(gap))
+                if plain:
+                    return mention, future
                 break  # only the first date after the verb can be its date
         for mention in reversed(mentions):
-            if mention.end > m.start():
+            end = mention.start + len(mention.text)
+            if end > m.start():
                 continue
-            gap = passage[mention.end : m.start()]
+            gap = passage[end : m.start()]
             sentence_start = passage[: mention.start].rstrip()
             opens = (
                 not sentence_start
                 or sentence_start[-1] in '.!?"”'
                 or _OPENING_ON.search(sentence_start)
             )
-            if re.fullmatch(r"\s+(?:also\s+)?", gap) or (
-                opens and gap.startswith(",") and _plain_gap(gap[1:])
+            event = _names_an_event(passage, mention.start, end)
+            if not event and (
+                re.fullmatch(r"\s+(?:also\s+)?", gap)
+                or (opens and gap.startswith(",") and _plain_gap(gap[1:]))
             ):
-                return mention
+                return mention, future
             break
     return None
+
+
+def speech_relative_date(passage: str, cue: str) -> RelativeDate | None:
+    """The relative date words that tell when the speech verb `cue` happened (see
+    `speech_date`)."""
+    found = speech_date(passage, cue, find_relative_dates(passage))
+    return found[0] if found else None

@@ -83,7 +83,8 @@ def _declare_year(statement: Statement, year: int, timeline: Timeline) -> Statem
 
 
 def declared_year(month: int, year: int, timeline: Timeline) -> int:
-    """The year of a month in a corpus declared to end in `year`: months before a
-    December-January turn in the timeline belong to the year before."""
+    """The year of a month in a corpus declared to end in `year`: in a corpus that runs across
+    a New Year, the months before the December-January turn belong to the year before; in any
+    other (its timeline starts in January) every month is in `year`."""
     wraps = timeline.start_month > 1 and month >= timeline.start_month
     return year - 1 if wraps else year

@@ -12,11 +12,12 @@ from qa.corpus.articles import (
     date_from_publication,
     read_article,
 )
-from qa.corpus.dates import Timeline, find_dates
+from qa.corpus.dates import DateMention, Timeline
 from qa.corpus.feed import _declare_year, _infer_feed_dates
 from qa.corpus.files import ARTICLE_FIELDS, Row, read_metadata, read_regular_file, read_rows
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.corpus.statements import SaidOn, Statement
+from qa.corpus.written_dates import DATE_IGNORED, UnreadableDate, date_order, read_date_field
 from qa.errors import CorpusError
 from qa.settings import bundled_path
 
@@ -67,6 +68,7 @@ def _file_statements(
     from qa.corpus.parser import parse_line
 
     published = meta.get("published")
+    order = date_order(meta, f"{path}.meta.toml")
     whole_file = meta.get("kind") == "article"
     if whole_file and path.suffix.lower() not in {".jsonl", ".csv"}:
         # Offsets count characters of the text with each line break as one "\n".
@@ -90,15 +92,36 @@ def _file_statements(
             statements += article_statements(article, gazetteer)
             articles = True
             continue
+        written = _record_date(row, path, order, skipped)
         for statement in parse_line(row.text, path.name, row.line_no, gazetteer):
-            statement = _apply_overrides(statement, row.overrides, gazetteer)
+            statement = _apply_overrides(statement, row.overrides, gazetteer, written)
             if published is not None:
                 statement = date_from_publication(statement, published)
             statements.append(statement)
     return statements, articles
 
 
-def _apply_overrides(statement: Statement, overrides: dict, gazetteer: Gazetteer) -> Statement:
+def _record_date(
+    row: Row, path: Path, order: str | None, skipped: list[str] | None
+) -> DateMention | None:
+    """The date a record's `date` field gives; one that cannot be read is reported with the
+    lines skipped (the record is kept, with the date its text may give)."""
+    value = row.overrides.get("date")
+    if value is None:
+        return None
+    try:
+        return read_date_field(value, order)
+    except UnreadableDate as error:
+        if skipped is not None:
+            skipped.append(
+                f"{path}:{row.line_no} date {value!r} cannot be read ({error}){DATE_IGNORED}"
+            )
+        return None
+
+
+def _apply_overrides(
+    statement: Statement, overrides: dict, gazetteer: Gazetteer, written: DateMention | None = None
+) -> Statement:
     if not overrides:
         return statement
     changes: dict = {}
@@ -121,10 +144,8 @@ def _apply_overrides(statement: Statement, overrides: dict, gazetteer: Gazetteer
         place = gazetteer.place(overrides["affiliation"])
         changes.update(affiliation=place.name if place else overrides["affiliation"])
         changes.update(affiliation_from="record")
-    if "date" in overrides:
-        dates = find_dates(overrides["date"])
-        if dates:
-            changes["said_on"] = SaidOn.written(dates[0])
+    if written is not None:
+        changes["said_on"] = SaidOn.written(written)
     return replace(statement, **changes)
 
 

@@ -68,7 +68,7 @@ def date_label(said: SaidOn | None) -> str:
         return f"{said.text} ({_day_range(said)}, computed from the publication date {said.relative_to})"
     if not said.inferred:
         label = said.text or ""
-        if said.year is not None:
+        if said.year is not None and not re.search(rf"\b{said.year}\b", label):
             label += f" {said.year}" + (" (year declared)" if said.year_declared else "")
         if said.from_digest:
             label += " (digest date)"
