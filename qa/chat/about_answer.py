@@ -18,6 +18,12 @@ from qa.corpus.quotes import mask_quotes
 from qa.question.understanding import Understanding
 from qa.text import stem, words
 
+# The ways a statement reaches its public ("Which outlet?", "Through which newspaper?").
+MEDIA = (
+    r"(?:outlet|media|newspaper|paper|channel|network|broadcaster|station|tv|television|radio|"
+    r"publication|agency|interview|platform|programme|program|show|podcast|website|site|"
+    r"social\s+media)"
+)
 # What a follow-up asks about the answer shown, in the order they are tried: the first that
 # fits is the one asked ("In what interview did she say it?" asks for the channel, not where).
 ASPECTS: dict[str, re.Pattern] = {
@@ -51,10 +57,9 @@ ASPECTS: dict[str, re.Pattern] = {
     "channel": re.compile(
         r"\bto\s+whom\b|\bwho\s+(?:did|was|were)\s+(?:he|she|they|it|that)\s+(?:tell|told|say\s+"
         r"\w+\s+to|said\s+to|speak(?:ing)?\s+to|talk(?:ing)?\s+to|address(?:ed|ing)?)\b|"
-        r"\bwho\s+(?:was|were)\s+(?:the\s+)?(?:interviewer|audience)\b|\b(?:which|what)\s+(?:news\s+)?"
-        r"(?:outlet|media|newspaper|paper|channel|network|broadcaster|station|tv|television|"
-        r"radio|publication|agency|interview|platform|programme|program|show|podcast|website|"
-        r"site|social\s+media)\b|\b(?:through|via)\s+(?:what|which|whom)\b",
+        r"\bwho\s+(?:was|were)\s+(?:the\s+)?(?:interviewer|audience)\b|"
+        rf"\b(?:(?:through|via|in|on)\s+)?(?:which|what)\s+(?:news\s+)?{MEDIA}\b|"
+        r"\b(?:through|via)\s+(?:what|which|whom)\b",
         re.IGNORECASE,
     ),
     "when": re.compile(
@@ -118,8 +123,13 @@ _NUMBERED = re.compile(
 _PRONOUN = re.compile(r"\b(?P<word>he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 # Words that open a place or an occasion after the verb of saying ("said on the sidelines of
 # the EU leaders' meeting in Brussels", "said at the end of a special EU summit in Brussels").
-_OCCASION = re.compile(
-    r"\s+(?:on|at|in|during|while|after|before|from|outside|inside|near|ahead\s+of|following)\s",
+_OCCASION = re.compile(r"\s+(?:on|at|in|during|from|outside|inside|near)\s")
+# A clause after the place is no longer the place ("said in Ohio that she is thrilled").
+_CLAUSE = re.compile(r"\s(?:that|who|which|whom|when|while|because|as|after|before|if|but|where)\s")
+# A capital after "in" or "at" that is a place, not a month or a day ("said in July").
+_PLACE = re.compile(
+    r"\b(?:in|at)\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z]"
 )
 _VENUES = re.compile(
     r"\b(?:sidelines|meeting|summit|conference|forum|visit|trip|session|rally|briefing|"
@@ -339,7 +349,9 @@ def _occasion(passage: Passage) -> str | None:
         if not opening:
             continue
         phrase = _phrase(masked, opening.start())
-        if phrase and (_VENUES.search(phrase) or re.search(r"\b(?:in|at)\s+[A-Z]", phrase)):
+        if phrase:
+            phrase = _CLAUSE.split(phrase, maxsplit=1)[0]
+        if phrase and (_VENUES.search(phrase) or _PLACE.search(phrase)):
             end = masked.index(phrase, opening.start()) + len(phrase)
             return passage.text[cue.start() : end]
     return None
