@@ -184,7 +184,7 @@ class Conversation:
         return self._keep(result)
 
     def _about_top(self, text: str, intent: str) -> Reply:
-        """ "Who said that?" and "When?": the passage shown first, with its speaker or date."""
+        """ "Who said that?": the passage shown first, with its speaker."""
         top = self.anchor.passages[0]
         understood = replace(self.anchor.understood, question=text, intent=intent, follow_up=True)
         self.last = Answer(text, True, understood, None, (top,), (), 1)
