@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from qa.answer.compose import Answer, answer, answer_understood, understand
 from qa.answer.engine import Engine
+from qa.chat.about_answer import DISAGREE, NOBODY_ELSE, SEARCHES, about_reply, asked_about
 from qa.corpus.names import speaker_owner
 from qa.corpus.people import given_names
 from qa.errors import QaError
@@ -27,6 +28,7 @@ HELP = [
     "Ask a question about the statements, e.g. What did Italy say about peacekeepers?",
     "Follow-ups reuse the last topic: And Canada?  Only in March.  Just Zelensky.  Only quotes.",
     "About the last answer: Who said that?  When?  What else did he say?  Earlier?",
+    "  Where?  Who did she tell?  On what condition?  The exact words?  Did anyone disagree?",
     "more — show the next passages of the last answer",
     *(f"{name} — {text}" for name, text in COMMANDS.items()),
     "help, clear and quit work without the slash too.",
@@ -79,6 +81,7 @@ class Conversation:
         self.last: Answer | None = None
         self.anchor: Answer | None = None  # the last answer that showed passages
         self.shown: list = []  # every passage shown for the anchor, across pages
+        self.focus: tuple = ()  # the passages the last follow-up about them was about
         self.context: Understanding | None = None
 
     def handle(self, line: str) -> Reply:
@@ -93,6 +96,7 @@ class Conversation:
             return Reply(lines=tuple(HELP), show="text")
         if bare in {"clear", "reset", "new"}:
             self.last, self.anchor, self.shown, self.context = None, None, [], None
+            self.focus = ()
             return Reply(lines=("Cleared; the next question starts afresh.",), show="text")
         if text.startswith("/") and bare not in {"more"}:
             return self._command(lowered)
@@ -110,8 +114,14 @@ class Conversation:
             return Reply(lines=("Nothing has been shown yet to ask that about.",), show="text")
         if top is not None and _WHO_SAID_THAT.match(text):
             return self._about_top(text, "who")
-        if top is not None and _WHEN_WAS_THAT.match(text):
-            return self._about_top(text, "when")
+        asked = asked_about(text, self.shown, self.focus, self.anchor.question) if top else None
+        if asked is not None and asked.aspect in SEARCHES and self.context is not None:
+            notes = DISAGREE if asked.aspect == "disagree" else NOBODY_ELSE
+            return self._who_else(text, asked.rest, notes)
+        if asked is not None and asked.aspect not in SEARCHES:
+            self.focus = asked.passages
+            self.last = about_reply(text, asked, self.anchor.understood)
+            return Reply(answer=self.last)
         speaker = speaker_owner(top.speaker) if top is not None else None
         pronoun = re.search(r"\b(?P<word>he|she|him|her)\b", text, re.IGNORECASE)
         if speaker and pronoun:
@@ -153,9 +163,10 @@ class Conversation:
                 return owner
         return speaker
 
-    def _who_else(self, text: str, rest: str) -> Reply:
+    def _who_else(self, text: str, rest: str, notes: tuple = NOBODY_ELSE) -> Reply:
         """ "Who else said that?": a who-question on the topic asked (or, when it only points
-        back with "it" or "that", the last one), answered by others than the speakers shown."""
+        back with "it" or "that", the last one), answered by others than the speakers shown;
+        `notes` are the notes shown with them and without any ("Did anyone disagree?")."""
         own = self.engine.reader.read(f"Who{rest}")
         if own.topic:
             understood = replace(own, question=text)
@@ -168,12 +179,12 @@ class Conversation:
         others = tuple(p for p in result.passages if speaker_owner(p.speaker) not in shown)
         result = replace(result, passages=others[: self.engine.settings.top_k],
                          available=len(others), answered=bool(others),
-                         note=None if others else "Nobody else in the corpus said so.",
+                         note=notes[0] if others else notes[1],
                          reason=None if others else "relevance")  # fmt: skip
         return self._keep(result)
 
     def _about_top(self, text: str, intent: str) -> Reply:
-        """ "Who said that?" and "When?": the passage shown first, with its speaker or date."""
+        """ "Who said that?": the passage shown first, with its speaker."""
         top = self.anchor.passages[0]
         understood = replace(self.anchor.understood, question=text, intent=intent, follow_up=True)
         self.last = Answer(text, True, understood, None, (top,), (), 1)
@@ -199,6 +210,7 @@ class Conversation:
         if result.answered:
             self.anchor = result
             self.shown = list(result.passages)
+            self.focus = ()
         understood = result.understood
         if result.reason == "speaker":
             # A name the corpus does not know is not carried into the next question.
@@ -224,6 +236,7 @@ class Conversation:
         result = answer_understood(self.engine, understood, offset=shown)
         self.last = self.anchor = result
         self.shown.extend(result.passages)
+        self.focus = ()
         first, last = shown + 1, shown + len(result.passages)
         return Reply(
             answer=result,
