@@ -79,7 +79,9 @@ def render_answer(
                 Text("Understood: ", style="dim") + Text(neutralise(understood), style="dim")
             )
     if answer.note:
-        console.print(Text(neutralise(answer.note), style="bold red"))
+        # A note beside an answer (what a follow-up asked of the passages shown) is no refusal.
+        style = "bold" if answer.answered else "bold red"
+        console.print(Text(neutralise(answer.note), style=style))
     passages = answer.passages if answer.answered else ()
     for group, items in passage_groups(
         passages, bool(answer.understood.affiliations), lambda: answer.whole
