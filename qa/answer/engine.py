@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from qa.answer.role_meaning import RoleMeanings
 from qa.answer.search import Searcher
 from qa.corpus.dates import Timeline
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
@@ -83,6 +84,7 @@ class Engine:
             speaker_places=store.speaker_places(),
             mentioned=self.searcher.is_mentioned,
             rows_naming=self.searcher.rows_naming,
+            role_meanings=RoleMeanings(store.vocabularies["roles"], self.query_encoder),
         )
 
     def load(self) -> Engine:

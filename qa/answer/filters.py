@@ -53,6 +53,8 @@ class FilterPlan:
     # An actor asked about (`Understanding.about`) with no statement of its own, only
     # statements that name it: the note and reason to give when none of those answers.
     unheard: tuple[str, str] | None = None
+    # The rows of the roles read by meaning (not sure): ranked first, never filtered on.
+    prefer: Where = NOTHING
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,16 @@ def role_where(role: RoleFilter, roles: list[str], gazetteer: Gazetteer) -> Wher
     digest of Ukraine's news)."""
     titled = AnyOf("role", tuple(r for r in roles if role_matches(role.words, r)))
     if not role.place:
-        return titled
+        return titled if role.sure else EVERYTHING
     place = gazetteer.place_named(role.place)
     names = (place.name, *place.aliases) if place else (role.place,)
     aliases = [normal_role(a) for a in names]
     placed = AnyOf("role", tuple(r for r in roles if any(f" {a} " in f" {r} " for a in aliases)))
     allowed = either(placed, AnyOf("affiliation", (role.place,)))
+    if not role.sure:
+        # Read by meaning: only where it serves filters, and only by what the statement's
+        # own attribution says (a digest's mention of the place is not enough).
+        return allowed
     named = either(*(mentions_of(alias) for alias in names))
     return both(titled, either(allowed, both(AnyOf("affiliation", ("",)), named)))
 
@@ -172,13 +178,19 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
                               "speaker")  # fmt: skip
         where = both(where, matched)
         why["source"] = matched
+    prefer = NOTHING
     for role in u.roles:
+        if not role.sure:  # read by meaning: its titles rank first (FilterPlan.prefer)
+            prefer = either(prefer, AnyOf("role", role.titles))
+            why["role"] = prefer
         matched = role_where(role, vocabularies["roles"], gazetteer)
+        if matched == EVERYTHING:
+            continue
         if empty(matched):
             return FilterPlan(NOTHING, f"No statement by a {role.label} in the corpus.", why,
                               "role")  # fmt: skip
         where = both(where, matched)
-        why["role"] = matched
+        why["role"] = matched if role.sure else prefer
     if u.date:
         matched, said = date_where(u.date), said_in(u.date)
         # The range alone is only evaluated when nothing in it passes the other filters too
@@ -192,7 +204,7 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
         where = both(where, matched)
         why["date"] = said
         why["date mentioned"] = both(matched, Not(said))
-    return FilterPlan(where, None, why, unheard=unheard)
+    return FilterPlan(where, None, why, unheard=unheard, prefer=prefer)
 
 
 def apply(filters: StatementFilter, u: Understanding) -> FilterResult:
@@ -233,8 +245,8 @@ def who_phrase(u: Understanding) -> str:
         return by + " or ".join(u.affiliations)
     if u.sources:
         return "from " + " or ".join(u.sources)
-    if u.roles:
-        return "by a " + u.roles[0].label
+    if any(r.sure or r.place for r in u.roles):
+        return "by a " + next(r for r in u.roles if r.sure or r.place).label
     if u.date:
         return "dated " + u.date.label
     return ""

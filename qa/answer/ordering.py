@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from qa.answer.hits import Hit, _only_names
+from qa.answer.preference import preferred_first
 from qa.answer.relevance import relevance
 from qa.question.understanding import Understanding
 from qa.store.base import Store
@@ -44,7 +45,7 @@ def by_intent(u: Understanding, relevant: list[Hit], store: Store) -> list[Hit]:
         rest = [h for h in relevant if relevance(h) < best - WHO_MARGIN]
         close.sort(key=lambda h: h.said_order is None)
         relevant = close + rest
-    return relevant
+    return preferred_first(u, relevant)
 
 
 def ties_by_id(

@@ -254,7 +254,7 @@ def understood_label(answer) -> str:
     if u.order:
         parts.append(f"{u.order} first")
     for role in u.roles:
-        parts.append("role: " + role.label)
+        parts.append(role.shown())
     if u.date:
         parts.append("date: " + u.date.label)
     if u.topic:

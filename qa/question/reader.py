@@ -17,6 +17,7 @@ from qa.question.intent import intent_span, lead_in_removed, refusal
 from qa.question.lexicon import TIME_FILLERS, closest_name
 from qa.question.places import named_place, place_pattern, places_typed
 from qa.question.regions import RegionReader
+from qa.question.role_phrases import RolePhrases
 from qa.question.roles import GENERIC_HEADS, RoleReader
 from qa.question.spans import overlaps
 from qa.question.speakers import (
@@ -60,12 +61,14 @@ class QuestionReader:
         speaker_places: dict[str, str] | None = None,
         mentioned=None,
         rows_naming=None,
+        role_meanings=None,
     ):
         """`statements` is only read to place events in time; `speakers` (who the corpus
         quotes) and `speaker_places` (where each serves) are taken from them when not given;
         `mentioned(name)` says whether the corpus text has a name at all; `rows_naming(words)`
         gives the rows that may name an event (from the keyword index), so that placing an
-        event in time reads those records only, not every statement."""
+        event in time reads those records only, not every statement; `role_meanings` matches
+        role phrases to the corpus's titles by meaning (qa/question/role_phrases.py)."""
         self.statements = statements
         self.gazetteer = gazetteer
         self.timeline = timeline
@@ -73,6 +76,7 @@ class QuestionReader:
         self._speaker_places = speaker_places
         self._mentioned = mentioned
         self._rows_naming = rows_naming
+        self.role_meanings = role_meanings
         self.dates = DateReader(timeline, self._event_date)
 
     @cached_property
@@ -146,7 +150,7 @@ class QuestionReader:
         speakers, corrections = names.read(text, taken, in_filter_position)
         corrections = slips + corrections
         affiliations = RegionReader(self).read(text, taken, in_filter_position, not speakers)
-        roles, unknown, sources = [], [], []
+        read, unknown, sources = [], [], []
         people: list[tuple[int, int]] = []  # "leaders", "officials" of nowhere in particular
         for role, span in RoleReader(self).read(text, taken, in_filter_position):
             if role.words[-1] in GENERIC_HEADS and role.place is None:
@@ -157,7 +161,8 @@ class QuestionReader:
                 if role.place not in affiliations:
                     affiliations.append(role.place)
                 continue
-            roles.append(role)
+            read.append((role, span))
+        roles = [role for role, _ in read]
         for m in places_typed(text, self._place_pattern, self.place):
             if overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                 continue
@@ -167,6 +172,9 @@ class QuestionReader:
             taken.append(m.span())
             if not speakers and not roles and place.name not in affiliations:
                 affiliations.append(place.name)
+        roles, meant = RolePhrases(self).read(text, read, taken + people, verb_at,
+                                              in_filter_position)  # fmt: skip
+        taken += meant
         if asking and not overlaps(asking, taken):
             taken.append(asking)
         if not speakers and not affiliations and not roles and intent != "who":

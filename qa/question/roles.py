@@ -44,14 +44,27 @@ _OWN = re.compile(r"['’]s\s+(?:office|team|staff|camp)\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class RoleFilter:
-    """A role asked about: words every matching title contains, and where it serves."""
+    """A role asked about: words every matching title contains, and where it serves. One read
+    by meaning (`sure` false) names the corpus titles it was matched to instead: a preference
+    that ranks their statements first, never a filter."""
 
     words: tuple[str, ...]
     place: str | None
     label: str
+    sure: bool = True
+    titles: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {"label": self.label, "words": list(self.words), "place": self.place}
+        return {"label": self.label, "words": list(self.words), "place": self.place,
+                "sure": self.sure, "titles": list(self.titles)}  # fmt: skip
+
+    def shown(self) -> str:
+        """As the Understood line shows it: "role: Canada's foreign minister", or a role read
+        by meaning with what it was read from, "role (preferred): nato secretary general (read
+        from 'the alliance chief')"."""
+        if self.sure:
+            return "role: " + self.label
+        return f"role (preferred): {' or '.join(self.titles)} (read from '{self.label}')"
 
 
 class RoleReader:

@@ -1,0 +1,31 @@
+"""A preference, not a filter: the statements of a role read by meaning (a `RoleFilter` that
+is not sure) come first among those shown; the others keep their order after them, and none
+is dropped."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qa.answer.hits import Hit
+from qa.question.understanding import Understanding
+from qa.store.base import Store
+
+
+def preferred_first(u: Understanding, hits: list[Hit]) -> list[Hit]:
+    """The hits with those of a preferred role (marked "role" by `FilterPlan.why`, which
+    names the preferred titles' rows when a role is not sure) first, each part in its order."""
+    if all(role.sure for role in u.roles):
+        return hits
+    preferred = [h for h in hits if "role" in h.matched_by]
+    return preferred + [h for h in hits if "role" not in h.matched_by]
+
+
+def preferred_rows_first(u: Understanding, order: np.ndarray, store: Store, why) -> np.ndarray:
+    """A listing's rows (a question with no topic, newest first) with those of a preferred role
+    first, each part in its order: `why["role"]` names the preferred titles' rows when a role
+    is not sure."""
+    if all(role.sure for role in u.roles) or "role" not in why or not len(order):
+        return order
+    order = np.asarray(order, dtype=np.int64)
+    held = np.isin(order, store.ids(why["role"], among=order))
+    return np.concatenate([order[held], order[~held]])

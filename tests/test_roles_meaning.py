@@ -1,0 +1,117 @@
+"""Roles in the user's own words, matched to the corpus's titles by meaning: a preference that
+ranks, shown on the Understood line, never a filter and never a refusal by itself; roles the
+lexicon reads as a title the corpus has still filter. Real model, bundled seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.answer.compose import answer, understand
+from qa.answer.filters import plan
+from qa.answer.preference import preferred_rows_first
+from qa.present.formats import understood_label
+from qa.store.where import EVERYTHING, NOTHING
+
+
+def _speakers(result) -> list[str | None]:
+    return [p.speaker for p in result.passages]
+
+
+def test_alliance_chief_is_read_by_meaning_and_shown(real_engine):
+    result = answer(real_engine, "What did the alliance chief post on X?")
+    (role,) = result.understood.roles
+    assert not role.sure
+    assert role.titles == ("nato secretary general",)
+    assert "alliance chief" in role.label
+    label = understood_label(result)
+    assert "role (preferred): nato secretary general (read from 'the alliance chief')" in label
+    assert "chief" not in result.understood.topic  # the role's words are not the topic
+    assert result.answered and _speakers(result)[0] == "Mark Rutte"
+    assert "role" in result.passages[0].matched_by
+    json_role = result.to_json()["understood"]["roles"][0]
+    assert json_role["sure"] is False and json_role["titles"] == ["nato secretary general"]
+
+
+def test_a_preference_ranks_first_and_removes_nothing(real_engine):
+    question = "What did the press chief say about the minerals deal?"
+    result = answer(real_engine, question, top_k=10)
+    (role,) = result.understood.roles
+    assert not role.sure and role.titles == ("white house press secretary",)
+    assert result.answered
+    assert result.passages[0].speaker == "Karoline Leavitt"
+    # Others who spoke to the topic are still there, after the preferred title's statements.
+    others = [p for p in result.passages if p.role != "White House Press Secretary"]
+    assert others
+    first_other = result.passages.index(others[0])
+    assert all("role" not in p.matched_by for p in result.passages[first_other:])
+    # The plan filters nothing for it: the preferred titles are a ranking, not a tree.
+    allowed = plan(result.understood, real_engine.store, real_engine.gazetteer)
+    assert allowed.where == EVERYTHING and allowed.note is None
+    assert allowed.prefer != NOTHING
+
+
+def test_a_listing_puts_the_preferred_role_first(real_engine):
+    understood = understand(real_engine, "What did the press chief say?")
+    allowed = plan(understood, real_engine.store, real_engine.gazetteer)
+    store = real_engine.store
+    order = np.asarray(store.ids(allowed.where), dtype=np.int64)[::-1]
+    first = preferred_rows_first(understood, order, store, allowed.why)
+    assert sorted(first.tolist()) == sorted(order.tolist())
+    roles = [s.role for s in store.statements(first.tolist())]
+    preferred = [r == "White House Press Secretary" for r in roles]
+    assert preferred[0] and not preferred[-1]
+    assert preferred == sorted(preferred, reverse=True)
+
+
+def test_a_role_the_corpus_does_not_have_still_abstains(real_engine):
+    result = answer(real_engine, "What did the Japanese emperor say?")
+    assert not result.answered
+    assert all(role.sure for role in result.understood.roles)
+    assert "preferred" not in understood_label(result)
+
+
+def test_a_place_read_with_a_role_still_filters(real_engine):
+    # No German speaker: the chancellor is not read as some other title of the corpus, and
+    # the place asked for is no preference.
+    result = answer(real_engine, "What did Germany's chancellor say about Ukraine?")
+    assert not result.answered and result.reason == "role"
+
+
+def test_a_role_the_lexicon_reads_filters_as_before(real_engine):
+    result = answer(real_engine, "What did Canada's foreign minister say?")
+    (role,) = result.understood.roles
+    assert role.sure and role.titles == ()
+    assert result.answered
+    assert {p.speaker for p in result.passages} == {"Melanie Joly"}
+    assert understood_label(result).startswith("role: Canada's foreign minister")
+
+
+def test_italian_premier_at_the_brussels_summit_reads_a_sure_role(real_engine):
+    result = answer(real_engine, "What did the Italian premier say at the Brussels EU summit?")
+    (role,) = result.understood.roles
+    assert role.sure and role.place == "Italy"
+    shown = result.passages or result.closest
+    meloni = [p for p in shown if p.speaker == "Giorgia Meloni"]
+    assert any("sidelines of the EU leaders' meeting in Brussels" in p.text for p in meloni)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "title"),
+    [
+        ("the alliance chief", "nato secretary general"),
+        ("a senior envoy", "senior diplomat"),
+        ("the press chief", "white house press secretary"),
+        ("White House spokeswoman", "white house press secretary"),
+        ("the Japanese emperor", None),
+        ("opposition leader", None),
+        ("the army chief", None),
+        ("Ukraine's first lady", None),
+    ],
+)
+def test_the_threshold_reads_titles_and_not_other_offices(real_engine, phrase, title):
+    from qa.question.role_phrases import RolePhrases
+
+    reader = real_engine.reader
+    found = reader.role_meanings.closest(RolePhrases(reader).variants(phrase))
+    assert found == ((title,) if title else ())
