@@ -18,8 +18,8 @@ from qa.answer.fusion import fused_candidates
 from qa.answer.hits import Hit, SearchResult
 from qa.answer.notes import OTHERS_LISTED, why_nothing
 from qa.answer.ordering import best_first, by_intent, ties_by_id
-from qa.answer.preference import preferred_rows_first
 from qa.answer.places import named_only, place_text
+from qa.answer.preference import preferred_rows_first
 from qa.answer.relevance import PartJudge, _answers, _worth_showing, filter_shown, relevance
 from qa.answer.spelling import Spelling
 from qa.corpus.gazetteer import Gazetteer
