@@ -13,6 +13,11 @@ from qa.errors import QaError
 from qa.settings import Settings, history_file
 from qa.text import mend
 
+# How long the greeting waits for the corpus to load, to say what it holds (a built index of
+# the seeds loads in a third of a second); a longer load, such as a first build, leaves the
+# prompt usable at once, and what it holds is said before the first answer.
+GREETING_WAIT = 1.0
+
 
 def reply_json(reply: Reply) -> dict | None:
     """A reply as `qa chat --json` prints it (and `qa serve` sends it): an answer as `qa ask
@@ -205,6 +210,7 @@ def _interactive(
         f"Ask about the statements of {corpus_files(engine)}; /help lists commands, Ctrl-D leaves."
     )
     conversation = Conversation(engine)
+    loader.join(GREETING_WAIT)
     greeted = False
     while True:
         if not greeted and not loader.is_alive() and loading["error"] is None:
