@@ -358,3 +358,21 @@ def test_prune_removes_collections_never_built_but_not_one_being_built(tmp_path)
     assert [p.name for p in collections.iterdir()] == ["building"]
     result = runner.invoke(app, ["index", "--prune", "--index-dir", str(index)])
     assert "Removed building" in result.output and not list(collections.iterdir())
+
+
+# -- an install without torch (Python 3.12 and 3.13 here) ---------------------------------------
+
+
+def test_without_torch_the_index_is_built_by_the_numpy_encoder(monkeypatch):
+    import importlib.util
+
+    from qa.model.embedding import Encoder, resolve_model
+    from qa.model.minilm import NumpyEncoder, index_encoder
+
+    info = resolve_model()
+    assert type(index_encoder(info)) is Encoder
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a)
+    )
+    assert type(index_encoder(info)) is NumpyEncoder
