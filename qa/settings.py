@@ -1,5 +1,6 @@
 """One frozen settings object: where the corpus, the index and the model are, read from the
-options given, then the environment, then the defaults."""
+options given, then the environment, then the configuration file, then the defaults; and where
+qa keeps the user's own files (the configuration file, the chat history)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 
 from qa.errors import QaError
+from qa.files import MIB, read_text
 from qa.text import mend
 
 PACKAGE = Path(__file__).resolve().parent
@@ -20,6 +22,8 @@ ENV_COLLECTION = "QA_COLLECTION"
 ENV_MODEL = "QA_MODEL"
 ENV_TOP_K = "QA_TOP_K"
 ENV_HISTORY = "QA_HISTORY"
+ENV_CONFIG = "QA_CONFIG"
+CONFIG_BYTES = MIB  # a configuration file larger than this is not one
 ENV_SKIP_BAD = "QA_SKIP_BAD"
 ENV_STORE = "QA_STORE"
 ENV_URI = "QA_URI"
@@ -53,12 +57,50 @@ def default_index_dir() -> Path:
 
 
 def default_history_file() -> Path:
-    return Path(os.environ.get(ENV_HISTORY) or user_data_path("qa") / "chat-history")
+    """The chat history: QA_HISTORY, else `chat-history` in the user's state folder
+    ($XDG_STATE_HOME/qa, ~/.local/state/qa), where history belongs; a history left in the data
+    folder by an earlier version is moved there on first use (see `history_file`)."""
+    return Path(os.environ.get(ENV_HISTORY) or user_state_path("qa") / "chat-history")
 
 
-def config_dir() -> Path:
-    """Where a user's own files for qa (a gazetteer of their own, say) belong."""
-    return user_config_path("qa")
+def history_file() -> Path:
+    """The chat history to read and append to, after moving the one an earlier version kept in
+    the data folder; when it cannot be moved, the old one goes on being used."""
+    chosen = default_history_file()
+    old = user_data_path("qa") / "chat-history"
+    if os.environ.get(ENV_HISTORY) or chosen.exists() or not old.is_file():
+        return chosen
+    try:
+        chosen.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(old, chosen)
+    except OSError:
+        return old
+    return chosen
+
+
+def config_file() -> Path:
+    """The configuration file: QA_CONFIG, else `config.toml` in the user's config folder
+    ($XDG_CONFIG_HOME/qa, ~/.config/qa). It need not exist."""
+    return Path(os.environ.get(ENV_CONFIG) or user_config_path("qa") / "config.toml")
+
+
+def read_config(path: Path | None = None) -> dict:
+    """The configuration file's tables as read ({} when there is none); a file that cannot be
+    read or is not TOML is a SettingsError naming it."""
+    path = path or config_file()
+    try:
+        text = read_text(path, CONFIG_BYTES)
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "problem", None) or getattr(error, "strerror", None) or error
+        raise SettingsError(f"Cannot read the configuration file {path}: {reason}.") from None
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"The configuration file {path} is not valid TOML: {error}.") from None
 
 
 def env_text(name: str) -> str:

@@ -21,6 +21,7 @@ def isolated_paths(tmp_path, monkeypatch):
     """No test writes to the checkout's index/ or the user's history."""
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("QA_HISTORY", str(tmp_path / "history"))
+    monkeypatch.setenv("QA_CONFIG", str(tmp_path / "no-config.toml"))  # not the user's own
     for name in (
         "QA_CORPUS",
         "QA_MODEL",
@@ -37,6 +38,8 @@ def isolated_paths(tmp_path, monkeypatch):
         "QA_SKIP_BAD",
         "QA_STORE",
         "QA_URI",
+        "QA_PAGER",
+        "QA_EXIT_STATUS",
     ):
         monkeypatch.delenv(name, raising=False)
 

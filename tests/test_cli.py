@@ -210,7 +210,7 @@ BAD_INPUT = [
     (["paths", "--collection", "nowhere"], {}, "There is no collection named 'nowhere'"),
     (["index", "--collection", "../up"], {}, "'../up' cannot name a collection"),
     (["ask", "peace", "--format", "xml"], {}, "'xml' is not one of"),
-    (["ask"], {}, "Missing argument 'QUESTION'"),
+    (["ask"], {}, "No question given"),
     (["nosuch"], {}, "No such command 'nosuch'"),
     (["ask", "peace"], {"QA_TOP_K": "abc"}, "QA_TOP_K"),
     (["chat"], {"QA_TOP_K": "0"}, "QA_TOP_K"),

@@ -459,7 +459,7 @@ def test_a_bad_or_unreachable_uri_is_one_sentence(monkeypatch, capsys, uri, mess
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["ask", "peace"], {"QA_STORE": "mongo"}, "There is no store 'mongo'"),
+        (["ask", "peace"], {"QA_STORE": "mongo"}, "'mongo' is not one of 'embedded', 'milvus'"),
         (["ask", "peace", "--store", "milvus"], {}, "needs --uri"),
         (["index", "--part", "1/2"], {}, "--part needs --store milvus"),
         (["index", "--store", "milvus", "--uri", "x.db", "--part", "3/2"], {}, "is not N/M"),

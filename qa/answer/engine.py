@@ -12,7 +12,7 @@ from qa.corpus.dates import Timeline
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.corpus.loading import default_corpus_paths
 from qa.model.embedding import Encoder, ModelInfo, resolve_model
-from qa.model.minilm import NumpyEncoder, supports
+from qa.model.minilm import NumpyEncoder, index_encoder, supports
 from qa.question.reader import QuestionReader
 from qa.settings import Settings
 from qa.store.base import Store
@@ -38,8 +38,9 @@ class Engine:
 
     @cached_property
     def encoder(self) -> Encoder:
-        """sentence-transformers, for building the index (loads torch when first used)."""
-        return Encoder(self.model)
+        """sentence-transformers, for building the index (loads torch when first used); the
+        numpy encoder where torch is not installed (qa/model/minilm.py `index_encoder`)."""
+        return index_encoder(self.model)
 
     @cached_property
     def query_encoder(self):

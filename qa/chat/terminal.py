@@ -10,8 +10,13 @@ import threading
 from qa.answer.engine import Engine
 from qa.chat.conversation import _NEWLINE, COMMANDS, LINE_LIMIT, Conversation, Reply
 from qa.errors import QaError
-from qa.settings import ENV_HISTORY, Settings, default_history_file
+from qa.settings import Settings, history_file
 from qa.text import mend
+
+# How long the greeting waits for the corpus to load, to say what it holds (a built index of
+# the seeds loads in a third of a second); a longer load, such as a first build, leaves the
+# prompt usable at once, and what it holds is said before the first answer.
+GREETING_WAIT = 1.0
 
 
 def reply_json(reply: Reply) -> dict | None:
@@ -34,7 +39,9 @@ def reply_json(reply: Reply) -> dict | None:
     return None
 
 
-def _render(reply: Reply, console, as_json: bool) -> None:
+def _render(reply: Reply, console, as_json: bool, pager: dict | None = None) -> None:
+    """Print a reply; with `pager` (the interactive chat's colour and whether to page), an
+    answer taller than the terminal goes through the pager (qa/chat/pager.py)."""
     from qa.present.formats import json_text, neutralise
     from qa.present.render import render_answer, render_sources, understood_label
 
@@ -44,9 +51,18 @@ def _render(reply: Reply, console, as_json: bool) -> None:
             print(json_text(shown), flush=True)
         return
     if reply.show == "answer" and reply.answer is not None:
-        for line in reply.lines:
-            console.print(neutralise(line))
-        render_answer(console, reply.answer, chat=True)
+
+        def render(console) -> None:
+            for line in reply.lines:
+                console.print(neutralise(line))
+            render_answer(console, reply.answer, chat=True)
+
+        if pager is None:
+            render(console)
+        else:
+            from qa.chat.pager import show
+
+            show(render, pager["color"], pager["enabled"], console.file)
         return
     elif reply.show == "sources" and reply.answer is not None:
         render_sources(console, reply.answer)
@@ -88,7 +104,12 @@ def run_piped(engine: Engine, lines, console, as_json: bool) -> int:
 
 
 def run_chat(
-    settings: Settings, as_json: bool = False, color: bool | None = None, input=None, output=None
+    settings: Settings,
+    as_json: bool = False,
+    color: bool | None = None,
+    input=None,
+    output=None,
+    pager: bool = True,
 ) -> int:
     """The chat. With a terminal, an interactive prompt; otherwise piped lines."""
     from qa.present.render import make_console
@@ -99,10 +120,43 @@ def run_chat(
     if not interactive:
         engine.load()  # a corpus or index that cannot be used stops here, as an error
         return run_piped(engine, piped_lines(sys.stdin), console, as_json)
-    return _interactive(engine, console, as_json, input, output)
+    paging = {"color": color, "enabled": pager}
+    return _interactive(engine, console, as_json, input, output, paging)
 
 
-def _interactive(engine: Engine, console, as_json: bool, input=None, output=None) -> int:
+def corpus_files(engine: Engine) -> str:
+    """The corpus's file names as the greeting shows them: the bundled seeds by that name."""
+    if not engine.settings.corpus:
+        return "the bundled seeds"
+    names = [os.path.basename(str(p)) for p in engine.corpus_paths]
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def summary(engine: Engine) -> str:
+    """What the loaded corpus holds, for the greeting: "Loaded 39 statements from the bundled
+    seeds (said Dec. 28 to March 22)." The dates are the earliest and latest written ones."""
+    import numpy as np
+
+    from qa.present.formats import neutralise
+
+    store = engine.store
+    count = int(store.size)
+    span = ""
+    if count:
+        facts = store.facts(np.arange(count, dtype=np.int64))
+        dated = np.flatnonzero(facts.said_lo <= facts.said_hi)
+        if len(dated):
+            first = int(dated[np.argmin(facts.said_lo[dated])])
+            last = int(dated[np.argmax(facts.said_hi[dated])])
+            said = [s.said_on.text for s in store.statements([first, last])]
+            span = f" (said {said[0]} to {said[1]})" if said[0] != said[1] else f" (said {said[0]})"
+    noun = "statement" if count == 1 else "statements"
+    return neutralise(f"Loaded {count} {noun} from {corpus_files(engine)}{span}.")
+
+
+def _interactive(
+    engine: Engine, console, as_json: bool, input=None, output=None, paging=None
+) -> int:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
     from prompt_toolkit.completion import Completer, Completion
@@ -139,7 +193,7 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
                 if matches(word, option):  # any word of a name: "Zel", "Meln", "Ye"
                     yield Completion(option, start_position=-len(word))
 
-    history_path = os.environ.get(ENV_HISTORY) or str(default_history_file())
+    history_path = str(history_file())
     try:
         os.makedirs(os.path.dirname(history_path), exist_ok=True)
         history = FileHistory(history_path)
@@ -152,9 +206,16 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
         input=input,
         output=output,
     )
-    console.print("Ask about the statements; /help lists commands, Ctrl-D leaves.")
+    console.print(
+        f"Ask about the statements of {corpus_files(engine)}; /help lists commands, Ctrl-D leaves."
+    )
     conversation = Conversation(engine)
+    loader.join(GREETING_WAIT)
+    greeted = False
     while True:
+        if not greeted and not loader.is_alive() and loading["error"] is None:
+            console.print(summary(engine))  # once loaded: at once for an index already built
+            greeted = True
         try:
             line = session.prompt("qa> ")
         except KeyboardInterrupt:
@@ -167,8 +228,11 @@ def _interactive(engine: Engine, console, as_json: bool, input=None, output=None
         if loading["error"] is not None:
             print(f"Error: {loading['error']}", file=sys.stderr)
             return 2
+        if not greeted and not loader.is_alive():
+            console.print(summary(engine))
+            greeted = True
         reply = conversation.handle(line)
         if reply.show == "quit":
             break
-        _render(reply, console, as_json)
+        _render(reply, console, as_json, paging)
     return 0

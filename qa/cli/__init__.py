@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from qa import __version__
-from qa.cli import indexing, serving
+from qa.cli import evaluating, indexing, paths, serving
 from qa.cli.command import Command, check_streams, is_output_error, output_failed, say
 from qa.cli.options import (
     AffiliationOption,
@@ -25,8 +24,10 @@ from qa.cli.options import (
     IndexDirOption,
     JsonOption,
     ModelOption,
+    PagerOption,
     SinceOption,
     SkipBadOption,
+    Sort,
     SpeakerOption,
     StoreOption,
     TopKOption,
@@ -43,6 +44,7 @@ from qa.errors import QaError
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -54,6 +56,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -62,7 +65,9 @@ def main_options(
     ] = False,
 ) -> None:
     """Ask questions of a collection of news statements and get back only what was said:
-    exact words, who said them and when.
+    exact words, who said them and when. Options come from the command line, then QA_*
+    environment variables, then the configuration file (`qa paths` shows where), then the
+    defaults.
 
     Examples:
 
@@ -72,6 +77,12 @@ def main_options(
 
       $ qa statements --speaker Zelensky --format csv > zelensky.csv
     """
+    from qa.cli.config import defaults
+
+    try:
+        ctx.default_map = defaults(ctx.command)
+    except QaError as error:
+        fail(error)
 
 
 @app.command(
@@ -79,7 +90,7 @@ def main_options(
     epilog=examples(
         "qa statements --speaker Zelensky --by-date",
         "qa statements --affiliation Canada --since Feb. --format markdown",
-        "qa statements --format jsonl --corpus news.jsonl > records.jsonl",
+        "qa statements -f jsonl -c news.jsonl > records.jsonl",
     ),
 )
 def statements(
@@ -103,7 +114,8 @@ def statements(
     skip_bad: SkipBadOption = False,
     output_format: FormatOption = Format.text,
     as_json: Annotated[
-        bool, typer.Option("--json", help="The same as --format jsonl (one record per line).")
+        bool,
+        typer.Option("--json", "-j", help="The same as --format jsonl (one record per line)."),
     ] = False,
     color: ColorOption = Color.auto,
 ) -> None:
@@ -133,10 +145,19 @@ def statements(
         'qa ask "security guarantees" --speaker Zelensky --since "Jan. 12"',
         'qa ask "Who said the best security guarantee are the Ukrainians?" --format markdown',
         'qa ask "What did NATO say?" --corpus news.jsonl --collection news',
+        'echo "What did Canada say?" | qa ask -k 3 -j',
+        'qa ask -e "What did Japan say?" || echo "nothing answers"',
     ),
 )
 def ask(
-    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    question: Annotated[
+        str | None,
+        typer.Argument(
+            help="The question, in quotes. With - (or none, while input is piped in), the one "
+            "line on standard input.",
+            show_default=False,
+        ),
+    ] = None,
     top_k: TopKOption = None,
     speaker: SpeakerOption = None,
     affiliation: AffiliationOption = None,
@@ -152,11 +173,30 @@ def ask(
     color: ColorOption = Color.auto,
     store: StoreOption = None,
     uri: UriOption = None,
+    pager: PagerOption = True,
+    exit_status: Annotated[
+        bool,
+        typer.Option(
+            "--exit-status",
+            "-e",
+            help="Exit with status 1 when nothing answers (without it: 0, answered or not).",
+            envvar="QA_EXIT_STATUS",
+        ),
+    ] = False,
 ) -> None:
     """Answer one question with the passages that answer it, quoted and attributed."""
     from qa.answer.compose import answer, explicit_filters
     from qa.answer.engine import Engine
+    from qa.cli import stdin
     from qa.cli.progress import Feedback
+
+    if stdin.wanted(question):
+        try:
+            question = stdin.read_question()
+        except QaError as error:
+            fail(error)
+    elif question is None:
+        fail("No question given: pass one in quotes, or pipe one line into `qa ask -`.")
 
     settings = read_settings(
         corpus=corpus, index_dir=index_dir, model=model, top_k=top_k, skip_bad=skip_bad,
@@ -170,9 +210,18 @@ def ask(
     except QaError as error:
         fail(error)
     warn_skipped(engine.skipped)
-    from qa.present import output
+    kind = "json" if as_json else output_format.value
+    if kind == "text":
+        from qa.chat.pager import show
+        from qa.present.render import render_answer
 
-    output.answer(result, "json" if as_json else output_format.value, color_of(color))
+        show(lambda console: render_answer(console, result), color_of(color), pager)
+    else:
+        from qa.present import output
+
+        output.answer(result, kind, color_of(color))
+    if exit_status and not result.answered:
+        raise typer.Exit(code=1)
 
 
 @app.command(
@@ -191,11 +240,12 @@ def chat(
     model: ModelOption = None,
     skip_bad: SkipBadOption = False,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object per answer.")
+        bool, typer.Option("--json", "-j", help="Print one JSON object per answer.")
     ] = False,
     color: ColorOption = Color.auto,
     store: StoreOption = None,
     uri: UriOption = None,
+    pager: PagerOption = True,
 ) -> None:
     """Chat: ask questions and follow-ups; piped input gets one answer per line."""
     from qa.chat.terminal import run_chat
@@ -205,7 +255,7 @@ def chat(
         collection=collection, store=store, uri=uri,
     )  # fmt: skip
     try:
-        code = run_chat(settings, as_json=as_json, color=color_of(color))
+        code = run_chat(settings, as_json=as_json, color=color_of(color), pager=pager)
     except QaError as error:
         fail(error)
     raise typer.Exit(code=code)
@@ -217,7 +267,7 @@ def chat(
         "qa speakers",
         "qa speakers Zel",
         "qa speakers --affiliation Canada --sort statements",
-        "qa speakers --role minister --format csv",
+        "qa speakers --role minister -f csv",
     ),
 )
 def speakers(
@@ -225,18 +275,23 @@ def speakers(
         str | None, typer.Argument(help="Only speakers whose name contains these letters.")
     ] = None,
     role: Annotated[
-        str | None, typer.Option(help="Only speakers whose role contains these words.")
+        str | None,
+        typer.Option("--role", "-r", help="Only speakers whose role contains these words."),
     ] = None,
     affiliation: Annotated[
         str | None,
-        typer.Option(help="Only speakers of this country or organisation (or part of its name)."),
+        typer.Option(
+            "--affiliation",
+            "-a",
+            help="Only speakers of this country or organisation (or part of its name).",
+        ),
     ] = None,
     sort: Annotated[
-        str,
+        Sort,
         typer.Option(
             help="Order by name, statements (most first), first or last date said, or affiliation."
         ),
-    ] = "name",
+    ] = Sort.name,
     corpus: CorpusOption = None,
     collection: CollectionOption = None,
     index_dir: IndexDirOption = None,
@@ -257,7 +312,9 @@ def speakers(
         if affiliation:
             place = loaded.gazetteer.place(affiliation)
             affiliation = place.name if place else affiliation
-        found = find_speakers(loaded.statements, loaded.timeline, name, role, affiliation, sort)
+        found = find_speakers(
+            loaded.statements, loaded.timeline, name, role, affiliation, sort.value
+        )
     except QaError as error:
         fail(error)
     warn_skipped(list(loaded.skipped))
@@ -268,79 +325,8 @@ def speakers(
 
 app.command(cls=Command, epilog=indexing.EPILOG)(indexing.index)
 app.command(cls=Command, epilog=serving.EPILOG)(serving.serve)
-
-
-@app.command(
-    cls=Command, epilog=examples("qa paths", "qa paths --collection news", "qa paths --json")
-)
-def paths(
-    corpus: CorpusOption = None,
-    collection: CollectionOption = None,
-    index_dir: IndexDirOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Where qa keeps things: indexes, the chat history, configuration and the bundled data."""
-    from qa.present import formats
-    from qa.settings import bundled_path, config_dir, default_history_file
-
-    settings = read_settings(corpus=corpus, index_dir=index_dir, collection=collection)
-    where = {
-        "index root": settings.index_root,
-        "this collection": settings.index_dir,
-        "chat history": default_history_file(),
-        "config": config_dir(),
-        "bundled seeds": bundled_path("seeds"),
-        "evaluation sets": bundled_path("evals"),
-        "package": Path(__file__).resolve().parents[1],
-    }
-    if as_json:
-        typer.echo(formats.json_text({k: str(v) for k, v in where.items()}, indent=1))
-        return
-    for name, path in where.items():
-        typer.echo(f"{name}: {path}")
-
-
-@app.command(
-    "eval",
-    cls=Command,
-    epilog=examples("qa eval", "qa eval --json", "qa eval --questions evals/heldout.toml"),
-)
-def evaluate(
-    questions: Annotated[
-        Path | None,
-        typer.Option(
-            "--questions",
-            help="One evaluation file, over the corpus its `corpus` key names (default: every "
-            "part in evals/, the real-news parts when their corpus is there).",
-            show_default="evals/questions.toml, heldout.toml, news.toml, news_heldout.toml",
-        ),
-    ] = None,
-    index_dir: IndexDirOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    store: StoreOption = None,
-    uri: UriOption = None,
-) -> None:
-    """Measure the product against plain dense and plain BM25 retrieval on the evaluation set:
-    the bundled seeds' parts and, when ../shared/real/polnear-dev is there, the real-news parts."""
-    from qa.cli.progress import Feedback
-    from qa.evaluation.questions import part_of
-    from qa.evaluation.report import run_parts
-    from qa.present import formats
-
-    settings = read_settings(index_dir=index_dir, store=store, uri=uri)
-    try:
-        with Feedback("Answering the evaluation questions"):
-            reports = run_parts(settings, {part_of(questions): questions} if questions else None)
-    except QaError as error:
-        fail(error)
-    if as_json:
-        parts = [r.to_json() for r in reports]
-        typer.echo(formats.json_text(parts[0] if questions else parts, indent=2))
-        return
-    from qa.present.render import make_console, render_evaluation
-
-    for report in reports:
-        render_evaluation(make_console(width=160), report)
+app.command(cls=Command, epilog=paths.EPILOG)(paths.paths)
+app.command("eval", cls=Command, epilog=evaluating.EPILOG)(evaluating.evaluate)
 
 
 def pin_threads() -> None:

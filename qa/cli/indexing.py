@@ -50,9 +50,13 @@ def index(
     ] = False,
     prune: Annotated[
         bool,
-        typer.Option("--prune", help="Remove collections whose corpus files are gone."),
+        typer.Option(
+            "--prune",
+            help="Remove the collections whose corpus files are gone and those never built "
+            "(a mistyped --corpus leaves one); never the default one, nor one being built.",
+        ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="With --list, print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", "-j", help="With --list, print JSON.")] = False,
     check: Annotated[
         bool,
         typer.Option(
@@ -81,7 +85,8 @@ def index(
         _collections(index_dir, list_them, prune, as_json)
         return
     from qa.cli.progress import Feedback
-    from qa.model.embedding import Encoder, resolve_model
+    from qa.model.embedding import resolve_model
+    from qa.model.minilm import index_encoder
     from qa.store.embedded.build import build
     from qa.store.embedded.index import current_folder, load
 
@@ -98,7 +103,7 @@ def index(
             return
         before = current_folder(settings.index_dir)
         with Feedback("Reading the corpus and loading the model") as feedback:
-            encoder = Encoder(resolve_model(settings.model, settings.index_dir))
+            encoder = index_encoder(resolve_model(settings.model, settings.index_dir))
             built = build(
                 list(settings.corpus) or None,
                 settings.index_dir,
@@ -134,7 +139,8 @@ def _index_milvus(
     import json
 
     from qa.cli.progress import Feedback
-    from qa.model.embedding import Encoder, resolve_model
+    from qa.model.embedding import resolve_model
+    from qa.model.minilm import index_encoder
     from qa.store.milvus.build import build, listing
     from qa.store.milvus.build import check as check_collection
     from qa.store.milvus.collection import Part
@@ -171,7 +177,7 @@ def _index_milvus(
     try:
         chosen = Part.parse(part)
         with Feedback("Reading the corpus and loading the model") as feedback:
-            encoder = Encoder(resolve_model(settings.model, settings.index_dir))
+            encoder = index_encoder(resolve_model(settings.model, settings.index_dir))
             report = build(
                 settings.uri, list(settings.corpus) or None, encoder, settings.collection,
                 chosen, feedback.report, settings.skip_bad,

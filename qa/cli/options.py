@@ -40,10 +40,26 @@ class Color(StrEnum):
     never = "never"
 
 
+class Sort(StrEnum):
+    """The orders of `qa speakers` (qa/corpus/speakers.py SORT_KEYS; a test keeps them equal)."""
+
+    name = "name"
+    statements = "statements"
+    first = "first"
+    last = "last"
+    affiliation = "affiliation"
+
+
+class Store(StrEnum):
+    embedded = "embedded"
+    milvus = "milvus"
+
+
 CorpusOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--corpus",
+        "-c",
         help="A corpus file (.txt, .jsonl or .csv); repeat for several. Default: the bundled seeds.",
         envvar=ENV_CORPUS,
         show_default=False,
@@ -95,12 +111,13 @@ SkipBadOption = Annotated[
     ),
 ]
 StoreOption = Annotated[
-    str | None,
+    Store | None,
     typer.Option(
         "--store",
         help="Where the index is: embedded (files on this machine, the default) or milvus.",
         envvar=ENV_STORE,
         show_default="embedded",
+        case_sensitive=False,
     ),
 ]
 UriOption = Annotated[
@@ -115,6 +132,7 @@ TopKOption = Annotated[
     int | None,
     typer.Option(
         "--top-k",
+        "-k",
         min=1,
         max=100,
         help="How many passages to show at most.",
@@ -124,11 +142,21 @@ TopKOption = Annotated[
 ]
 SpeakerOption = Annotated[
     str | None,
-    typer.Option(help="Only statements by this speaker (name or surname).", envvar="QA_SPEAKER"),
+    typer.Option(
+        "--speaker",
+        "-s",
+        help="Only statements by this speaker (name or surname).",
+        envvar="QA_SPEAKER",
+    ),
 ]
 AffiliationOption = Annotated[
     str | None,
-    typer.Option(help="Only statements by this country or organisation.", envvar="QA_AFFILIATION"),
+    typer.Option(
+        "--affiliation",
+        "-a",
+        help="Only statements by this country or organisation.",
+        envvar="QA_AFFILIATION",
+    ),
 ]
 SinceOption = Annotated[
     str | None,
@@ -145,17 +173,28 @@ FormatOption = Annotated[
     Format,
     typer.Option(
         "--format",
+        "-f",
         help="How to print: text for people, or json, jsonl, markdown or csv.",
         envvar="QA_FORMAT",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
+JsonOption = Annotated[bool, typer.Option("--json", "-j", help="The same as --format json.")]
 ColorOption = Annotated[
     Color,
     typer.Option(
         "--color",
         help="Colours: auto (on a terminal, unless NO_COLOR is set), always or never.",
         envvar="QA_COLOR",
+        case_sensitive=False,
+    ),
+]
+PagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--pager/--no-pager",
+        help="On a terminal, show an answer taller than the window in $PAGER (less when "
+        "unset); never when the output is piped.",
+        envvar="QA_PAGER",
     ),
 ]
 
@@ -168,6 +207,8 @@ def examples(*lines: str) -> str:
 def read_settings(**options) -> Settings:
     """The settings of a command's options (None for those it does not take or were not
     given), their environment variables and the defaults; a bad value fails the command."""
+    if options.get("store") is not None:
+        options["store"] = str(options["store"].value)
     try:
         return Settings.from_env(**options)
     except QaError as error:

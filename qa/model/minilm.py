@@ -2,7 +2,8 @@
 sentence-transformers runs for all-MiniLM-L6-v2 (and other BERT models with mean pooling),
 written with numpy and a plain-Python WordPiece tokenizer (qa/model/wordpiece.py; the `tokenizers`
 library for what it does not cover), so that answering a question never imports torch. Index
-builds keep using sentence-transformers; a test holds the two to cosine >= 0.9999.
+builds keep using sentence-transformers where it is installed (`index_encoder`); a test holds
+the two to cosine >= 0.9999.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from qa.errors import ModelError
 from qa.files import MIB, open_regular, read_text
-from qa.model.embedding import ModelInfo, weights_file
+from qa.model.embedding import Encoder, ModelInfo, weights_file
 from qa.model.wordpiece import WordPiece
 
 # Abramowitz and Stegun 7.1.26: erf to within 1.5e-7, far below float32 resolution here.
@@ -247,3 +248,16 @@ class NumpyEncoder:
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
         return (scores @ v).transpose(1, 0, 2).reshape(n, -1)
+
+
+def index_encoder(info: ModelInfo):
+    """The encoder that builds an index: sentence-transformers (torch) where it is installed,
+    else this module's, for a model of the shape it computes; so an install without torch (a
+    Python for which no CPU build of torch is at hand) still builds and answers."""
+    from importlib.util import find_spec
+
+    if supports(Path(info.path)) and not (
+        find_spec("torch") and find_spec("sentence_transformers")
+    ):
+        return NumpyEncoder(info)
+    return Encoder(info)

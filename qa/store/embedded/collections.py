@@ -1,9 +1,13 @@
 """The collections of an index folder (qa/folders.py says where each lives): what
-`qa index --list` shows of each, and `--prune`, which removes those whose corpus is gone."""
+`qa index --list` shows of each, and `--prune`, which removes those whose corpus is gone and
+those never built (a mistyped --corpus leaves one)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,14 +95,42 @@ def list_collections(root: Path) -> list[Collection]:
 
 def prune(root: Path) -> list[Collection]:
     """Remove the collections whose corpus files are gone (or that record none), except while
-    a reader uses them; returns those removed. The default collection is never removed, nor
-    one not built yet (its first build may be running)."""
+    a reader uses them, and those never built, except while a build holds their lock (a first
+    build may be running); returns those removed. The default collection is never removed."""
     from qa.store.embedded.generations import remove_index
 
     removed = []
     for collection in list_collections(root):
-        unbuilt = collection.stale == "no index built"
-        if collection.stale and not unbuilt and collection.folder != Path(root):
-            if remove_index(collection.folder):
-                removed.append(collection)
+        if not collection.stale or collection.folder == Path(root):
+            continue
+        if collection.stale == "no index built":
+            gone = _remove_unbuilt(collection.folder)
+        else:
+            gone = remove_index(collection.folder)
+        if gone:
+            removed.append(collection)
     return removed
+
+
+def _remove_unbuilt(folder: Path) -> bool:
+    """Remove a collection folder that holds no index, unless a build holds its lock or an
+    index appeared meanwhile; True when it is gone."""
+    from qa.store.embedded.generations import BUILD_LOCK
+    from qa.store.embedded.index import current_folder
+
+    try:
+        descriptor = os.open(folder / BUILD_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return False  # a build is running: it is not unbuilt for long
+    try:
+        if current_folder(folder) is not None:
+            return False
+        shutil.rmtree(folder, ignore_errors=True)
+        return not folder.exists()
+    finally:
+        os.close(descriptor)
