@@ -9,6 +9,8 @@ from functools import cached_property
 
 from qa.answer.engine import Engine
 from qa.answer.hits import Hit, SearchResult
+from qa.answer.notes import ambiguity_note
+from qa.corpus.entities import speaker_value
 from qa.corpus.statements import SaidOn
 from qa.errors import QaError, QuestionError
 from qa.question.explicit import ExplicitFilters, resolve
@@ -39,6 +41,7 @@ class Passage:
     quotes: tuple[str, ...]
     kind: str
     speaker: str | None
+    speaker_entity: str | None  # the person, however the corpus writes them
     role: str | None
     role_from: str | None
     affiliation: str | None
@@ -69,6 +72,7 @@ class Passage:
             quotes=s.quotes,
             kind=s.kind,
             speaker=s.speaker,
+            speaker_entity=speaker_value(s),
             role=s.role,
             role_from=s.role_from,
             affiliation=s.affiliation,
@@ -221,6 +225,8 @@ def answer_understood(
         result = replace(result, hits=(), closest=closest, answered=False, available=0)
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
     composed = _compose(understood.question, result, offset, result.reason, result.note)
+    if composed.answered and composed.note is None and understood.ambiguous:
+        composed = replace(composed, note=ambiguity_note(understood))
     if len(result.hits) < len(everything.hits) == everything.available:
         composed = replace(composed, whole_hits=everything.hits, read_records=read)
     return composed

@@ -20,8 +20,11 @@ from qa.question.regions import RegionReader
 from qa.question.roles import GENERIC_HEADS, RoleReader
 from qa.question.spans import overlaps
 from qa.question.speakers import (
+    Expansion,
     SpeakerReader,
     speaker_alias_table,
+    speaker_expansions,
+    speaker_names,
     speaker_pattern,
     speaker_place_table,
 )
@@ -79,6 +82,24 @@ class QuestionReader:
     def speaker_aliases(self) -> dict[str, str]:
         """Lower-cased alias -> speaker name (full names, surnames, gazetteer aliases)."""
         return speaker_alias_table(self.statements, self.gazetteer, self._speakers)
+
+    @cached_property
+    def speaker_expansions(self) -> dict[str, Expansion]:
+        """Speaker names that stand for several speakers (a surname shared), see
+        `speaker_expansions`."""
+        return speaker_expansions(speaker_names(self.statements, self._speakers))
+
+    def expanded(self, speakers) -> tuple[tuple[str, ...], tuple]:
+        """The speakers a question's names stand for, and the names left ambiguous with the
+        people each may be."""
+        found: list[str] = []
+        ambiguous: list = []
+        for name in speakers:
+            group, ambiguity = self.speaker_expansions.get(name, ((name,), None))
+            found += [n for n in group if n not in found]
+            if ambiguity and ambiguity not in ambiguous:
+                ambiguous.append(ambiguity)
+        return tuple(found), tuple(ambiguous)
 
     @cached_property
     def speaker_places(self) -> dict[str, str]:
@@ -144,6 +165,8 @@ class QuestionReader:
 
         names = SpeakerReader(self)
         speakers, corrections = names.read(text, taken, in_filter_position)
+        speakers, ambiguous = self.expanded(speakers)
+        speakers = list(speakers)
         corrections = slips + corrections
         affiliations = RegionReader(self).read(text, taken, in_filter_position, not speakers)
         roles, unknown, sources = [], [], []
@@ -222,6 +245,7 @@ class QuestionReader:
             order=("earliest" if order.group("earliest") else "latest") if order else None,
             concepts=concepts,
             about=about,
+            ambiguous=ambiguous,
         )
         if follow_up and context is not None:
             return merged(understanding, context)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from qa.corpus.entities import ambiguous_names, people_by_surname, speaker_value
 from qa.corpus.gazetteer import Gazetteer
-from qa.corpus.names import speaker_owner
 from qa.question.lexicon import QUESTION_WORDS as SCAFFOLD
 from qa.question.lexicon import closest_name
 from qa.question.roles import ROLE_HEADS, ROLE_MODIFIERS
@@ -31,16 +31,51 @@ _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson
 _OWN = re.compile(r"\s+(?:office|team|camp|government|administration)\b")
 
 
+# A group of speakers a name stands for, and the ambiguity it carries: (the bare name, the
+# people it may be), or None.
+Expansion = tuple[tuple[str, ...], tuple[str, tuple[str, ...]] | None]
+
+
+def speaker_names(statements, speakers: list[str] | None) -> set[str]:
+    """The speakers (entities) a corpus quotes: `speakers` or, when not given, the statements'."""
+    if speakers is not None:
+        return {n for n in speakers if n}
+    return {v for v in (speaker_value(s) for s in statements) if v}
+
+
+def speaker_expansions(names: set[str]) -> dict[str, Expansion]:
+    """What a speaker name resolved from a question stands for when its surname is shared:
+    a surname two or more people of the corpus bear is each of them, and the bare name
+    written alone; a full name is the person, and that bare name too (which may be them).
+    Each with the ambiguity, for the reply to say; a name not listed stands for itself."""
+    bare = ambiguous_names(names)
+    found: dict[str, Expansion] = {}
+    for surname, people in people_by_surname(names).items():
+        if len(people) < 2:
+            continue
+        written = [n for n, shared in bare.items() if shared == people]
+        label = written[0] if written else _surname_as_written(people[0], surname)
+        ambiguity = (label, people)
+        found[label] = (people + tuple(written[:1]), ambiguity)
+        for person in people if written else ():
+            found[person] = ((person, written[0]), ambiguity)
+    return found
+
+
+def _surname_as_written(name: str, surname: str) -> str:
+    return next((w for w in reversed(name.split()) if w.lower().rstrip(".") == surname), surname)
+
+
 def speaker_alias_table(
     statements, gazetteer: Gazetteer, speakers: list[str] | None
 ) -> dict[str, str]:
     """Lower-cased alias -> speaker name (full names, surnames, gazetteer aliases), of
-    `speakers` or, when not given, of whoever the statements quote."""
+    `speakers` or, when not given, of whoever the statements quote. A surname several
+    speakers bear stands for the bare name (see `speaker_expansions`)."""
     table: dict[str, str] = {}
-    if speakers is not None:
-        names = set(speakers)
-    else:
-        names = {speaker_owner(s.speaker) for s in statements if s.speaker}
+    names = speaker_names(statements, speakers)
+    shared = {label.lower(): label for label in speaker_expansions(names)
+              if len(label.split()) == 1}  # fmt: skip
     for person in gazetteer.people:
         names.add(person.name)
     places = {a.lower() for p in gazetteer.places for a in (p.name, *p.aliases)}
@@ -54,6 +89,7 @@ def speaker_alias_table(
         last = name.split()[-1]
         if len(name.split()) > 1 and len(last) > 2 and last[0].isupper():
             table.setdefault(last.lower(), name)
+    table.update(shared)
     return table
 
 
@@ -65,7 +101,7 @@ def speaker_place_table(
     table = dict(known or {})
     if known is None:
         for s in statements:
-            owner = speaker_owner(s.speaker)
+            owner = speaker_value(s)
             if owner and s.affiliation:
                 table.setdefault(owner, s.affiliation)
     for person in gazetteer.people:
