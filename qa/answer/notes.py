@@ -38,7 +38,8 @@ def _nothing_note(u: Understanding, filtered: bool) -> str:
 def ambiguity_note(u: Understanding) -> str | None:
     """What an answer says of a name the corpus cannot give to one person: a surname asked
     that several people bear (their statements are all answered, each under its own name),
-    or statements that name the person asked only by a surname others bear too."""
+    or statements, not answered, that name the person asked only by a surname others bear
+    too."""
     notes = []
     for name, people in u.ambiguous:
         if all(p in u.speakers for p in people):
@@ -49,7 +50,7 @@ def ambiguity_note(u: Understanding) -> str | None:
         else:
             notes.append(
                 f"Some statements name only {name}, who may be {_either(people)}; they are "
-                "shown under that name."
+                f"not shown here. Ask about {name} to see them."
             )
     return " ".join(notes) or None
 

@@ -10,6 +10,7 @@ import re
 from functools import cached_property
 
 from qa.corpus.dates import Timeline, find_dates
+from qa.corpus.entities import read_form
 from qa.corpus.gazetteer import Gazetteer
 from qa.question.actors import ACTOR_SUBJECT, actor_verb
 from qa.question.follow_up import FOLLOW_UP, is_follow_up, merged
@@ -121,7 +122,13 @@ class QuestionReader:
     def resolve_speaker(self, words: str) -> str | None:
         """The speaker a name, surname or alias stands for (typos forgiven), or None."""
         bare = re.sub(r"['’]s$", "", words.strip()).lower()
-        return self.speaker_aliases.get(bare) or closest_name(bare, self.speaker_aliases)
+        form = read_form(words.strip())  # "Ms. Roe", "Sen. Holt": the name without the title
+        untitled = form.core.lower() if form is not None else bare
+        return (
+            self.speaker_aliases.get(bare)
+            or self.speaker_aliases.get(untitled)
+            or closest_name(untitled, self.speaker_aliases)
+        )
 
     def resolve_date(self, words: str, kind: str | None = None) -> DateRange | None:
         """A date or month written by a user ("Feb. 1", "March", "end of December"), as a
