@@ -201,6 +201,18 @@ def test_a_full_name_answers_only_that_person_and_says_what_is_left_out(harbor, 
     )
 
 
+def test_words_that_name_only_a_shared_surname_are_listed_not_answered(harbor, tmp_path):
+    engine = engine_for(harbor, tmp_path / "index")
+    result = answer(engine, "What did Tomas Vale say about the cod quota for next season?")
+    assert not result.answered and result.reason == "relevance"
+    assert result.note.startswith(
+        "Nothing by Tomas Vale about cod quota next season. Statements that name only Vale, "
+        "who may be Ingrid Vale or Tomas Vale, are listed below, not as an answer."
+    )
+    assert result.closest[0].source == "harbor.txt:9"
+    assert (result.closest[0].speaker, result.closest[0].speaker_entity) == ("Vale", "Vale")
+
+
 def test_another_given_name_is_another_person(harbor, tmp_path):
     engine = engine_for(harbor, tmp_path / "index")
     result = answer(engine, "What did Petra Vale say about the cod quota?")

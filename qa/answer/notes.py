@@ -55,5 +55,16 @@ def ambiguity_note(u: Understanding) -> str | None:
     return " ".join(notes) or None
 
 
+def bare_names_note(u: Understanding) -> str:
+    """What a reply says of statements listed, not as an answer, because they name only a
+    surname the person asked shares with others."""
+    return " ".join(
+        f"Statements that name only {name}, who may be {_either(people)}, are listed below, "
+        "not as an answer."
+        for name, people in u.ambiguous
+        if name not in u.speakers
+    )
+
+
 def _either(people) -> str:
     return ", ".join(people[:-1]) + " or " + people[-1] if len(people) > 1 else people[0]

@@ -90,6 +90,11 @@ def read_form(written: str) -> Form | None:
     return Form(tuple(titles), kept, " ".join(words))
 
 
+def is_title_word(word: str) -> bool:
+    """Whether a word may be a title before a name ("Sen.", "president", "elect")."""
+    return word.lower().rstrip(",") in _TITLES
+
+
 def surname_of(name: str) -> str | None:
     """The surname of a person's full name ("Jane Q. Roe" -> "roe"), lower-cased; None for a
     single word or a name that is not a person's."""

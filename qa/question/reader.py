@@ -199,7 +199,11 @@ class QuestionReader:
                 affiliations.append(place.name)
         if asking and not overlaps(asking, taken):
             taken.append(asking)
-        if not speakers and not affiliations and not roles and intent != "who":
+        if not speakers and names.others:
+            # a person of a speaker's surname and another given name: no statement of theirs
+            unknown += [n for n in names.others if n not in unknown][:1]
+            taken += names.other_spans[:1]
+        elif not speakers and not affiliations and not roles and intent != "who":
             name = names.unknown_name(text, taken, verb_at)
             if name:
                 if self._mentioned is not None and self._mentioned(name[0]):

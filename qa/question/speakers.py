@@ -8,6 +8,7 @@ import re
 
 from qa.corpus.entities import (
     ambiguous_names,
+    is_title_word,
     people_by_surname,
     read_form,
     speaker_value,
@@ -140,6 +141,10 @@ class SpeakerReader:
 
     def __init__(self, reader):
         self.reader = reader
+        # People a question names by a corpus speaker's surname and another given name, and
+        # where: no speaker of the corpus ("Melania Trump" where Donald Trump speaks).
+        self.others: list[str] = []
+        self.other_spans: list[tuple[int, int]] = []
 
     def read(self, text, taken, in_filter_position):
         """Speakers named exactly or nearly ("Zelenskiy", "Rute"); a name's possessive before
@@ -157,11 +162,13 @@ class SpeakerReader:
             person = self._given_person(text, m)
             if person is not None and person[0] is None:
                 others.append((person[1], m.end()))
+                self.other_spans.append((person[1], m.end()))
+                self.others.append(re.sub(r"['’]s$", "", text[person[1] : m.end()]))
                 continue
             if person is not None:  # "Ingrd Vale": the one of that surname nearly so named
                 name, given = person
                 typed = re.sub(r"['’]s$", "", text[given : m.end()])
-                if typed.lower() != name.lower():
+                if " " in name and typed.lower() != name.lower():
                     corrections.append((typed, name))
             if name not in speakers:
                 speakers.append(name)
@@ -253,9 +260,9 @@ class SpeakerReader:
     def _given_person(self, text: str, match: re.Match) -> tuple[str | None, int] | None:
         """For a surname found alone, written after a given name: the speaker of that
         surname with that given name, or nearly ("Ingrd Vale" for Ingrid Vale), and where the
-        given name starts; (None, start) when none has it ("Melania Trump" where only Donald
-        Trump and Ivanka Trump speak: another person, never one of them); None when no given
-        name stands before it."""
+        given name starts (the surname itself when the corpus writes none in full); (None,
+        start) when none has it ("Melania Trump" where only Donald Trump and Ivanka Trump
+        speak: another person, never one of them); None when no given name stands before it."""
         alias = re.sub(r"['’]s$", "", match.group(0)).lower()
         before = re.search(r"([A-Z][\w’'\-]*)\s+$", text[: match.start()])
         if " " in alias or before is None:
@@ -264,10 +271,13 @@ class SpeakerReader:
         if (
             word in SCAFFOLD or word in SPEECH_SET or word in ROLE_HEADS
             or word in ROLE_MODIFIERS or word + "." in HONORIFICS
+            or any(is_title_word(part) for part in word.split("-"))
             or self.reader.place(word)
         ):  # fmt: skip
             return None
         people = {n for n in self.reader.speaker_aliases.values() if surname_of(n) == alias}
+        if not people:  # the corpus writes that speaker by surname alone: the given name goes
+            return self.reader.speaker_aliases[alias], before.start(1)
         given = {n.split()[0].lower(): n for n in people}
         return closest_name(word, given, minimum=3), before.start(1)
 

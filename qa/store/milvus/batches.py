@@ -12,7 +12,8 @@ gives, made by the same functions, in two passes over the files:
   waits for the next dated one (its later neighbour); a statement met in several files waits
   until the end and comes once, its sources merged, as load_corpus merges them.
 
-What grows with the corpus is the keys (12 bytes a statement in the survey) and, while a file is read, its
+What grows with the corpus is the keys and speaker codes (16 bytes a statement in the survey), the
+distinct speakers as written and, while a file is read, its
 text; statements, rows and vectors are held a batch at a time.
 """
 
