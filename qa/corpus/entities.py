@@ -166,7 +166,7 @@ def speaker_entities(speakers: Iterable[Written]) -> Entities:
                 ambiguous[form.core] = tuple(sorted(canonical[k] for k in candidates))
     aliases: dict[str, Counter] = {}
     for written, count in seen.items():
-        aliases.setdefault(names[written], Counter())[speaker_owner(written[0])] += count
+        aliases.setdefault(names[written], Counter())[written[0]] += count
     return Entities(
         names,
         {name: tuple(w for w, _ in counts.most_common()) for name, counts in aliases.items()},
