@@ -18,6 +18,7 @@ from qa.answer.engine import Engine
 from qa.cli import app
 from qa.corpus.entities import speaker_entities
 from qa.corpus.loading import load_corpus
+from qa.present.formats import understood_label
 from qa.settings import Settings
 
 runner = CliRunner()
@@ -183,6 +184,7 @@ def test_a_shared_surname_is_answered_as_ambiguous_under_each_name(harbor, tmp_p
     )
     shown = {(p.speaker, p.speaker_entity) for p in result.passages}
     assert shown == {("Vale", "Vale"), ("Ingrid Vale", "Ingrid Vale")}
+    assert "Vale → Ingrid Vale or Tomas Vale (ambiguous)" in understood_label(result)
     data = json.loads(json.dumps({"format_version": 1, **result.to_json()}))
     assert errors("answer", data) == []
     assert data["understood"]["ambiguous"] == [

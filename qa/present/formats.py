@@ -237,7 +237,7 @@ def understood_label(answer) -> str:
     if u.intent != "what":
         parts.append(f"{u.intent} question")
     parts.extend(f"{typed} → {name}" for typed, name in u.corrections)
-    parts.extend(f"{name}: {' or '.join(people)}?" for name, people in u.ambiguous)
+    parts.extend(f"{name} → {' or '.join(people)} (ambiguous)" for name, people in u.ambiguous)
     # An actor read from a verb of stance: reports that name it answer too
     about = "by or about: "
     if u.speakers:
