@@ -30,10 +30,14 @@ def speakers(*args):
 
 
 def test_every_speaker_with_their_statement_count():
-    counted = Counter(r["speaker"] for r in records() if r["speaker"])
+    counted = Counter(r["speaker_entity"] for r in records() if r["speaker"])
     listed = speakers()
     assert {s["name"]: s["statements"] for s in listed} == dict(counted)
     assert [s["name"] for s in listed] == sorted(counted, key=str.casefold)
+    # the office speaks for the person: one speaker, written two ways
+    [meloni] = speakers("Meloni")
+    assert meloni["statements"] == 3
+    assert set(meloni["aliases"]) == {"Giorgia Meloni", "Giorgia Meloni's office"}
 
 
 def test_role_affiliation_and_date_range():

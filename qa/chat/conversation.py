@@ -122,7 +122,7 @@ class Conversation:
             self.focus = asked.passages
             self.last = about_reply(text, asked, self.anchor.understood)
             return Reply(answer=self.last)
-        speaker = speaker_owner(top.speaker) if top is not None else None
+        speaker = _person(top) if top is not None else None
         pronoun = re.search(r"\b(?P<word>he|she|him|her)\b", text, re.IGNORECASE)
         if speaker and pronoun:
             speaker = self._referent(speaker, pronoun.group("word").lower())
@@ -158,7 +158,7 @@ class Conversation:
         wanted = "f" if pronoun in {"she", "her"} else "m"
         names = given_names()
         for passage in self.shown:
-            owner = speaker_owner(passage.speaker)
+            owner = _person(passage)
             if owner and names.get(owner.split()[0]) == wanted:
                 return owner
         return speaker
@@ -175,8 +175,8 @@ class Conversation:
                                  affiliations=(), roles=(), unknown_speakers=(), sources=(),
                                  follow_up=True)  # fmt: skip
         result = answer_understood(self.engine, understood, offset=0, top_k=50)
-        shown = {speaker_owner(p.speaker) for p in self.shown if p.speaker}
-        others = tuple(p for p in result.passages if speaker_owner(p.speaker) not in shown)
+        shown = {_person(p) for p in self.shown if p.speaker}
+        others = tuple(p for p in result.passages if _person(p) not in shown)
         result = replace(result, passages=others[: self.engine.settings.top_k],
                          available=len(others), answered=bool(others),
                          note=notes[0] if others else notes[1],
@@ -252,3 +252,8 @@ class Conversation:
         if command == "/filters":
             return Reply(answer=self.last, show="filters")
         return Reply(lines=(f"Unknown command {command}; type /help.",), show="error")
+
+
+def _person(passage) -> str | None:
+    """Who a passage is by: the person, however the corpus writes them."""
+    return passage.speaker_entity or speaker_owner(passage.speaker)

@@ -13,6 +13,7 @@ from qa.corpus.articles import (
     read_article,
 )
 from qa.corpus.dates import DateMention, Timeline
+from qa.corpus.entities import with_entities
 from qa.corpus.feed import _declare_year, _infer_feed_dates
 from qa.corpus.files import ARTICLE_FIELDS, Row, read_metadata, read_regular_file, read_rows
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
@@ -203,4 +204,5 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
     ]
     if seasons:  # dates with and without a year on one line of days
         timeline = replace(timeline, season=max(seasons))
-    return Corpus(tuple(merged.values()), tuple(files), timeline, gazetteer, tuple(skipped))
+    statements = with_entities(list(merged.values()))
+    return Corpus(tuple(statements), tuple(files), timeline, gazetteer, tuple(skipped))

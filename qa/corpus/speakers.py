@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.corpus.dates import Timeline
+from qa.corpus.entities import ambiguous_names, speaker_value
 from qa.corpus.statements import Statement
 from qa.errors import QuestionError
 
@@ -24,11 +25,17 @@ class Speaker:
     last: str | None
     first_order: int | None = None  # for sorting; not shown
     last_order: int | None = None
+    # The names the corpus writes this person under, most frequent first ("Donald Trump",
+    # "Trump", "Donald J. Trump"); for a bare name the corpus cannot give to one person, the
+    # people it may be.
+    aliases: tuple[str, ...] = ()
+    ambiguous_between: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
         del fields["first_order"], fields["last_order"]
-        return fields
+        return {**fields, "aliases": list(self.aliases),
+                "ambiguous_between": list(self.ambiguous_between)}  # fmt: skip
 
 
 def _most_common(values: list[str]) -> str | None:
@@ -44,23 +51,28 @@ def speakers(
     affiliation: str | None = None,
     sort: str = "name",
 ) -> list[Speaker]:
-    """The speakers of these statements (a role or affiliation most often given to them),
-    kept when `name`, `role` and `affiliation` are case-insensitive parts of theirs."""
+    """The speakers of these statements, one for each person however the corpus writes them
+    (a role or affiliation most often given to them), kept when `name` (or a name they are
+    written under), `role` and `affiliation` are case-insensitive parts of theirs."""
     if sort not in SORT_KEYS:
         raise QuestionError(f"Cannot sort speakers by {sort!r}; use one of {', '.join(SORT_KEYS)}.")
     timeline = timeline or Timeline()
     roles: dict[str, list] = {}
     places: dict[str, list] = {}
     dates: dict[str, list[tuple[int, str]]] = {}
+    written: dict[str, Counter] = {}
     for s in statements:
-        if not s.speaker:
+        person = speaker_value(s)
+        if not person:
             continue
-        roles.setdefault(s.speaker, []).append(s.role)
-        places.setdefault(s.speaker, []).append(s.affiliation)
+        roles.setdefault(person, []).append(s.role)
+        places.setdefault(person, []).append(s.affiliation)
+        written.setdefault(person, Counter())[s.speaker] += 1
         said = s.said_on
         if said is not None and not said.inferred and said.month and said.text:
             order = timeline.ordinal(said.month, said.day or 1, said.year)
-            dates.setdefault(s.speaker, []).append((order, said.text))
+            dates.setdefault(person, []).append((order, said.text))
+    ambiguous = ambiguous_names(roles)
     found = []
     for speaker, speaker_roles in roles.items():
         spoken = sorted(dates.get(speaker, []))
@@ -74,12 +86,14 @@ def speakers(
                 last=spoken[-1][1] if spoken else None,
                 first_order=spoken[0][0] if spoken else None,
                 last_order=spoken[-1][0] if spoken else None,
+                aliases=tuple(w for w, _ in written[speaker].most_common()),
+                ambiguous_between=ambiguous.get(speaker, ()),
             )
         )
     found = [
         sp
         for sp in found
-        if _contains(sp.name, name) and _contains(sp.role, role)
+        if any(_contains(n, name) for n in (sp.name, *sp.aliases)) and _contains(sp.role, role)
         and _contains(sp.affiliation, affiliation)
     ]  # fmt: skip
     return sorted(found, key=_sort_key(sort))

@@ -81,6 +81,10 @@ class Statement:
     quotes: tuple[str, ...] = ()
     speaker: str | None = None
     speaker_as_written: str | None = None
+    # The person the speaker is, as the whole corpus names them (qa/corpus/entities.py):
+    # "Donald Trump" for a speaker written "Trump"; the name itself when the corpus cannot
+    # tell who a bare surname is.
+    speaker_entity: str | None = None
     source_mention: str | None = None
     speaker_from: str | None = None
     resolved_from: str | None = None
@@ -117,6 +121,7 @@ class Statement:
             "quotes": list(self.quotes),
             "speaker": self.speaker,
             "speaker_as_written": self.speaker_as_written,
+            "speaker_entity": self.speaker_entity,
             "source_mention": self.source_mention,
             "speaker_from": self.speaker_from,
             "resolved_from": self.resolved_from,
@@ -151,6 +156,7 @@ class Statement:
             quotes=tuple(data.get("quotes", ())),
             speaker=data.get("speaker"),
             speaker_as_written=data.get("speaker_as_written"),
+            speaker_entity=data.get("speaker_entity"),
             source_mention=data.get("source_mention"),
             speaker_from=data.get("speaker_from"),
             resolved_from=data.get("resolved_from"),

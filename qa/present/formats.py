@@ -237,6 +237,7 @@ def understood_label(answer) -> str:
     if u.intent != "what":
         parts.append(f"{u.intent} question")
     parts.extend(f"{typed} → {name}" for typed, name in u.corrections)
+    parts.extend(f"{name} → {' or '.join(people)} (ambiguous)" for name, people in u.ambiguous)
     # An actor read from a verb of stance: reports that name it answer too
     about = "by or about: "
     if u.speakers:
@@ -272,7 +273,9 @@ def passage_groups(passages, by_affiliation: bool = False, whole=tuple):
     from qa.corpus.names import speaker_owner
 
     def key_of(passage):
-        return passage.affiliation if by_affiliation else speaker_owner(passage.speaker)
+        if by_affiliation:
+            return passage.affiliation
+        return passage.speaker_entity or speaker_owner(passage.speaker)
 
     groups: list[tuple[str | None, list]] = []
     for passage in passages:

@@ -19,6 +19,7 @@ class ExplicitFilters:
     unknown_speakers: tuple[str, ...] = ()
     affiliations: tuple[str, ...] | None = None
     date: DateRange | None = None
+    ambiguous: tuple = ()  # as in Understanding
 
     def __bool__(self) -> bool:
         return self.speakers is not None or bool(self.affiliations) or self.date is not None
@@ -30,6 +31,7 @@ class ExplicitFilters:
             changes["speakers"] = self.speakers
             changes["unknown_speakers"] = self.unknown_speakers
             changes["corrections"] = ()
+            changes["ambiguous"] = self.ambiguous
             given.append("speaker")
         if self.affiliations:
             changes["affiliations"] = self.affiliations
@@ -52,15 +54,17 @@ def resolve(
     place by any of its names, dates as written; an unreadable date is refused."""
     speakers = None
     unknown: tuple[str, ...] = ()
+    ambiguous: tuple = ()
     if speaker:
         name = reader.resolve_speaker(speaker)
         speakers, unknown = ((name,), ()) if name else ((), (speaker,))
+        speakers, ambiguous = reader.expanded(speakers)
     affiliations = None
     if affiliation:
         place = reader.place(affiliation)
         affiliations = (place.name if place else affiliation,)
     date = _date_range(reader, on, since, until) if on or since or until else None
-    return ExplicitFilters(speakers, unknown, affiliations, date)
+    return ExplicitFilters(speakers, unknown, affiliations, date, ambiguous)
 
 
 def _date_range(reader: QuestionReader, on, since, until) -> DateRange:

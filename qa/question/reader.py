@@ -10,6 +10,7 @@ import re
 from functools import cached_property
 
 from qa.corpus.dates import Timeline, find_dates
+from qa.corpus.entities import read_form
 from qa.corpus.gazetteer import Gazetteer
 from qa.question.actors import ACTOR_SUBJECT, actor_verb
 from qa.question.follow_up import FOLLOW_UP, is_follow_up, merged
@@ -21,8 +22,11 @@ from qa.question.role_phrases import RolePhrases
 from qa.question.roles import GENERIC_HEADS, RoleReader
 from qa.question.spans import overlaps
 from qa.question.speakers import (
+    Expansion,
     SpeakerReader,
     speaker_alias_table,
+    speaker_expansions,
+    speaker_names,
     speaker_pattern,
     speaker_place_table,
 )
@@ -85,6 +89,24 @@ class QuestionReader:
         return speaker_alias_table(self.statements, self.gazetteer, self._speakers)
 
     @cached_property
+    def speaker_expansions(self) -> dict[str, Expansion]:
+        """Speaker names that stand for several speakers (a surname shared), see
+        `speaker_expansions`."""
+        return speaker_expansions(speaker_names(self.statements, self._speakers))
+
+    def expanded(self, speakers) -> tuple[tuple[str, ...], tuple]:
+        """The speakers a question's names stand for, and the names left ambiguous with the
+        people each may be."""
+        found: list[str] = []
+        ambiguous: list = []
+        for name in speakers:
+            group, ambiguity = self.speaker_expansions.get(name, ((name,), None))
+            found += [n for n in group if n not in found]
+            if ambiguity and ambiguity not in ambiguous:
+                ambiguous.append(ambiguity)
+        return tuple(found), tuple(ambiguous)
+
+    @cached_property
     def speaker_places(self) -> dict[str, str]:
         """Speaker name -> the country or organisation they speak for."""
         return speaker_place_table(self.statements, self.gazetteer, self._speaker_places)
@@ -104,7 +126,13 @@ class QuestionReader:
     def resolve_speaker(self, words: str) -> str | None:
         """The speaker a name, surname or alias stands for (typos forgiven), or None."""
         bare = re.sub(r"['’]s$", "", words.strip()).lower()
-        return self.speaker_aliases.get(bare) or closest_name(bare, self.speaker_aliases)
+        form = read_form(words.strip())  # "Ms. Roe", "Sen. Holt": the name without the title
+        untitled = form.core.lower() if form is not None else bare
+        return (
+            self.speaker_aliases.get(bare)
+            or self.speaker_aliases.get(untitled)
+            or closest_name(untitled, self.speaker_aliases)
+        )
 
     def resolve_date(self, words: str, kind: str | None = None) -> DateRange | None:
         """A date or month written by a user ("Feb. 1", "March", "end of December"), as a
@@ -148,6 +176,8 @@ class QuestionReader:
 
         names = SpeakerReader(self)
         speakers, corrections = names.read(text, taken, in_filter_position)
+        speakers, ambiguous = self.expanded(speakers)
+        speakers = list(speakers)
         corrections = slips + corrections
         affiliations = RegionReader(self).read(text, taken, in_filter_position, not speakers)
         read, unknown, sources = [], [], []
@@ -177,7 +207,11 @@ class QuestionReader:
         taken += meant
         if asking and not overlaps(asking, taken):
             taken.append(asking)
-        if not speakers and not affiliations and not roles and intent != "who":
+        if not speakers and names.others:
+            # a person of a speaker's surname and another given name: no statement of theirs
+            unknown += [n for n in names.others if n not in unknown][:1]
+            taken += names.other_spans[:1]
+        elif not speakers and not affiliations and not roles and intent != "who":
             name = names.unknown_name(text, taken, verb_at)
             if name:
                 if self._mentioned is not None and self._mentioned(name[0]):
@@ -230,6 +264,7 @@ class QuestionReader:
             order=("earliest" if order.group("earliest") else "latest") if order else None,
             concepts=concepts,
             about=about,
+            ambiguous=ambiguous,
         )
         if follow_up and context is not None:
             return merged(understanding, context)

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import re
 
+from qa.corpus.entities import (
+    ambiguous_names,
+    is_title_word,
+    people_by_surname,
+    read_form,
+    speaker_value,
+    surname_of,
+)
 from qa.corpus.gazetteer import Gazetteer
-from qa.corpus.names import speaker_owner
+from qa.corpus.subject_words import HONORIFICS
 from qa.question.lexicon import QUESTION_WORDS as SCAFFOLD
 from qa.question.lexicon import closest_name
 from qa.question.roles import ROLE_HEADS, ROLE_MODIFIERS
@@ -27,20 +35,61 @@ _AIDE_WORDS = {"chief", "head", "minister", "envoy", "ambassador", "spokesperson
                "spokeswoman", "aide", "adviser", "advisor", "secretary", "deputy",
                "representative", "diplomat", "staff", "negotiator", "top", "foreign", "defense",
                "defence", "press"}  # fmt: skip
+# An honorific just before a name ("Sen.", "Ms."): no topic word.
+_HONORIFIC_BEFORE = re.compile(
+    r"(?<![\w.])(?:" + "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
+    + r")\s+$", re.IGNORECASE
+)  # fmt: skip
 # What a name's possessive speaks through: "Meloni's office" speaks for Meloni.
 _OWN = re.compile(r"\s+(?:office|team|camp|government|administration)\b")
+
+
+# A group of speakers a name stands for, and the ambiguity it carries: (the bare name, the
+# people it may be), or None.
+Expansion = tuple[tuple[str, ...], tuple[str, tuple[str, ...]] | None]
+
+
+def speaker_names(statements, speakers: list[str] | None) -> set[str]:
+    """The speakers (entities) a corpus quotes: `speakers` or, when not given, the statements'."""
+    if speakers is not None:
+        return {n for n in speakers if n}
+    return {v for v in (speaker_value(s) for s in statements) if v}
+
+
+def speaker_expansions(names: set[str]) -> dict[str, Expansion]:
+    """What a speaker name resolved from a question stands for when its surname is shared:
+    a surname two or more people of the corpus bear is each of them, and the bare name
+    written alone. A full name is the person alone: the statements of the bare name may be
+    theirs or another's, and are not given to them; the reply says they exist. Each with the
+    ambiguity, for the reply to say; a name not listed stands for itself."""
+    bare = ambiguous_names(names)
+    found: dict[str, Expansion] = {}
+    for surname, people in people_by_surname(names).items():
+        if len(people) < 2:
+            continue
+        written = [n for n, shared in bare.items() if shared == people]
+        label = written[0] if written else _surname_as_written(people[0], surname)
+        ambiguity = (label, people)
+        found[label] = (people + tuple(written[:1]), ambiguity)
+        for person in people if written else ():
+            found[person] = ((person,), ambiguity)  # the bare name's statements not taken
+    return found
+
+
+def _surname_as_written(name: str, surname: str) -> str:
+    return next((w for w in reversed(name.split()) if w.lower().rstrip(".") == surname), surname)
 
 
 def speaker_alias_table(
     statements, gazetteer: Gazetteer, speakers: list[str] | None
 ) -> dict[str, str]:
     """Lower-cased alias -> speaker name (full names, surnames, gazetteer aliases), of
-    `speakers` or, when not given, of whoever the statements quote."""
+    `speakers` or, when not given, of whoever the statements quote. A surname several
+    speakers bear stands for the bare name (see `speaker_expansions`)."""
     table: dict[str, str] = {}
-    if speakers is not None:
-        names = set(speakers)
-    else:
-        names = {speaker_owner(s.speaker) for s in statements if s.speaker}
+    names = speaker_names(statements, speakers)
+    shared = {label.lower(): label for label in speaker_expansions(names)
+              if len(label.split()) == 1}  # fmt: skip
     for person in gazetteer.people:
         names.add(person.name)
     places = {a.lower() for p in gazetteer.places for a in (p.name, *p.aliases)}
@@ -48,12 +97,16 @@ def speaker_alias_table(
         if name.lower() in places:
             continue
         table[name.lower()] = name
+        form = read_form(name)
+        if form is not None and form.full:  # "Jane Roe" for "Jane Q. Roe"
+            table.setdefault(" ".join(form.words).lower(), name)
         person = gazetteer.person(name)
         for alias in person.aliases if person else ():
             table.setdefault(alias.lower(), name)
         last = name.split()[-1]
         if len(name.split()) > 1 and len(last) > 2 and last[0].isupper():
             table.setdefault(last.lower(), name)
+    table.update(shared)
     return table
 
 
@@ -65,7 +118,7 @@ def speaker_place_table(
     table = dict(known or {})
     if known is None:
         for s in statements:
-            owner = speaker_owner(s.speaker)
+            owner = speaker_value(s)
             if owner and s.affiliation:
                 table.setdefault(owner, s.affiliation)
     for person in gazetteer.people:
@@ -88,12 +141,17 @@ class SpeakerReader:
 
     def __init__(self, reader):
         self.reader = reader
+        # People a question names by a corpus speaker's surname and another given name, and
+        # where: no speaker of the corpus ("Melania Trump" where Donald Trump speaks).
+        self.others: list[str] = []
+        self.other_spans: list[tuple[int, int]] = []
 
     def read(self, text, taken, in_filter_position):
         """Speakers named exactly or nearly ("Zelenskiy", "Rute"); a name's possessive before
         a role ("Zelensky's chief of staff") names the employer, not the speaker."""
         speakers: list[str] = []
         corrections: list[tuple[str, str]] = []
+        others: list[tuple[int, int]] = []  # another person of a speaker's surname
         pattern = self.reader._speaker_pattern
         for m in pattern.finditer(text) if pattern else ():
             if overlaps(m.span(), taken) or not in_filter_position(*m.span()):
@@ -101,14 +159,27 @@ class SpeakerReader:
             if self._names_employer(text, m):
                 continue
             name = self.reader.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
+            person = self._given_person(text, m)
+            if person is not None and person[0] is None:
+                others.append((person[1], m.end()))
+                self.other_spans.append((person[1], m.end()))
+                self.others.append(re.sub(r"['’]s$", "", text[person[1] : m.end()]))
+                continue
+            if person is not None:  # "Ingrd Vale": the one of that surname nearly so named
+                name, given = person
+                typed = re.sub(r"['’]s$", "", text[given : m.end()])
+                if " " in name and typed.lower() != name.lower():
+                    corrections.append((typed, name))
             if name not in speakers:
                 speakers.append(name)
-            start = m.start()
-            given = self._given_name_typed(text, start, name, taken)
+            start = person[1] if person is not None else m.start()
+            given = None if person else self._given_name_typed(text, start, name, taken)
             if given is not None:
                 corrections.append((text[given : m.end()], name))
                 start = given
             own = _OWN.match(text[m.end() :])
+            title = _HONORIFIC_BEFORE.search(text[:start])  # "Sen. Holt": the title goes too
+            start = title.start() if title else start
             taken.append((start, m.end() + (own.end() if own else 0)))
         if speakers:
             return speakers, corrections
@@ -116,8 +187,9 @@ class SpeakerReader:
         candidates = [
             t
             for t in re.finditer(r"[^\W\d_][\w’'\-]*", text)
-            if not overlaps(t.span(), taken) and self._may_name(text, t, in_filter_position)
-        ]
+            if not overlaps(t.span(), taken + others)
+            and self._may_name(text, t, in_filter_position)
+        ]  # fmt: skip
         k = 0
         while k < len(candidates):
             token = candidates[k]
@@ -184,6 +256,30 @@ class SpeakerReader:
             or not in_filter_position(*token.span())
             or not (word[0].isupper() or _in_speaker_slot(text, token.start()))
         )
+
+    def _given_person(self, text: str, match: re.Match) -> tuple[str | None, int] | None:
+        """For a surname found alone, written after a given name: the speaker of that
+        surname with that given name, or nearly ("Ingrd Vale" for Ingrid Vale), and where the
+        given name starts (the surname itself when the corpus writes none in full); (None,
+        start) when none has it ("Melania Trump" where only Donald Trump and Ivanka Trump
+        speak: another person, never one of them); None when no given name stands before it."""
+        alias = re.sub(r"['’]s$", "", match.group(0)).lower()
+        before = re.search(r"([A-Z][\w’'\-]*)\s+$", text[: match.start()])
+        if " " in alias or before is None:
+            return None
+        word = re.sub(r"['’]s$", "", before.group(1)).lower()
+        if (
+            word in SCAFFOLD or word in SPEECH_SET or word in ROLE_HEADS
+            or word in ROLE_MODIFIERS or word + "." in HONORIFICS
+            or any(is_title_word(part) for part in word.split("-"))
+            or self.reader.place(word)
+        ):  # fmt: skip
+            return None
+        people = {n for n in self.reader.speaker_aliases.values() if surname_of(n) == alias}
+        if not people:  # the corpus writes that speaker by surname alone: the given name goes
+            return self.reader.speaker_aliases[alias], before.start(1)
+        given = {n.split()[0].lower(): n for n in people}
+        return closest_name(word, given, minimum=3), before.start(1)
 
     def _names_employer(self, text: str, match: re.Match) -> bool:
         """Whether a name's possessive is followed by a title ("Zelensky's chief of staff",

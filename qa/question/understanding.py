@@ -36,6 +36,10 @@ class Understanding:
     # The topic's words, each with the other words that stand for it (synonyms, the name of a
     # place the topic calls otherwise: "the alliance" -> NATO).
     concepts: tuple[tuple[str, ...], ...] = ()
+    # Names the question gave that the corpus cannot give to one person, each with the
+    # people it may be: ("Clinton", ("Bill Clinton", "Hillary Clinton")). Statements by each
+    # are answered under their own name.
+    ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def has_filters(self) -> bool:
@@ -77,4 +81,5 @@ class Understanding:
             "kind": self.kind,
             "order": self.order,
             "follow_up": self.follow_up,
+            "ambiguous": [{"name": n, "candidates": list(c)} for n, c in self.ambiguous],
         }

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from qa.corpus.dates import DateMention, Timeline
+from qa.corpus.entities import speaker_value
 from qa.corpus.gazetteer import Gazetteer
-from qa.corpus.names import normal_role, speaker_owner
+from qa.corpus.names import normal_role
 from qa.store.where import (
     OPEN_HIGH,
     OPEN_LOW,
@@ -28,7 +29,7 @@ def row_facts(statement, gazetteer: Gazetteer, timeline: Timeline) -> dict:
     speaker, affiliation, role, place (strings, "" for none), attributed, the said and
     inferred spans, and `mentioned`, the (lo, hi) spans of the dates its text mentions."""
     facts = {
-        "speaker": speaker_owner(statement.speaker) or "",
+        "speaker": speaker_value(statement) or "",
         "affiliation": statement.affiliation or "",
         "role": normal_role(statement.role),
         "place": first_place(statement, gazetteer),

@@ -8,7 +8,7 @@ by id, and no question costs work proportional to the corpus above it: candidate
 The filter tree names record fields by the values both backends can store, never by codes
 private to one build (several build workers writing one collection cannot share code tables):
 
-    speaker      the person a statement is by (`speaker_owner(statement.speaker)`), "" if none
+    speaker      the person a statement is by (its entity, qa/corpus/entities.py), "" if none
     affiliation  the country or organisation it is attributed to, "" if none
     role         the role as `qa.corpus.names.normal_role` gives it, "" if none
     place        for a statement attributed only to a role with no country, the place its

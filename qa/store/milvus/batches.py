@@ -5,13 +5,15 @@ gives, made by the same functions, in two passes over the files:
 - `survey` parses every file a batch of rows at a time and keeps only what the dates of the
   statements need from the whole corpus: the months present (where the timeline starts), for
   each file whether its dates run in one direction under each possible start (a feed ordered
-  by time), the (month, year) pairs of the dated statements (the timeline's season), and each
-  statement's key, to find the statements met in more than one file;
+  by time), the (month, year) pairs of the dated statements (the timeline's season), each
+  statement's key, to find the statements met in more than one file, and who each statement
+  names as its speaker, to take the forms that name one person as one speaker;
 - `batches` parses again and yields the statements in batches. In a feed, an undated statement
   waits for the next dated one (its later neighbour); a statement met in several files waits
   until the end and comes once, its sources merged, as load_corpus merges them.
 
-What grows with the corpus is the keys (12 bytes a statement in the survey) and, while a file is read, its
+What grows with the corpus is the keys and speaker codes (16 bytes a statement in the survey), the
+distinct speakers as written and, while a file is read, its
 text; statements, rows and vectors are held a batch at a time.
 """
 
@@ -24,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.corpus.dates import Timeline
+from qa.corpus.entities import Entities, speaker_entities, with_entity, written_speaker
 from qa.corpus.feed import _declare_year, _said_ordinal, between_dated, declared_year, feed_order
 from qa.corpus.files import iter_rows, read_metadata
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
@@ -75,6 +78,7 @@ class Survey:
     repeated: set[int]
     keys: np.ndarray
     skipped: list[str]
+    entities: Entities
 
     @property
     def statements(self) -> int:
@@ -107,6 +111,9 @@ def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
     # year or None), -1 for none; the season is taken from a statement's first meeting only.
     keys, codes = array("q"), array("i")
     dated: dict[tuple, int] = {}
+    # Each statement's speaker as written (with role, affiliation and article), as a code.
+    speakers: dict[tuple, int] = {}
+    speaker_codes = array("i")
     metas, directions, articles = [], [], []
     for path in paths:
         meta = read_metadata(path)
@@ -121,6 +128,10 @@ def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
                     months.add(said.month)
                     code = dated.setdefault((said.month, said.year, meta.get("year")), len(dated))
                 codes.append(code)
+                written = written_speaker(s)
+                speaker_codes.append(
+                    speakers.setdefault(written, len(speakers)) if s.speaker else -1
+                )
                 if said is not None and not said.inferred and said.month is not None:
                     direction.add(s)
         metas.append(meta)
@@ -138,7 +149,18 @@ def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
     if season is not None:
         timeline = replace(timeline, season=season)
     repeated = {int(k) for k in unique[counts > 1]}
-    return Survey(list(paths), gazetteer, timeline, metas, feeds, repeated, unique, skipped)
+    entities = _entities(speakers, np.frombuffer(speaker_codes, dtype=np.int32)[first])
+    return Survey(list(paths), gazetteer, timeline, metas, feeds, repeated, unique, skipped,
+                  entities)  # fmt: skip
+
+
+def _entities(speakers: dict[tuple, int], codes: np.ndarray) -> Entities:
+    """The corpus's entities from the speakers of each distinct statement (its first meeting,
+    as load_corpus keeps it)."""
+    counts = np.bincount(codes[codes >= 0], minlength=len(speakers))
+    return speaker_entities(
+        written for written, code in speakers.items() for _ in range(int(counts[code]))
+    )
 
 
 def _season(timeline: Timeline, seen: list[tuple]) -> int | None:
@@ -163,6 +185,7 @@ def batches(found: Survey, skip_bad: bool = False, size: int = 256):
     def done(at: int, statement: Statement, year: int | None) -> None:
         if year:
             statement = _declare_year(statement, year, found.timeline)
+        statement = with_entity(statement, found.entities)
         key = primary_key(statement.id)
         if key not in found.repeated:
             out.append((at, statement))

@@ -1,0 +1,283 @@
+"""Speakers as entities: the forms under which a corpus names one person become one speaker
+(full name, surname, title and surname, possessive, middle initial), people who share a
+surname stay apart, and a bare surname the corpus cannot give to one person is answered as
+ambiguous; in the records, `qa statements`, `qa speakers`, answers and both stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FakeEncoder, write
+from test_output_contracts import errors
+from typer.testing import CliRunner
+
+from qa.answer.compose import answer
+from qa.answer.engine import Engine
+from qa.cli import app
+from qa.corpus.entities import speaker_entities
+from qa.corpus.loading import load_corpus
+from qa.present.formats import understood_label
+from qa.settings import Settings
+
+runner = CliRunner()
+
+# A made-up harbor town: Jane Roe under five forms; two people called Vale, and a "Vale" the
+# corpus cannot give to either; Marek Holt with a title.
+HARBOR = """\
+Jane Roe, the harbor commissioner, said on March 3 that the ferry terminal will reopen in the spring.
+Roe said on March 5 that ferry fares will not rise this year.
+Ms. Roe told reporters on March 6 that dredging of the channel starts in April.
+Roe's office said on March 7 that the pier inspection found no structural damage.
+Jane Q. Roe said on March 8 that the new breakwater is on budget.
+Jane Roe said on March 9 that the ferry will run every hour in summer.
+Tomas Vale, the town mayor, said on March 9 that the fish market will move to the east quay.
+Ingrid Vale, a fisheries scientist, said on March 10 that cod stocks in the bay are recovering slowly.
+Vale said on March 11 that the cod quota for next season is too high.
+Sen. Marek Holt said on March 12 that the lighthouse restoration needs federal money.
+Holt said on March 13 that the lighthouse will open to visitors in June.
+"""
+
+
+@pytest.fixture
+def harbor(tmp_path) -> Path:
+    return write(tmp_path / "harbor.txt", HARBOR)
+
+
+def statements(corpus: Path, *args) -> list[dict]:
+    result = runner.invoke(app, ["statements", "--corpus", str(corpus), "--json", *args])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def engine_for(corpus: Path, index_dir: Path) -> Engine:
+    engine = Engine(Settings(corpus=(corpus,), index_dir=index_dir))
+    fake = FakeEncoder()
+    engine.__dict__.update(model=fake.info, encoder=fake, query_encoder=fake)
+    return engine
+
+
+# -- the forms of one person, as a pure function ----------------------------------------------
+def entity_of(written, *speakers):
+    found = speaker_entities(speakers)
+    return found.entity(written), found
+
+
+def test_full_name_surname_title_possessive_and_initial_are_one_person():
+    forms = [("Jane Roe", None, None, None)] * 2 + [
+        ("Roe", None, None, None),
+        ("Ms. Roe", None, None, None),
+        ("Roe's office", None, None, None),
+        ("Jane Q. Roe", None, None, None),
+        ("Sen. Jane Roe", None, None, None),
+    ]
+    found = speaker_entities(forms)
+    assert {found.entity(f) for f in forms} == {"Jane Roe"}  # the most frequent full form
+    assert found.aliases["Jane Roe"][0] == "Jane Roe"
+    assert set(found.aliases["Jane Roe"]) == {s for s, *_ in forms}
+    assert found.ambiguous == {}
+
+
+def test_two_given_names_are_never_merged_and_their_surname_stays_ambiguous():
+    forms = [("Tomas Vale", None, None, None), ("Ingrid Vale", None, None, None),
+             ("Vale", None, None, None), ("Mr. Vale", None, None, None)]  # fmt: skip
+    found = speaker_entities(forms)
+    assert [found.entity(f) for f in forms] == ["Tomas Vale", "Ingrid Vale", "Vale", "Vale"]
+    assert found.ambiguous == {"Vale": ("Ingrid Vale", "Tomas Vale")}
+
+
+def test_an_article_naming_one_of_them_tells_who_its_bare_surname_is():
+    forms = [("Tomas Vale", None, None, "a.txt"), ("Vale", None, None, "a.txt"),
+             ("Ingrid Vale", None, None, "b.txt"), ("Vale", None, None, "b.txt"),
+             ("Vale", None, None, "c.txt")]  # fmt: skip
+    found = speaker_entities(forms)
+    assert [found.entity(f) for f in forms] == [
+        "Tomas Vale", "Tomas Vale", "Ingrid Vale", "Ingrid Vale", "Vale"
+    ]  # fmt: skip
+    assert found.ambiguous == {"Vale": ("Ingrid Vale", "Tomas Vale")}
+
+
+def test_a_role_only_one_of_them_holds_tells_who_the_title_is():
+    forms = [("Tomas Vale", "Mayor", None, None), ("Ingrid Vale", "fisheries scientist", None, None),
+             ("Mayor Vale", None, None, None), ("Vale", "mayor", None, None),
+             ("Vale", "spokesperson", None, None)]  # fmt: skip
+    found = speaker_entities(forms)
+    assert [found.entity(f) for f in forms[2:]] == ["Tomas Vale", "Tomas Vale", "Vale"]
+
+
+@pytest.mark.parametrize(
+    "written, other",
+    [("Harbor Times", "Times"), ("Fellow Democrats", "Democrats"), ("Joan Roe", "Jane Roe")],
+)
+def test_bodies_and_other_people_are_not_joined(written, other):
+    found = speaker_entities([(written, None, None, None), (other, None, None, None)])
+    assert found.entity((other, None, None, None)) == other
+    assert found.entity((written, None, None, None)) == written
+
+
+# -- the records, qa statements and qa speakers -------------------------------------------------
+def test_records_keep_the_name_as_written_and_carry_the_entity(harbor):
+    records = statements(harbor)
+    assert [(r["speaker"], r["speaker_entity"]) for r in records] == [
+        ("Jane Roe", "Jane Roe"), ("Roe", "Jane Roe"), ("Roe", "Jane Roe"),
+        ("Roe's office", "Jane Roe"), ("Jane Q. Roe", "Jane Roe"), ("Jane Roe", "Jane Roe"),
+        ("Tomas Vale", "Tomas Vale"), ("Ingrid Vale", "Ingrid Vale"), ("Vale", "Vale"),
+        ("Marek Holt", "Marek Holt"), ("Holt", "Marek Holt"),
+    ]  # fmt: skip
+    assert all(errors("statements", r) == [] for r in records)
+
+
+@pytest.mark.parametrize("form", ["Roe", "Jane Roe", "Ms. Roe", "Jane Q. Roe", "Roe's"])
+def test_every_form_of_a_name_lists_the_same_statements(harbor, form):
+    lines = [r["source"] for r in statements(harbor, "--speaker", form)]
+    assert lines == [f"harbor.txt:{n}" for n in range(1, 7)]
+
+
+def test_a_shared_surname_lists_everyone_who_bears_it_and_a_full_name_one(harbor):
+    assert [r["source"] for r in statements(harbor, "--speaker", "Vale")] == [
+        "harbor.txt:7", "harbor.txt:8", "harbor.txt:9"
+    ]  # fmt: skip
+    assert [r["source"] for r in statements(harbor, "--speaker", "Ingrid Vale")] == ["harbor.txt:8"]
+
+
+def test_qa_speakers_lists_people_with_the_names_they_are_written_under(harbor):
+    result = runner.invoke(app, ["speakers", "--corpus", str(harbor), "--json"])
+    assert result.exit_code == 0, result.output
+    listed = {s["name"]: s for s in json.loads(result.stdout)}
+    assert sorted(listed) == ["Ingrid Vale", "Jane Roe", "Marek Holt", "Tomas Vale", "Vale"]
+    roe = listed["Jane Roe"]
+    assert roe["statements"] == 6 and roe["aliases"][:2] == ["Jane Roe", "Roe"]
+    assert set(roe["aliases"]) == {"Jane Roe", "Roe", "Roe's office", "Jane Q. Roe"}
+    assert listed["Vale"]["ambiguous_between"] == ["Ingrid Vale", "Tomas Vale"]
+    assert listed["Tomas Vale"]["ambiguous_between"] == []
+    assert all(errors("speakers", s) == [] for s in listed.values())
+    found = runner.invoke(app, ["speakers", "--corpus", str(harbor), "--json", "Roe's"])
+    assert [s["name"] for s in json.loads(found.stdout)] == ["Jane Roe"]
+
+
+# -- questions ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Roe say about the ferry?",
+        "What did Jane Roe say about the ferry?",
+        "What did Ms. Roe say about the ferry?",
+        "What did Jane Q. Roe say about the ferry?",
+    ],
+)
+def test_every_form_of_a_name_in_a_question_is_the_person(harbor, tmp_path, question):
+    result = answer(engine_for(harbor, tmp_path / "index"), question)
+    assert result.understood.speakers == ("Jane Roe",)
+    assert result.understood.topic == "ferry"
+    assert result.answered and {p.speaker_entity for p in result.passages} == {"Jane Roe"}
+    assert {p.speaker for p in result.passages} <= {"Jane Roe", "Roe", "Roe's office"}
+
+
+def test_a_shared_surname_is_answered_as_ambiguous_under_each_name(harbor, tmp_path):
+    result = answer(engine_for(harbor, tmp_path / "index"), "What did Vale say about cod?")
+    assert result.understood.speakers == ("Ingrid Vale", "Tomas Vale", "Vale")
+    assert result.understood.ambiguous == (("Vale", ("Ingrid Vale", "Tomas Vale")),)
+    assert result.note == (
+        "Vale is ambiguous in this corpus: Ingrid Vale or Tomas Vale; each passage shows who "
+        "said it. Ask with the full name for one of them."
+    )
+    shown = {(p.speaker, p.speaker_entity) for p in result.passages}
+    assert shown == {("Vale", "Vale"), ("Ingrid Vale", "Ingrid Vale")}
+    assert "Vale → Ingrid Vale or Tomas Vale (ambiguous)" in understood_label(result)
+    data = json.loads(json.dumps({"format_version": 1, **result.to_json()}))
+    assert errors("answer", data) == []
+    assert data["understood"]["ambiguous"] == [
+        {"name": "Vale", "candidates": ["Ingrid Vale", "Tomas Vale"]}
+    ]
+
+
+def test_a_full_name_answers_only_that_person_and_says_what_is_left_out(harbor, tmp_path):
+    engine = engine_for(harbor, tmp_path / "index")
+    result = answer(engine, "What did Ingrid Vale say about cod stocks?")
+    assert result.understood.speakers == ("Ingrid Vale",)
+    assert [p.speaker for p in result.passages] == ["Ingrid Vale"]
+    assert result.note == (
+        "Some statements name only Vale, who may be Ingrid Vale or Tomas Vale; they are not "
+        "shown here. Ask about Vale to see them."
+    )
+
+
+def test_words_that_name_only_a_shared_surname_are_listed_not_answered(harbor, tmp_path):
+    engine = engine_for(harbor, tmp_path / "index")
+    result = answer(engine, "What did Tomas Vale say about the cod quota for next season?")
+    assert not result.answered and result.reason == "relevance"
+    assert result.note.startswith(
+        "Nothing by Tomas Vale about cod quota next season. Statements that name only Vale, "
+        "who may be Ingrid Vale or Tomas Vale, are listed below, not as an answer."
+    )
+    assert result.closest[0].source == "harbor.txt:9"
+    assert (result.closest[0].speaker, result.closest[0].speaker_entity) == ("Vale", "Vale")
+
+
+def test_another_given_name_is_another_person(harbor, tmp_path):
+    engine = engine_for(harbor, tmp_path / "index")
+    result = answer(engine, "What did Petra Vale say about the cod quota?")
+    assert not result.answered and result.reason == "speaker"
+    assert result.note == "No statement by Petra Vale in the corpus."
+    mistyped = answer(engine, "What did Ingrd Vale say about cod stocks?")
+    assert mistyped.understood.speakers == ("Ingrid Vale",)
+    assert mistyped.understood.corrections == (("Ingrd Vale", "Ingrid Vale"),)
+
+
+# -- both stores ----------------------------------------------------------------------------
+def test_the_embedded_store_keeps_entities_as_its_speakers(harbor, tmp_path):
+    engine = engine_for(harbor, tmp_path / "index")
+    assert engine.store.vocabularies["speakers"] == [
+        "Ingrid Vale", "Jane Roe", "Marek Holt", "Tomas Vale", "Vale"
+    ]  # fmt: skip
+
+
+def test_the_milvus_build_gives_the_records_and_speakers_of_the_whole_read(harbor, tmp_path):
+    pytest.importorskip("pymilvus")
+    pytest.importorskip("milvus_lite")
+    from qa.store.milvus import batches as milvus_corpus
+    from qa.store.milvus.build import build
+    from qa.store.milvus.store import open_milvus
+
+    articles = write(tmp_path / "quay.txt", QUAY)
+    write(tmp_path / "quay.txt.meta.toml", 'kind = "article"\n')
+    paths = [harbor, articles]
+    whole = load_corpus(paths)
+    found = milvus_corpus.survey(paths)
+    pairs = [pair for batch in milvus_corpus.batches(found, size=3) for pair in batch]
+    assert [s.to_json() for _, s in sorted(pairs, key=lambda p: p[0])] == [
+        s.to_json() for s in whole.statements
+    ]
+    uri = str(tmp_path / "harbor.db")
+    encoder = FakeEncoder()
+    build(uri, paths, encoder, batch=4)
+    store = open_milvus(uri, None, encoder.info.model_id, encoder.info.weights_sha256)
+    try:
+        assert store.vocabularies["speakers"] == sorted(
+            {s.speaker_entity for s in whole.statements if s.speaker_entity}
+        )
+        assert "Jane Roe" in store.vocabularies["speakers"]
+        assert "Roe" not in store.vocabularies["speakers"]
+    finally:
+        store.close()
+
+
+# An article that names Tomas Vale in full, then by surname alone.
+QUAY = """\
+Market to move
+
+Tomas Vale, the town mayor, said on Monday that the fish market will move by summer.
+
+"The east quay is ready," Vale said.
+"""
+
+
+def test_an_article_gives_its_bare_surname_to_the_one_it_names(harbor, tmp_path):
+    articles = write(tmp_path / "quay.txt", QUAY)
+    write(tmp_path / "quay.txt.meta.toml", 'kind = "article"\n')
+    corpus = load_corpus([harbor, articles])
+    quay = [s for s in corpus.statements if s.source.startswith("quay.txt")]
+    assert {s.speaker_entity for s in quay} == {"Tomas Vale"}
+    line = next(s for s in corpus.statements if s.source == "harbor.txt:9")
+    assert (line.speaker, line.speaker_entity) == ("Vale", "Vale")
