@@ -254,7 +254,8 @@ def test_a_corpus_path_that_is_not_utf8_gets_one_sentence(tmp_path):
     missing = os.fsencode(tmp_path) + b"/no-\xff.txt"
     done = subprocess.run(
         [sys.executable, "-m", "qa", "speakers", "--corpus", missing],
-        capture_output=True, env={**os.environ, "QA_INDEX_DIR": str(tmp_path / "index")},
+        capture_output=True,
+        env={**os.environ, "QA_INDEX_DIR": str(tmp_path / "index")},
     )
     assert done.returncode == 2
     assert b"does not exist" in done.stderr and b"Internal error" not in done.stderr
