@@ -456,6 +456,41 @@ def test_a_bad_or_unreachable_uri_is_one_sentence(monkeypatch, capsys, uri, mess
         _refused(monkeypatch, capsys, [*command, "--store", "milvus", "--uri", uri], message)
 
 
+HOLD = """
+import sys
+from qa.store.milvus import collection
+client = collection.connect(sys.argv[1])
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_lite_file_another_process_holds_is_called_busy(monkeypatch, capsys, tmp_path):
+    import subprocess
+
+    uri = str(tmp_path / "busy.db")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, uri], env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    try:
+        assert holder.stdout.readline() == "held\n"
+        message = (f"The Milvus Lite file {uri} is in use by another process (a build?); "
+                   "wait for it or use another file.")  # fmt: skip
+        for command in (["index"], ["index", "--list"], ["ask", "peace"]):
+            _refused(monkeypatch, capsys, [*command, "--store", "milvus", "--uri", uri], message)
+        assert milvus.lite_in_use(uri)
+    finally:
+        holder.communicate("", timeout=60)  # a safety net only
+    assert not milvus.lite_in_use(uri)  # let go with the process: usable again
+    milvus.connect(uri).close()
+
+
+def test_a_lite_error_naming_the_lock_is_called_busy(tmp_path):
+    recorded = "another process holds the lock on '/x/qa.db': [Errno 11] Resource temporarily"
+    assert milvus.lite_in_use(str(tmp_path / "none.db"), RuntimeError(recorded))
+    assert not milvus.lite_in_use(str(tmp_path / "none.db"), RuntimeError("Open local failed"))
+
+
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [

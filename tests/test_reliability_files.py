@@ -302,3 +302,11 @@ def test_check_calls_a_sound_index_sound(tmp_path):
     result = runner.invoke(app, ["index", "--check", "--index-dir", str(index_dir)])
     assert result.exit_code == 0
     assert result.stdout == f"The index in {folder} is sound (3 statements).\n"
+
+
+def test_check_help_says_it_recomputes_the_row_hashes():
+    import typer.main
+
+    command = typer.main.get_command(app).commands["index"]
+    check = next(p for p in command.params if p.name == "check")
+    assert "recompute every row hash" in check.help and "checksum" in check.help

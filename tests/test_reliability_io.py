@@ -218,6 +218,73 @@ def test_ctrl_c_during_a_build_stops_it_and_keeps_the_index(tmp_path):
     assert not list(folder.glob(".tmp-*"))
 
 
+HNSW_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {tests!r})
+    import faiss
+    import numpy as np
+    from conftest import FakeEncoder
+    import qa.model.embedding
+    import qa.store.embedded.build
+    from qa.cli import main
+
+    class Wide(FakeEncoder):
+        dimension = 4096  # the graph's add takes seconds: long enough to be interrupted in
+
+    class Announced(faiss.IndexHNSWFlat):
+        def add(self, vectors):
+            print("adding", flush=True)
+            try:
+                super().add(vectors)
+            except KeyboardInterrupt:  # how far the graph got: rows not yet linked into it
+                offsets = faiss.vector_to_array(self.hnsw.offsets)[:-1]
+                first = faiss.vector_to_array(self.hnsw.neighbors)[offsets]
+                print(int(np.count_nonzero(first < 0)), "of", self.ntotal, flush=True)
+                raise
+
+    faiss.IndexHNSWFlat = Announced
+    qa.store.embedded.build.HNSW_THRESHOLD = 100
+    qa.model.embedding.Encoder = lambda info: Wide()
+    sys.argv = ["qa", "index", "--corpus", {corpus!r}, "--index-dir", {index!r}]
+    main()
+    """
+)
+
+
+def test_ctrl_c_during_the_hnsw_graph_stops_it_mid_way(tmp_path):
+    """The graph is one long FAISS call; FAISS looks for Ctrl-C while it adds (its Python
+    interrupt callback), so the build stops inside it, not after it."""
+    from qa.store.embedded.index import current_folder, load
+
+    words = "grain ports gas energy troops border pilots tanks loans summit treaty aid".split()
+    lines = [f"{' '.join(words[(i * k) % 12] for k in (1, 5, 7))} item {i}, an official said."
+             for i in range(6000)]  # fmt: skip
+    corpus = write(tmp_path / "big.txt", "\n".join(lines[:150]) + "\n")
+    index_root = tmp_path / "idx"
+    script = tmp_path / "build.py"
+    script.write_text(HNSW_SCRIPT.format(tests=str(TESTS), corpus=str(corpus),
+                                         index=str(index_root)))  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                           text=True, timeout=120)  # fmt: skip
+    assert first.returncode == 0 and first.stdout.startswith("adding\n"), first.stderr
+    folder = next((index_root / "collections").iterdir())
+    before = current_folder(folder)
+    corpus.write_text("\n".join(lines) + "\n")
+    process = subprocess.Popen([sys.executable, str(script)], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert process.stdout.readline() == "adding\n"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)  # a safety net only
+    assert process.returncode == 130
+    assert err.strip().splitlines()[-1] == "Interrupted; the index is unchanged."
+    unlinked, total = out.split(" of ")
+    assert 0 < int(unlinked) and int(total) == 6000  # stopped inside the add
+    assert current_folder(folder) == before and len(load(folder).statements) == 150
+    assert not list(folder.glob(".tmp-*"))
+
+
 # -- any bytes at all: an answer, nothing fits, or one sentence with status 2 -----------------
 
 MEMORY_BOUND_KB = 512 * 1024

@@ -61,8 +61,10 @@ def index(
         bool,
         typer.Option(
             "--check",
-            help="Read every file of the index and verify its checksum (with --store milvus: "
-            "check the collection's schema and model and count its statements).",
+            help="Read every file of the index, verify its checksum and recompute every row "
+            "hash, so that a vector that does not belong to its statement's text is found "
+            "(with --store milvus: check the collection's schema and model and count its "
+            "statements).",
         ),
     ] = False,
     store: StoreOption = None,

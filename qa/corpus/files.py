@@ -210,7 +210,7 @@ def read_metadata(path: Path) -> dict:
     year = data.get("year")
     if year is not None and not (isinstance(year, int) and 1000 <= year <= 9999):
         raise CorpusError(f"{meta}: year must be a four-digit number.")
-    if data.get("kind", "lines") not in {"lines", "article"}:
+    if data.get("kind", "lines") not in ("lines", "article"):  # a list or table is not one
         raise CorpusError(f'{meta}: kind must be "article" or "lines".')
     data["published"] = publication_date(data.get("published"), str(meta))
     return data

@@ -50,6 +50,18 @@ def _read_toml(path: Path) -> dict:
         raise GazetteerError(f"{path} is not valid TOML: {error}.") from None
 
 
+def _check_person(path: Path, name: str, entry: object) -> None:
+    """A people file's entry as qa reads it: a table of text, aliases a list of names."""
+    if not isinstance(entry, dict):
+        raise GazetteerError(f"{path}: entry {name!r} must be a table.")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise GazetteerError(f'{path}: entry {name!r}: aliases must be a list of names ["..."].')
+    for key in ("role", "affiliation"):
+        if not isinstance(entry.get(key, ""), str):
+            raise GazetteerError(f"{path}: entry {name!r}: {key} must be text in quotes.")
+
+
 def _alias_pattern(aliases: list[str]) -> re.Pattern:
     # Longest first so "Czech Republic" wins over "Czech"; word edges on both sides.
     ordered = sorted(set(aliases), key=len, reverse=True)
@@ -80,8 +92,7 @@ class Gazetteer:
                 continue
             sources.append(str(path))
             for name, entry in _read_toml(path).items():
-                if not isinstance(entry, dict):
-                    raise GazetteerError(f"{path}: entry {name!r} must be a table.")
+                _check_person(path, name, entry)
                 people[name] = Person(
                     name,
                     tuple(entry.get("aliases", [])),

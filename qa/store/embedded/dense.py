@@ -200,6 +200,8 @@ def write(folder: Path, vectors: np.ndarray, kind: str) -> None:
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = HNSW_EF_SEARCH
         if len(vectors):
+            # One long C call, yet Ctrl-C stops it mid-way: FAISS's Python interrupt callback
+            # looks for it as the graph grows (tests/test_reliability_io.py).
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     finally:
         faiss.omp_set_num_threads(threads)

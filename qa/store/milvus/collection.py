@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,8 +119,37 @@ def connect(uri: str, timeout: float | None = None):
         client = pymilvus.MilvusClient(uri=uri, timeout=timeout)
         client.list_collections(timeout=timeout)
     except Exception as error:  # the client raises many kinds; each means "cannot connect"
+        if "://" not in uri and lite_in_use(uri, error):
+            raise MilvusError(
+                f"The Milvus Lite file {uri} is in use by another process (a build?); "
+                "wait for it or use another file."
+            ) from None
         raise MilvusError(f"Cannot reach Milvus at {uri}: {first_line(error)}.") from None
     return client
+
+
+def lite_in_use(path: str, error: BaseException | None = None) -> bool:
+    """Whether another process holds the Milvus Lite file: Milvus Lite takes an exclusive
+    flock on LOCK in the .db folder while it has it open, and tells the client only that the
+    local server did not start; so the lock is tried here (and let go at once)."""
+    if "another process holds the lock" in str(error or ""):
+        return True
+    try:
+        import fcntl
+
+        handle = os.open(Path(path) / "LOCK", os.O_RDONLY | os.O_NONBLOCK)
+    except (ImportError, OSError):
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+    return False
 
 
 def first_line(error: BaseException) -> str:
