@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from qa import __version__
-from qa.cli import indexing, serving
+from qa.cli import corpus, indexing, serving
 from qa.cli.command import Command, check_streams, is_output_error, output_failed, say
 from qa.cli.options import (
     AffiliationOption,
@@ -268,6 +268,7 @@ def speakers(
 
 app.command(cls=Command, epilog=indexing.EPILOG)(indexing.index)
 app.command(cls=Command, epilog=serving.EPILOG)(serving.serve)
+app.add_typer(corpus.app, name="corpus")
 
 
 @app.command(
