@@ -254,7 +254,8 @@ def test_a_corpus_path_that_is_not_utf8_gets_one_sentence(tmp_path):
     missing = os.fsencode(tmp_path) + b"/no-\xff.txt"
     done = subprocess.run(
         [sys.executable, "-m", "qa", "speakers", "--corpus", missing],
-        capture_output=True, env={**os.environ, "QA_INDEX_DIR": str(tmp_path / "index")},
+        capture_output=True,
+        env={**os.environ, "QA_INDEX_DIR": str(tmp_path / "index")},
     )
     assert done.returncode == 2
     assert b"does not exist" in done.stderr and b"Internal error" not in done.stderr
@@ -266,5 +267,6 @@ def test_the_root_folder_as_corpus_gets_one_sentence(tmp_path):
         [sys.executable, "-m", "qa", "ask", "peacekeepers", "--corpus", "/"],
         capture_output=True, text=True, env={**os.environ, "QA_INDEX_DIR": str(tmp_path / "index")},
     )  # fmt: skip
-    assert done.returncode == 2
-    assert done.stderr == "Error: Corpus path / is a directory; give a file.\n"
+    assert done.returncode == 2  # a folder is read: the first file it cannot read is named
+    assert done.stderr.startswith("Error: ") and done.stderr.count("\n") == 1
+    assert "Internal error" not in done.stderr

@@ -59,14 +59,17 @@ def check(
         return
     from qa.present.formats import neutralise
 
+    units = []
     for report in found.files:
-        unit = "lines" if report.format in {"text", "markdown"} else "records"
+        unit = "line" if report.format in {"text", "markdown"} else "record"
+        units.append(unit)
         typer.echo(f"{neutralise(report.label)}: {_how(report)}; {_read(report.figures, unit)}")
         typer.echo(f"  {_figures(report.figures)}")
         for line in report.skipped:
             typer.echo(f"  skipped {neutralise(line)}")
     total, files = found.total, len(found.files)
-    typer.echo(f"Total, {_count(files, 'file')}: {_read(total, 'lines and records')}")
+    unit = units[0] if len(set(units)) == 1 else "line or record"
+    typer.echo(f"Total, {_count(files, 'file')}: {_read(total, unit)}")
     typer.echo(f"  {_figures(total)}")
     if total.skipped:
         typer.echo(
@@ -91,7 +94,7 @@ def _how(report) -> str:
 
 
 def _read(figures, unit: str) -> str:
-    return f"{figures.read} {unit} read, {figures.blank} blank, {figures.skipped} skipped"
+    return f"{_count(figures.read, unit)} read, {figures.blank} blank, {figures.skipped} skipped"
 
 
 def _figures(figures) -> str:
@@ -109,4 +112,4 @@ def _figures(figures) -> str:
 def _count(number: int, noun: str) -> str:
     if number == 1 or noun == "mixed":
         return f"{number} {noun}"
-    return f"{number} {noun}s"
+    return f"{number} {'lines or records' if noun == 'line or record' else noun + 's'}"

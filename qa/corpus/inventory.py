@@ -115,8 +115,14 @@ def inventory(corpus: Corpus) -> Inventory:
         published = file.meta.get("published")
         reports.append(
             FileReport(
-                file.path, file.label, file.format, _read_as(file), file.meta.get("year"),
-                published.isoformat() if published else None, figures, file.skipped,
+                file.path,
+                file.label,
+                file.format,
+                _read_as(file),
+                file.meta.get("year"),
+                published.isoformat() if published else None,
+                figures,
+                file.skipped,
             )  # fmt: skip
         )
         total.add(figures)
@@ -124,13 +130,23 @@ def inventory(corpus: Corpus) -> Inventory:
 
 
 def _count_rows(file: CorpusFile, figures: Figures) -> None:
-    for row in file.rows:
+    if file.format not in {"text", "markdown"}:
+        figures.read += len(file.rows)  # records (one whose text is empty too)
+        return
+    rows = list(file.rows)
+    if rows and not rows[-1].text:
+        rows.pop()  # what follows the last line break is no line
+    prefix = f"{file.path}:"
+    unreadable = {  # lines skipped, kept as empty rows so that line numbers hold
+        int(number)
+        for line in file.skipped
+        if line.startswith(prefix) and (number := line[len(prefix) :].split(" ", 1)[0]).isdigit()
+    }
+    for row in rows:
         if row.text.strip():
             figures.read += 1
-        elif file.format in {"text", "markdown"}:
+        elif row.line_no not in unreadable:
             figures.blank += 1
-        else:
-            figures.read += 1  # a record whose text is empty
 
 
 def _read_as(file: CorpusFile) -> str:

@@ -7,7 +7,8 @@ is one article, the day it was published), from TOML files beside it.
 - `<file>.meta.toml` beside a file (`news.txt.meta.toml`, or `news.meta.toml`, which then
   describes every `news.*` corpus file) wins over every folder's. A file with both is refused.
 
-Keys: `year` (four digits), `kind` ("article" or "lines"), `published` (a date, 2016-09-12).
+Keys: `year` (four digits), `kind` ("article" or "lines"), `published` (a date, 2016-09-12),
+`date_order` ("dmy" or "mdy", for the numeric dates of records' date fields).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from qa.files import MIB, read_text
 
 MAX_META_BYTES = 1 * MIB  # a meta file holds a few fields (a folder's, a few per file)
 FOLDER_META = "meta.toml"
-KEYS = ("year", "kind", "published")
-_KEY_LIST = "year, kind and published"
+# date_order ("dmy" or "mdy"): how the numeric dates of records' date fields are written (read
+# where those fields are).
+KEYS = ("year", "kind", "published", "date_order")
+_KEY_LIST = "year, kind, published and date_order"
 
 
 def meta_path(path: Path) -> Path:
