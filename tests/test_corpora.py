@@ -256,8 +256,15 @@ def test_an_index_kept_inside_the_corpus_folder_is_not_read(tmp_path):
             lambda root: os.symlink(root / "gone.txt", root / "a.txt"),
             "Corpus file {root}/a.txt is a link to nothing.",
         ),
+        (
+            lambda root: (
+                os.symlink(root / "l2.txt", root / "l1.txt"),
+                os.symlink(root / "l1.txt", root / "l2.txt"),
+            ),
+            "Cannot read corpus file {root}/l1.txt: its symbolic links form a loop.",
+        ),
     ],
-    ids=["empty", "unsupported", "no extension", "link loop", "dangling link"],
+    ids=["empty", "unsupported", "no extension", "link loop", "dangling link", "file link loop"],
 )
 def test_a_folder_that_cannot_be_read_is_one_sentence(tmp_path, make, message):
     root = tmp_path / "corpus"
@@ -364,3 +371,18 @@ def test_declared_year_not_crossing_new_year(tmp_path):
     found = by_source(load_corpus([root]))
     assert said(found["spring.txt:1"]) == (2025, 3, 3)
     assert said(found["spring.txt:2"]) == (2025, 5, 5)
+
+
+def test_markdown_marks_are_blanked_in_place():
+    from qa.corpus.markdown import read_page
+
+    text = (
+        "Merz speaks\n===========\n\nFirst paragraph, wrapped\nonto a second line.\n\n"
+        "1. An item, Merz said.\n\n***\n\n> A quote that runs\n> onto a quoted line.\n"
+    )
+    page = read_page(text)
+    assert page.headline and page.published is None and len(page.text) == len(text)
+    assert "===" not in page.text and "***" not in page.text and "1." not in page.text
+    assert "First paragraph, wrapped\nonto a second line." in page.text  # one paragraph still
+    assert "A quote that runs\n> onto a quoted line." in page.text  # a quote's later ">" kept
+    assert not read_page("Just a line.\n# Later heading\n").headline

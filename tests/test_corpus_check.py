@@ -168,3 +168,13 @@ def test_a_corpus_that_cannot_be_read_is_one_sentence(tmp_path, args, message):
     result = runner.invoke(app, ["corpus", "check", *(a.format(tmp=tmp_path) for a in args)])
     assert result.exit_code == 2
     assert message.format(tmp=tmp_path) in result.output and result.output.count("\n") == 1
+
+
+def test_the_help_has_examples_and_every_option_its_help():
+    result = runner.invoke(app, ["corpus", "check", "--help"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "Examples:" in text and "$ qa corpus check --corpus news/" in text
+    assert "Print the figures as JSON." in text and "or a folder of them" in text
+    group = runner.invoke(app, ["corpus"])
+    assert "check" in group.output and "Check what qa reads from a corpus" in group.output

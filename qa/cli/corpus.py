@@ -18,7 +18,8 @@ from qa.cli.options import (
 from qa.errors import QaError
 
 app = typer.Typer(
-    help="Look at a corpus as qa reads it.",
+    help="Check what qa reads from a corpus, file by file, before any question is asked.",
+    epilog=examples("qa corpus check --corpus news/"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
