@@ -91,7 +91,10 @@ def test_bad_corpus_files_through_the_cli(tmp_path, name, content, message):
 
 
 def test_missing_and_directory_corpus_through_the_cli(tmp_path):
-    for path, message in ((tmp_path / "nope.txt", "does not exist"), (tmp_path, "is a directory")):
+    for path, message in (
+        (tmp_path / "nope.txt", "does not exist"),
+        (tmp_path, "holds no corpus files"),
+    ):
         result = runner.invoke(app, ["statements", "--corpus", str(path)])
         assert result.exit_code == 2 and message in result.output
 

@@ -24,8 +24,9 @@ from conftest import FakeEncoder
 from typer.testing import CliRunner
 
 from qa.cli import app
-from qa.corpus.files import read_metadata, read_regular_file
+from qa.corpus.files import read_regular_file
 from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.meta import read_metadata
 from qa.errors import CorpusError, GazetteerError, IndexStateError, UnsafeFileError
 from qa.files import read_bytes
 from qa.folders import RECORD, CollectionError, choose

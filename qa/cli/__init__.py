@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from qa import __version__
-from qa.cli import evaluating, indexing, paths, serving
+from qa.cli import corpus, evaluating, indexing, paths, serving
 from qa.cli.command import Command, check_streams, is_output_error, output_failed, say
 from qa.cli.options import (
     AffiliationOption,
@@ -327,6 +327,7 @@ app.command(cls=Command, epilog=indexing.EPILOG)(indexing.index)
 app.command(cls=Command, epilog=serving.EPILOG)(serving.serve)
 app.command(cls=Command, epilog=paths.EPILOG)(paths.paths)
 app.command("eval", cls=Command, epilog=evaluating.EPILOG)(evaluating.evaluate)
+app.add_typer(corpus.app, name="corpus")
 
 
 def pin_threads() -> None:

@@ -60,7 +60,8 @@ CorpusOption = Annotated[
     typer.Option(
         "--corpus",
         "-c",
-        help="A corpus file (.txt, .jsonl or .csv); repeat for several. Default: the bundled seeds.",
+        help="A corpus file (.txt, .jsonl, .csv, .md or .json) or a folder of them; repeat for "
+        "several. Default: the bundled seeds.",
         envvar=ENV_CORPUS,
         show_default=False,
     ),

@@ -1,5 +1,5 @@
-"""Reading corpus files: plain text (one statement per line), JSONL or CSV rows, and the
-metadata beside a file, with the limits that bound the work one input can cause."""
+"""Reading corpus files into rows: plain text and Markdown (a line each), JSONL, CSV and
+JSON records, with the limits that bound the work one input can cause."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ import csv
 import errno
 import io
 import json
-import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.corpus.articles import (
-    publication_date,
-)
+from qa.corpus.paths import file_format
 from qa.errors import CorpusError, UnsafeFileError
-from qa.files import MIB, read_bytes, read_text
+from qa.files import read_bytes
 
 # Limits that bound the work one input can cause; generous for news statements (a long article
 # is about 50,000 characters). A longer line is refused (or skipped with --skip-bad), a larger
@@ -24,7 +22,6 @@ MAX_LINE_CHARS = 2_000_000
 
 
 MAX_FILE_BYTES = 2**30
-MAX_META_BYTES = 1 * MIB  # <file>.meta.toml holds a few fields
 OVERRIDE_FIELDS = ("speaker", "role", "affiliation", "date", "source")
 ARTICLE_FIELDS = ("title", "published")  # a JSONL record with one holds a whole article
 
@@ -34,8 +31,9 @@ class Row:
     """One record read from a corpus file, before parsing."""
 
     text: str
-    line_no: int
+    line_no: int  # the line of a text, JSONL or CSV file; the record's number in a JSON array
     overrides: dict
+    article: bool = field(default=False)  # a JSON file that is one object: one article
 
 
 class _Lines:
@@ -114,70 +112,123 @@ def _lines(text: str) -> list[str]:
 
 
 def read_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = None) -> list[Row]:
-    """Rows of a .txt, .jsonl or .csv corpus file, each with its 1-based line number."""
+    """Rows of a corpus file, each with its 1-based line (or record) number."""
     return list(iter_rows(path, skip_bad, skipped))
 
 
 def iter_rows(path: Path, skip_bad: bool = False, skipped: list[str] | None = None):
     """`read_rows` one row at a time (the file's text is read whole, its rows made as asked
     for): a build that writes in batches holds one batch of rows, not the file's."""
-    reader = _Lines(Path(path), skip_bad, skipped if skipped is not None else [])
+    path = Path(path)
+    kind = file_format(path)
+    reader = _Lines(path, skip_bad, skipped if skipped is not None else [])
     text = reader.text()
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        for number, line in enumerate(_lines(text), start=1):
-            if not line.strip() or _too_long(reader, number, line):
-                continue
-            try:
-                data = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                reader.bad(number, "is not valid JSON")
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-                reader.bad(number, 'has no "text" string field')
-                continue
-            fields = OVERRIDE_FIELDS + ARTICLE_FIELDS
-            overrides = {k: str(data[k]) for k in fields if data.get(k)}
-            yield Row(data["text"], number, overrides)
-        return
-    if suffix == ".csv":
-        csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS + 1))
-        records = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    if kind == "jsonl":
+        yield from _jsonl_rows(reader, text)
+    elif kind == "csv":
+        yield from _csv_rows(reader, text)
+    elif kind == "json":
+        yield from _json_rows(reader, text)
+    else:  # plain text and Markdown: a row a line
+        for n, line in enumerate(_lines(text), start=1):
+            if not _too_long(reader, n, line):
+                yield Row(line, n, {})
+
+
+def _record_row(reader: _Lines, number: int, data) -> Row | None:
+    """A row of a JSON record: its `text`, and the fields that say who, when and what."""
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        reader.bad(number, 'has no "text" string field')
+        return None
+    if _too_long(reader, number, data["text"]):
+        return None
+    fields = OVERRIDE_FIELDS + ARTICLE_FIELDS
+    return Row(data["text"], number, {k: str(data[k]) for k in fields if data.get(k)})
+
+
+def _jsonl_rows(reader: _Lines, text: str) -> Iterator[Row]:
+    for number, line in enumerate(_lines(text), start=1):
+        if not line.strip() or _too_long(reader, number, line):
+            continue
         try:
-            fields = records.fieldnames
-        except csv.Error as error:
-            raise CorpusError(f"{path}:1 is not a CSV header ({error}).") from None
-        if not fields or "text" not in fields:
-            raise CorpusError(f'{path}:1 has no "text" column in its header.')
-        while True:
-            first_line = records.line_num + 1
-            try:
-                record = next(records)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                if "unexpected end of data" in str(error):
-                    reader.bad(
-                        first_line,
-                        "is not valid CSV (a quote opened here is never closed, "
-                        "so no line after it can be read)",
-                        "; close the quote",
-                    )
-                    break
-                reader.bad(first_line, f"is not valid CSV ({error})")
-                continue
-            value = record.get("text")
-            if value is None:
-                reader.bad(records.line_num, "has fewer columns than the header")
-                continue
-            if _too_long(reader, first_line, value):
-                continue
-            overrides = {k: record[k] for k in OVERRIDE_FIELDS if record.get(k)}
-            yield Row(value, records.line_num, overrides)
+            data = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            reader.bad(number, "is not valid JSON")
+            continue
+        row = _record_row(reader, number, data)
+        if row is not None:
+            yield row
+
+
+def _json_rows(reader: _Lines, text: str) -> Iterator[Row]:
+    """A JSON array of records (as JSONL's, numbered from 1), or one object: one article."""
+    path = reader.path
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CorpusError(f"{path}:{error.lineno} is not valid JSON ({error.msg}).") from None
+    except RecursionError:
+        raise CorpusError(f"{path} is not valid JSON (nested too deeply).") from None
+    if isinstance(data, dict):
+        row = _record_row(reader, 1, data)
+        if row is not None:
+            yield Row(row.text, 1, row.overrides, article=True)
         return
-    for n, line in enumerate(_lines(text), start=1):
-        if not _too_long(reader, n, line):
-            yield Row(line, n, {})
+    if not isinstance(data, list):
+        raise CorpusError(
+            f'{path} is neither a JSON array of records nor one object with a "text" field.'
+        )
+    for number, record in enumerate(data, start=1):
+        row = _record_row(reader, number, record)
+        if row is not None:
+            yield row
+
+
+def _csv_rows(reader: _Lines, text: str) -> Iterator[Row]:
+    path = reader.path
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS + 1))
+    records = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        fields = records.fieldnames
+    except csv.Error as error:
+        raise CorpusError(f"{path}:1 is not a CSV header ({error}).") from None
+    if not fields or "text" not in fields:
+        raise CorpusError(f'{path}:1 has no "text" column in its header.')
+    while True:
+        first_line = records.line_num + 1
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                reader.bad(
+                    first_line,
+                    "is not valid CSV (a quote opened here is never closed, "
+                    "so no line after it can be read)",
+                    "; close the quote",
+                )
+                break
+            reader.bad(first_line, f"is not valid CSV ({error})")
+            continue
+        value = record.get("text")
+        if value is None:
+            reader.bad(records.line_num, "has fewer columns than the header")
+            continue
+        if _too_long(reader, first_line, value):
+            continue
+        overrides = {k: record[k] for k in OVERRIDE_FIELDS if record.get(k)}
+        yield Row(value, records.line_num, overrides)
+
+
+def whole_article(path: Path, meta: dict) -> bool:
+    """Whether a file is read as one article: Markdown unless its meta says `kind = "lines"`,
+    a plain text file whose meta says `kind = "article"` (in a file of records, that kind
+    makes each record an article)."""
+    kind = file_format(path)
+    if kind in {"jsonl", "csv", "json"}:
+        return False
+    return meta.get("kind", "article" if kind == "markdown" else "lines") == "article"
 
 
 def _too_long(reader: _Lines, number: int, line: str) -> bool:
@@ -185,32 +236,3 @@ def _too_long(reader: _Lines, number: int, line: str) -> bool:
         return False
     reader.bad(number, f"is longer than {MAX_LINE_CHARS:,} characters", "; split it")
     return True
-
-
-def meta_path(path: Path) -> Path:
-    """Where the optional metadata of a corpus file is: `<corpus file>.meta.toml` beside it
-    (for a path with no name, "/", a name that cannot be a file)."""
-    return path.parent / (path.name + ".meta.toml")
-
-
-def read_metadata(path: Path) -> dict:
-    """The optional `<corpus file>.meta.toml`: `year` (the year the corpus ends in), `kind`
-    ("article": the file is one article, headline first) and `published` (its date)."""
-    meta = meta_path(path)
-    try:
-        data = tomllib.loads(read_text(meta, MAX_META_BYTES))
-    except FileNotFoundError:
-        return {}
-    except UnsafeFileError as error:
-        raise CorpusError(str(error)) from None
-    except OSError as error:
-        raise CorpusError(f"Cannot read {meta}: {_reason(error)}.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CorpusError(f"{meta} is not valid TOML: {error}.") from None
-    year = data.get("year")
-    if year is not None and not (isinstance(year, int) and 1000 <= year <= 9999):
-        raise CorpusError(f"{meta}: year must be a four-digit number.")
-    if data.get("kind", "lines") not in ("lines", "article"):  # a list or table is not one
-        raise CorpusError(f'{meta}: kind must be "article" or "lines".')
-    data["published"] = publication_date(data.get("published"), str(meta))
-    return data

@@ -12,6 +12,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from qa.corpus.paths import corpus_entries, folders_down
 from qa.errors import GazetteerError, UnsafeFileError
 from qa.files import MIB, read_text
 
@@ -151,10 +152,12 @@ class Gazetteer:
 
 
 def corpus_gazetteer_files(corpus_paths: list[Path]) -> list[Path]:
-    """The people files that ship with these corpus files (one per folder)."""
+    """The people files that ship with these corpus files and folders: `gazetteer.toml` in the
+    folder of each file, and in each folder from a folder given down to its files."""
     seen = []
-    for path in corpus_paths:
-        candidate = path.parent / GAZETTEER_NAME
-        if candidate not in seen:
-            seen.append(candidate)
+    for entry in corpus_entries(corpus_paths):
+        for folder in folders_down(entry):
+            candidate = folder / GAZETTEER_NAME
+            if candidate not in seen:
+                seen.append(candidate)
     return seen

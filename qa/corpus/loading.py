@@ -1,22 +1,26 @@
-"""Loading a corpus: plain text (one statement per line), JSONL or CSV files, merged into one
-list of statement records, with duplicates folded and feed-order dates inferred."""
+"""Loading a corpus: its files (plain text, Markdown, JSONL, CSV, JSON; folders expanded to the
+files under them) merged into one list of statement records, with duplicates folded and
+feed-order dates inferred."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.corpus.articles import (
     article_statements,
     date_from_publication,
+    publication_date,
     read_article,
 )
 from qa.corpus.dates import DateMention, Timeline
 from qa.corpus.entities import with_entities
 from qa.corpus.feed import _declare_year, _infer_feed_dates
-from qa.corpus.files import ARTICLE_FIELDS, Row, read_metadata, read_regular_file, read_rows
+from qa.corpus.files import ARTICLE_FIELDS, Row, read_regular_file, read_rows, whole_article
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
+from qa.corpus.meta import read_metadata
+from qa.corpus.paths import corpus_entries, corpus_files, file_format
 from qa.corpus.statements import SaidOn, Statement
 from qa.corpus.written_dates import DATE_IGNORED, UnreadableDate, date_order, read_date_field
 from qa.errors import CorpusError
@@ -26,21 +30,24 @@ from qa.settings import bundled_path
 def default_corpus_paths() -> list[Path]:
     """The bundled seeds: from the checkout when run there, else from the installed package."""
     folder = bundled_path("seeds")
-    files = (
-        sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".jsonl", ".csv"})
-        if folder.is_dir()
-        else []
-    )
-    if not files:
-        raise CorpusError(f"No corpus files in {folder}; pass --corpus PATH.")
-    return files
+    try:
+        return corpus_files([folder]) if folder.is_dir() else []
+    except CorpusError:
+        raise CorpusError(f"No corpus files in {folder}; pass --corpus PATH.") from None
 
 
 @dataclass(frozen=True)
 class CorpusFile:
+    """One file of a loaded corpus: what was read from it and what it gave."""
+
     path: Path
     sha256: str
     rows: tuple[Row, ...]
+    label: str = ""  # the name its statements cite
+    format: str = "text"  # text, markdown, jsonl, csv or json
+    meta: dict = field(default_factory=dict)  # its metadata, and "articles": read as articles
+    statement_ids: tuple[str, ...] = ()  # the statements it gave, in order, repeats included
+    skipped: tuple[str, ...] = ()  # its lines skipped, "file:line reason"
 
 
 @dataclass(frozen=True)
@@ -59,31 +66,41 @@ def _file_statements(
     gazetteer: Gazetteer,
     skip_bad: bool = False,
     skipped: list[str] | None = None,
+    label: str | None = None,
 ) -> tuple[list[Statement], bool]:
     """The statements of one corpus file, and whether they came from whole articles: a plain
     text file whose meta says `kind = "article"` is one article, headline first; a JSONL record
     with a `title` or `published` field (or every record, with that meta) is one article
-    whose `text` is the body, its headline being in `title`."""
+    whose `text` is the body, its headline being in `title`; a Markdown file is one article
+    unless its meta says `kind = "lines"`. Statements cite `label` (default: the file's name)."""
     # Imported here: answering from a built index never parses, and the parser's patterns
     # take a noticeable share of a cold start to compile.
     from qa.corpus.parser import parse_line
 
+    label = label or path.name
     published = meta.get("published")
     order = date_order(meta, f"{path}.meta.toml")
     whole_file = meta.get("kind") == "article"
-    if whole_file and path.suffix.lower() not in {".jsonl", ".csv"}:
+    if whole_article(path, meta):
         # Offsets count characters of the text with each line break as one "\n".
-        text = "\n".join(row.text for row in rows)
-        article = read_article(text, path.name, published, str(path))
+        text, headline = "\n".join(row.text for row in rows), True
+        if file_format(path) == "markdown":
+            from qa.corpus.markdown import read_page
+
+            page = read_page(text)
+            text, headline = page.text, page.headline
+            if published is None and page.published:
+                published = publication_date(page.published, f"{path} (front matter)")
+        article = read_article(text, label, published, str(path), headline)
         return article_statements(article, gazetteer), True
     statements, articles = [], False
     for row in rows:
-        if whole_file or any(row.overrides.get(k) for k in ARTICLE_FIELDS):
+        if whole_file or row.article or any(row.overrides.get(k) for k in ARTICLE_FIELDS):
             where = f"{path}:{row.line_no}"
             date = row.overrides.get("published", published)
-            label = f"{path.name}:{row.line_no}"
+            record = f"{label}:{row.line_no}"
             try:
-                article = read_article(row.text, label, date, where, headline=False)
+                article = read_article(row.text, record, date, where, headline=False)
             except CorpusError as error:
                 if not skip_bad:
                     raise
@@ -94,7 +111,7 @@ def _file_statements(
             articles = True
             continue
         written = _record_date(row, path, order, skipped)
-        for statement in parse_line(row.text, path.name, row.line_no, gazetteer):
+        for statement in parse_line(row.text, label, row.line_no, gazetteer):
             statement = _apply_overrides(statement, row.overrides, gazetteer, written)
             if published is not None:
                 statement = date_from_publication(statement, published)
@@ -168,14 +185,19 @@ def load_corpus(paths: list[Path] | None = None, skip_bad: bool = False) -> Corp
     files = []
     skipped: list[str] = []
     per_file: list[tuple[Path, list[Statement], dict]] = []
-    for path in paths:
+    for entry in corpus_entries(paths):
+        path, before = entry.path, len(skipped)
         rows = read_rows(path, skip_bad, skipped)
-        files.append(
-            CorpusFile(path, hashlib.sha256(read_regular_file(path)).hexdigest(), tuple(rows))
+        meta = read_metadata(path, entry.root)
+        parsed, articles = _file_statements(
+            path, rows, meta, gazetteer, skip_bad, skipped, entry.label
         )
-        meta = read_metadata(path)
-        parsed, articles = _file_statements(path, rows, meta, gazetteer, skip_bad, skipped)
         per_file.append((path, parsed, {**meta, "articles": articles}))
+        sha256 = hashlib.sha256(read_regular_file(path)).hexdigest()
+        files.append(
+            CorpusFile(path, sha256, tuple(rows), entry.label, file_format(path),
+                       per_file[-1][2], tuple(s.id for s in parsed), tuple(skipped[before:]))
+        )  # fmt: skip
     months = [
         s.said_on.month
         for _, parsed, _ in per_file

@@ -11,8 +11,9 @@ from importlib import resources
 from pathlib import Path
 
 from qa.corpus import files as corpus_files
-from qa.corpus.files import MAX_META_BYTES, meta_path
 from qa.corpus.gazetteer import MAX_GAZETTEER_BYTES, corpus_gazetteer_files
+from qa.corpus.meta import MAX_META_BYTES, meta_files
+from qa.corpus.paths import corpus_entries
 from qa.errors import UnsafeFileError
 from qa.files import open_regular, read_bytes
 
@@ -26,12 +27,15 @@ Progress = Callable[[int, int], None]
 
 
 def corpus_fingerprint(paths: list[Path]) -> str:
-    """A hash of everything that decides the statement records, read without parsing."""
+    """A hash of everything that decides the statement records, read without parsing (a
+    folder: the files under it, by the names their statements cite)."""
     digest = hashlib.sha256(f"format {FORMAT_VERSION} parser {PARSER_VERSION}".encode())
     places = resources.files("qa.data").joinpath("places.toml").read_bytes()
     digest.update(places)
-    for path in paths:
-        digest.update(path.name.encode() + b"\0")
+    metas: dict[Path, None] = {}  # in order, each once
+    for entry in corpus_entries(paths):
+        path = entry.path
+        digest.update(entry.label.encode("utf-8", "surrogateescape") + b"\0")
         try:
             with open_regular(path, corpus_files.MAX_FILE_BYTES) as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):
@@ -40,7 +44,10 @@ def corpus_fingerprint(paths: list[Path]) -> str:
             digest.update(b"<too large>" if error.kind == "size" else b"<not a file>")
         except OSError:
             digest.update(b"<unreadable>")
-        _digest_sidecar(digest, meta_path(path), MAX_META_BYTES)
+        metas.update(dict.fromkeys(meta_files(entry)))
+    for meta in metas:
+        digest.update(b"\0" + meta.name.encode("utf-8", "surrogateescape") + b"\0")
+        _digest_sidecar(digest, meta, MAX_META_BYTES)
     for gazetteer in corpus_gazetteer_files(paths):
         _digest_sidecar(digest, gazetteer, MAX_GAZETTEER_BYTES)
     return digest.hexdigest()
@@ -65,8 +72,10 @@ def corpus_signature(paths: list[Path]) -> list:
         f"format {FORMAT_VERSION} parser {PARSER_VERSION}",
         hashlib.sha256(places).hexdigest(),
     ]
-    files = [f for p in paths for f in (p, meta_path(p))]
-    for path in files + corpus_gazetteer_files(paths):
+    files: dict[Path, None] = {}  # in order, each once
+    for entry in corpus_entries(paths):
+        files.update(dict.fromkeys((entry.path, *meta_files(entry))))
+    for path in [*files, *corpus_gazetteer_files(paths)]:
         try:
             info = os.stat(path)
         except OSError:

@@ -67,7 +67,7 @@ def _describe(name: str, folder: Path, corpus: tuple[Path, ...]) -> Collection:
     manifest = _manifest(folder)
     counts = manifest.get("counts")
     statements = counts.get("statements") if isinstance(counts, dict) else None
-    missing = [p for p in corpus if not Path(p).is_file()]
+    missing = [p for p in corpus if not (Path(p).is_file() or Path(p).is_dir())]
     stale = None
     if missing:
         stale = f"corpus file {missing[0]} is gone"

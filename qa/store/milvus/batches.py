@@ -28,9 +28,11 @@ import numpy as np
 from qa.corpus.dates import Timeline
 from qa.corpus.entities import Entities, speaker_entities, with_entity, written_speaker
 from qa.corpus.feed import _declare_year, _said_ordinal, between_dated, declared_year, feed_order
-from qa.corpus.files import iter_rows, read_metadata
+from qa.corpus.files import iter_rows, whole_article
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.corpus.loading import _file_statements, no_statements
+from qa.corpus.meta import read_metadata
+from qa.corpus.paths import CorpusEntry, corpus_entries
 from qa.corpus.statements import Statement
 from qa.store.milvus.rows import primary_key
 
@@ -70,7 +72,7 @@ class Survey:
     """What `survey` found: the timeline, each file's kind, the keys of the statements met
     more than once, every distinct key (sorted), and the lines skipped."""
 
-    paths: list[Path]
+    entries: list[CorpusEntry]
     gazetteer: Gazetteer
     timeline: Timeline
     metas: list[dict]
@@ -85,21 +87,22 @@ class Survey:
         return len(self.keys)
 
 
-def _parsed(path: Path, meta: dict, gazetteer, skip_bad: bool, skipped: list[str]):
+def _parsed(entry: CorpusEntry, meta: dict, gazetteer, skip_bad: bool, skipped: list[str]):
     """(statements, from articles) of one file, a batch of rows at a time; a file that is
     one article is parsed whole."""
+    path, label = entry.path, entry.label
     rows = iter_rows(path, skip_bad, skipped)
-    if meta.get("kind") == "article" and path.suffix.lower() not in {".jsonl", ".csv"}:
-        yield _file_statements(path, list(rows), meta, gazetteer, skip_bad, skipped)
+    if whole_article(path, meta):
+        yield _file_statements(path, list(rows), meta, gazetteer, skip_bad, skipped, label)
         return
     batch = []
     for row in rows:
         batch.append(row)
         if len(batch) == ROWS:
-            yield _file_statements(path, batch, meta, gazetteer, skip_bad, skipped)
+            yield _file_statements(path, batch, meta, gazetteer, skip_bad, skipped, label)
             batch = []
     if batch:
-        yield _file_statements(path, batch, meta, gazetteer, skip_bad, skipped)
+        yield _file_statements(path, batch, meta, gazetteer, skip_bad, skipped, label)
 
 
 def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
@@ -115,10 +118,11 @@ def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
     speakers: dict[tuple, int] = {}
     speaker_codes = array("i")
     metas, directions, articles = [], [], []
-    for path in paths:
-        meta = read_metadata(path)
+    entries = corpus_entries(paths)
+    for entry in entries:
+        meta = read_metadata(entry.path, entry.root)
         direction, whole = _Direction(), False
-        for statements, from_articles in _parsed(path, meta, gazetteer, skip_bad, skipped):
+        for statements, from_articles in _parsed(entry, meta, gazetteer, skip_bad, skipped):
             whole |= from_articles
             for s in statements:
                 said = s.said_on
@@ -150,7 +154,7 @@ def survey(paths: list[Path], skip_bad: bool = False) -> Survey:
         timeline = replace(timeline, season=season)
     repeated = {int(k) for k in unique[counts > 1]}
     entities = _entities(speakers, np.frombuffer(speaker_codes, dtype=np.int32)[first])
-    return Survey(list(paths), gazetteer, timeline, metas, feeds, repeated, unique, skipped,
+    return Survey(entries, gazetteer, timeline, metas, feeds, repeated, unique, skipped,
                   entities)  # fmt: skip
 
 
@@ -195,10 +199,10 @@ def batches(found: Survey, skip_bad: bool = False, size: int = 256):
         else:
             held[key] = at, statement
 
-    for path, meta, feed in zip(found.paths, found.metas, found.feeds):
+    for entry, meta, feed in zip(found.entries, found.metas, found.feeds):
         waiting: list[tuple[int, Statement]] = []  # undated, in a feed: wait for the next date
         before = None
-        for statements, _ in _parsed(path, meta, found.gazetteer, skip_bad, []):
+        for statements, _ in _parsed(entry, meta, found.gazetteer, skip_bad, []):
             for s in statements:
                 if feed is not None and _said_ordinal(s, pre_season) is not None:
                     for at, w in waiting:
