@@ -376,3 +376,16 @@ def test_without_torch_the_index_is_built_by_the_numpy_encoder(monkeypatch):
         importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a)
     )
     assert type(index_encoder(info)) is NumpyEncoder
+
+
+def test_a_shared_key_reaches_the_commands_of_a_group(monkeypatch, capsys, tmp_path):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "mine.txt").write_text(
+        '"We stand with Moldova," Polish President Andrzej Duda said on March 3.\n'
+    )
+    config = tmp_path / "conf" / "config.toml"
+    config.write_text('corpus = ["mine.txt"]\n')
+    code, out, err = run_main(
+        monkeypatch, capsys, ["corpus", "check"], env={"QA_CONFIG": str(config)}
+    )
+    assert code == 0 and out.startswith("mine.txt: ") and "1 statement" in out

@@ -71,17 +71,26 @@ def defaults(group: click.Group, path: Path | None = None) -> dict:
                                 f"no command {name!r}.")  # fmt: skip
     result = {}
     for name, command in group.commands.items():
-        options = _options(command)
-        table = {_key(k): v for k, v in config.get(name, {}).items()}
-        for key in table:
-            if key not in options:
-                raise SettingsError(f"The configuration file {path} has {key!r} in [{name}], "
-                                    f"but `qa {name}` has no option --{key}.")  # fmt: skip
-        chosen = {k: v for k, v in {**shared, **table}.items() if k in options}
-        result[name] = {
-            options[k].name: _checked(command, options[k], k, v, path) for k, v in chosen.items()
-        }
+        if isinstance(command, click.Group):  # `qa corpus check`: the shared options only
+            result[name] = {
+                sub: _command_defaults(subcommand, f"{name} {sub}", shared, {}, path)
+                for sub, subcommand in command.commands.items()
+            }
+            continue
+        value = config.get(name)
+        table = {_key(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+        result[name] = _command_defaults(command, name, shared, table, path)
     return result
+
+
+def _command_defaults(command: click.Command, name: str, shared: dict, table: dict, path: Path):
+    options = _options(command)
+    for key in table:
+        if key not in options:
+            raise SettingsError(f"The configuration file {path} has {key!r} in [{name}], "
+                                f"but `qa {name}` has no option --{key}.")  # fmt: skip
+    chosen = {k: v for k, v in {**shared, **table}.items() if k in options}
+    return {options[k].name: _checked(command, options[k], k, v, path) for k, v in chosen.items()}
 
 
 def _checked(command: click.Command, option: click.Option, key: str, value, path: Path):
