@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from qa.corpus.cue_words import verb_forms
+
 # Verbs of saying, telling, asking, claiming and judging aloud: general English, the kind any
 # style guide lists as attribution verbs. Irregular forms are listed in IRREGULAR.
 REPORTING_VERBS = """
@@ -24,36 +26,6 @@ term nickname confess gloat crow sniff snap shout yell scream cry whisper mutter
 grumble groan moan gripe carp whine speak talk preach lecture blog email clarify elaborate
 specify stipulate highlight underscore point recognize recognise forecast alert notify cite
 """.split()
-IRREGULAR = {
-    "say": ("say", "says", "said", "saying"),
-    "tell": ("tell", "tells", "told", "telling"),
-    "write": ("write", "writes", "wrote", "written", "writing"),
-    "think": ("think", "thinks", "thought", "thinking"),
-    "speak": ("speak", "speaks", "spoke", "spoken", "speaking"),
-    "swear": ("swear", "swears", "swore", "sworn", "swearing"),
-    "forecast": ("forecast", "forecasts", "forecasting"),
-    "cry": ("cry", "cries", "cried", "crying"),
-    "email": ("email", "emails", "emailed", "emailing"),
-}
-# Verbs that double their last consonant: "admitted", "regretting".
-DOUBLING = {"admit", "rebut", "plot", "quip", "snap", "commit", "regret", "refer", "confer"}
-
-
-def verb_forms(lemma: str) -> tuple[str, ...]:
-    """The base, third person, past and present participle forms of a regular verb."""
-    if lemma in IRREGULAR:
-        return IRREGULAR[lemma]
-    if lemma in DOUBLING:
-        return lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"
-    if lemma.endswith("e"):
-        return lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"
-    if re.search(r"[^aeiou]y$", lemma):
-        return lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"
-    if re.search(r"(s|sh|ch|x|z)$", lemma):
-        return lemma, lemma + "es", lemma + "ed", lemma + "ing"
-    return lemma, lemma + "s", lemma + "ed", lemma + "ing"
-
-
 CUE_WORDS = frozenset(form for lemma in REPORTING_VERBS for form in verb_forms(lemma))
 # The base forms: a cue only in the present tense ("Democrats argue"), never after a modal.
 BASE_FORMS = frozenset(REPORTING_VERBS)
@@ -123,10 +95,6 @@ TO_VERBS = frozenset(
 # "continued to insist"), unlike "declined to say" or "wanted to tell".
 SAYING_TO_VERBS = frozenset(
     "went appeared appears seemed seems continued continues proceeded moved rushed hastened".split()
-)
-# Time words that may stand between a speaker and the verb: "Berg on Monday said".
-WEEKDAYS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight".split()
 )
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from qa.corpus.attribution import ORG_HEADS
-from qa.corpus.cues import WEEKDAYS
+from qa.corpus.cue_words import WEEKDAYS
 
 HONORIFICS = frozenset(
     """mr. mrs. ms. dr. sen. sens. rep. reps. gov. gen. lt. col. sgt. capt. rev. prof. adm. maj.

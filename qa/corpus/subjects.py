@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from qa.corpus.appositives import _appositive
-from qa.corpus.cues import TO_VERBS, WEEKDAYS, is_skippable
+from qa.corpus.cue_words import WEEKDAYS
+from qa.corpus.cues import TO_VERBS, is_skippable
 from qa.corpus.subject_words import (
     DETERMINERS,
     NAME_GLUE,
