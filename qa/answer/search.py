@@ -141,7 +141,8 @@ class Searcher:
                 # Plain retrieval is the floor: statements that name whom the filter asks
                 # about, with no speaker of their own, answer as any statement must.
                 note = f"{allowed.caveat or note} {named_note(u)}"
-                return self._page(u, named, offset, top_k, read, note)
+                # The filter's own statements closest to the topic follow, as further ones.
+                return self._page(u, named + filter_shown(hits, named), offset, top_k, read, note)
             if others:
                 # The filter is reported, not silently applied: others did speak to the topic.
                 note += OTHERS_LISTED
