@@ -8,6 +8,8 @@ from qa.question.understanding import Understanding
 
 # Added when a filter left nothing that answers and statements by others do.
 OTHERS_LISTED = " Statements by others about it are listed first below."
+# Added when a date left nothing that answers and statements the filters leave out do.
+LEFT_OUT_LISTED = " Statements about it that the filters leave out are listed first below."
 
 
 def named_note(u: Understanding) -> str:

@@ -16,7 +16,7 @@ from qa.answer.coverage import Coverage
 from qa.answer.filters import mentions_of, plan
 from qa.answer.fusion import fused_candidates
 from qa.answer.hits import Hit, SearchResult
-from qa.answer.notes import OTHERS_LISTED, named_note, why_nothing
+from qa.answer.notes import LEFT_OUT_LISTED, OTHERS_LISTED, named_note, why_nothing
 from qa.answer.ordering import best_first, by_intent, ties_by_id
 from qa.answer.places import named_only, place_text
 from qa.answer.preference import preferred_rows_first
@@ -127,11 +127,6 @@ class Searcher:
         if unmentioned or not any(_answers(h) for h in hits):
             closest = sorted(hits, key=lambda h: -relevance(h))[:3]
             note, reason = why_nothing(u, filtered, unmentioned, allowed)
-            others = (
-                self._unfiltered_answers(u, query_vectors, place_vector)
-                if filtered and not unmentioned
-                else []
-            )
             named = (
                 self._named_answers(u, allowed, query_vectors, place_vector)
                 if filtered and not unmentioned
@@ -143,9 +138,15 @@ class Searcher:
                 note = f"{allowed.caveat or note} {named_note(u)}"
                 # The filter's own statements closest to the topic follow, as further ones.
                 return self._page(u, named + filter_shown(hits, named), offset, top_k, read, note)
+            others = (
+                self._unfiltered_answers(u, query_vectors, place_vector)
+                if filtered and not unmentioned
+                else []
+            )
             if others:
-                # The filter is reported, not silently applied: others did speak to the topic.
-                note += OTHERS_LISTED
+                # The filter is reported, not silently applied: others did speak to the topic
+                # (or, for a date, statements said on other dates may have).
+                note += LEFT_OUT_LISTED if allowed.unsettled else OTHERS_LISTED
                 closest = others[:3] + closest[:2]
             return SearchResult(u, (), self.read(closest), False, note, 0, reason)
         relevant = best_first([h for h in hits if _worth_showing(h)])
