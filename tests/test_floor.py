@@ -158,3 +158,33 @@ def test_the_date_caveat_reaches_the_json_of_an_answered_reply(valley, tmp_path)
     data = json.loads(result.stdout)
     assert errors("answer", data) == []
     assert data["answered"] and data["note"].startswith("No statement by Ilse Varga is dated")
+
+
+# An organisation a report names is most often who acts; a country, what is spoken of.
+HARBOUR = """\
+Portugal wants fishing quotas kept, Portuguese Defence Minister Nuno Melo said.
+No ferry subsidy for Portugal this year.
+The exercise starts in June, NATO Secretary General Mark Rutte said.
+A NATO council backed the ferry subsidy plan for the harbour.
+"""
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory) -> Engine:
+    folder = tmp_path_factory.mktemp("harbour")
+    corpus = write(folder / "harbour.txt", HARBOUR)
+    engine = Engine(Settings(corpus=(corpus,), index_dir=folder / "index"))
+    fake = FakeEncoder()
+    engine.__dict__.update(model=fake.info, encoder=fake, query_encoder=fake)
+    return engine
+
+
+def test_an_organisation_named_by_a_report_answers_and_a_country_does_not(harbour):
+    body = answer(harbour, "What did NATO say about the ferry subsidy?")
+    assert body.understood.affiliations == ("NATO",)
+    assert texts(body.passages)[:1] == [
+        "A NATO council backed the ferry subsidy plan for the harbour."
+    ]
+    country = answer(harbour, "What did Portugal say about the ferry subsidy?")
+    assert country.understood.affiliations == ("Portugal",)
+    assert not country.answered and country.reason == "relevance"
