@@ -225,8 +225,9 @@ def answer_understood(
         result = replace(result, hits=(), closest=closest, answered=False, available=0)
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
     composed = _compose(understood.question, result, offset, result.reason, result.note)
-    if composed.answered and composed.note is None and understood.ambiguous:
-        composed = replace(composed, note=ambiguity_note(understood))
+    if composed.answered and understood.ambiguous:
+        notes = (composed.note, ambiguity_note(understood))
+        composed = replace(composed, note=" ".join(n for n in notes if n) or None)
     elif not composed.answered and composed.reason == "relevance" and understood.ambiguous:
         composed = _bare_name_closest(engine, understood, composed)
     if len(result.hits) < len(everything.hits) == everything.available:

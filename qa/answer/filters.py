@@ -4,11 +4,12 @@ filter that matched nothing named instead."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.corpus.entities import read_form
 from qa.corpus.gazetteer import Gazetteer
 from qa.corpus.names import normal_role
 from qa.question.lexicon import role_matches
@@ -55,6 +56,14 @@ class FilterPlan:
     unheard: tuple[str, str] | None = None
     # The rows of the roles read by meaning (not sure): ranked first, never filtered on.
     prefer: Where = NOTHING
+    # A date the corpus cannot settle (`undated_plan`): what an answer says beside it, and
+    # the date's refusal (note, reason) to give when none of the undated statements answers.
+    caveat: str | None = None
+    unsettled: tuple[str, str] | None = None
+    # Statements with no speaker of their own whose text names a speaker or a place asked
+    # (`naming`), with the question's other filters: searched when the filter's own
+    # statements leave nothing that answers (`Searcher._named_answers`).
+    named: Where = NOTHING
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,13 @@ def said_in(date: DateRange) -> Where:
     high = OPEN_HIGH if date.end is None else date.end
     return either(Overlaps("said_lo", "said_hi", low, high),
                   Within("inferred_lo", "inferred_hi", low, high))  # fmt: skip
+
+
+# Rows with a date: one written as said (a span that is not empty) or one inferred. An undated
+# row holds empty spans (qa/store/where.py), which an open range would still "meet".
+DATED = either(Overlaps("said_lo", "said_hi", OPEN_LOW + 1, OPEN_HIGH - 1),
+               Within("inferred_lo", "inferred_hi", OPEN_LOW, OPEN_HIGH))  # fmt: skip
+UNDATED = Not(DATED)
 
 
 def date_where(date: DateRange) -> Where:
@@ -171,12 +187,14 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
             why["mention"] = either(why.get("mention", NOTHING), named)
             matched = either(matched, named)
         where = both(where, matched)
+    rest: list[Where] = []  # the filters that are not whose statements they are
     for source in u.sources:
         matched = mentions_of(source)
         if empty(matched):
             return FilterPlan(NOTHING, f"No statement by {source} in the corpus.", why,
                               "speaker")  # fmt: skip
         where = both(where, matched)
+        rest.append(matched)
         why["source"] = matched
     prefer = NOTHING
     for role in u.roles:
@@ -197,14 +215,25 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
         # (to say which failed): over every row it costs more than within them.
         if empty(both(where, matched)):
             if empty(matched):
-                return FilterPlan(NOTHING, f"No statement dated {u.date.label} in the corpus.",
-                                  why, "date")  # fmt: skip
-            note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
-            return FilterPlan(NOTHING, note, why, "date")
+                note = f"No statement dated {u.date.label} in the corpus."
+            else:
+                note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
+            undated = both(where, UNDATED)
+            if not u.topic or empty(undated):
+                return FilterPlan(NOTHING, note, why, "date")
+            # The corpus cannot settle the date for the statements that say none: they are
+            # ranked by the topic as any are, and the answer says so; a known date outside
+            # the range still leaves its statement out.
+            why["no date"] = UNDATED
+            return FilterPlan(undated, None, why, unheard=unheard, prefer=prefer,
+                              caveat=undated_caveat(u), unsettled=(note, "date"),
+                              named=_named(u, gazetteer, both(*rest, UNDATED)))  # fmt: skip
         where = both(where, matched)
+        rest.append(matched)
         why["date"] = said
         why["date mentioned"] = both(matched, Not(said))
-    return FilterPlan(where, None, why, unheard=unheard, prefer=prefer)
+    return FilterPlan(where, None, why, unheard=unheard, prefer=prefer,
+                      named=_named(u, gazetteer, both(*rest)))  # fmt: skip
 
 
 def apply(filters: StatementFilter, u: Understanding) -> FilterResult:
@@ -228,13 +257,45 @@ def naming(field_name: str, values: tuple[str, ...], gazetteer: Gazetteer) -> Wh
         if field_name == "speaker":
             person = gazetteer.person(value)
             known = (value, *(person.aliases if person else ()))
-            names += [n.split()[-1] for n in known]
+            # A person by surname; an organisation that speaks ("Tax Policy Center") whole.
+            forms = [(n, read_form(n)) for n in known]
+            names += [form.surname if form else n for n, form in forms]
         else:
             place = gazetteer.place_named(value)
             names += [value, *(place.aliases if place else ())]
     trees = sorted({mentions_of(n) for n in names if n.lower() not in _EVERYDAY} - {NOTHING},
                    key=repr)  # fmt: skip
     return both(AnyOf("speaker", ("",)), either(*trees)) if trees else NOTHING
+
+
+def _named(u: Understanding, gazetteer: Gazetteer, rest: Where) -> Where:
+    """The statements with no speaker of their own whose text names a speaker or a place
+    asked, within the question's other filters (`rest`): none for a stance question, whose
+    filters hold them already, nor for a role, which a statement naming someone cannot show."""
+    if u.about or u.roles or not u.topic:
+        return NOTHING
+    # A person whose surname others in the corpus bear too is not named by it.
+    shared = {p for _, people in u.ambiguous for p in people}
+    people = tuple(v for v in u.speakers if v and v not in shared)
+    # An organisation a report names is most often who acts ("the Security Council issued a
+    # statement"); a country, most often what is spoken of ("no sanctions relief for Russia").
+    bodies = tuple(v for v in u.affiliations if _kind(v, gazetteer) == "organisation")
+    named = either(naming("speaker", people, gazetteer),
+                   naming("affiliation", bodies, gazetteer))  # fmt: skip
+    return both(named, rest) if named != NOTHING else NOTHING
+
+
+def _kind(name: str, gazetteer: Gazetteer) -> str | None:
+    place = gazetteer.place_named(name)
+    return place.kind if place else None
+
+
+def undated_caveat(u: Understanding) -> str:
+    """What an answer says when the statements shown give no date for the range asked."""
+    who = who_phrase(replace(u, date=None)) if u.has_filters else ""
+    who = "" if who.startswith("dated") else who
+    return (f"No statement {who + ' ' if who else ''}is dated {u.date.label}; those shown say no"
+            " date, so they may or may not be from then.")  # fmt: skip
 
 
 def who_phrase(u: Understanding) -> str:

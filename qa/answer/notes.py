@@ -8,6 +8,15 @@ from qa.question.understanding import Understanding
 
 # Added when a filter left nothing that answers and statements by others do.
 OTHERS_LISTED = " Statements by others about it are listed first below."
+# Added when a date left nothing that answers and statements the filters leave out do.
+LEFT_OUT_LISTED = " Statements about it that the filters leave out are listed first below."
+
+
+def named_note(u: Understanding) -> str:
+    """What an answer says when its passages only name the speaker or place asked about (the
+    filter's own statements did not answer): their text does not say who speaks."""
+    asked = " or ".join((*u.speakers, *u.affiliations))
+    return f"The statements shown mention {asked}; their text does not say who speaks."
 
 
 def why_nothing(
@@ -22,6 +31,9 @@ def why_nothing(
     elif allowed.unheard:
         # Only statements naming the actor asked about were searched: it said nothing.
         note, reason = allowed.unheard
+    elif allowed.unsettled:
+        # Only statements that give no date were searched: the date asked matched none.
+        note, reason = allowed.unsettled
     else:
         note = _nothing_note(u, filtered)
     return note, reason

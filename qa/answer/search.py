@@ -16,7 +16,7 @@ from qa.answer.coverage import Coverage
 from qa.answer.filters import mentions_of, plan
 from qa.answer.fusion import fused_candidates
 from qa.answer.hits import Hit, SearchResult
-from qa.answer.notes import OTHERS_LISTED, why_nothing
+from qa.answer.notes import LEFT_OUT_LISTED, OTHERS_LISTED, named_note, why_nothing
 from qa.answer.ordering import best_first, by_intent, ties_by_id
 from qa.answer.places import named_only, place_text
 from qa.answer.preference import preferred_rows_first
@@ -27,7 +27,7 @@ from qa.model.embedding import Encoder
 from qa.question.topic import acting_on, expanded_topic, topic_phrase
 from qa.question.understanding import Understanding
 from qa.store.base import Store, newest_first
-from qa.store.where import EVERYTHING, OPEN_HIGH, OPEN_LOW, Where
+from qa.store.where import EVERYTHING, NOTHING, OPEN_HIGH, OPEN_LOW, Where
 from qa.text import tokenize
 
 
@@ -127,23 +127,49 @@ class Searcher:
         if unmentioned or not any(_answers(h) for h in hits):
             closest = sorted(hits, key=lambda h: -relevance(h))[:3]
             note, reason = why_nothing(u, filtered, unmentioned, allowed)
+            named = (
+                self._named_answers(u, allowed, query_vectors, place_vector)
+                if filtered and not unmentioned
+                else []
+            )
+            if named:
+                # Plain retrieval is the floor: statements that name whom the filter asks
+                # about, with no speaker of their own, answer as any statement must.
+                note = f"{allowed.caveat or note} {named_note(u)}"
+                # The filter's own statements closest to the topic follow, as further ones.
+                return self._page(u, named + filter_shown(hits, named), offset, top_k, read, note)
             others = (
                 self._unfiltered_answers(u, query_vectors, place_vector)
                 if filtered and not unmentioned
                 else []
             )
             if others:
-                # The filter is reported, not silently applied: others did speak to the topic.
-                note += OTHERS_LISTED
+                # The filter is reported, not silently applied: others did speak to the topic
+                # (or, for a date, statements said on other dates may have).
+                note += LEFT_OUT_LISTED if allowed.unsettled else OTHERS_LISTED
                 closest = others[:3] + closest[:2]
             return SearchResult(u, (), self.read(closest), False, note, 0, reason)
         relevant = best_first([h for h in hits if _worth_showing(h)])
         if filtered and (u.affiliations or u.roles or len(u.speakers) > 1):
             relevant += filter_shown(hits, relevant)
+        return self._page(u, relevant, offset, top_k, read, allowed.caveat)
+
+    def _page(self, u, relevant: list[Hit], offset, top_k, read, note=None) -> SearchResult:
+        """An answered result: the relevant hits in the order the question asks, one page."""
         relevant = by_intent(u, relevant, self.store)
         page = relevant[offset : offset + top_k]
         page = self.read(page) if read else tuple(page)
-        return SearchResult(u, page, (), True, None, len(relevant))
+        return SearchResult(u, page, (), True, note, len(relevant))
+
+    def _named_answers(self, u, allowed, query_vectors, place_vector=None) -> list[Hit]:
+        """The statements that name a speaker or place asked about, with no speaker of their
+        own (`FilterPlan.named`), that answer the topic, best first; matched by "mention"."""
+        if allowed.named == NOTHING or not self.store.allows_any(allowed.named):
+            return []
+        why = {"mention": allowed.named}
+        hits = self.rank(u, query_vectors, allowed.named, why, True, place_vector)
+        answering = [h for h in self._of_kind(hits, u.kind) if _answers(h)]
+        return best_first(answering) if answering else []
 
     def rank(
         self, u: Understanding, query_vectors, where: Where, why, filtered, place_vector=None

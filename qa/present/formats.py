@@ -32,6 +32,9 @@ ANSWER_CSV_COLUMNS = (*CSV_COLUMNS, "shown_as", "matched_by", "score")
 ANSWER = "answer"
 FURTHER = "further statement, not judged on the topic"
 CLOSEST = "closest, but not an answer"
+# An answer found because its text names whom the question asks about, with no speaker of its
+# own: never given the name asked.
+NAMED = "names whom the question asks about; the text does not name who speaks"
 # The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Line separators that JSON allows raw inside strings but that split lines for readers using
@@ -140,7 +143,15 @@ def shown_as(passage, closest: bool = False) -> str:
     """What a passage of an answer is: an answer, a further statement, or closest."""
     if closest:
         return CLOSEST
-    return FURTHER if passage.further else ANSWER
+    if passage.further:
+        return FURTHER
+    return NAMED if only_named(passage) else ANSWER
+
+
+def only_named(passage) -> bool:
+    """Whether a passage answers because it names whom the question asks about, and its text
+    names no speaker."""
+    return "mention" in passage.matched_by and not passage.speaker
 
 
 def csv_header(columns=CSV_COLUMNS) -> str:

@@ -16,9 +16,11 @@ from rich.text import Text
 from qa.answer.compose import Answer, Passage
 from qa.corpus.statements import Statement
 from qa.present.formats import (
+    NAMED,
     attribution_label,
     date_label,
     neutralise,
+    only_named,
     passage_groups,
     understood_label,
 )
@@ -117,6 +119,8 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
         meta.append(" · matched by " + ", ".join(passage.matched_by), style="dim")
     if passage.further:
         meta.append(" · further statement, not judged on the topic", style="dim")
+    elif only_named(passage):
+        meta.append(" · " + NAMED, style="dim")
     console.print(meta)
 
 
