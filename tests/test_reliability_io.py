@@ -47,11 +47,18 @@ def run_main(monkeypatch, capsys, args, stdin: bytes = b""):
     return stopped.value.code, out, err
 
 
-def qa_process(*args, **kwargs):
+# Runs qa with one descriptor closed: the closing is done by a process of its own that then
+# becomes qa, not between fork and exec in this one (where a library another test loaded, gRPC,
+# writes to the child's stderr from its fork handler).
+CLOSING = "import os, sys; os.close(int(sys.argv[1])); os.execv(sys.executable, sys.argv[2:])"
+
+
+def qa_process(*args, closed: int | None = None, **kwargs):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "qa", *args], env=env, capture_output=False, timeout=120, **kwargs
-    )
+    command = [sys.executable, "-m", "qa", *args]
+    if closed is not None:
+        command = [sys.executable, "-c", CLOSING, str(closed), *command]
+    return subprocess.run(command, env=env, capture_output=False, timeout=120, **kwargs)
 
 
 # -- text that is not UTF-8 ------------------------------------------------------------------
@@ -106,8 +113,7 @@ def test_qa_corpus_of_empty_entries_means_the_bundled_seeds(monkeypatch, capsys,
 
 def test_closed_stdout_is_status_1_not_0(tmp_path):
     for args in (["ask", "peace"], ["speakers", "--json"]):
-        done = qa_process(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          preexec_fn=lambda: os.close(1))  # fmt: skip
+        done = qa_process(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, closed=1)
         assert done.returncode == 1
         assert done.stderr.decode() == "Error: cannot write output: standard output is closed.\n"
 
@@ -132,10 +138,9 @@ def test_a_broken_pipe_ends_quietly_with_status_1():
 
 
 def test_closed_stderr_still_answers_and_keeps_the_status():
-    done = qa_process("speakers", "--json", stdout=subprocess.PIPE, preexec_fn=lambda: os.close(2))
+    done = qa_process("speakers", "--json", stdout=subprocess.PIPE, closed=2)
     assert done.returncode == 0 and json.loads(done.stdout)
-    done = qa_process("speakers", "--corpus", "/no/such.txt", stdout=subprocess.PIPE,
-                      preexec_fn=lambda: os.close(2))  # fmt: skip
+    done = qa_process("speakers", "--corpus", "/no/such.txt", stdout=subprocess.PIPE, closed=2)
     assert done.returncode == 2 and done.stdout == b""
 
 

@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -74,8 +73,14 @@ CHILD = textwrap.dedent(
 ).format(tests=str(TESTS))
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _limited(script: str) -> str:
+    """The child's script, its memory bounded first. The bound is set by the child itself, not
+    between fork and exec here, where a library another test loaded (gRPC) writes to the
+    child's stderr from its fork handler."""
+    bound = (
+        f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))"
+    )
+    return bound + "\n" + script
 
 
 def run_qa(*args: str, cwd: Path, hnsw_threshold: int | None = None):
@@ -84,8 +89,8 @@ def run_qa(*args: str, cwd: Path, hnsw_threshold: int | None = None):
     if hnsw_threshold is not None:
         env["QA_TEST_HNSW_THRESHOLD"] = str(hnsw_threshold)
     return subprocess.run(
-        [sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env,
-        cwd=cwd, timeout=SAFETY_SECONDS, preexec_fn=_limit_memory,
+        [sys.executable, "-c", _limited(CHILD), *args], capture_output=True, text=True, env=env,
+        cwd=cwd, timeout=SAFETY_SECONDS,
     )  # fmt: skip
 
 
