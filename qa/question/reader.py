@@ -14,7 +14,7 @@ from qa.corpus.entities import read_form
 from qa.corpus.gazetteer import Gazetteer
 from qa.question.actors import ACTOR_SUBJECT, actor_verb
 from qa.question.follow_up import FOLLOW_UP, is_follow_up, merged
-from qa.question.intent import intent_span, lead_in_removed, refusal
+from qa.question.intent import asked_part, intent_span, lead_in_removed, refusal
 from qa.question.lexicon import TIME_FILLERS, closest_name
 from qa.question.places import named_place, place_pattern, places_typed
 from qa.question.regions import RegionReader
@@ -143,8 +143,9 @@ class QuestionReader:
     def read(self, question: str, context: Understanding | None = None) -> Understanding:
         """Understand one question; a follow-up borrows what it leaves out from `context`."""
         original = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        refused = refusal(original, self._mentioned)
-        text = lead_in_removed(original)
+        asked = asked_part(original)
+        refused = refusal(asked, self._mentioned)
+        text = lead_in_removed(asked)
         speech = actor_verb(text, self) or SPEECH.search(text)
         text, slips = RoleReader(self).spelt(text, speech.start() if speech else len(text))
         intent, asking = intent_span(text)
