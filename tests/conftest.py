@@ -89,3 +89,11 @@ def real_engine(real_index_dir):
 def write(path: Path, text: str, encoding="utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def memory_bounded(script: str, limit: int) -> str:
+    """A child's Python script with its address space bounded to `limit` bytes first. The child
+    sets the bound itself: set between fork and exec in the test's process, the fork handler of
+    a library another test loaded (gRPC) would write to the child's stderr."""
+    bound = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))"
+    return bound + "\n" + script

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEncoder
+from conftest import FakeEncoder, memory_bounded
 from typer.testing import CliRunner
 
 from qa.cli import app
@@ -59,21 +59,11 @@ print(json.dumps([p.statement for p in result.passages]))
 """
 
 
-def _limited(script: str) -> str:
-    """The child's script, its memory bounded first. The bound is set by the child itself, not
-    between fork and exec here, where a library another test loaded (gRPC) writes to the
-    child's stderr from its fork handler."""
-    bound = (
-        f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))"
-    )
-    return bound + "\n" + script
-
-
 def _ask_in_child(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)])}
     env["OMP_NUM_THREADS"] = "1"
     return subprocess.run(
-        [sys.executable, "-c", _limited(ASK), str(corpus), str(index_dir), QUESTION],
+        [sys.executable, "-c", memory_bounded(ASK, MEMORY_LIMIT), str(corpus), str(index_dir), QUESTION],
         capture_output=True, text=True, env=env, cwd=TESTS, timeout=SAFETY_SECONDS,
     )  # fmt: skip
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEncoder
+from conftest import FakeEncoder, memory_bounded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -73,23 +73,13 @@ CHILD = textwrap.dedent(
 ).format(tests=str(TESTS))
 
 
-def _limited(script: str) -> str:
-    """The child's script, its memory bounded first. The bound is set by the child itself, not
-    between fork and exec here, where a library another test loaded (gRPC) writes to the
-    child's stderr from its fork handler."""
-    bound = (
-        f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))"
-    )
-    return bound + "\n" + script
-
-
 def run_qa(*args: str, cwd: Path, hnsw_threshold: int | None = None):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     env["QA_HISTORY"] = str(cwd / "history")
     if hnsw_threshold is not None:
         env["QA_TEST_HNSW_THRESHOLD"] = str(hnsw_threshold)
     return subprocess.run(
-        [sys.executable, "-c", _limited(CHILD), *args], capture_output=True, text=True, env=env,
+        [sys.executable, "-c", memory_bounded(CHILD, MEMORY_LIMIT), *args], capture_output=True, text=True, env=env,
         cwd=cwd, timeout=SAFETY_SECONDS,
     )  # fmt: skip
 
