@@ -1,200 +1,197 @@
-"""What a fitted decision to answer would give, measured on tuning questions only.
+"""Fits the decision to answer (`qa/answer/floor.py`) on tuning questions only, reports its
+cross-validation and calibration, and with `--write` ships it as `qa/answer/decision.json`.
 
-Every candidate the searcher ranks for a question (the same `Searcher.rank` that answering
-uses) is recorded with the features the hand-set cut judges it by (cosine, keyword score,
-coverage of the topic's words, whether it holds none of them, the filters it matched, its rank)
-and labelled by the evaluation's answers. A logistic model is fitted with cross-validation by
-question (no question's candidates are scored by a model that saw them), and its decisions are
-set beside the product's own on the same questions:
+Every tuning question is answered as the product would without the decision; the plain-search
+candidates of the question as asked (`floor.candidates`, the very features the product uses)
+are labelled by the evaluation's answers. A logistic model of "this candidate answers" is
+fitted with cross-validation by question: no question is scored by a model that saw it. Its
+two thresholds are fitted on the training folds too:
 
-- answered: the question is answered when its best candidate's probability reaches a threshold
-  (fitted on the training folds to maximise the share of questions decided right);
-- recall@5: the five most probable candidates above a second threshold.
+- answer_from: a question the reading refused for relevance is answered when its best
+  candidate reaches it (the threshold deciding most training questions right: answered when
+  an answer exists, refused when none does);
+- shown_from: a candidate is shown when it reaches it (the threshold with the best F1 over
+  the training candidates).
 
-    OMP_NUM_THREADS=1 .venv/bin/python -m bench.decision [--sets evals/questions.toml ...]
+    OMP_NUM_THREADS=1 .venv/bin/python -m bench.decision [--write]
 
-Only tuning material: evals/questions.toml, evals/heldout.toml (measured so often it is tuning
-data now) and evals/news.toml. Never the held-out parts written for the current round
-(evals/heldout_fresh.toml, evals/news_heldout.toml). Prints a table; nothing is written.
+Tuning material only: evals/questions.toml, evals/heldout.toml (measured so often it is tuning
+data now), evals/news.toml, and the released external sets round1 and round2 when
+../shared/external-evals is present. Never the held-out parts written for the current round
+(evals/heldout_fresh.toml, evals/news_heldout.toml).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from qa.answer import floor
 from qa.answer.compose import answer, understand
 from qa.answer.engine import Engine
-from qa.answer.relevance import relevance
-from qa.answer.search import Searcher
 from qa.evaluation.metrics import _resolve
 from qa.evaluation.questions import load_questions, question_corpus
+from qa.evaluation.report import corpus_settings
 from qa.settings import Settings
 
 SETS = ("evals/questions.toml", "evals/heldout.toml", "evals/news.toml")
-FILTERS = ("speaker", "affiliation", "role", "date", "mention", "source")
+EXTERNAL = Path("../shared/external-evals")
+SEEDS = Path("seeds/000_8e297ec4f5d0d494.txt")
+FOLDS = 5
 
 
 @dataclass
 class Question:
-    id: str
+    set: str
+    question: str
     gold: set[str]
-    features: np.ndarray  # one row per candidate
+    refused: bool  # refused for relevance by the reading (the decision may answer it)
+    features: np.ndarray
     labels: np.ndarray
-    product_answered: bool
-    product_right: bool  # the product's decision was right (answered iff answerable)
-    product_recall: float
 
 
-def candidates(engine: Engine, question: str):
-    """The searcher's ranked candidates for one question and whether a filter applied."""
-    seen: list = []
-    rank = Searcher.rank
-
-    def recording(self, u, query_vectors, where, why, filtered, place_vector=None):
-        hits = rank(self, u, query_vectors, where, why, filtered, place_vector)
-        seen.append((hits, filtered))
-        return hits
-
-    Searcher.rank = recording
-    try:
-        engine.searcher.search(understand(engine, question), 100)
-    finally:
-        Searcher.rank = rank
-    return seen[-1] if seen else ([], False)
-
-
-def features(hits, filtered: bool) -> np.ndarray:
-    if not hits:
-        return np.zeros((0, 9 + len(FILTERS)))
-    best = max(h.dense for h in hits)
-    rows = []
-    for position, h in enumerate(hits):
-        rows.append([
-            h.dense, np.log1p(h.bm25), h.coverage, float(h.wordless), relevance(h),
-            best - h.dense, np.log1p(position), float(filtered), np.log1p(len(hits)),
-            *(float(name in h.matched_by) for name in FILTERS),
-        ])  # fmt: skip
-    return np.asarray(rows, dtype=np.float64)
+def _questions(path: Path) -> tuple[Path | None, list[tuple[str, set | list]]]:
+    """(corpus, [(question, answers)]) of an evaluation file or an external set."""
+    if path.suffix == ".jsonl":
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        return None, [(r["q"], r["gold"]) for r in rows if "q" in r]
+    queries = [q for q in load_questions(path) if not q.conversation]
+    return question_corpus(path), queries
 
 
 def collect(path: Path) -> list[Question]:
-    corpus = question_corpus(path)
-    settings = Settings.from_env(corpus=[corpus] if corpus else [])
+    corpus, queries = _questions(path)
+    settings = corpus_settings(Settings.from_env(), corpus)
     engine = Engine(settings).load()
-    queries = [q for q in load_questions(path) if not q.conversation]
     statements = list(engine.store.statements(np.arange(engine.store.size)))
-    gold = _resolve(queries, statements, corpus)
+    if path.suffix == ".jsonl":
+        golds = [
+            {s.id for s in statements for p in prefixes if s.text.startswith(p)}
+            for _, prefixes in queries
+        ]
+        texts = [q for q, _ in queries]
+    else:
+        qrels = _resolve(queries, statements, corpus)
+        golds = [qrels[q.id] for q in queries]
+        texts = [q.question for q in queries]
     found = []
-    for q in queries:
-        result = answer(engine, q.question, top_k=5)
-        shown = {p.id for p in result.passages} if result.answered else set()
-        right = result.answered == bool(gold[q.id])
-        recall = len(shown & gold[q.id]) / len(gold[q.id]) if gold[q.id] else 0.0
-        if result.reason not in (None, "relevance") or not result.understood.topic:
-            continue  # refused by a filter or as a kind of question, or a listing with no
-            # topic: not the cut's decision
-        hits, filtered = candidates(engine, q.question)
-        ids = engine.store.statement_ids([h.row for h in hits]) if hits else []
-        labels = np.array([sid in gold[q.id] for sid in ids], dtype=bool)
-        found.append(Question(q.id, gold[q.id], features(hits, filtered), labels,
-                              result.answered, right, recall))  # fmt: skip
+    for text, gold in zip(texts, golds):
+        result = answer(engine, text, top_k=5)
+        if result.reason not in (None, "relevance"):
+            continue  # a kind of question, or a filter that matched nothing: not judged here
+        u = understand(engine, text)
+        if u.follow_up or u.explicit or u.kind:
+            continue
+        cands = floor.candidates(engine, u)
+        ids = engine.store.statement_ids(cands.rows) if len(cands) else []
+        labels = np.array([i in gold for i in ids], dtype=bool)
+        found.append(Question(path.name, text, gold, not result.answered, cands.features, labels))
     return found
 
 
 def fit(train: list[Question]):
-    """A logistic model of 'this candidate is an answer', and the probability from which the
-    best candidate makes a question answered (the one deciding most training questions right)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
     x = np.vstack([q.features for q in train if len(q.features)])
     y = np.concatenate([q.labels for q in train if len(q.features)])
     scaler = StandardScaler().fit(x)
-    model = LogisticRegression(max_iter=1000).fit(scaler.transform(x), y)
-
-    def probabilities(q: Question) -> np.ndarray:
-        if not len(q.features):
-            return np.zeros(0)
-        return model.predict_proba(scaler.transform(q.features))[:, 1]
-
-    best = [(probabilities(q).max() if len(q.features) else 0.0, bool(q.gold)) for q in train]
-    cut = max(np.linspace(0.01, 0.99, 99),
-              key=lambda t: sum((p >= t) == answerable for p, answerable in best))  # fmt: skip
-    return probabilities, cut
+    model = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(x), y)
+    mean, scale = scaler.mean_, np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    fitted = floor.Decision(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5, 0.5)
+    probabilities = [fitted.probabilities(q.features) for q in train]
+    return floor.Decision(
+        mean, scale, model.coef_[0], float(model.intercept_[0]),
+        _answer_from(train, probabilities), _shown_from(train, probabilities),
+    )  # fmt: skip
 
 
-def score(test: list[Question], probabilities, cut) -> tuple[list, list, list, list]:
-    decided, recalls, probs, labels = [], [], [], []
-    for q in test:
-        p = probabilities(q)
-        answered = bool(len(p) and p.max() >= cut)
-        decided.append(answered == bool(q.gold))
-        if q.gold:
-            recalls.append(q.labels[np.argsort(-p)[:5]].sum() / len(q.gold) if answered else 0.0)
-        probs.extend(p.tolist())
-        labels.extend(q.labels.tolist())
-    return decided, recalls, probs, labels
+def _answer_from(questions, probabilities) -> float:
+    """The threshold on the best candidate deciding most refused questions right."""
+    best = [(p.max() if len(p) else 0.0, bool(q.gold)) for q, p in zip(questions, probabilities)
+            if q.refused]  # fmt: skip
+    if not best:
+        return 1.0
+    options = sorted({b for b, _ in best} | {1.0})
+    return max(options, key=lambda t: (sum((b >= t) == a for b, a in best), t))
 
 
-def evaluate(questions: list[Question], others: list[Question], folds: int = 5) -> dict:
-    """Cross-validated by question within the set, and fitted on the other sets alone."""
-    order = np.random.default_rng(0).permutation(len(questions))
-    decided, recalls, probs, labels = [], [], [], []
-    for fold in range(folds):
-        held = set(order[fold::folds].tolist())
-        train = [q for i, q in enumerate(questions) if i not in held] + others
-        test = [q for i, q in enumerate(questions) if i in held]
-        for total, part in zip((decided, recalls, probs, labels), score(test, *fit(train))):
-            total.extend(part)
-    probs, labels = np.asarray(probs), np.asarray(labels)
-    calibration = [
-        (low, int(inside.sum()), float(labels[inside].mean()))
-        for low in np.arange(0, 1, 0.2)
-        if (inside := (probs >= low) & (probs < low + 0.2)).any()
-    ]
-    transfer = score(questions, *fit(others)) if others else None
-    return {
-        "decided right": float(np.mean(decided)),
-        "recall@5": float(np.mean(recalls)) if recalls else 0.0,
-        "calibration": calibration,
-        "transfer": (float(np.mean(transfer[0])), float(np.mean(transfer[1])))
-        if transfer
-        else None,
-    }
+def _shown_from(questions, probabilities) -> float:
+    """The threshold with the best F1 over the candidates."""
+    p = np.concatenate(probabilities)
+    y = np.concatenate([q.labels for q in questions])
+    best, chosen = -1.0, 1.0
+    for t in np.unique(np.round(p, 3)):
+        shown = p >= t
+        tp = float((shown & y).sum())
+        f1 = 2 * tp / (shown.sum() + y.sum()) if shown.sum() + y.sum() else 0.0
+        if f1 > best:
+            best, chosen = f1, float(t)
+    return chosen
+
+
+def cross_validate(questions: list[Question]):
+    """Each question's probabilities and thresholds from a model fitted without it."""
+    rng = np.random.default_rng(0)
+    fold = rng.integers(0, FOLDS, len(questions))
+    out = [None] * len(questions)
+    for k in range(FOLDS):
+        model = fit([q for q, f in zip(questions, fold) if f != k])
+        for i, (q, f) in enumerate(zip(questions, fold)):
+            if f == k:
+                out[i] = (model.probabilities(q.features), model.answer_from, model.shown_from)
+    return out
+
+
+def report(questions: list[Question], scored) -> None:
+    print("set                 refused  right(before)  right(after)  answerable-answered")
+    for name in sorted({q.set for q in questions}):
+        rows = [(q, s) for q, s in zip(questions, scored) if q.set == name and q.refused]
+        before = sum(not q.gold for q, _ in rows)
+        after = sum(((p.max() if len(p) else 0) >= a) == bool(q.gold) for q, (p, a, _) in rows)
+        gained = sum(bool(q.gold) and (p.max() if len(p) else 0) >= a for q, (p, a, _) in rows)
+        print(f"{name:20} {len(rows):7} {before:14} {after:13} {gained:20}")
+    p = np.concatenate([s[0] for s in scored])
+    y = np.concatenate([q.labels for q in questions])
+    print("calibration (cross-validated): predicted -> observed share answering, candidates")
+    for lo, hi in ((0, .05), (.05, .1), (.1, .2), (.2, .35), (.35, .5), (.5, .7), (.7, 1.01)):
+        inside = (p >= lo) & (p < hi)
+        if inside.any():
+            print(f"  [{lo:.2f}, {hi:.2f}) {p[inside].mean():.3f} -> {y[inside].mean():.3f}"
+                  f"  ({inside.sum()})")  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", nargs="+", default=list(SETS))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="ship the model fitted on all")
     args = parser.parse_args()
-    sets = {}
-    for name in args.sets:
-        if not Path(name).is_file() or "heldout_fresh" in name or "news_heldout" in name:
-            print(f"{name}: skipped (absent, or a held-out part of the current round)")
-            continue
-        sets[name] = collect(Path(name))
-    for name, questions in sets.items():
-        others = [q for other, qs in sets.items() if other != name for q in qs]
-        fitted = evaluate(questions, others)
-        answerable = [q for q in questions if q.gold]
-        product_right = np.mean([q.product_right for q in questions])
-        product_recall = np.mean([q.product_recall for q in answerable])
-        print(f"\n{name}: {len(questions)} questions ({len(answerable)} answerable)")
-        print("| decision | decided right | recall@5 (answerable) |")
-        print("|---|---:|---:|")
-        print(f"| hand-set cut (the product) | {product_right:.3f} | {product_recall:.3f} |")
-        print(f"| fitted, 5-fold by question (+ the other sets) | {fitted['decided right']:.3f} "
-              f"| {fitted['recall@5']:.3f} |")  # fmt: skip
-        if fitted["transfer"]:
-            right, recall = fitted["transfer"]
-            print(f"| fitted on the other sets only | {right:.3f} | {recall:.3f} |")
-        print("calibration (probability bin: candidates, share that answer): " + ", ".join(
-            f"{low:.1f}-{low + 0.2:.1f}: {n}, {share:.2f}" for low, n, share in fitted["calibration"]
-        ))  # fmt: skip
+    floor.decision = lambda: None  # the product as it answers without the decision
+    paths = [Path(s) for s in SETS]
+    paths += [EXTERNAL / f"{name}.jsonl" for name in ("round1", "round2")
+              if (EXTERNAL / f"{name}.jsonl").is_file()]  # fmt: skip
+    questions = [q for path in paths for q in collect(path)]
+    report(questions, cross_validate(questions))
+    model = fit(questions)
+    print("fitted on all:", dict(zip(floor.FEATURES, np.round(model.weights, 3))),
+          f"bias {model.bias:.3f} answer_from {model.answer_from:.3f} "
+          f"shown_from {model.shown_from:.3f}")  # fmt: skip
+    if args.write:
+        data = {
+            "features": list(floor.FEATURES),
+            "mean": model.mean.tolist(),
+            "scale": model.scale.tolist(),
+            "weights": model.weights.tolist(),
+            "bias": model.bias,
+            "answer_from": model.answer_from,
+            "shown_from": model.shown_from,
+            "fitted_on": [str(p) for p in paths],
+        }
+        floor.DECISION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {floor.DECISION}")
 
 
 if __name__ == "__main__":

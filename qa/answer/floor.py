@@ -1,0 +1,167 @@
+"""Plain retrieval as the floor, and the fitted decision that judges it.
+
+The question as asked (not as read) is searched the plain way: its closest statements by
+meaning and by keywords, whatever the filters read from it. Each candidate is described by
+measured features (cosines to the question and to its topic, coverage of the topic's words,
+its ranks in either search, whether it passes the filters the question was read with or names
+whom they ask about) and one logistic model, fitted on the tuning questions only
+(`bench/decision.py`, which also reports its cross-validation and calibration), gives the
+probability that it answers the question. The fitted weights and the two thresholds live in
+`decision.json` beside this module: no margin here is set by hand.
+
+Two uses (`qa/answer/compose.py`):
+- a reply the reading refused for relevance is answered after all when a candidate reaches
+  `answer_from`: refusing with the answer in hand is as bad as a wrong answer;
+- an answer with room left on its first page is followed by the candidates that reach
+  `shown_from`, labelled as further statements close to the question as asked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from qa.answer.filters import plan
+from qa.store.where import EVERYTHING, NOTHING
+from qa.text import tokenize
+
+# How deep each plain search looks.
+DEPTH = 20
+FEATURES = (
+    "question_cosine",  # cosine of the statement to the question as asked
+    "topic_cosine",  # ... to the topic as read (the question's when it has none)
+    "coverage",  # share of the topic's distinctive words it holds
+    "dense_rank",  # 1 / (1 + rank) among the closest by meaning, 0 when not among them
+    "keyword_rank",  # the same among the best keyword matches
+    "keyword_share",  # its keyword score over the best one
+    "filtered",  # the question was read with a filter (speaker, country, role, date)
+    "filter_miss",  # ... which this statement does not pass
+    "names_asked",  # it names whom the filter asks about
+    "cosine_gap",  # how far its question cosine is under the best candidate's
+)
+DECISION = Path(__file__).with_name("decision.json")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """A question's plain-search candidates, best first by question cosine."""
+
+    rows: np.ndarray
+    features: np.ndarray  # one row per candidate, in FEATURES order
+    in_dense: np.ndarray  # found by meaning (else only by keywords)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The fitted model: standardisation, weights, and the two thresholds."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    answer_from: float
+    shown_from: float
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        if not len(features):
+            return np.zeros(0)
+        z = (features - self.mean) / self.scale @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@cache
+def decision() -> Decision | None:
+    """The fitted decision shipped with the package (None before one is fitted)."""
+    if not DECISION.is_file():
+        return None
+    data = json.loads(DECISION.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        return None
+    return Decision(
+        np.asarray(data["mean"]),
+        np.asarray(data["scale"]),
+        np.asarray(data["weights"]),
+        float(data["bias"]),
+        float(data["answer_from"]),
+        float(data["shown_from"]),
+    )
+
+
+def candidates(engine, u) -> Candidates:
+    """The closest statements to the question as asked, by meaning and by keywords, with
+    their features."""
+    store = engine.store
+    asked = u.question
+    texts = [asked] + ([u.topic] if u.topic and u.topic != asked else [])
+    vectors = np.asarray(engine.query_encoder.encode(texts))
+    dense_rows, _ = store.dense(np.ascontiguousarray(vectors[0]), DEPTH, EVERYTHING)
+    tokens = tokenize(asked)
+    keyword_rows, keyword_scores = (
+        store.keywords(tokens, DEPTH, EVERYTHING) if tokens else (dense_rows[:0], [])
+    )
+    dense_rows = np.asarray(dense_rows, dtype=np.int64).tolist()
+    keyword_rows = np.asarray(keyword_rows, dtype=np.int64).tolist()
+    rows = np.array(list(dict.fromkeys(dense_rows + keyword_rows)), dtype=np.int64)
+    if not len(rows):
+        return Candidates(rows, np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool))
+    cosines = store.vectors(rows) @ vectors.T
+    question_cosine = cosines[:, 0]
+    topic_cosine = cosines[:, -1]
+    coverage = np.asarray(engine.searcher.coverage(u.concepts, rows), dtype=np.float64)
+    dense_rank = _inverse_ranks(rows, dense_rows)
+    keyword_rank = _inverse_ranks(rows, keyword_rows)
+    best = float(keyword_scores[0]) if len(keyword_scores) else 0.0
+    share_of = {r: float(s) / best for r, s in zip(keyword_rows, keyword_scores)} if best else {}
+    keyword_share = np.array([share_of.get(r, 0.0) for r in rows.tolist()])
+    filtered, miss, named = _filters(engine, u, rows)
+    features = np.column_stack([
+        question_cosine, topic_cosine, coverage, dense_rank, keyword_rank, keyword_share,
+        np.full(len(rows), float(filtered)), miss, named,
+        question_cosine.max() - question_cosine,
+    ])  # fmt: skip
+    order = np.argsort(-question_cosine, kind="stable")
+    in_dense = np.isin(rows, dense_rows)
+    return Candidates(rows[order], features[order], in_dense[order])
+
+
+def _inverse_ranks(rows: np.ndarray, ranked: list[int]) -> np.ndarray:
+    place = {r: i for i, r in enumerate(ranked)}
+    return np.array([1.0 / (1 + place[r]) if r in place else 0.0 for r in rows.tolist()])
+
+
+def _filters(engine, u, rows: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]:
+    """Whether the question was read with a filter, which candidates it leaves out, and
+    which name whom it asks about."""
+    store = engine.store
+    none = np.zeros(len(rows))
+    allowed = plan(u, store, engine.gazetteer)
+    if allowed.note or allowed.where == EVERYTHING or not store.allows_fewer(allowed.where):
+        return False, none, none
+    passes = np.isin(rows, store.ids(allowed.where, among=rows))
+    named = (
+        np.isin(rows, store.ids(allowed.named, among=rows)).astype(np.float64)
+        if allowed.named != NOTHING
+        else none
+    )
+    return True, (~passes).astype(np.float64), named
+
+
+def judged(engine, u) -> tuple[Candidates, np.ndarray] | None:
+    """The question's candidates and the probability that each answers it, best first; None
+    when no decision is fitted or the question is not one plain search can judge."""
+    fitted = decision()
+    if fitted is None or u.follow_up or u.explicit or u.kind or not u.question.strip():
+        return None
+    found = candidates(engine, u)
+    if not len(found):
+        return None
+    p = fitted.probabilities(found.features)
+    order = np.argsort(-p, kind="stable")
+    found = Candidates(found.rows[order], found.features[order], found.in_dense[order])
+    return found, p[order]
