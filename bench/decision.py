@@ -5,13 +5,14 @@ Every tuning question is answered as the product would without the decision; the
 candidates of the question as asked (`floor.candidates`, the very features the product uses)
 are labelled by the evaluation's answers. A logistic model of "this candidate answers" is
 fitted with cross-validation by question: no question is scored by a model that saw it. Its
-two thresholds are fitted on the training folds too:
+thresholds are fitted on the training folds too:
 
-- answer_from: a question the reading refused for relevance is answered when its best
-  candidate reaches it (the threshold deciding most training questions right: answered when
-  an answer exists, refused when none does);
-- shown_from: a candidate is shown when it reaches it (the threshold with the best F1 over
-  the training candidates).
+- shown_from (shipped): a candidate follows an answer with room left when it reaches it (the
+  threshold with the best F1 over the training candidates);
+- answer_from (measured, not shipped): were a question the reading refused for relevance
+  answered when its best candidate reaches it, the threshold deciding most training
+  questions right (answered when an answer exists, refused when none does). The table says
+  how many refused questions it decides right beside the reading's own refusals.
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.decision [--write]
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ SETS = ("evals/questions.toml", "evals/heldout.toml", "evals/news.toml")
 EXTERNAL = Path("../shared/external-evals")
 SEEDS = Path("seeds/000_8e297ec4f5d0d494.txt")
 FOLDS = 5
+PAGE = 5
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Question:
     refused: bool  # refused for relevance by the reading (the decision may answer it)
     features: np.ndarray
     labels: np.ndarray
+    ids: list[str]  # the candidates' statement ids
+    shown: list[str]  # what the product shows without the decision, best first
 
 
 def _questions(path: Path) -> tuple[Path | None, list[tuple[str, set | list]]]:
@@ -68,6 +72,7 @@ def collect(path: Path) -> list[Question]:
     settings = corpus_settings(Settings.from_env(), corpus)
     engine = Engine(settings).load()
     statements = list(engine.store.statements(np.arange(engine.store.size)))
+    row_of = {s.id: row for row, s in enumerate(statements)}
     if path.suffix == ".jsonl":
         golds = [
             {s.id for s in statements for p in prefixes if s.text.startswith(p)}
@@ -86,10 +91,13 @@ def collect(path: Path) -> list[Question]:
         u = understand(engine, text)
         if u.follow_up or u.explicit or u.kind:
             continue
-        cands = floor.candidates(engine, u)
+        shown = [p.id for p in result.passages] if result.answered else []
+        last = [row_of[shown[PAGE - 1]]] if len(shown) >= PAGE else []
+        cands = floor.candidates(engine, u, also=last)
         ids = engine.store.statement_ids(cands.rows) if len(cands) else []
         labels = np.array([i in gold for i in ids], dtype=bool)
-        found.append(Question(path.name, text, gold, not result.answered, cands.features, labels))
+        found.append(Question(path.name, text, gold, not result.answered, cands.features,
+                              labels, list(ids), shown))  # fmt: skip
     return found
 
 
@@ -102,12 +110,10 @@ def fit(train: list[Question]):
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(x), y)
     mean, scale = scaler.mean_, np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    fitted = floor.Decision(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5, 0.5)
+    fitted = floor.Decision(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5)
     probabilities = [fitted.probabilities(q.features) for q in train]
-    return floor.Decision(
-        mean, scale, model.coef_[0], float(model.intercept_[0]),
-        _answer_from(train, probabilities), _shown_from(train, probabilities),
-    )  # fmt: skip
+    fitted = replace(fitted, shown_from=_shown_from(train, probabilities))
+    return fitted, _answer_from(train, probabilities)
 
 
 def _answer_from(questions, probabilities) -> float:
@@ -140,10 +146,10 @@ def cross_validate(questions: list[Question]):
     fold = rng.integers(0, FOLDS, len(questions))
     out = [None] * len(questions)
     for k in range(FOLDS):
-        model = fit([q for q, f in zip(questions, fold) if f != k])
+        model, answer_from = fit([q for q, f in zip(questions, fold) if f != k])
         for i, (q, f) in enumerate(zip(questions, fold)):
             if f == k:
-                out[i] = (model.probabilities(q.features), model.answer_from, model.shown_from)
+                out[i] = (model.probabilities(q.features), answer_from, model.shown_from)
     return out
 
 
@@ -155,14 +161,54 @@ def report(questions: list[Question], scored) -> None:
         after = sum(((p.max() if len(p) else 0) >= a) == bool(q.gold) for q, (p, a, _) in rows)
         gained = sum(bool(q.gold) and (p.max() if len(p) else 0) >= a for q, (p, a, _) in rows)
         print(f"{name:20} {len(rows):7} {before:14} {after:13} {gained:20}")
+    print("answerable questions, recall@5 / MRR: the reading alone -> with the floor")
+    for name in sorted({q.set for q in questions}):
+        rows = [(q, s) for q, s in zip(questions, scored) if q.set == name and q.gold]
+        before = [_recall_rr(q.shown, q.gold) for q, _ in rows]
+        after = [_recall_rr(_floored(q, p, shown), q.gold) for q, (p, _, shown) in rows]
+        print(
+            f"  {name:20} {np.mean(before, axis=0).round(3)} -> {np.mean(after, axis=0).round(3)}"
+        )
     p = np.concatenate([s[0] for s in scored])
     y = np.concatenate([q.labels for q in questions])
     print("calibration (cross-validated): predicted -> observed share answering, candidates")
-    for lo, hi in ((0, .05), (.05, .1), (.1, .2), (.2, .35), (.35, .5), (.5, .7), (.7, 1.01)):
+    for lo, hi in (
+        (0, 0.05),
+        (0.05, 0.1),
+        (0.1, 0.2),
+        (0.2, 0.35),
+        (0.35, 0.5),
+        (0.5, 0.7),
+        (0.7, 1.01),
+    ):
         inside = (p >= lo) & (p < hi)
         if inside.any():
             print(f"  [{lo:.2f}, {hi:.2f}) {p[inside].mean():.3f} -> {y[inside].mean():.3f}"
                   f"  ({inside.sum()})")  # fmt: skip
+
+
+def _floored(q: Question, p: np.ndarray, shown_from: float, page: int = PAGE) -> list[str]:
+    """What `floor.with_floor` makes of the product's list (first page)."""
+    if not q.shown:
+        return []
+    fresh = sorted((i for i in range(len(q.ids)) if q.ids[i] not in q.shown[:page]),
+                   key=lambda i: -p[i])  # fmt: skip
+    if not fresh:
+        return q.shown
+    if len(q.shown) >= page and p[fresh[0]] <= p[q.ids.index(q.shown[page - 1])]:
+        return q.shown
+    room = page - min(len(q.shown), page - 1) - 1
+    chosen = fresh[:1] + [i for i in fresh[1:] if p[i] >= shown_from][:room]
+    added = [q.ids[i] for i in chosen]
+    kept = [i for i in q.shown if i not in added]
+    at = min(len(kept), page - 1)
+    return kept[:at] + added + kept[at:]
+
+
+def _recall_rr(ranked: list[str], gold: set[str]) -> tuple[float, float]:
+    top = ranked[:5]
+    rr = next((1 / (i + 1) for i, x in enumerate(top) if x in gold), 0.0)
+    return len(gold & set(top)) / len(gold), rr
 
 
 def main() -> None:
@@ -175,10 +221,10 @@ def main() -> None:
               if (EXTERNAL / f"{name}.jsonl").is_file()]  # fmt: skip
     questions = [q for path in paths for q in collect(path)]
     report(questions, cross_validate(questions))
-    model = fit(questions)
-    print("fitted on all:", dict(zip(floor.FEATURES, np.round(model.weights, 3))),
-          f"bias {model.bias:.3f} answer_from {model.answer_from:.3f} "
-          f"shown_from {model.shown_from:.3f}")  # fmt: skip
+    model, answer_from = fit(questions)
+    weights = {name: round(float(w), 3) for name, w in zip(floor.FEATURES, model.weights)}
+    print("fitted on all:", weights, f"bias {model.bias:.3f}",
+          f"shown_from {model.shown_from:.3f} (answer_from {answer_from:.3f}, not shipped)")  # fmt: skip
     if args.write:
         data = {
             "features": list(floor.FEATURES),
@@ -186,7 +232,6 @@ def main() -> None:
             "scale": model.scale.tolist(),
             "weights": model.weights.tolist(),
             "bias": model.bias,
-            "answer_from": model.answer_from,
             "shown_from": model.shown_from,
             "fitted_on": [str(p) for p in paths],
         }

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from qa.answer import floor
 from qa.answer.engine import Engine
+from qa.answer.floor import with_floor
 from qa.answer.hits import Hit, SearchResult
 from qa.answer.notes import OTHERS_LISTED, ambiguity_note, bare_names_note
 from qa.corpus.entities import speaker_value
@@ -217,6 +217,10 @@ def answer_understood(
     everything = engine.searcher.search(understood, WHOLE, 0, read=False)
     if understood.order and everything.hits:
         everything = replace(everything, hits=in_order(everything.hits, understood.order))
+    if everything.answered and everything.hits:
+        # On the page the settings give, whatever page is asked: pages stay stretches of one
+        # whole answer.
+        everything = with_floor(engine, understood, everything, engine.settings.top_k)
     result = replace(everything, hits=read(everything.hits[offset : offset + top_k]))
     if asks_quantity(understood.question) and not any(
         has_number(h.statement.passage) for h in read(everything.hits[:1])
@@ -233,35 +237,7 @@ def answer_understood(
         composed = _bare_name_closest(engine, understood, composed)
     if len(result.hits) < len(everything.hits) == everything.available:
         composed = replace(composed, whole_hits=everything.hits, read_records=read)
-    elif composed.answered and not offset and len(composed.passages) < top_k:
-        composed = _with_floor(engine, understood, composed, top_k)
     return composed
-
-
-def _with_floor(engine: Engine, understood: Understanding, composed: Answer, top_k: int) -> Answer:
-    """An answer with room left on its page, followed by the statements plain search finds
-    for the question as asked that the fitted decision judges likely to answer it
-    (`qa/answer/floor.py`): plain retrieval is the floor. They are shown as further
-    statements, matched by the question."""
-    judged = floor.judged(engine, understood)
-    if judged is None:
-        return composed
-    found, probabilities = judged
-    shown = {p.id for p in composed.passages}
-    room = top_k - len(composed.passages)
-    ids = engine.store.statement_ids(found.rows)
-    extra = [
-        Hit(int(row), None, round(float(p), 6), float(features[0]), 0.0, ("question",),
-            further=True)
-        for row, id, p, features in zip(found.rows, ids, probabilities, found.features)
-        if p >= floor.decision().shown_from and id not in shown
-    ][:room]  # fmt: skip
-    if not extra:
-        return composed
-    added = tuple(Passage.of(h) for h in engine.searcher.read(extra))
-    return replace(
-        composed, passages=composed.passages + added, available=composed.available + len(added)
-    )
 
 
 def _bare_name_closest(engine: Engine, understood: Understanding, composed: Answer) -> Answer:

@@ -1,31 +1,36 @@
-"""Plain retrieval as the floor, and the fitted decision that judges it.
+"""Plain retrieval as the floor, judged by a fitted decision.
 
 The question as asked (not as read) is searched the plain way: its closest statements by
-meaning and by keywords, whatever the filters read from it. Each candidate is described by
+meaning and by keywords, whatever filters were read from it. Each candidate is described by
 measured features (cosines to the question and to its topic, coverage of the topic's words,
 its ranks in either search, whether it passes the filters the question was read with or names
 whom they ask about) and one logistic model, fitted on the tuning questions only
 (`bench/decision.py`, which also reports its cross-validation and calibration), gives the
-probability that it answers the question. The fitted weights and the two thresholds live in
-`decision.json` beside this module: no margin here is set by hand.
+probability that it answers the question. The weights and the threshold `shown_from` live in
+`decision.json` beside this module.
 
-Two uses (`qa/answer/compose.py`):
-- a reply the reading refused for relevance is answered after all when a candidate reaches
-  `answer_from`: refusing with the answer in hand is as bad as a wrong answer;
-- an answer with room left on its first page is followed by the candidates that reach
-  `shown_from`, labelled as further statements close to the question as asked."""
+An answer's first page always holds the candidate most likely to answer that the page does not
+already hold, in its last place: a reading that filtered the answer out (a name read as the
+speaker in "Clinton's campaign manager") no longer hides what plain retrieval finds. A page
+with room left is followed by the other candidates that reach `shown_from`. Both are labelled
+as further statements matched by the question.
+
+A refusal is not overturned here: fitted on the tuning questions, the best candidate's
+probability decides fewer refused questions right than the reading does (`bench/decision.py`
+reports it), so the reading's refusals stand."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from qa.answer.filters import plan
-from qa.store.where import EVERYTHING, NOTHING
+from qa.answer.hits import Hit, SearchResult
+from qa.store.where import EVERYTHING, NOTHING, OPEN_HIGH
 from qa.text import tokenize
 
 # How deep each plain search looks.
@@ -59,13 +64,13 @@ class Candidates:
 
 @dataclass(frozen=True)
 class Decision:
-    """The fitted model: standardisation, weights, and the two thresholds."""
+    """The fitted model: standardisation, weights, and the threshold from which a candidate
+    follows an answer with room left."""
 
     mean: np.ndarray
     scale: np.ndarray
     weights: np.ndarray
     bias: float
-    answer_from: float
     shown_from: float
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
@@ -88,14 +93,13 @@ def decision() -> Decision | None:
         np.asarray(data["scale"]),
         np.asarray(data["weights"]),
         float(data["bias"]),
-        float(data["answer_from"]),
         float(data["shown_from"]),
     )
 
 
-def candidates(engine, u) -> Candidates:
-    """The closest statements to the question as asked, by meaning and by keywords, with
-    their features."""
+def candidates(engine, u, also=()) -> Candidates:
+    """The closest statements to the question as asked, by meaning and by keywords, and the
+    rows `also` given, with their features."""
     store = engine.store
     asked = u.question
     texts = [asked] + ([u.topic] if u.topic and u.topic != asked else [])
@@ -107,7 +111,7 @@ def candidates(engine, u) -> Candidates:
     )
     dense_rows = np.asarray(dense_rows, dtype=np.int64).tolist()
     keyword_rows = np.asarray(keyword_rows, dtype=np.int64).tolist()
-    rows = np.array(list(dict.fromkeys(dense_rows + keyword_rows)), dtype=np.int64)
+    rows = np.array(list(dict.fromkeys(dense_rows + keyword_rows + list(also))), dtype=np.int64)
     if not len(rows):
         return Candidates(rows, np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool))
     cosines = store.vectors(rows) @ vectors.T
@@ -152,16 +156,53 @@ def _filters(engine, u, rows: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]
     return True, (~passes).astype(np.float64), named
 
 
-def judged(engine, u) -> tuple[Candidates, np.ndarray] | None:
-    """The question's candidates and the probability that each answers it, best first; None
-    when no decision is fitted or the question is not one plain search can judge."""
+def judged(engine, u, also=()) -> tuple[Candidates, np.ndarray] | None:
+    """The question's candidates (and the rows `also` given) and the probability that each
+    answers it, best first; None when no decision is fitted or the question is not one plain
+    search can judge."""
     fitted = decision()
-    if fitted is None or u.follow_up or u.explicit or u.kind or not u.question.strip():
+    if fitted is None or u.follow_up or u.explicit or u.kind or not u.topic:
         return None
-    found = candidates(engine, u)
+    found = candidates(engine, u, also)
     if not len(found):
         return None
     p = fitted.probabilities(found.features)
     order = np.argsort(-p, kind="stable")
     found = Candidates(found.rows[order], found.features[order], found.in_dense[order])
     return found, p[order]
+
+
+def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
+    """An answer's whole list of hits with plain search's candidates in it. The candidate the
+    fitted decision judges most likely to answer, among those the first page does not hold,
+    takes the page's last place when it is judged likelier to answer than the hit there (or
+    follows a shorter page); when the page has room left, the others that reach `shown_from`
+    follow. They are further statements, matched by the question; the answer's own hits keep
+    their order, pages included."""
+    hits = list(found.hits)
+    last = [hits[page - 1].row] if len(hits) >= page else []
+    judged_ = judged(engine, u, also=last) if page > 1 else None
+    if judged_ is None:
+        return found
+    candidates_, probabilities = judged_
+    rows = candidates_.rows.tolist()
+    first_page = {h.row for h in hits[:page]}
+    fresh = [i for i, row in enumerate(rows) if row not in first_page]
+    if last and fresh and probabilities[fresh[0]] <= probabilities[rows.index(last[0])]:
+        return found
+    if not fresh:
+        return found
+    room = page - min(len(hits), page - 1) - 1
+    chosen = fresh[:1] + [i for i in fresh[1:] if probabilities[i] >= decision().shown_from][:room]
+    said = engine.store.facts(np.array([rows[i] for i in chosen], dtype=np.int64)).said_lo
+    added = [
+        Hit(rows[i], None, round(float(probabilities[i]), 6),
+            float(candidates_.features[i][0]), 0.0, ("question",),
+            int(order) if order != OPEN_HIGH else None, further=True)
+        for i, order in zip(chosen, said.tolist())
+    ]  # fmt: skip
+    taken = {h.row for h in added}
+    kept = [h for h in hits if h.row not in taken]
+    at = min(len(kept), page - 1)
+    hits = kept[:at] + added + kept[at:]
+    return replace(found, hits=tuple(hits), available=len(hits))

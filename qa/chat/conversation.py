@@ -129,7 +129,9 @@ class Conversation:
         if speaker and _WHAT_ELSE.match(text):
             understood = Understanding(question=text, speakers=(speaker,), follow_up=True)
             result = answer_understood(self.engine, understood, offset=0, top_k=50)
-            seen = {p.id for p in self.shown}
+            # Plain search's further statements were shown beside the answer, not as it:
+            # what else the speaker said still holds them.
+            seen = {p.id for p in self.shown if not (p.further and "question" in p.matched_by)}
             others = tuple(p for p in result.passages if p.id not in seen)
             result = replace(result, passages=others[: self.engine.settings.top_k],
                              available=len(others), answered=bool(others),

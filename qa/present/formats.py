@@ -31,6 +31,9 @@ ANSWER_CSV_COLUMNS = (*CSV_COLUMNS, "shown_as", "matched_by", "score")
 # The labels of what a shown passage is, as the text for people prints them.
 ANSWER = "answer"
 FURTHER = "further statement, not judged on the topic"
+# A statement plain search finds for the question as asked, shown after the answer's own
+# (qa/answer/floor.py): judged likely to answer by the fitted decision, not by the reading.
+FLOOR = "further statement, close to the question as asked"
 CLOSEST = "closest, but not an answer"
 # An answer found because its text names whom the question asks about, with no speaker of its
 # own: never given the name asked.
@@ -144,8 +147,13 @@ def shown_as(passage, closest: bool = False) -> str:
     if closest:
         return CLOSEST
     if passage.further:
-        return FURTHER
+        return further_label(passage)
     return NAMED if only_named(passage) else ANSWER
+
+
+def further_label(passage) -> str:
+    """What a further statement is: the filter's own, or plain search's for the question."""
+    return FLOOR if "question" in passage.matched_by else FURTHER
 
 
 def only_named(passage) -> bool:

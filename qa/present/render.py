@@ -19,6 +19,7 @@ from qa.present.formats import (
     NAMED,
     attribution_label,
     date_label,
+    further_label,
     neutralise,
     only_named,
     passage_groups,
@@ -118,7 +119,7 @@ def _render_passage(console: Console, passage: Passage, query_words: set[str]) -
     if passage.matched_by:
         meta.append(" · matched by " + ", ".join(passage.matched_by), style="dim")
     if passage.further:
-        meta.append(" · further statement, not judged on the topic", style="dim")
+        meta.append(" · " + further_label(passage), style="dim")
     elif only_named(passage):
         meta.append(" · " + NAMED, style="dim")
     console.print(meta)

@@ -9,12 +9,12 @@ from qa.chat.conversation import Reply
 from qa.present.formats import (
     attribution_label,
     date_label,
+    further_label,
     neutralise,
     passage_groups,
     understood_label,
 )
 
-FURTHER = "further statement, not judged on the topic"
 CLOSEST = "Closest, but not an answer:"
 
 
@@ -78,6 +78,6 @@ def passage_view(passage: Passage) -> dict:
         "channel": "via " + neutralise(passage.channel) if passage.channel else None,
         "source": source,
         "matched_by": "matched by " + ", ".join(passage.matched_by) if passage.matched_by else None,
-        "further": FURTHER if passage.further else None,
+        "further": further_label(passage) if passage.further else None,
         "citation": f"{text}\n— {who}, {date}, source: {source}",
     }
