@@ -110,3 +110,36 @@ def test_the_news_tuning_part_runs_beside_both_baselines(real_index_dir):
     assert not report.has_gates() and report.gate_failures() == []
     assert report.to_json()["gates"] == {}
     assert (real_index_dir / "collections").is_dir()  # its own collection, beside the seeds'
+
+
+@pytest.fixture(scope="module")
+def news_reader():
+    from qa.question.reader import QuestionReader
+
+    corpus = load_corpus([CORPUS])
+    return QuestionReader(list(corpus.statements), corpus.gazetteer, corpus.timeline)
+
+
+@pytest.mark.parametrize(
+    "question, owner",
+    [
+        ("What did Clinton's campaign manager say about Trump and the generals?", "Clinton"),
+        ("What did the Trump campaign spokesman say about paid leave?", "Trump"),
+        ("What did the president of the NAACP say about Congress?", "NAACP"),
+        ("What did the RNC's research director say about fact-checkers?", "RNC"),
+        (
+            "What did the founder of Iraq and Afghanistan Veterans of America say about suicides"
+            " among veterans?",
+            "Iraq and Afghanistan Veterans of America",
+        ),
+    ],  # fmt: skip
+)
+def test_whose_official_speaks_is_no_speaker_on_real_news(news_reader, question, owner):
+    u = news_reader.read(question)
+    assert u.speakers == () and u.unknown_speakers == () and u.corrections == ()
+    assert [r.owner for r in u.roles] == [owner]
+
+
+def test_party_adjectives_are_no_speakers_on_real_news(news_reader):
+    u = news_reader.read("How did PolitiFact rate Republican and Democratic claims?")
+    assert u.speakers == ("Politifact",)

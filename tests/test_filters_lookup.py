@@ -91,3 +91,25 @@ def test_parts_matching_nothing_or_everything(facts):
     among = np.array([0, 5, 17, 2999])
     assert table.ids(Not(NOTHING), among=among).tolist() == among.tolist()
     assert table.ids(And((Not(speaker), speaker))).tolist() == []
+
+
+def test_an_owned_role_prefers_the_titles_that_name_the_owner():
+    from qa.answer.filters import owned_where
+    from qa.question.roles import RoleFilter
+    from qa.store.where import AnyOf
+
+    vocabularies = {
+        "roles": ["hillary clinton campaign manager", "trump campaign manager",
+                  "republican national committee research director", "research director", ""],
+        "affiliations": [""],
+    }  # fmt: skip
+    manager = RoleFilter(("manager",), None, "Clinton's campaign manager", sure=False,
+                         owner="Clinton")  # fmt: skip
+    assert owned_where(manager, vocabularies) == AnyOf(
+        "role", ("hillary clinton campaign manager",)
+    )
+    director = RoleFilter(("director",), None, "the RNC's research director", sure=False,
+                          owner="RNC")  # fmt: skip
+    assert owned_where(director, vocabularies) == AnyOf(
+        "role", ("republican national committee research director",)
+    )

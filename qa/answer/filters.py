@@ -4,6 +4,7 @@ filter that matched nothing named instead."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 # Names that are an everyday word once the keyword index lower-cases them ("US": "us").
 _EVERYDAY = frozenset({"us"})
+# Words an acronym skips ("National Association for the Advancement of ...").
+_SMALL = frozenset({"of", "and", "for", "the", "&"})
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,30 @@ def role_where(role: RoleFilter, roles: list[str], gazetteer: Gazetteer) -> Wher
     return both(titled, either(allowed, both(AnyOf("affiliation", ("",)), named)))
 
 
+def owned_where(role: RoleFilter, vocabularies: dict[str, list[str]]) -> Where:
+    """Rows whose title is the role asked and names whom it serves ("Hillary Clinton's
+    campaign manager" for "Clinton's campaign manager"; "Republican National Committee
+    research director" for "the RNC's"), or whose affiliation is the owner and title the role."""
+    owner = role.owner or ""
+    tokens = set(tokenize(owner))
+
+    def names_owner(value: str) -> bool:
+        if tokens and tokens <= set(tokenize(value)):
+            return True
+        # An acronym spelt by the first letters of the words the value holds ("RNC")
+        words = [w for w in re.findall(r"[\w’'\-]+", value.lower()) if w not in _SMALL]
+        return owner.isupper() and len(owner) >= 2 and owner.lower() in "".join(w[0] for w in words)
+
+    titles = tuple(r for r in vocabularies["roles"] if r and role_matches(role.words, r))
+    named = tuple(r for r in titles if names_owner(r))
+    affiliations = tuple(a for a in vocabularies["affiliations"] if a and names_owner(a))
+    return either(
+        AnyOf("role", named) if named else NOTHING,
+        both(AnyOf("affiliation", affiliations), AnyOf("role", titles)) if affiliations and titles
+        else NOTHING,
+    )  # fmt: skip
+
+
 class AttributionWords:
     """Which speakers, roles and affiliations hold each keyword token, read once from the
     vocabularies: the words of a statement's own attribution ("NATO" in "NATO Secretary
@@ -198,6 +225,10 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
         why["source"] = matched
     prefer = NOTHING
     for role in u.roles:
+        if role.owner is not None:  # whom it serves named: its titles naming them rank first
+            prefer = either(prefer, owned_where(role, vocabularies))
+            why["role"] = prefer
+            continue
         if not role.sure:  # read by meaning: its titles rank first (FilterPlan.prefer)
             prefer = either(prefer, AnyOf("role", role.titles))
             why["role"] = prefer

@@ -16,6 +16,7 @@ from qa.question.actors import ACTOR_SUBJECT, actor_verb
 from qa.question.follow_up import FOLLOW_UP, is_follow_up, merged
 from qa.question.intent import asked_part, intent_span, lead_in_removed, refusal
 from qa.question.lexicon import TIME_FILLERS, closest_name
+from qa.question.owners import OwnedRoles
 from qa.question.places import named_place, place_pattern, places_typed
 from qa.question.regions import RegionReader
 from qa.question.role_phrases import RolePhrases
@@ -175,6 +176,9 @@ class QuestionReader:
         follow = FOLLOW_UP.match(text)  # "And ...", "Same question for ...", "Only ..."
         in_filter_position = filter_position(text, intent, asking, verb_at, follow)
 
+        # "Clinton's campaign manager": whose official speaks, not who
+        owned = OwnedRoles(self).read(text, taken, in_filter_position)
+        taken += [span for _, span in owned]
         names = SpeakerReader(self)
         speakers, corrections = names.read(text, taken, in_filter_position)
         speakers, ambiguous = self.expanded(speakers)
@@ -206,6 +210,7 @@ class QuestionReader:
         roles, meant = RolePhrases(self).read(text, read, taken + people, verb_at,
                                               in_filter_position)  # fmt: skip
         taken += meant
+        roles += [role for role, _ in owned if role is not None]
         if asking and not overlaps(asking, taken):
             taken.append(asking)
         if not speakers and names.others:

@@ -46,17 +46,20 @@ _OWN = re.compile(r"['’]s\s+(?:office|team|staff|camp)\b", re.IGNORECASE)
 class RoleFilter:
     """A role asked about: words every matching title contains, and where it serves. One read
     by meaning (`sure` false) names the corpus titles it was matched to instead: a preference
-    that ranks their statements first, never a filter."""
+    that ranks their statements first, never a filter. One whose holder is named by whom they
+    serve ("Clinton's campaign manager", "the president of the NAACP") has that `owner`: a
+    preference too, for the titles that name the owner."""
 
     words: tuple[str, ...]
     place: str | None
     label: str
     sure: bool = True
     titles: tuple[str, ...] = ()
+    owner: str | None = None
 
     def to_json(self) -> dict:
         return {"label": self.label, "words": list(self.words), "place": self.place,
-                "sure": self.sure, "titles": list(self.titles)}  # fmt: skip
+                "sure": self.sure, "titles": list(self.titles), "owner": self.owner}  # fmt: skip
 
     def shown(self) -> str:
         """As the Understood line shows it: "role: Canada's foreign minister", or a role read
@@ -64,6 +67,8 @@ class RoleFilter:
         from 'the alliance chief')"."""
         if self.sure:
             return "role: " + self.label
+        if self.owner is not None:
+            return f"role (preferred): {self.label} (serving {self.owner})"
         return f"role (preferred): {' or '.join(self.titles)} (read from '{self.label}')"
 
 
@@ -222,6 +227,8 @@ class RoleReader:
             if typed[0].isupper() and _NAME_SLOT.search(text[: m.start()]) and not named:
                 return typed  # "What did Politico say": a name where a speaker's name goes
             word = closest_word(bare, _TITLE_WORDS)
+            if word is not None and re.fullmatch(re.escape(word) + "e?s", bare):
+                return typed  # "Veterans": the plural of a title word, no slip
             if word is None or (reader._mentioned is not None and reader._mentioned(typed)):
                 return typed
             slips.append((typed, word))

@@ -20,7 +20,7 @@ from qa.question.lexicon import QUESTION_WORDS as SCAFFOLD
 from qa.question.lexicon import closest_name
 from qa.question.roles import ROLE_HEADS, ROLE_MODIFIERS
 from qa.question.spans import Span, overlaps
-from qa.question.speech import SPEECH_SET
+from qa.question.speech import FRAME_WORDS, SPEECH_SET, SPEECH_WORDS, STANCE_WORDS
 
 # Where a name the corpus does not know stands as who speaks: after the question's auxiliary
 # ("What did Starmer say", "Did Scholz say", "What's Orban's stance"), or owning a word for what
@@ -156,7 +156,7 @@ class SpeakerReader:
         for m in pattern.finditer(text) if pattern else ():
             if overlaps(m.span(), taken) or not in_filter_position(*m.span()):
                 continue
-            if self._names_employer(text, m):
+            if self._names_employer(text, m) or _modifies_a_noun(text, m):
                 continue
             name = self.reader.speaker_aliases[re.sub(r"['’]s$", "", m.group(0)).lower()]
             person = self._given_person(text, m)
@@ -246,8 +246,13 @@ class SpeakerReader:
         title or place, and where a name goes (capitalised, or after "did"/"by")."""
         word = token.group(0)
         bare = re.sub(r"['’]s$", "", word).lower()
+        mentioned = self.reader._mentioned
         return not (
             len(bare) < 4
+            # "the founder": a lower-case word after an article, or one the corpus writes, is
+            # a word of the language, not a name typed loosely
+            or (word.islower() and re.search(r"\b(?i:the|a|an)\s+$", text[: token.start()]))
+            or (word.islower() and mentioned is not None and mentioned(bare))
             or bare in SCAFFOLD
             or bare in SPEECH_SET
             or bare in ROLE_HEADS
@@ -295,6 +300,32 @@ class SpeakerReader:
             if not (bare in ROLE_MODIFIERS or self.reader.place(word)):
                 return False
         return False
+
+
+# A word shaped as an adjective ("Democratic", "Republican", "Hispanic"), and what may follow it
+# before the noun it qualifies ("Republican and Democratic claims").
+_ADJECTIVE = re.compile(r"(?:ic|ican|ian|ese|ish)$", re.IGNORECASE)
+_AUXILIARY = re.compile(r"\b(?:did|does|do|will|would|can|could|should)\b", re.IGNORECASE)
+_VERB = re.compile(rf"(?:{STANCE_WORDS}|{FRAME_WORDS}|{SPEECH_WORDS})", re.IGNORECASE)
+
+
+def _modifies_a_noun(text: str, match: re.Match) -> bool:
+    """Whether a one-word name shaped as an adjective qualifies the lower-case noun after it
+    ("Democratic claims", "Republican and Democratic senators"): a kind of thing, no speaker."""
+    word = match.group(0)
+    if " " in word or re.search(r"['’]s$", word) or not _ADJECTIVE.search(word):
+        return False
+    rest = text[match.end() :]
+    gap = re.match(r"(?:\s+(?:and|or)\s+[A-Z][\w\-]*)*\s+([a-z][\w\-]*)", rest)
+    if gap is None:
+        return False
+    noun = gap.group(1)
+    if noun in SCAFFOLD:
+        return False
+    if not (noun in SPEECH_SET or _VERB.fullmatch(noun)):
+        return True
+    # "How did PolitiFact rate ... Democratic claims": after an auxiliary the verb has no -s
+    return bool(_AUXILIARY.search(text[: match.start()])) and re.search(r"[^s]s$", noun) is not None
 
 
 def _in_speaker_slot(text: str, at: int) -> bool:
