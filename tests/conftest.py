@@ -97,3 +97,11 @@ def memory_bounded(script: str, limit: int) -> str:
     a library another test loaded (gRPC) would write to the child's stderr."""
     bound = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))"
     return bound + "\n" + script
+
+
+def own(passages) -> list:
+    """The passages an answer shows as its own, without plain search's further statements
+    (qa/answer/floor.py)."""
+    from qa.answer.floor import from_floor
+
+    return [p for p in passages if not from_floor(p)]

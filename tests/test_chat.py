@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from conftest import own
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -15,7 +16,8 @@ from qa.settings import Settings
 
 
 def sources(reply):
-    return {p.source.rsplit(":", 1)[1] for p in reply.answer.passages}
+    """The lines of the answer's own passages."""
+    return {p.source.rsplit(":", 1)[1] for p in own(reply.answer.passages)}
 
 
 def test_follow_up_names_a_new_country(real_engine):
@@ -136,8 +138,8 @@ def test_a_reason_asked_about_a_subject_lists_what_was_said_on_it_as_closest(rea
 def test_what_else_did_he_say_is_the_same_speaker_minus_what_was_shown(real_engine):
     chat = Conversation(real_engine)
     first = chat.handle("What did Yermak say about Jeddah?")
-    shown = {p.id for p in first.answer.passages}
-    assert {p.speaker for p in first.answer.passages} == {"Andriy Yermak"}
+    shown = {p.id for p in own(first.answer.passages)}
+    assert {p.speaker for p in own(first.answer.passages)} == {"Andriy Yermak"}
     more = chat.handle("What else did he say?")
     assert more.answer.understood.speakers == ("Andriy Yermak",)
     assert more.answer.passages and not {p.id for p in more.answer.passages} & shown
@@ -232,7 +234,7 @@ def test_json_filters_and_sources_have_their_own_type(real_engine, capsys):
 def test_who_else_is_the_same_topic_by_others_than_those_shown(real_engine):
     chat = Conversation(real_engine)
     first = chat.handle("What did Macron say about allied forces?")
-    assert {p.speaker for p in first.answer.passages} == {"Emmanuel Macron"}
+    assert {p.speaker for p in own(first.answer.passages)} == {"Emmanuel Macron"}
     reply = chat.handle("Who else said that?")
     assert reply.answer.understood.intent == "who"
     assert reply.answer.understood.topic == "allied forces"

@@ -77,7 +77,8 @@ def test_ask_json_schema_and_verbatim(real_engine, real_index_dir):
     # further statements not judged on the topic.
     assert {p["source"].rsplit(":", 1)[1] for p in data["passages"][:2]} == {"10", "13"}
     assert [p["further"] for p in data["passages"][:2]] == [False, False]
-    further = [p for p in data["passages"] if p["further"]]
+    # Plain search's further statements (matched by the question) may come from anyone.
+    further = [p for p in data["passages"] if p["further"] and "question" not in p["matched_by"]]
     assert all("words" not in p["matched_by"] for p in further)
     assert [p["further"] for p in data["passages"]] == sorted(
         p["further"] for p in data["passages"]
@@ -87,7 +88,7 @@ def test_ask_json_schema_and_verbatim(real_engine, real_index_dir):
     for passage in data["passages"]:
         assert set(passage) >= PASSAGE_KEYS
         assert passage["text"] in passage["statement"]
-        assert passage["affiliation"] == "Italy"
+        assert passage["affiliation"] == "Italy" or "question" in passage["matched_by"]
         assert set(passage["said_on"]) >= {"text", "month", "day", "year", "inferred"}
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+from conftest import own
+
 from qa.chat.about_answer import DISAGREE, LABELS
 from qa.chat.conversation import Conversation
 from qa.chat.terminal import run_piped
@@ -80,7 +82,7 @@ def test_what_day_did_she_say_it_is_answered_not_an_error(real_engine):
 def test_he_and_she_point_at_the_speaker_they_fit(real_engine):
     chat = Conversation(real_engine)
     first = chat.handle("What did Canada say about security guarantees?").answer
-    assert [p.speaker for p in first.passages] == ["Bill Blair", "Melanie Joly"]
+    assert [p.speaker for p in own(first.passages)] == ["Bill Blair", "Melanie Joly"]
     # "Melanie" is a woman's given name; "Bill" tells nothing, and "he" does not contradict it.
     she = chat.handle("When did she say that?").answer
     assert she.passages == (first.passages[1],)
@@ -150,7 +152,7 @@ def test_a_question_of_its_own_is_not_read_as_one_about_the_answer(real_engine):
     # Zelensky and security guarantees are not in the passages shown: a new search.
     reply = chat.handle("When did Zelensky talk about security guarantees?").answer
     assert reply.note is None
-    assert {p.speaker for p in reply.passages} == {"Volodymyr Zelensky"}
+    assert {p.speaker for p in own(reply.passages)} == {"Volodymyr Zelensky"}
 
 
 def test_and_canada_still_refines_the_last_question(real_engine):

@@ -48,6 +48,8 @@ FEATURES = (
     "cosine_gap",  # how far its question cosine is under the best candidate's
 )
 DECISION = Path(__file__).with_name("decision.json")
+# What a candidate of plain search is matched by, in a passage shown.
+MATCHED = "question"
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,8 @@ def judged(engine, u, also=()) -> tuple[Candidates, np.ndarray] | None:
     answers it, best first; None when no decision is fitted or the question is not one plain
     search can judge."""
     fitted = decision()
-    if fitted is None or u.follow_up or u.explicit or u.kind or not u.topic:
+    # A date asked, a kind of passage, options and follow-ups hold: plain search knows none.
+    if fitted is None or u.follow_up or u.explicit or u.kind or u.date or not u.topic:
         return None
     found = candidates(engine, u, also)
     if not len(found):
@@ -197,7 +200,7 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     said = engine.store.facts(np.array([rows[i] for i in chosen], dtype=np.int64)).said_lo
     added = [
         Hit(rows[i], None, round(float(probabilities[i]), 6),
-            float(candidates_.features[i][0]), 0.0, ("question",),
+            float(candidates_.features[i][0]), 0.0, (MATCHED,),
             int(order) if order != OPEN_HIGH else None, further=True)
         for i, order in zip(chosen, said.tolist())
     ]  # fmt: skip
@@ -206,3 +209,8 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     at = min(len(kept), page - 1)
     hits = kept[:at] + added + kept[at:]
     return replace(found, hits=tuple(hits), available=len(hits))
+
+
+def from_floor(passage) -> bool:
+    """Whether a passage shown is one of plain search's, not the answer's own."""
+    return MATCHED in passage.matched_by

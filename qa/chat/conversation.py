@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from qa.answer.compose import Answer, answer, answer_understood, understand
 from qa.answer.engine import Engine
+from qa.answer.floor import from_floor
 from qa.chat.about_answer import DISAGREE, NOBODY_ELSE, SEARCHES, about_reply, asked_about
 from qa.corpus.names import speaker_owner
 from qa.corpus.people import given_names
@@ -107,6 +108,13 @@ class Conversation:
         except QaError as error:
             return Reply(lines=(str(error),), show="error")
 
+    @property
+    def answers_shown(self) -> list:
+        """The passages shown as the answer's own, which follow-ups about the answer refer to:
+        plain search's further statements were shown beside it, not as it (what else the
+        speaker said still holds them)."""
+        return [p for p in self.shown if not from_floor(p)]
+
     # ----------------------------------------------------------------------------------
     def _ask(self, text: str) -> Reply:
         top = self.anchor.passages[0] if self.anchor and self.anchor.passages else None
@@ -114,7 +122,9 @@ class Conversation:
             return Reply(lines=("Nothing has been shown yet to ask that about.",), show="text")
         if top is not None and _WHO_SAID_THAT.match(text):
             return self._about_top(text, "who")
-        asked = asked_about(text, self.shown, self.focus, self.anchor.question) if top else None
+        asked = (
+            asked_about(text, self.answers_shown, self.focus, self.anchor.question) if top else None
+        )
         if asked is not None and asked.aspect in SEARCHES and self.context is not None:
             notes = DISAGREE if asked.aspect == "disagree" else NOBODY_ELSE
             return self._who_else(text, asked.rest, notes)
@@ -129,9 +139,7 @@ class Conversation:
         if speaker and _WHAT_ELSE.match(text):
             understood = Understanding(question=text, speakers=(speaker,), follow_up=True)
             result = answer_understood(self.engine, understood, offset=0, top_k=50)
-            # Plain search's further statements were shown beside the answer, not as it:
-            # what else the speaker said still holds them.
-            seen = {p.id for p in self.shown if not (p.further and "question" in p.matched_by)}
+            seen = {p.id for p in self.answers_shown}
             others = tuple(p for p in result.passages if p.id not in seen)
             result = replace(result, passages=others[: self.engine.settings.top_k],
                              available=len(others), answered=bool(others),
@@ -159,7 +167,7 @@ class Conversation:
         gender that fits the pronoun, else the first one shown (a name tells nothing here)."""
         wanted = "f" if pronoun in {"she", "her"} else "m"
         names = given_names()
-        for passage in self.shown:
+        for passage in self.answers_shown:
             owner = _person(passage)
             if owner and names.get(owner.split()[0]) == wanted:
                 return owner
@@ -177,7 +185,7 @@ class Conversation:
                                  affiliations=(), roles=(), unknown_speakers=(), sources=(),
                                  follow_up=True)  # fmt: skip
         result = answer_understood(self.engine, understood, offset=0, top_k=50)
-        shown = {_person(p) for p in self.shown if p.speaker}
+        shown = {_person(p) for p in self.answers_shown if p.speaker}
         others = tuple(p for p in result.passages if _person(p) not in shown)
         result = replace(result, passages=others[: self.engine.settings.top_k],
                          available=len(others), answered=bool(others),
@@ -195,7 +203,7 @@ class Conversation:
     def _shifted(self, text: str, way: str, understood: Understanding | None = None) -> Reply:
         """ "Earlier?" / "Later?": the same question (or the one asked with it), before or
         after what was shown."""
-        dates = [p.said_order for p in self.shown if p.said_order is not None]
+        dates = [p.said_order for p in self.answers_shown if p.said_order is not None]
         if not dates:
             return Reply(lines=("The passages shown have no date to go before or after.",),
                          show="text")  # fmt: skip

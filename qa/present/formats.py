@@ -11,6 +11,7 @@ import io
 import json
 import re
 
+from qa.answer.floor import from_floor
 from qa.corpus.statements import SaidOn
 
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
@@ -34,6 +35,7 @@ FURTHER = "further statement, not judged on the topic"
 # A statement plain search finds for the question as asked, shown after the answer's own
 # (qa/answer/floor.py): judged likely to answer by the fitted decision, not by the reading.
 FLOOR = "further statement, close to the question as asked"
+FLOOR_GROUP = "Close to the question as asked"
 CLOSEST = "closest, but not an answer"
 # An answer found because its text names whom the question asks about, with no speaker of its
 # own: never given the name asked.
@@ -153,7 +155,7 @@ def shown_as(passage, closest: bool = False) -> str:
 
 def further_label(passage) -> str:
     """What a further statement is: the filter's own, or plain search's for the question."""
-    return FLOOR if "question" in passage.matched_by else FURTHER
+    return FLOOR if from_floor(passage) else FURTHER
 
 
 def only_named(passage) -> bool:
@@ -298,14 +300,17 @@ def passage_groups(passages, by_affiliation: bool = False, whole=tuple):
 
     groups: list[tuple[str | None, list]] = []
     for passage in passages:
-        key = key_of(passage)
+        key = FLOOR_GROUP if from_floor(passage) else key_of(passage)
         if groups and key and groups[-1][0] == key:
             groups[-1][1].append(passage)
         else:
             groups.append((key, [passage]))
     result = []
     for key, items in groups:
-        if key and len(items) > 1:
+        if key == FLOOR_GROUP:
+            # Plain search's statements are not the group before them, whoever says them.
+            result.append((FLOOR_GROUP, items))
+        elif key and len(items) > 1:
             counted = [p for p in whole() if key_of(p) == key] or items
             dated = sorted(
                 (p for p in counted if p.said_order is not None), key=lambda p: p.said_order
