@@ -127,7 +127,8 @@ def test_the_question_comes_from_stdin(monkeypatch, capsys, real_index_dir, args
                               stdin=f"  {ITALY}\n")  # fmt: skip
     answer = json.loads(out)
     assert code == 0 and err == "" and answer["question"] == ITALY
-    assert {p["affiliation"] for p in answer["passages"]} == {"Italy"}
+    own = [p for p in answer["passages"] if "question" not in p["matched_by"]]
+    assert {p["affiliation"] for p in own} == {"Italy"}
 
 
 @pytest.mark.parametrize(
@@ -188,7 +189,8 @@ def test_option_beats_environment_beats_config_file_beats_default(
     monkeypatch.setenv("QA_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.delenv("QA_TOP_K")
     monkeypatch.setenv("QA_INDEX_DIR", str(real_index_dir))
-    assert _passages(monkeypatch, capsys, real_index_dir) == 3  # the default, 5, finds 3
+    # The default, 5: Italy's three, and plain search's most likely one after them.
+    assert _passages(monkeypatch, capsys, real_index_dir) == 4
 
 
 def test_a_command_table_and_paths_from_the_files_folder(monkeypatch, capsys, tmp_path):

@@ -181,7 +181,8 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     takes the page's last place when it is judged likelier to answer than the hit there (or
     follows a shorter page); when the page has room left, the others that reach `shown_from`
     follow. They are further statements, matched by the question; the answer's own hits keep
-    their order, pages included."""
+    their order, pages included. A statement that names only a surname the answer leaves out
+    as ambiguous is not one of them."""
     hits = list(found.hits)
     last = [hits[page - 1].row] if len(hits) >= page else []
     judged_ = judged(engine, u, also=last) if page > 1 else None
@@ -191,9 +192,11 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     rows = candidates_.rows.tolist()
     first_page = {h.row for h in hits[:page]}
     fresh = [i for i, row in enumerate(rows) if row not in first_page]
-    if last and fresh and probabilities[fresh[0]] <= probabilities[rows.index(last[0])]:
-        return found
-    if not fresh:
+    left_out = {name for name, _ in u.ambiguous if name not in u.speakers}
+    if left_out and fresh:
+        statements = engine.store.statements([rows[i] for i in fresh])
+        fresh = [i for i, s in zip(fresh, statements) if s.speaker not in left_out]
+    if not fresh or (last and probabilities[fresh[0]] <= probabilities[rows.index(last[0])]):
         return found
     room = page - min(len(hits), page - 1) - 1
     chosen = fresh[:1] + [i for i in fresh[1:] if probabilities[i] >= decision().shown_from][:room]
