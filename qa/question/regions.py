@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
-# Words after a group of countries that say "someone from there" ("Baltic leaders").
+# Words after a group of countries that say "someone from there" ("Baltic leaders", "a
+# Baltic leader"), plural and singular.
 REGION_HEADS = {"leaders", "countries", "states", "nations", "governments", "officials",
                 "capitals", "allies", "partners", "members", "diplomats", "politicians",
-                "authorities", "people", "side"}  # fmt: skip
+                "authorities", "people", "side", "leader", "country", "state", "nation",
+                "government", "official", "capital", "ally", "partner", "member", "diplomat",
+                "politician"}  # fmt: skip
 # People of no place in particular, asked for as who speaks: no filter, and not the topic.
 _ANYONE = re.compile(
     r"\b(?:world|western|international|global|foreign|other|allied|key|major)\s+(?:leaders|"
