@@ -283,3 +283,26 @@ def test_an_article_gives_its_bare_surname_to_the_one_it_names(harbor, tmp_path)
     assert {s.speaker_entity for s in quay} == {"Tomas Vale"}
     line = next(s for s in corpus.statements if s.source == "harbor.txt:9")
     assert (line.speaker, line.speaker_entity) == ("Vale", "Vale")
+
+
+FESTIVAL = """\
+Mayor Anna de Witt said on March 14 that the harbor festival moves to August.
+De Witt said on March 15 that the festival will have a rowing race.
+Tomas Vale said on March 16 that the fish market stays open during the festival.
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did De Witt say about the rowing race?",
+        "What did de Witt say about the rowing race?",
+        "What did Anna de Witt say about the rowing race?",
+    ],
+)
+def test_a_surname_with_a_particle_is_the_person_typed_either_way(tmp_path, question):
+    festival = write(tmp_path / "festival.txt", FESTIVAL)
+    result = answer(engine_for(festival, tmp_path / "index"), question)
+    assert result.understood.speakers == ("Anna de Witt",)
+    assert result.understood.topic == "rowing race"
+    assert result.answered and {p.speaker_entity for p in own(result.passages)} == {"Anna de Witt"}

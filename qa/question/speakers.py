@@ -106,6 +106,11 @@ def speaker_alias_table(
         last = name.split()[-1]
         if len(name.split()) > 1 and len(last) > 2 and last[0].isupper():
             table.setdefault(last.lower(), name)
+            # A surname with its particles ("de Blasio" of "Bill de Blasio"), typed with a
+            # capital or not: the longer alias wins, and the particle is not the topic.
+            surname = _with_particles(name.split())
+            if surname != last:
+                table.setdefault(surname.lower(), name)
     table.update(shared)
     return table
 
@@ -125,6 +130,15 @@ def speaker_place_table(
         if person.affiliation:
             table.setdefault(person.name, person.affiliation)
     return table
+
+
+def _with_particles(words: list[str]) -> str:
+    """The last word of a name with the lower-case words before it, after a given name
+    ("de Blasio", "van der Berg")."""
+    at = len(words) - 1
+    while at > 1 and words[at - 1].isalpha() and words[at - 1].islower():
+        at -= 1
+    return " ".join(words[at:])
 
 
 def speaker_pattern(speaker_aliases: dict[str, str]) -> re.Pattern | None:
