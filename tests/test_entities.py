@@ -306,3 +306,31 @@ def test_a_surname_with_a_particle_is_the_person_typed_either_way(tmp_path, ques
     assert result.understood.speakers == ("Anna de Witt",)
     assert result.understood.topic == "rowing race"
     assert result.answered and {p.speaker_entity for p in own(result.passages)} == {"Anna de Witt"}
+
+
+NEWSROOM = """\
+"The march was peaceful," police said on May 9.
+"The race is close," Politico reported on May 10.
+"Growth will slow this year," the International Monetary Fund said on May 6.
+"The fund is short of money," the charity's treasurer said on May 7.
+"""
+
+
+@pytest.mark.parametrize(
+    "question, speakers",
+    [
+        # a word the corpus writes, after an article, is not a name typed loosely
+        ("What did the Police say about the march?", ()),
+        # an organisation's last word is a common noun, not a surname
+        ("What did the fund say about money?", ()),
+        (
+            "What did the International Monetary Fund say about growth?",
+            ("International Monetary Fund",),
+        ),
+    ],  # fmt: skip
+)
+def test_common_words_are_not_organisations_or_their_slips(tmp_path, question, speakers):
+    newsroom = write(tmp_path / "newsroom.txt", NEWSROOM)
+    engine = engine_for(newsroom, tmp_path / "index")
+    u = answer(engine, question).understood
+    assert u.speakers == speakers and u.corrections == ()

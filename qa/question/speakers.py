@@ -15,6 +15,7 @@ from qa.corpus.entities import (
     surname_of,
 )
 from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.people import ORGANISATION_WORDS
 from qa.corpus.subject_words import HONORIFICS
 from qa.question.lexicon import QUESTION_WORDS as SCAFFOLD
 from qa.question.lexicon import closest_name
@@ -104,7 +105,14 @@ def speaker_alias_table(
         for alias in person.aliases if person else ():
             table.setdefault(alias.lower(), name)
         last = name.split()[-1]
-        if len(name.split()) > 1 and len(last) > 2 and last[0].isupper():
+        # A person's surname stands for them; an organisation's last word is a common noun
+        # ("the fund" is not the International Monetary Fund).
+        if (
+            len(name.split()) > 1
+            and len(last) > 2
+            and last[0].isupper()
+            and last.lower() not in ORGANISATION_WORDS
+        ):
             table.setdefault(last.lower(), name)
             # A surname with its particles ("de Blasio" of "Bill de Blasio"), typed with a
             # capital or not: the longer alias wins, and the particle is not the topic.
@@ -261,12 +269,14 @@ class SpeakerReader:
         word = token.group(0)
         bare = re.sub(r"['’]s$", "", word).lower()
         mentioned = self.reader._mentioned
+        after_article = re.search(r"\b(?i:the|a|an)\s+$", text[: token.start()]) is not None
         return not (
             len(bare) < 4
             # "the founder": a lower-case word after an article, or one the corpus writes, is
-            # a word of the language, not a name typed loosely
-            or (word.islower() and re.search(r"\b(?i:the|a|an)\s+$", text[: token.start()]))
-            or (word.islower() and mentioned is not None and mentioned(bare))
+            # a word of the language, not a name typed loosely; so is a word after an article
+            # that the corpus writes ("the Police" where it writes "police")
+            or (word.islower() and after_article)
+            or ((word.islower() or after_article) and mentioned is not None and mentioned(bare))
             or bare in SCAFFOLD
             or bare in SPEECH_SET
             or bare in ROLE_HEADS
