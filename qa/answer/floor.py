@@ -30,6 +30,7 @@ import numpy as np
 
 from qa.answer.filters import plan
 from qa.answer.hits import Hit, SearchResult
+from qa.files import read_text
 from qa.store.where import EVERYTHING, NOTHING, OPEN_HIGH
 from qa.text import tokenize
 
@@ -48,6 +49,7 @@ FEATURES = (
     "cosine_gap",  # how far its question cosine is under the best candidate's
 )
 DECISION = Path(__file__).with_name("decision.json")
+DECISION_LIMIT = 64 * 1024
 # What a candidate of plain search is matched by, in a passage shown.
 MATCHED = "question"
 
@@ -87,7 +89,7 @@ def decision() -> Decision | None:
     """The fitted decision shipped with the package (None before one is fitted)."""
     if not DECISION.is_file():
         return None
-    data = json.loads(DECISION.read_text(encoding="utf-8"))
+    data = json.loads(read_text(DECISION, DECISION_LIMIT))
     if tuple(data["features"]) != FEATURES:
         return None
     return Decision(
