@@ -19,7 +19,7 @@ from qa.answer.hits import Hit, SearchResult
 from qa.answer.notes import LEFT_OUT_LISTED, OTHERS_LISTED, named_note, why_nothing
 from qa.answer.ordering import best_first, by_intent, ties_by_id
 from qa.answer.places import named_only, place_text
-from qa.answer.preference import preferred_rows_first
+from qa.answer.preference import occasion_rows_first, preferred_rows_first
 from qa.answer.relevance import PartJudge, _answers, _worth_showing, filter_shown, relevance
 from qa.answer.spelling import Spelling
 from qa.corpus.gazetteer import Gazetteer
@@ -248,7 +248,7 @@ class Searcher:
             keys = keys[kept] if keys is not None else None
         if keys is not None:
             order = ties_by_id(self.store, order, keys, offset, offset + top_k)
-        order = preferred_rows_first(u, order, self.store, why)
+        order = preferred_rows_first(u, occasion_rows_first(u, order, self.store), self.store, why)
         page = [
             Hit(row, None, 1.0, 0.0, 0.0, matched, said_order)
             for row, matched, said_order in self._marks(order[offset : offset + top_k], why)
