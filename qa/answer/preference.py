@@ -10,7 +10,6 @@ import numpy as np
 from qa.answer.hits import Hit
 from qa.question.understanding import Understanding
 from qa.store.base import Store
-from qa.store.where import Mentions
 from qa.text import tokenize
 
 
@@ -35,13 +34,12 @@ def preferred_rows_first(u: Understanding, order: np.ndarray, store: Store, why)
 
 
 def occasion_rows_first(u: Understanding, order: np.ndarray, store: Store) -> np.ndarray:
-    """A listing's rows with those that mention more of the occasion's words ("Italian
-    television", "the Paris summit") first, each part in its order."""
+    """A listing's rows with those that mention the occasion's words ("Italian television",
+    "the Paris summit") first, by their keyword score for them (a rarer word counts for more
+    than "group"); the others keep their order after them."""
     words = sorted(set(tokenize(u.occasion)))
     if not words or not len(order):
         return order
     order = np.asarray(order, dtype=np.int64)
-    held = np.zeros(len(order), dtype=np.int64)
-    for word in words:
-        held += np.isin(order, store.ids(Mentions((word,)), among=order))
-    return order[np.argsort(-held, kind="stable")]
+    scores = np.asarray(store.keyword_scores(words, order), dtype=np.float64)
+    return order[np.argsort(-scores, kind="stable")]

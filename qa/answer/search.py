@@ -117,7 +117,7 @@ class Searcher:
         filtered = where != EVERYTHING and self.store.allows_fewer(where)
         where = where if filtered else EVERYTHING
         if query_vectors is None:
-            return self._listed(u, where, why, top_k, offset, read)
+            return self._listed(u, where, why, top_k, offset, read, allowed.caveat)
 
         hits = self.rank(u, query_vectors, where, why, filtered, place_vector)
         hits = self._of_kind(hits, u.kind)
@@ -225,9 +225,10 @@ class Searcher:
         return self.word_coverage.coverage(concepts, ids)
 
     def _listed(
-        self, u: Understanding, where: Where, why, top_k, offset, read=True
+        self, u: Understanding, where: Where, why, top_k, offset, read=True, note=None
     ) -> SearchResult:
-        """A question with filters and no topic: what the filters allow, newest first."""
+        """A question with filters and no topic: what the filters allow, newest first (those
+        that mention the occasion asked first); `note` is the plan's caveat."""
         ids = np.asarray(self.store.ids(where), dtype=np.int64)
         facts = self.store.facts(ids)
         if u.date is None:
@@ -255,7 +256,7 @@ class Searcher:
         ]
         page = self.read(page) if read else tuple(page)
         reason = None if len(order) else "relevance"
-        return SearchResult(u, page, (), len(order) > 0, None, len(order), reason)
+        return SearchResult(u, page, (), len(order) > 0, note, len(order), reason)
 
     def _unfiltered_answers(self, u: Understanding, query_vectors, place_vector=None) -> list[Hit]:
         """Statements that answer the topic when no filter applies."""
