@@ -217,3 +217,30 @@ def test_a_role_without_a_country_is_placed_by_the_first_place_its_line_names(tm
     }
     assert by["Poland"] == ["Poland joins the grain pact with Germany"]
     assert by["Germany"] == ["Germany doubts the pact will hold"]
+
+
+@pytest.mark.parametrize(
+    "label, said",
+    [
+        ("Italian premier", "an Italian premier"),
+        ("American lawmaker", "an American lawmaker"),
+        ("European official", "a European official"),
+        ("Ukrainian minister", "a Ukrainian minister"),
+        ("EU envoy", "an EU envoy"),
+        ("UN envoy", "a UN envoy"),
+        ("U.S. senator", "a U.S. senator"),
+        ("NATO official", "a NATO official"),
+        ("Spanish minister", "a Spanish minister"),
+    ],
+)
+def test_a_role_is_named_with_the_article_it_is_spoken_with(label, said):
+    from qa.answer.filters import indefinite
+
+    assert indefinite(label) == said
+
+
+def test_a_note_names_a_role_with_its_article(reader):
+    from qa.answer.filters import who_phrase
+
+    u = read(reader, "What did the Italian premier say about loans?")
+    assert who_phrase(u) == "by an Italian premier"

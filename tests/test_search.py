@@ -483,3 +483,43 @@ def test_hits_left_unread_are_the_same_hits_once_read(searcher, fields):
     assert searcher.read(unread.hits) == read.hits
     # The closest are few and always shown: read either way.
     assert unread.closest == read.closest and all(h.statement for h in unread.closest)
+
+
+def test_an_occasion_lists_the_statements_that_mention_it_first(searcher):
+    # "What did Sanchez tell the funding summit?": his statements, the one naming it first
+    result = ask(searcher, speakers=("Pedro Sanchez",), occasion="the funding summit")
+    assert result.answered and passages(result) == [
+        "Spain backs more funding for the region",
+        "Spain will not send troops to the region",
+    ]
+
+
+EVENT = "\n".join(
+    [
+        "The harbour summit on May 20 will gather the ministers of the region.",
+        "Spain will not send troops to the region, Spanish Prime Minister Pedro Sanchez said on May 12.",
+        "Portugal wants fishing quotas kept, Portuguese Defence Minister Nuno Melo said on May 9.",
+        "Spain backs more funding for the region, Spanish Prime Minister Pedro Sanchez said on May 4.",
+    ]
+)
+
+
+def test_what_names_an_event_comes_first_among_what_was_said_before_it(tmp_path_factory):
+    # "What was announced ahead of the harbour summit?": the statement that announces it may
+    # have been said before it (a feed newest first dates it after May 12, open after that)
+    # and comes first
+    from qa.question.when import DateRange
+
+    searcher = searcher_of(tmp_path_factory, "event", EVENT)
+    summit = searcher.store.timeline.ordinal(5, 20)
+    before = DateRange(None, summit - 1, "ahead of the harbour summit", "the harbour summit")
+    result = ask(searcher, date=before, occasion="the harbour summit")
+    assert passages(result) == [
+        "The harbour summit on May 20 will gather the ministers of the region.",
+        "Spain will not send troops to the region",
+        "Portugal wants fishing quotas kept",
+        "Spain backs more funding for the region",
+    ]
+    # after it, nothing dated is known to fall: the announcement is not read as after it
+    after = DateRange(summit + 1, None, "after the harbour summit", "the harbour summit")
+    assert "The harbour summit" not in " ".join(passages(ask(searcher, date=after)))

@@ -947,3 +947,52 @@ def test_an_adjective_before_a_noun_is_no_speaker(owners_reader):
     u = owners_reader.read("How did the NAACP rate Republican and Democratic claims?")
     assert u.speakers == ("NAACP",)
     assert owners_reader.read("What did Democratic say about taxes?").speakers == ("Democratic",)
+
+
+@pytest.mark.parametrize(
+    "question, occasion, topic",
+    [
+        ("What did Fidan tell Spanish television?", "Spanish television", ""),
+        ("What did Fidan tell the Madrid press?", "Madrid press", ""),
+        ("What did the Spanish prime minister say at the Madrid summit?", "Madrid summit", ""),
+        ("What did Sanchez say in an interview with Turkish radio?",
+         "interview with Turkish radio", ""),
+        ("What did Fidan say to the press about shipping?", "press", "shipping"),
+        ("What did Fidan tell reporters about shipping?", "reporters", "shipping"),
+        ("What did Fidan say about shipping at the Madrid summit?", "Madrid summit", "shipping"),
+    ],
+)  # fmt: skip
+def test_where_or_to_whom_it_was_said_is_the_occasion_not_the_topic(
+    reader, question, occasion, topic
+):
+    u = reader.read(question)
+    assert (u.occasion, u.topic) == (occasion, topic)
+    assert u.speakers or u.roles
+
+
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        # with nobody to list, the venue is what is asked about
+        ("What was said at the Madrid summit?", "Madrid summit"),
+        # a purpose, a preposition of the topic, a place the topic holds: no occasion
+        ("What did Sanchez propose to end the war?", "end war"),
+        ("What did Sanchez say in response to Erdogan?", "response Erdogan"),
+        ("What did Fidan say about women in senior jobs at the Foreign Ministry?",
+         "women senior jobs Foreign Ministry"),
+        ("What did Fidan say about Sanchez not appearing at a public hearing?",
+         "Sanchez not appearing public hearing"),
+    ],
+)  # fmt: skip
+def test_a_phrase_after_the_verb_that_names_no_occasion_stays_the_topic(reader, question, topic):
+    u = reader.read(question)
+    assert (u.occasion, u.topic) == ("", topic)
+
+
+def test_an_event_read_as_a_time_is_also_the_occasion(reader):
+    u = reader.read("What was announced ahead of the summit in Madrid?")
+    assert u.topic == "" and u.date is not None and u.date.end is not None
+    assert u.date.event == "the summit in Madrid" and u.occasion == "the summit in Madrid"
+    # with a topic of its own, the event is only the time
+    u = reader.read("What was said about loans ahead of the summit in Madrid?")
+    assert u.topic == "loans" and u.occasion == ""

@@ -236,12 +236,22 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
         if matched == EVERYTHING:
             continue
         if empty(matched):
-            return FilterPlan(NOTHING, f"No statement by a {role.label} in the corpus.", why,
+            return FilterPlan(NOTHING, f"No statement by {indefinite(role.label)} in the corpus.", why,
                               "role")  # fmt: skip
         where = both(where, matched)
         why["role"] = matched if role.sure else prefer
     if u.date:
         matched, said = date_where(u.date), said_in(u.date)
+        if u.date.event and u.date.start is None and u.date.end is not None:
+            # "ahead of the Paris summit": the statements that name the event are what is asked
+            # about; one whose inferred date may fall before it is not left out for that (what
+            # names an event not yet dated past it most often announces it, as the statement
+            # the corpus dates the event from does)
+            naming_event = both(
+                mentions_of(u.date.event),
+                Overlaps("inferred_lo", "inferred_hi", OPEN_LOW, u.date.end),
+            )
+            matched, said = either(matched, naming_event), either(said, naming_event)
         # The range alone is only evaluated when nothing in it passes the other filters too
         # (to say which failed): over every row it costs more than within them.
         if empty(both(where, matched)):
@@ -250,7 +260,7 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
             else:
                 note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
             undated = both(where, UNDATED)
-            if not u.topic or empty(undated):
+            if not (u.topic or u.occasion) or empty(undated):
                 return FilterPlan(NOTHING, note, why, "date")
             # The corpus cannot settle the date for the statements that say none: they are
             # ranked by the topic as any are, and the answer says so; a known date outside
@@ -338,7 +348,21 @@ def who_phrase(u: Understanding) -> str:
     if u.sources:
         return "from " + " or ".join(u.sources)
     if any(r.sure or r.place for r in u.roles):
-        return "by a " + next(r for r in u.roles if r.sure or r.place).label
+        return "by " + indefinite(next(r for r in u.roles if r.sure or r.place).label)
     if u.date:
         return "dated " + u.date.label
     return ""
+
+
+def indefinite(phrase: str) -> str:
+    """The phrase with "a" or "an" as it is spoken: "an Italian premier", "a European
+    official", "a Ukrainian minister", "an EU envoy", "a UN envoy", "a NATO official"."""
+    word = phrase.split()[0] if phrase.split() else ""
+    letters = word.replace(".", "")
+    if letters.isupper() and 1 < len(letters) <= 3:
+        # an initialism is read letter by letter: "an EU", "an FBI", "a U.S.", "a UN"
+        vowel = letters[0] in "AEFHILMNORSX"
+    else:
+        lower = word.lower()
+        vowel = lower[:1] in "aeiou" and not lower.startswith(("eu", "uk", "uni", "usu", "one"))
+    return f"{'an' if vowel else 'a'} {phrase}"

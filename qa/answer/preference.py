@@ -1,6 +1,7 @@
 """A preference, not a filter: the statements of a role read by meaning (a `RoleFilter` that
-is not sure) come first among those shown; the others keep their order after them, and none
-is dropped."""
+is not sure), and those that mention the occasion a question names (where, to whom or around
+which event it was said), come first among those shown; the others keep their order after
+them, and none is dropped."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 from qa.answer.hits import Hit
 from qa.question.understanding import Understanding
 from qa.store.base import Store
+from qa.text import tokenize
 
 
 def preferred_first(u: Understanding, hits: list[Hit]) -> list[Hit]:
@@ -29,3 +31,15 @@ def preferred_rows_first(u: Understanding, order: np.ndarray, store: Store, why)
     order = np.asarray(order, dtype=np.int64)
     held = np.isin(order, store.ids(why["role"], among=order))
     return np.concatenate([order[held], order[~held]])
+
+
+def occasion_rows_first(u: Understanding, order: np.ndarray, store: Store) -> np.ndarray:
+    """A listing's rows with those that mention the occasion's words ("Italian television",
+    "the Paris summit") first, by their keyword score for them (a rarer word counts for more
+    than "group"); the others keep their order after them."""
+    words = sorted(set(tokenize(u.occasion)))
+    if not words or not len(order):
+        return order
+    order = np.asarray(order, dtype=np.int64)
+    scores = np.asarray(store.keyword_scores(words, order), dtype=np.float64)
+    return order[np.argsort(-scores, kind="stable")]

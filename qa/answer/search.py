@@ -19,7 +19,7 @@ from qa.answer.hits import Hit, SearchResult
 from qa.answer.notes import LEFT_OUT_LISTED, OTHERS_LISTED, named_note, why_nothing
 from qa.answer.ordering import best_first, by_intent, ties_by_id
 from qa.answer.places import named_only, place_text
-from qa.answer.preference import preferred_rows_first
+from qa.answer.preference import occasion_rows_first, preferred_rows_first
 from qa.answer.relevance import PartJudge, _answers, _worth_showing, filter_shown, relevance
 from qa.answer.spelling import Spelling
 from qa.corpus.gazetteer import Gazetteer
@@ -117,7 +117,7 @@ class Searcher:
         filtered = where != EVERYTHING and self.store.allows_fewer(where)
         where = where if filtered else EVERYTHING
         if query_vectors is None:
-            return self._listed(u, where, why, top_k, offset, read)
+            return self._listed(u, where, why, top_k, offset, read, allowed.caveat)
 
         hits = self.rank(u, query_vectors, where, why, filtered, place_vector)
         hits = self._of_kind(hits, u.kind)
@@ -225,9 +225,10 @@ class Searcher:
         return self.word_coverage.coverage(concepts, ids)
 
     def _listed(
-        self, u: Understanding, where: Where, why, top_k, offset, read=True
+        self, u: Understanding, where: Where, why, top_k, offset, read=True, note=None
     ) -> SearchResult:
-        """A question with filters and no topic: what the filters allow, newest first."""
+        """A question with filters and no topic: what the filters allow, newest first (those
+        that mention the occasion asked first); `note` is the plan's caveat."""
         ids = np.asarray(self.store.ids(where), dtype=np.int64)
         facts = self.store.facts(ids)
         if u.date is None:
@@ -248,14 +249,14 @@ class Searcher:
             keys = keys[kept] if keys is not None else None
         if keys is not None:
             order = ties_by_id(self.store, order, keys, offset, offset + top_k)
-        order = preferred_rows_first(u, order, self.store, why)
+        order = preferred_rows_first(u, occasion_rows_first(u, order, self.store), self.store, why)
         page = [
             Hit(row, None, 1.0, 0.0, 0.0, matched, said_order)
             for row, matched, said_order in self._marks(order[offset : offset + top_k], why)
         ]
         page = self.read(page) if read else tuple(page)
         reason = None if len(order) else "relevance"
-        return SearchResult(u, page, (), len(order) > 0, None, len(order), reason)
+        return SearchResult(u, page, (), len(order) > 0, note, len(order), reason)
 
     def _unfiltered_answers(self, u: Understanding, query_vectors, place_vector=None) -> list[Hit]:
         """Statements that answer the topic when no filter applies."""

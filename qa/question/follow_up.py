@@ -56,4 +56,5 @@ def merged(new: Understanding, old: Understanding) -> Understanding:
         kind=new.kind or old.kind,
         order=new.order or old.order,
         concepts=new.concepts if new.topic else old.concepts,
+        occasion=new.occasion or ("" if new.topic else old.occasion),
     )

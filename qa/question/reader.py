@@ -16,6 +16,7 @@ from qa.question.actors import ACTOR_SUBJECT, actor_verb
 from qa.question.follow_up import FOLLOW_UP, is_follow_up, merged
 from qa.question.intent import asked_part, intent_span, lead_in_removed, refusal
 from qa.question.lexicon import TIME_FILLERS, closest_name
+from qa.question.occasion import read_occasion
 from qa.question.owners import OwnedRoles
 from qa.question.places import named_place, place_pattern, places_typed
 from qa.question.regions import RegionReader
@@ -226,6 +227,13 @@ class QuestionReader:
                     unknown.append(name[0])
                 taken.append(name[1])
 
+        occasion = ""
+        if speech and not stance and intent != "who" and (speakers or affiliations or roles):
+            # "at the Brussels summit", "tell Italian television": where or to whom, not what
+            found = read_occasion(text, speech, taken, lambda w: self.place(w) is not None)
+            if found and not overlaps(found[1], taken):
+                occasion = found[0]
+                taken.append(found[1])
         for m in POSSESSIVE_SPEECH.finditer(text):
             if overlaps((m.start() - 1, m.start()), taken):
                 taken.append(m.span())  # "Rome's line on ...": the word for what is said
@@ -250,6 +258,8 @@ class QuestionReader:
             # "Who will meet on March 27?": an event the statements date; "by the end of the
             # year" is a deadline for what will happen, a forecast still
             refused = None
+        if not topic and date is not None and date.event:
+            occasion = date.event  # "What was announced ahead of the Paris summit?"
         concepts = topic_concepts(topic, self)
         kind = "quote" if quotes else None
         follow_up = is_follow_up(context, follow, topic, speech, lowered, kind)
@@ -271,6 +281,7 @@ class QuestionReader:
             concepts=concepts,
             about=about,
             ambiguous=ambiguous,
+            occasion=occasion,
         )
         if follow_up and context is not None:
             return merged(understanding, context)

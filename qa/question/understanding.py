@@ -40,6 +40,10 @@ class Understanding:
     # people it may be: ("Clinton", ("Bill Clinton", "Hillary Clinton")). Statements by each
     # are answered under their own name.
     ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Where, to whom or around which event it was said ("the Brussels summit", "Italian
+    # television", the event a date is read from): not a topic nor a filter; the statements
+    # that mention its words come first among those listed (qa/question/occasion.py).
+    occasion: str = ""
 
     @property
     def has_filters(self) -> bool:

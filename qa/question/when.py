@@ -54,6 +54,7 @@ class DateRange:
     start: int | None
     end: int | None
     label: str
+    event: str | None = None  # the event the range is read from ("the Paris summit")
 
     def to_json(self) -> dict:
         return {"label": self.label, "start": self.start, "end": self.end}
@@ -160,7 +161,8 @@ class DateReader:
                     or DATE_LEADS.get(lead.split()[-1])
                 )
                 around = AROUND_DAYS * 2 if kind == "around" else 0
-                return _bounded(kind, when, when, m.group(0), around), [m.span()]
+                found = _bounded(kind, when, when, m.group(0), around)
+                return replace(found, event=m.group("event")), [m.span()]
         return None, []
 
     def _days(self, text, cased, mentions) -> tuple[DateRange, list[tuple[int, int]]]:
