@@ -106,6 +106,28 @@ def test_the_questions_cover_every_shape_of_answer(real_engine, real_index_dir):
     assert not off_topic["answered"] and off_topic["closest"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the Italian premier say at the Brussels EU summit?",  # a role; an occasion
+        "What did the alliance chief say about guarantees?",  # a role read by meaning
+        "What did Zelensky's chief of staff say about negotiations?",  # whose official
+    ],
+)
+def test_every_part_of_a_reading_is_valid(real_engine, real_index_dir, question):
+    data = answer_json(real_index_dir, question)
+    assert data["understood"]["roles"]
+    assert errors("answer", data) == []
+
+
+def test_an_occasion_is_shown_as_read(real_engine, real_index_dir):
+    question = "What did the Italian premier say at the Brussels EU summit?"
+    data = answer_json(real_index_dir, question)
+    assert data["understood"]["occasion"] == "Brussels EU summit"
+    assert data["understood"]["topic"] == "" and data["answered"]
+    assert "occasion (preferred): Brussels EU summit" in ask(real_index_dir, question).stdout
+
+
 def test_ask_json_lines_are_valid_passage_lines(real_engine, real_index_dir):
     lines = ask(real_index_dir, ANSWERED, "--format", "jsonl").stdout.splitlines()
     assert lines

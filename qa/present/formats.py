@@ -281,6 +281,8 @@ def understood_label(answer) -> str:
         parts.append("date: " + u.date.label)
     if u.topic:
         parts.append("topic: " + u.topic)
+    if u.occasion:
+        parts.append("occasion (preferred): " + u.occasion)
     if u.follow_up:
         parts.append("(follow-up)")
     return "; ".join(parts)

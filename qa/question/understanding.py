@@ -74,6 +74,7 @@ class Understanding:
         return {
             "intent": self.intent,
             "topic": self.topic,
+            "occasion": self.occasion or None,
             "speakers": list(self.speakers),
             "affiliations": list(self.affiliations),
             "scope": self.scope,
