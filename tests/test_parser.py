@@ -584,6 +584,11 @@ UNNAMED_ROLES = [
     ("Demonstrators said they would march again.", "Demonstrators", None, "Demonstrators"),
     ("the former president said the law was failing.", "former president", None,
      "the former president"),
+    # after the cue
+    ('"We are done," said a spokeswoman for the mayor, adding that talks were over.',
+     "spokeswoman for the mayor", None, "a spokeswoman for the mayor"),
+    ('"We are done," said an aide to Ines Vidal on Monday.', "aide to Ines Vidal", None,
+     "an aide to Ines Vidal"),
 ]  # fmt: skip
 
 

@@ -316,5 +316,27 @@ def _described_after(tokens: list[tuple[int, int, str]], stop: int) -> Subject |
     """'said a campaign spokesman': the description, when it starts with a determiner."""
     if stop == 0 or tokens[0][2].lower() not in DETERMINERS:
         return None
+    if stop < len(tokens) and tokens[stop][2].lower() in OWNER_PREPOSITIONS:
+        stop = _owner_end(tokens, stop)  # 'said a spokeswoman for the mayor'
     last = tokens[stop - 1]
     return Subject(tokens[0][0], last[0] + len(last[2].rstrip(",.")))
+
+
+def _owner_end(tokens: list[tuple[int, int, str]], preposition: int) -> int:
+    """ "a spokeswoman for the mayor, adding": where the owner after the preposition ends (at a
+    comma, a sentence end or a word that is no part of it), or the preposition itself when the
+    head before it is no one's post."""
+    if not is_unnamed_head(tokens[preposition - 1][2]):
+        return preposition
+    k = preposition + 1
+    while k < len(tokens) and k - preposition <= 5:
+        word = tokens[k][2]
+        bare = word.lower().rstrip(",.;:")
+        if _is_boundary(word) or bare in NOT_IN_SOURCE or bare in MONTHS.keys() | WEEKDAYS:
+            break
+        k += 1
+        if word[-1] in ",;:" or _ends_sentence(word):
+            return k
+    if k == preposition + 1 or tokens[k - 1][2].lower() in DETERMINERS:
+        return preposition
+    return k
