@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.articles import part_of
 from qa.corpus.gazetteer import Gazetteer
 from qa.corpus.measure import NAMED, measure, render
 from qa.corpus.parser import parse_line
@@ -59,7 +60,8 @@ def main() -> None:
         return
     if not (args.folder / "gold.jsonl").is_file():
         sys.exit(f"No gold.jsonl in {args.folder}.")
-    result = measure(args.folder)
+    # The role of nominal sources is measured on the tuning part only (bench/articles.py).
+    result = measure(args.folder, lambda article: part_of(article) == "tuning", "tuning")
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as handle:
             for row in result["rows"]:

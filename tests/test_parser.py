@@ -554,3 +554,78 @@ def test_sources_are_verbatim_and_consistent(line):
             assert s.source_mention in s.passage
         if s.role is not None and s.role_from == "text":
             assert all(word in s.passage for word in s.role.split())
+
+
+# An unnamed source keeps the head noun of its description as its role, with the words saying
+# whose it is; the name of whom it serves is never the speaker. (text, role, affiliation,
+# source_mention)
+UNNAMED_ROLES = [
+    ("A spokeswoman for Ines Vidal says the budget is final.", "spokeswoman for Ines Vidal", None,
+     "A spokeswoman for Ines Vidal"),
+    ("Aides to Tomas Berg said the vote would wait.", "Aides to Tomas Berg", None,
+     "Aides to Tomas Berg"),
+    ("The lawyers for the family said the appeal was filed.", "lawyers for the family", None,
+     "The lawyers for the family"),
+    ("Okafor aides acknowledged a close tie with the union.", "Okafor aides", None,
+     "Okafor aides"),
+    ("Haddad's spokesman said the plan was dead.", "Haddad's spokesman", None,
+     "Haddad's spokesman"),
+    ("Two officials said the deal was done.", "officials", None, "Two officials"),
+    ("His lawyer said the charges would be dropped.", "lawyer", None, "His lawyer"),
+    ("After campaign aides insisted in June that the plan was sound, the mayor agreed.",
+     "campaign aides", None, "campaign aides"),
+    ("But a Harbor Authority official said the pier was unsafe.", "Harbor Authority official",
+     None, "a Harbor Authority official"),
+    ("The Lakeside candidate's former doctor said she was fit.",
+     "Lakeside candidate's former doctor", None, "The Lakeside candidate's former doctor"),
+    ("A spokesman for the Polish foreign ministry said the talks were over.",
+     "spokesman for the Polish foreign ministry", "Poland",
+     "A spokesman for the Polish foreign ministry"),
+    ("Demonstrators said they would march again.", "Demonstrators", None, "Demonstrators"),
+    ("the former president said the law was failing.", "former president", None,
+     "the former president"),
+    # after the cue
+    ('"We are done," said a spokeswoman for the mayor, adding that talks were over.',
+     "spokeswoman for the mayor", None, "a spokeswoman for the mayor"),
+    ('"We are done," said an aide to Ines Vidal on Monday.', "aide to Ines Vidal", None,
+     "an aide to Ines Vidal"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "role", "affiliation", "mention"), UNNAMED_ROLES)
+def test_unnamed_sources_keep_their_role(text, role, affiliation, mention, gazetteer):
+    s = parse(text, gazetteer)
+    assert s.speaker is None and s.speaker_as_written is None and s.speaker_from is None
+    assert (s.role, s.role_from) == (role, "text")
+    assert s.affiliation == affiliation
+    assert s.source_mention == mention
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Experts on Poland say the vote was fair.",  # a place they study, not serve
+        "A U.N. envoy to Poland said the vote was fair.",  # a place they are sent to
+    ],
+)
+def test_a_place_an_unnamed_source_deals_with_is_not_its_affiliation(text, gazetteer):
+    s = parse(text, gazetteer)
+    assert s.speaker is None
+    assert s.affiliation != "Poland"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        # a sum before a noun for people is no source
+        ("That is less than the minimum $20 million experts say it costs.", None),
+        # the family speaks, but holds no post
+        ("His family said he would not run.", "His family"),
+        ("The Lakeside campaign said it would appeal.", "The Lakeside campaign"),
+    ],
+)
+def test_no_role_without_a_post(text, mention, gazetteer):
+    s = parse(text, gazetteer)
+    assert s.speaker is None and s.role is None
+    if mention is not None:
+        assert s.source_mention == mention

@@ -596,6 +596,14 @@ def test_a_ministry_speaks_through_its_minister():
     assert not role_matches(("foreign", "ministry"), "defense minister")
 
 
+def test_a_title_asked_finds_its_holders_in_the_plural():
+    from qa.question.lexicon import role_matches
+
+    assert role_matches(("aide",), "okafor aides")
+    assert role_matches(("spokesman",), "spokeswoman for ines vidal")
+    assert not role_matches(("aide",), "aidesmen")
+
+
 @pytest.mark.parametrize(
     "phrase, first, last",
     [

@@ -319,6 +319,8 @@ DESCRIBED_HEADS = {
     "judge", "prosecutor", "attorney", "sheriff", "chief", "commissioner", "member", "staff",
     "team", "party", "democrat", "republican", "conservative", "liberal", "pundit", "commentator",
     "blogger", "journalist", "insider", "source", "diplomat", "envoy", "ambassador",
+    "businessman", "businesswoman", "staffer", "operative", "speechwriter", "announcer",
+    "consultant", "lobbyist", "organizer", "organiser", "surrogate", "demonstrator",
 }  # fmt: skip
 # Roles that may stand, capitalised, before a name, beyond the titles.
 LEADING_ROLES = DESCRIBED_HEADS | {

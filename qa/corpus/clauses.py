@@ -19,6 +19,7 @@ from qa.corpus.cues import (
     is_skippable,
 )
 from qa.corpus.gazetteer import Gazetteer
+from qa.corpus.unnamed import OWNER_PREPOSITIONS, unnamed_source
 
 # At most this many attributions are read in one passage (see _main for the one that counts).
 MAX_FOUND = 16
@@ -145,6 +146,9 @@ def _plural(masked: str, subject: subjects.Subject, cue_start: int) -> bool:
     words = masked[subject.start : subject.end].split()
     if not words:
         return False
+    if subject.name_start is None:  # "Experts on North Korea say": the experts
+        owner = [i for i, w in enumerate(words) if i and w.lower() in OWNER_PREPOSITIONS]
+        words = words[: owner[0]] if owner else words
     last = words[-1].lower().rstrip(",")
     if subject.pronoun:
         return last in ("i", "we", "you", "they")
@@ -175,12 +179,28 @@ def _opens_clause(masked: str, cue_start: int) -> bool:
     return before == "" or before[-1] in ",\"“”«»§:;.'"
 
 
+def _unnamed(who: Attribution | None, name: str | None) -> bool:
+    """True when the source may be an unnamed person: a description read to no role, nothing
+    at all, or a name's possessive ("Clinton's spokesman") with no name of its own."""
+    if who is None:
+        return name is None
+    if who.pronoun:
+        return False
+    if who.name is not None:  # the role read is the owner's ("Prime Minister")
+        return name is None and who.speaker_as_written != who.name
+    return who.role is None and (who.speaker_as_written is None or name is None)
+
+
 def _read(masked: str, subject: subjects.Subject, gazetteer: Gazetteer) -> Attribution | None:
     phrase = masked[subject.start : subject.end]
     if subject.pronoun:
         return Attribution(phrase, pronoun=True)
     name = masked[subject.name_start : subject.name_end] if subject.name_start is not None else None
     who = read_source(phrase, name, gazetteer)
+    if _unnamed(who, name):
+        # "a spokeswoman for Hillary Clinton", "Clinton's spokesman", "McConnell aides": an
+        # unnamed person with a role, never the name written in the description.
+        who = unnamed_source(phrase, gazetteer) or who
     if (
         who is not None
         and subject.described_start is not None

@@ -97,6 +97,9 @@ SAYING_TO_VERBS = frozenset(
     "went appeared appears seemed seems continued continues proceeded moved rushed hastened".split()
 )
 
+# Nouns ending like an adverb.
+LY_NOUNS = frozenset("family ally assembly rally supply bully anomaly monopoly".split())
+
 
 def is_skippable(word: str) -> bool:
     """A word that may stand between the speaker and the cue without ending the subject."""
@@ -105,4 +108,6 @@ def is_skippable(word: str) -> bool:
     bare = word.lower().strip(",").replace("’", "'")
     if bare.endswith("n't"):
         return True  # "isn't", "didn’t"
+    if bare in LY_NOUNS:
+        return False  # "the family said": a noun, not an adverb
     return bare in AUXILIARIES or bare in ("n't", "not") or bool(re.fullmatch(r"[a-z]+ly", bare))

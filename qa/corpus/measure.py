@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from qa.corpus.gazetteer import Gazetteer
@@ -102,11 +103,35 @@ def table(rows: list[dict], records: list[dict]) -> dict[str, dict]:
     return out
 
 
-def measure(folder: Path) -> dict:
-    """Parse and score the folder: the class table and the scorer's own figures."""
+def nominal_roles(folder: Path, records: list[dict], keep: Callable[[str], bool]) -> dict:
+    """Of the annotated nominal sources with a head word ("a spokeswoman for ...":
+    "spokeswoman") on lines of the articles `keep` accepts, the share whose record's role
+    holds that word: what a question asking for the role can find."""
+    first: dict[int, dict] = {}
+    for record in records:
+        first.setdefault(int(record["source"].rsplit(":", 1)[1]), record)
+    n = held = 0
+    for line in open(folder / "gold.jsonl", encoding="utf-8"):
+        gold = json.loads(line)
+        if gold["source_class"] != "nominal" or not gold.get("head_word"):
+            continue
+        if not keep(gold["article"]):
+            continue
+        n += 1
+        role = first.get(gold["line"], {}).get("role") or ""
+        held += gold["head_word"].lower() in role.lower()
+    return {"n": n, "role_pct": _pct(held, n)}
+
+
+def measure(folder: Path, keep: Callable[[str], bool] | None = None, part: str = "all") -> dict:
+    """Parse and score the folder: the class table and the scorer's own figures. The role of
+    nominal sources is measured on the articles `keep` accepts (all when None), named `part`."""
     records = parse_lines(folder / "statements.txt")
     metrics, rows = score(folder, records)
-    return {"table": table(rows, records), "scorer": metrics, "rows": rows}
+    figures = table(rows, records)
+    roles = nominal_roles(folder, records, keep or (lambda _article: True))
+    figures["nominal"].update(role_n=roles["n"], role_pct=roles["role_pct"], role_part=part)
+    return {"table": figures, "scorer": metrics, "rows": rows}
 
 
 def render(figures: dict[str, dict]) -> str:
@@ -126,5 +151,11 @@ def render(figures: dict[str, dict]) -> str:
         lines.append(
             f"\n{cls} sources: speaker given on {row['speaker_given_pct']} %, "
             f"their words kept as source_mention on {row['source_mention_pct']} %."
+        )
+    nominal = figures["nominal"]
+    if "role_pct" in nominal:
+        lines.append(
+            f"\nnominal sources with a head word ({nominal['role_part']} articles, "
+            f"n={nominal['role_n']}): the record's role holds it on {nominal['role_pct']} %."
         )
     return "\n".join(lines)

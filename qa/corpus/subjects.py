@@ -15,6 +15,7 @@ import re
 from qa.corpus.appositives import _appositive
 from qa.corpus.cue_words import WEEKDAYS
 from qa.corpus.cues import TO_VERBS, is_skippable
+from qa.corpus.dates import MONTHS
 from qa.corpus.subject_words import (
     DETERMINERS,
     NAME_GLUE,
@@ -27,6 +28,7 @@ from qa.corpus.subject_words import (
     _tokens,
     is_name_word,
 )
+from qa.corpus.unnamed import OWNER_PREPOSITIONS, is_unnamed_head
 
 # How far before or after a cue a source may be written. Longer subjects are not read.
 WINDOW = 240
@@ -93,16 +95,56 @@ def _described(tokens: list[tuple[int, int, str]], end: int) -> int | None:
         if bare in NOT_IN_SOURCE:
             return None
         i -= 1
-        if bare in DETERMINERS or bare.endswith(("'s", "’s")):
-            # "the mayor's campaign manager": the owner's name is part of the description
-            while i > 0 and is_name_word(tokens[i - 1][2]) and not tokens[i - 1][2].endswith(","):
-                i -= 1
+        if bare in DETERMINERS:
             return i
+        if bare.endswith(("'s", "’s")):
+            return _owner_start(tokens, i)
     # A bare plural ("officials", "analysts") or a sentence-initial "Police".
     if all(w.lower() in OPENERS for _, _, w in tokens[i:end]):
         return None
     at_start = i == 0 or tokens[i - 1][2].endswith(",")
+    while at_start and tokens[i][2].lower() in OPENERS - DETERMINERS:
+        i += 1  # "After campaign aides insisted": the aides, not "After"
     return i if end - i <= 3 and at_start else None
+
+
+def _owner_start(tokens: list[tuple[int, int, str]], owner: int) -> int:
+    """Where the owner written at `owner` begins: "the mayor's campaign manager" with its name
+    words ("Giorgia Meloni's office"), or back to its determiner ("the Democratic presidential
+    candidate's former doctor")."""
+    i = owner
+    while i > 0 and owner - i < 4:
+        word = tokens[i - 1][2]
+        if word.lower() in DETERMINERS:
+            return i - 1
+        if word.endswith(",") or word.lower() in NOT_IN_SOURCE or word.lower() in OPENERS:
+            break
+        i -= 1
+    i = owner
+    while i > 0 and is_name_word(tokens[i - 1][2]) and not tokens[i - 1][2].endswith(","):
+        if tokens[i - 1][2].lower() in OPENERS:
+            break
+        i -= 1
+    return i
+
+
+def _whose(tokens: list[tuple[int, int, str]], start: int) -> int | None:
+    """ "a spokeswoman for Hillary Clinton", "attorneys for the family": where the unnamed
+    person whose owner is written from `start` on is described, or None."""
+    j = start - 1
+    if j >= 0 and tokens[j][2].lower() in DETERMINERS:
+        j -= 1
+    if j < 1 or tokens[j][2].lower() not in OWNER_PREPOSITIONS:
+        return None
+    if tokens[start][2].lower().strip(".,") in MONTHS.keys() | WEEKDAYS:
+        return None  # "federal prosecutors in April charged": a date, not whose they are
+    head = tokens[j - 1][2]
+    if head.endswith(",") or not is_unnamed_head(head):
+        return None
+    described = _described(tokens, j)
+    if described is None or _after_preposition(tokens, 0, described):
+        return None  # "In a meeting with the editors of the Herald": no one speaks
+    return described
 
 
 def before(masked: str, cue_start: int, participle: bool = False) -> Subject | None:
@@ -152,7 +194,12 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
                     tokens[start][0], end_token[1] - 1, tokens[start][0], end_token[1] - 1
                 )
         if _after_preposition(tokens, 0, start):
-            return None  # "of Democratic claims", "with the editors of the Herald": not a subject
+            # "of Democratic claims", "with the editors of the Herald": not a subject; but
+            # "a spokeswoman for Hillary Clinton" is the spokeswoman, who is not named.
+            whose = _whose(tokens, start)
+            if whose is None:
+                return None
+            return Subject(tokens[whose][0], tokens[end - 1][1])
         phrase_start = _description_start(tokens, start)
         return Subject(
             tokens[phrase_start][0], tokens[end - 1][1], tokens[start][0], tokens[end - 1][1]
@@ -160,7 +207,9 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
     described = _described(tokens, end)
     if described is None:
         return None
-    return Subject(tokens[described][0], tokens[end - 1][1])
+    whose = _whose(tokens, described)  # "attorneys for the family": the attorneys
+    start = described if whose is None else whose
+    return Subject(tokens[start][0], tokens[end - 1][1])
 
 
 def _opening_subject(tokens: list[tuple[int, int, str]]) -> Subject | None:
@@ -267,5 +316,27 @@ def _described_after(tokens: list[tuple[int, int, str]], stop: int) -> Subject |
     """'said a campaign spokesman': the description, when it starts with a determiner."""
     if stop == 0 or tokens[0][2].lower() not in DETERMINERS:
         return None
+    if stop < len(tokens) and tokens[stop][2].lower() in OWNER_PREPOSITIONS:
+        stop = _owner_end(tokens, stop)  # 'said a spokeswoman for the mayor'
     last = tokens[stop - 1]
     return Subject(tokens[0][0], last[0] + len(last[2].rstrip(",.")))
+
+
+def _owner_end(tokens: list[tuple[int, int, str]], preposition: int) -> int:
+    """ "a spokeswoman for the mayor, adding": where the owner after the preposition ends (at a
+    comma, a sentence end or a word that is no part of it), or the preposition itself when the
+    head before it is no one's post."""
+    if not is_unnamed_head(tokens[preposition - 1][2]):
+        return preposition
+    k = preposition + 1
+    while k < len(tokens) and k - preposition <= 5:
+        word = tokens[k][2]
+        bare = word.lower().rstrip(",.;:")
+        if _is_boundary(word) or bare in NOT_IN_SOURCE or bare in MONTHS.keys() | WEEKDAYS:
+            break
+        k += 1
+        if word[-1] in ",;:" or _ends_sentence(word):
+            return k
+    if k == preposition + 1 or tokens[k - 1][2].lower() in DETERMINERS:
+        return preposition
+    return k

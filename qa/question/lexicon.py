@@ -147,7 +147,11 @@ def role_word_matches(word: str, role_text: str) -> bool:
     """Whether a normalised role title contains a role word asked for, or one it stands for."""
     options = ROLE_SYNONYMS.get(word, (word,))
     padded = f" {role_text} "
-    return any(f" {normal_role(option)} " in padded for option in options)
+    # "aide" asked finds "mcconnell aides": the plural of a title holds the title
+    return any(
+        f" {normal_role(option)} " in padded or f" {normal_role(option)}s " in padded
+        for option in options
+    )
 
 
 def topic_expansion(words: list[str]) -> list[str]:
