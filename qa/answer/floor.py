@@ -56,11 +56,10 @@ MATCHED = "question"
 
 @dataclass(frozen=True)
 class Candidates:
-    """A question's plain-search candidates, best first by question cosine."""
+    """A question's plain-search candidates and their features."""
 
     rows: np.ndarray
     features: np.ndarray  # one row per candidate, in FEATURES order
-    in_dense: np.ndarray  # found by meaning (else only by keywords)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -117,7 +116,7 @@ def candidates(engine, u, also=()) -> Candidates:
     keyword_rows = np.asarray(keyword_rows, dtype=np.int64).tolist()
     rows = np.array(list(dict.fromkeys(dense_rows + keyword_rows + list(also))), dtype=np.int64)
     if not len(rows):
-        return Candidates(rows, np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool))
+        return Candidates(rows, np.zeros((0, len(FEATURES))))
     cosines = store.vectors(rows) @ vectors.T
     question_cosine = cosines[:, 0]
     topic_cosine = cosines[:, -1]
@@ -133,9 +132,7 @@ def candidates(engine, u, also=()) -> Candidates:
         np.full(len(rows), float(filtered)), miss, named,
         question_cosine.max() - question_cosine,
     ])  # fmt: skip
-    order = np.argsort(-question_cosine, kind="stable")
-    in_dense = np.isin(rows, dense_rows)
-    return Candidates(rows[order], features[order], in_dense[order])
+    return Candidates(rows, features)
 
 
 def _inverse_ranks(rows: np.ndarray, ranked: list[int]) -> np.ndarray:
@@ -160,10 +157,10 @@ def _filters(engine, u, rows: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]
     return True, (~passes).astype(np.float64), named
 
 
-def judged(engine, u, also=()) -> tuple[Candidates, np.ndarray] | None:
+def judged(engine, u, also=()) -> tuple[list[int], np.ndarray] | None:
     """The question's candidates (and the rows `also` given) and the probability that each
-    answers it, best first; None when no decision is fitted or the question is not one plain
-    search can judge."""
+    answers it, most likely first; None when no decision is fitted or the question is not one
+    plain search can judge."""
     fitted = decision()
     # A date asked, a kind of passage, options and follow-ups hold: plain search knows none.
     if fitted is None or u.follow_up or u.explicit or u.kind or u.date or not u.topic:
@@ -173,8 +170,7 @@ def judged(engine, u, also=()) -> tuple[Candidates, np.ndarray] | None:
         return None
     p = fitted.probabilities(found.features)
     order = np.argsort(-p, kind="stable")
-    found = Candidates(found.rows[order], found.features[order], found.in_dense[order])
-    return found, p[order]
+    return found.rows[order].tolist(), p[order]
 
 
 def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
@@ -186,26 +182,30 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     their order, pages included. A statement that names only a surname the answer leaves out
     as ambiguous is not one of them."""
     hits = list(found.hits)
-    last = [hits[page - 1].row] if len(hits) >= page else []
-    judged_ = judged(engine, u, also=last) if page > 1 else None
-    if judged_ is None:
+    last = hits[page - 1].row if len(hits) >= page else None
+    scored = judged(engine, u, also=[last] if last is not None else []) if page > 1 else None
+    if scored is None:
         return found
-    candidates_, probabilities = judged_
-    rows = candidates_.rows.tolist()
+    rows, probabilities = scored
     first_page = {h.row for h in hits[:page]}
-    fresh = [i for i, row in enumerate(rows) if row not in first_page]
-    left_out = {name for name, _ in u.ambiguous if name not in u.speakers}
-    if left_out and fresh:
-        statements = engine.store.statements([rows[i] for i in fresh])
-        fresh = [i for i, s in zip(fresh, statements) if s.speaker not in left_out]
-    if not fresh or (last and probabilities[fresh[0]] <= probabilities[rows.index(last[0])]):
+    bare = {name for name, _ in u.ambiguous if name not in u.speakers}
+    places = page - min(len(hits), page - 1)  # the page's last, and any it leaves empty
+    chosen: list[int] = []
+    for i, row in enumerate(rows):
+        if len(chosen) == places or (chosen and probabilities[i] < decision().shown_from):
+            break
+        if row in first_page:
+            continue
+        if bare and engine.store.statements([row])[0].speaker in bare:
+            continue
+        if not chosen and last is not None and probabilities[i] <= probabilities[rows.index(last)]:
+            return found
+        chosen.append(i)
+    if not chosen:
         return found
-    room = page - min(len(hits), page - 1) - 1
-    chosen = fresh[:1] + [i for i in fresh[1:] if probabilities[i] >= decision().shown_from][:room]
     said = engine.store.facts(np.array([rows[i] for i in chosen], dtype=np.int64)).said_lo
     added = [
-        Hit(rows[i], None, round(float(probabilities[i]), 6),
-            float(candidates_.features[i][0]), 0.0, (MATCHED,),
+        Hit(rows[i], None, round(float(probabilities[i]), 6), 0.0, 0.0, (MATCHED,),
             int(order) if order != OPEN_HIGH else None, further=True)
         for i, order in zip(chosen, said.tolist())
     ]  # fmt: skip
