@@ -31,6 +31,7 @@ import numpy as np
 from qa.answer.filters import plan
 from qa.answer.hits import Hit, SearchResult
 from qa.files import read_text
+from qa.question.topic import topic_phrase
 from qa.store.where import EVERYTHING, NOTHING, OPEN_HIGH
 from qa.text import tokenize
 
@@ -100,13 +101,25 @@ def decision() -> Decision | None:
     )
 
 
-def candidates(engine, u, also=()) -> Candidates:
+def plain_search_applies(u) -> bool:
+    """Whether plain search judges a question's candidates: not where a date asked, a kind of
+    passage, options or a follow-up hold (plain search knows none of them), nor without a
+    topic or for a kind of question not answered with passages."""
+    return bool(u.topic) and not (u.follow_up or u.explicit or u.kind or u.date or u.refusal)
+
+
+def asked_vectors(engine, u) -> np.ndarray:
+    """The vectors of the question as asked and of its topic as the searcher encodes it."""
+    return np.asarray(engine.query_encoder.encode([u.question, topic_phrase(u) or u.topic]))
+
+
+def candidates(engine, u, also=(), vectors=None) -> Candidates:
     """The closest statements to the question as asked, by meaning and by keywords, and the
-    rows `also` given, with their features."""
+    rows `also` given, with their features; `vectors` are `asked_vectors` when the search
+    encoded them already."""
     store = engine.store
     asked = u.question
-    texts = [asked] + ([u.topic] if u.topic and u.topic != asked else [])
-    vectors = np.asarray(engine.query_encoder.encode(texts))
+    vectors = asked_vectors(engine, u) if vectors is None else np.asarray(vectors)
     dense_rows, _ = store.dense(np.ascontiguousarray(vectors[0]), DEPTH, EVERYTHING)
     tokens = tokenize(asked)
     keyword_rows, keyword_scores = (
@@ -157,15 +170,14 @@ def _filters(engine, u, rows: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]
     return True, (~passes).astype(np.float64), named
 
 
-def judged(engine, u, also=()) -> tuple[list[int], np.ndarray] | None:
+def judged(engine, u, also=(), vectors=None) -> tuple[list[int], np.ndarray] | None:
     """The question's candidates (and the rows `also` given) and the probability that each
     answers it, most likely first; None when no decision is fitted or the question is not one
     plain search can judge."""
     fitted = decision()
-    # A date asked, a kind of passage, options and follow-ups hold: plain search knows none.
-    if fitted is None or u.follow_up or u.explicit or u.kind or u.date or not u.topic:
+    if fitted is None or not plain_search_applies(u):
         return None
-    found = candidates(engine, u, also)
+    found = candidates(engine, u, also, vectors)
     if not len(found):
         return None
     p = fitted.probabilities(found.features)
@@ -183,7 +195,8 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     as ambiguous is not one of them."""
     hits = list(found.hits)
     last = hits[page - 1].row if len(hits) >= page else None
-    scored = judged(engine, u, also=[last] if last is not None else []) if page > 1 else None
+    also = [last] if last is not None else []
+    scored = judged(engine, u, also, found.asked) if page > 1 else None
     if scored is None:
         return found
     rows, probabilities = scored

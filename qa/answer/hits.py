@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from qa.corpus.statements import Statement
 from qa.question.understanding import Understanding
 
@@ -38,6 +40,9 @@ class SearchResult:
     note: str | None
     available: int
     reason: str | None = None  # why nothing was answered: a filter kind, or "relevance"
+    # The vectors of the question as asked and of its topic, for plain search
+    # (qa/answer/floor.py); None where it does not apply.
+    asked: np.ndarray | None = None
 
 
 def _only_names(hit: Hit) -> bool:

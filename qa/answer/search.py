@@ -14,6 +14,7 @@ import numpy as np
 
 from qa.answer.coverage import Coverage
 from qa.answer.filters import mentions_of, plan
+from qa.answer.floor import plain_search_applies
 from qa.answer.fusion import fused_candidates
 from qa.answer.hits import Hit, SearchResult
 from qa.answer.notes import LEFT_OUT_LISTED, OTHERS_LISTED, named_note, why_nothing
@@ -68,7 +69,7 @@ class Searcher:
         statement records (`read` them when they are needed: a record costs a parse), the
         closest ones (few, and always shown) with them."""
         texts: list[str] = []
-        slots: list[tuple[int, int, int | None] | None] = []
+        slots: list[tuple[int, int, int | None, int | None] | None] = []
         for u in understandings:
             if not u.topic:
                 slots.append(None)
@@ -80,12 +81,19 @@ class Searcher:
             texts.append(phrase or u.topic)
             if expanded != u.topic:
                 texts.append(expanded)
-            slots.append((start, len(texts), len(texts) if places else None))
+            end = len(texts)
             if places:
                 texts.append(places)
+            # The question as asked, for plain search (qa/answer/floor.py), in the same
+            # encoding: the model's weights are read once for all the texts.
+            if plain_search_applies(u):
+                texts.append(u.question)
+            slots.append((start, end, end if places else None,
+                          len(texts) - 1 if plain_search_applies(u) else None))  # fmt: skip
         vectors = self.encoder.encode(texts) if texts else None
-        return [
-            self._search_one(
+        results = []
+        for u, slot in zip(understandings, slots):
+            found = self._search_one(
                 u,
                 vectors[slot[0] : slot[1]] if slot else None,
                 top_k,
@@ -93,8 +101,10 @@ class Searcher:
                 vectors[slot[2]] if slot and slot[2] is not None else None,
                 read,
             )
-            for u, slot in zip(understandings, slots)
-        ]
+            if slot and slot[3] is not None:
+                found = replace(found, asked=np.stack([vectors[slot[3]], vectors[slot[0]]]))
+            results.append(found)
+        return results
 
     def place_text(self, u: Understanding) -> str | None:
         """The places and organisations that modify the next word of a topic ("NATO" in
