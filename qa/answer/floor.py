@@ -1,23 +1,23 @@
 """Plain retrieval as the floor, judged by a fitted decision.
 
-The question as asked (not as read) is searched the plain way: its closest statements by
-meaning and by keywords, whatever filters were read from it. Each candidate is described by
-measured features (cosines to the question and to its topic, coverage of the topic's words,
-its ranks in either search, whether it passes the filters the question was read with or names
-whom they ask about) and one logistic model, fitted on the tuning questions only
-(`bench/decision.py`, which also reports its cross-validation and calibration), gives the
-probability that it answers the question. The weights and the threshold `shown_from` live in
-`decision.json` beside this module.
+The question as asked (not as read) is searched the plain way, by keywords, whatever filters
+were read from it. Each candidate is described by measured features (cosines to the question
+and to its topic, coverage of the topic's words, its keyword rank and score, whether it
+passes the filters the question was read with or names whom they ask about) and one logistic
+model, fitted on the tuning questions only (`bench/decision.py`, which also reports its
+cross-validation and calibration), gives the probability that it answers the question. The
+weights and the threshold `shown_from` live in `decision.json` beside this module.
 
-An answer's first page always holds the candidate most likely to answer that the page does not
-already hold, in its last place: a reading that filtered the answer out (a name read as the
-speaker in "Clinton's campaign manager") no longer hides what plain retrieval finds. A page
-with room left is followed by the other candidates that reach `shown_from`. Both are labelled
-as further statements matched by the question.
+The candidate most likely to answer that an answer's first page does not hold takes the
+page's last place when it is judged likelier to answer than the passage there, or follows a
+shorter page: a reading that filtered the answer out (a name read as the speaker in "Clinton's
+campaign manager") no longer hides what plain retrieval finds. A page with room left is
+followed by the other candidates that reach `shown_from`. Both are labelled as further
+statements matched by the question.
 
-A refusal is not overturned here: fitted on the tuning questions, the best candidate's
-probability decides fewer refused questions right than the reading does (`bench/decision.py`
-reports it), so the reading's refusals stand."""
+A refusal is not overturned here: fitted on the tuning questions, a threshold on the best
+candidate's probability decides the refused questions right no more often than the reading
+does (`bench/decision.py` reports it), so the reading's refusals stand."""
 
 from __future__ import annotations
 
@@ -41,8 +41,7 @@ FEATURES = (
     "question_cosine",  # cosine of the statement to the question as asked
     "topic_cosine",  # ... to the topic as read (the question's when it has none)
     "coverage",  # share of the topic's distinctive words it holds
-    "dense_rank",  # 1 / (1 + rank) among the closest by meaning, 0 when not among them
-    "keyword_rank",  # the same among the best keyword matches
+    "keyword_rank",  # 1 / (1 + rank) among the best keyword matches, 0 when not among them
     "keyword_share",  # its keyword score over the best one
     "filtered",  # the question was read with a filter (speaker, country, role, date)
     "filter_miss",  # ... which this statement does not pass
@@ -114,34 +113,31 @@ def asked_vectors(engine, u) -> np.ndarray:
 
 
 def candidates(engine, u, also=(), vectors=None) -> Candidates:
-    """The closest statements to the question as asked, by meaning and by keywords, and the
-    rows `also` given, with their features; `vectors` are `asked_vectors` when the search
-    encoded them already."""
+    """The statements that best match the question as asked by keywords, and the rows `also`
+    given, with their features; `vectors` are `asked_vectors` when the search encoded them
+    already. (Its closest by meaning over the whole corpus add nothing the reading's own search
+    does not find, measured on the tuning questions, and cost a scan of every vector.)"""
     store = engine.store
-    asked = u.question
-    vectors = asked_vectors(engine, u) if vectors is None else np.asarray(vectors)
-    dense_rows, _ = store.dense(np.ascontiguousarray(vectors[0]), DEPTH, EVERYTHING)
-    tokens = tokenize(asked)
+    tokens = tokenize(u.question)
     keyword_rows, keyword_scores = (
-        store.keywords(tokens, DEPTH, EVERYTHING) if tokens else (dense_rows[:0], [])
+        store.keywords(tokens, DEPTH, EVERYTHING) if tokens else (np.zeros(0, np.int64), [])
     )
-    dense_rows = np.asarray(dense_rows, dtype=np.int64).tolist()
     keyword_rows = np.asarray(keyword_rows, dtype=np.int64).tolist()
-    rows = np.array(list(dict.fromkeys(dense_rows + keyword_rows + list(also))), dtype=np.int64)
+    rows = np.array(list(dict.fromkeys(keyword_rows + list(also))), dtype=np.int64)
     if not len(rows):
         return Candidates(rows, np.zeros((0, len(FEATURES))))
+    vectors = asked_vectors(engine, u) if vectors is None else np.asarray(vectors)
     cosines = store.vectors(rows) @ vectors.T
     question_cosine = cosines[:, 0]
     topic_cosine = cosines[:, -1]
     coverage = np.asarray(engine.searcher.coverage(u.concepts, rows), dtype=np.float64)
-    dense_rank = _inverse_ranks(rows, dense_rows)
     keyword_rank = _inverse_ranks(rows, keyword_rows)
     best = float(keyword_scores[0]) if len(keyword_scores) else 0.0
     share_of = {r: float(s) / best for r, s in zip(keyword_rows, keyword_scores)} if best else {}
     keyword_share = np.array([share_of.get(r, 0.0) for r in rows.tolist()])
     filtered, miss, named = _filters(engine, u, rows)
     features = np.column_stack([
-        question_cosine, topic_cosine, coverage, dense_rank, keyword_rank, keyword_share,
+        question_cosine, topic_cosine, coverage, keyword_rank, keyword_share,
         np.full(len(rows), float(filtered)), miss, named,
         question_cosine.max() - question_cosine,
     ])  # fmt: skip
