@@ -33,7 +33,7 @@ ANSWER_CSV_COLUMNS = (*CSV_COLUMNS, "shown_as", "matched_by", "score")
 ANSWER = "answer"
 FURTHER = "further statement, not judged on the topic"
 # A statement plain search finds for the question as asked, shown after the answer's own
-# (qa/answer/floor.py): judged likely to answer by the fitted decision, not by the reading.
+# (qa/answer/floor.py): chosen by the fitted decision, not judged by the reading.
 FLOOR = "further statement, close to the question as asked"
 FLOOR_GROUP = "Close to the question as asked"
 CLOSEST = "closest, but not an answer"
