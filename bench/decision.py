@@ -191,18 +191,10 @@ def _floored(q: Question, p: np.ndarray, shown_from: float, page: int = PAGE) ->
     """What `floor.with_floor` makes of the product's list (first page)."""
     if not q.shown:
         return []
-    fresh = sorted((i for i in range(len(q.ids)) if q.ids[i] not in q.shown[:page]),
-                   key=lambda i: -p[i])  # fmt: skip
-    if not fresh:
-        return q.shown
-    if len(q.shown) >= page and p[fresh[0]] <= p[q.ids.index(q.shown[page - 1])]:
-        return q.shown
-    room = page - min(len(q.shown), page - 1) - 1
-    chosen = fresh[:1] + [i for i in fresh[1:] if p[i] >= shown_from][:room]
-    added = [q.ids[i] for i in chosen]
-    kept = [i for i in q.shown if i not in added]
-    at = min(len(kept), page - 1)
-    return kept[:at] + added + kept[at:]
+    order = np.argsort(-p, kind="stable")
+    candidates = [q.ids[i] for i in order]
+    chosen = floor.floor_places(candidates, p[order], q.shown, page, shown_from)
+    return floor.placed(q.shown, [candidates[i] for i in chosen], page)
 
 
 def _recall_rr(ranked: list[str], gold: set[str]) -> tuple[float, float]:

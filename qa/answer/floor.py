@@ -182,47 +182,65 @@ def judged(engine, u, also=(), vectors=None) -> tuple[list[int], np.ndarray] | N
 
 
 def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
-    """An answer's whole list of hits with plain search's candidates in it. The candidate the
-    fitted decision judges most likely to answer, among those the first page does not hold,
-    takes the page's last place when it is judged likelier to answer than the hit there (or
-    follows a shorter page); when the page has room left, the others that reach `shown_from`
-    follow. They are further statements, matched by the question; the answer's own hits keep
-    their order, pages included. A statement that names only a surname the answer leaves out
-    as ambiguous is not one of them."""
+    """An answer's whole list of hits with plain search's candidates in it (`floor_places`,
+    `placed`): further statements, matched by the question; the answer's own hits keep their
+    order, pages included. A statement that names only a surname the answer leaves out as
+    ambiguous is not one of them."""
     hits = list(found.hits)
-    last = hits[page - 1].row if len(hits) >= page else None
-    also = [last] if last is not None else []
+    shown = [h.row for h in hits]
+    also = shown[page - 1 : page]
     scored = judged(engine, u, also, found.asked) if page > 1 else None
     if scored is None:
         return found
     rows, probabilities = scored
-    first_page = {h.row for h in hits[:page]}
     bare = {name for name, _ in u.ambiguous if name not in u.speakers}
-    places = page - min(len(hits), page - 1)  # the page's last, and any it leaves empty
-    chosen: list[int] = []
-    for i, row in enumerate(rows):
-        if len(chosen) == places or (chosen and probabilities[i] < decision().shown_from):
-            break
-        if row in first_page:
-            continue
-        if bare and engine.store.statements([row])[0].speaker in bare:
-            continue
-        if not chosen and last is not None and probabilities[i] <= probabilities[rows.index(last)]:
-            return found
-        chosen.append(i)
+
+    def left_out(row: int) -> bool:
+        return bool(bare) and engine.store.statements([row])[0].speaker in bare
+
+    chosen = floor_places(rows, probabilities, shown, page, decision().shown_from, left_out)
     if not chosen:
         return found
     said = engine.store.facts(np.array([rows[i] for i in chosen], dtype=np.int64)).said_lo
-    added = [
-        Hit(rows[i], None, round(float(probabilities[i]), 6), 0.0, 0.0, (MATCHED,),
-            int(order) if order != OPEN_HIGH else None, further=True)
+    added = {
+        rows[i]: Hit(rows[i], None, round(float(probabilities[i]), 6), 0.0, 0.0, (MATCHED,),
+                     int(order) if order != OPEN_HIGH else None, further=True)
         for i, order in zip(chosen, said.tolist())
-    ]  # fmt: skip
-    taken = {h.row for h in added}
-    kept = [h for h in hits if h.row not in taken]
-    at = min(len(kept), page - 1)
-    hits = kept[:at] + added + kept[at:]
+    }  # fmt: skip
+    hit_of = {h.row: h for h in hits} | added
+    hits = [hit_of[row] for row in placed(shown, list(added), page)]
     return replace(found, hits=tuple(hits), available=len(hits))
+
+
+def floor_places(candidates: list, probabilities, shown: list, page: int, shown_from: float,
+                 left_out=lambda candidate: False) -> list[int]:  # fmt: skip
+    """Which candidates (most likely first) plain search adds to an answer that shows `shown`
+    (best first), as indices into `candidates`. The most likely one the first page does not
+    hold takes the page's last place when it is judged likelier to answer than the passage
+    there (which must be among the candidates), or follows a shorter page; when the page has
+    room left, the others that reach `shown_from` follow."""
+    last = shown[page - 1] if len(shown) >= page else None
+    first_page = set(shown[:page])
+    places = page - min(len(shown), page - 1)  # the page's last, and any it leaves empty
+    chosen: list[int] = []
+    for i, candidate in enumerate(candidates):
+        if len(chosen) == places or (chosen and probabilities[i] < shown_from):
+            break
+        if candidate in first_page or left_out(candidate):
+            continue
+        if not chosen and last is not None:
+            if probabilities[i] <= probabilities[candidates.index(last)]:
+                return []
+        chosen.append(i)
+    return chosen
+
+
+def placed(shown: list, added: list, page: int) -> list:
+    """`shown` with `added` in the first page's last place (or after a shorter page)."""
+    taken = set(added)
+    kept = [x for x in shown if x not in taken]
+    at = min(len(kept), page - 1)
+    return kept[:at] + added + kept[at:]
 
 
 def from_floor(passage) -> bool:

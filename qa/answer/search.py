@@ -86,10 +86,11 @@ class Searcher:
                 texts.append(places)
             # The question as asked, for plain search (qa/answer/floor.py), in the same
             # encoding: the model's weights are read once for all the texts.
+            asked = None
             if plain_search_applies(u):
+                asked = len(texts)
                 texts.append(u.question)
-            slots.append((start, end, end if places else None,
-                          len(texts) - 1 if plain_search_applies(u) else None))  # fmt: skip
+            slots.append((start, end, end if places else None, asked))
         vectors = self.encoder.encode(texts) if texts else None
         results = []
         for u, slot in zip(understandings, slots):
