@@ -192,29 +192,36 @@ def test_a_shared_surname_is_answered_as_ambiguous_under_each_name(harbor, tmp_p
     ]
 
 
-def test_a_full_name_answers_only_that_person_and_says_what_is_left_out(harbor, tmp_path):
+def test_a_full_name_answers_that_person_and_marks_what_names_only_the_shared_surname(
+    harbor, tmp_path
+):
     engine = engine_for(harbor, tmp_path / "index")
     result = answer(engine, "What did Ingrid Vale say about cod stocks?")
     assert result.understood.speakers == ("Ingrid Vale",)
-    assert [p.speaker for p in own(result.passages)] == ["Ingrid Vale"]
-    # Plain search never shows what the note says is left out as ambiguous.
-    assert "Vale" not in {p.speaker for p in result.passages}
+    assert own(result.passages)[0].speaker == "Ingrid Vale"
+    assert "speaker" in own(result.passages)[0].matched_by
+    # Never the other person's words; the bare surname only as written, matched by it.
+    assert "Tomas Vale" not in {p.speaker for p in own(result.passages)}
+    for p in own(result.passages):
+        if p.speaker == "Vale":
+            assert "surname" in p.matched_by and "speaker" not in p.matched_by
     assert result.note == (
-        "Some statements name only Vale, who may be Ingrid Vale or Tomas Vale; they are not "
-        "shown here. Ask about Vale to see them."
+        "Statements that name only Vale, who may be Ingrid Vale or Tomas Vale, are included, "
+        "each matched by surname and under the name as written."
     )
 
 
-def test_words_that_name_only_a_shared_surname_are_listed_not_answered(harbor, tmp_path):
+def test_words_that_name_only_a_shared_surname_answer_marked_as_such(harbor, tmp_path):
+    # Refusing with "Vale said ..." in hand would hide the answer; giving it to Tomas Vale
+    # would guess. It answers under the name as written, matched by surname.
     engine = engine_for(harbor, tmp_path / "index")
     result = answer(engine, "What did Tomas Vale say about the cod quota for next season?")
-    assert not result.answered and result.reason == "relevance"
-    assert result.note.startswith(
-        "Nothing by Tomas Vale about cod quota next season. Statements that name only Vale, "
-        "who may be Ingrid Vale or Tomas Vale, are listed below, not as an answer."
-    )
-    assert result.closest[0].source == "harbor.txt:9"
-    assert (result.closest[0].speaker, result.closest[0].speaker_entity) == ("Vale", "Vale")
+    assert result.answered
+    first = own(result.passages)[0]
+    assert first.source == "harbor.txt:9"
+    assert (first.speaker, first.speaker_entity) == ("Vale", "Vale")
+    assert first.matched_by[0] == "surname"
+    assert "who may be Ingrid Vale or Tomas Vale, are included" in result.note
 
 
 def test_another_given_name_is_another_person(harbor, tmp_path):

@@ -10,7 +10,7 @@ from functools import cached_property
 from qa.answer.engine import Engine
 from qa.answer.floor import with_floor
 from qa.answer.hits import Hit, SearchResult
-from qa.answer.notes import OTHERS_LISTED, ambiguity_note, bare_names_note
+from qa.answer.notes import ambiguity_note
 from qa.corpus.entities import speaker_value
 from qa.corpus.statements import SaidOn
 from qa.errors import QaError, QuestionError
@@ -233,34 +233,9 @@ def answer_understood(
     if composed.answered and understood.ambiguous:
         notes = (composed.note, ambiguity_note(understood))
         composed = replace(composed, note=" ".join(n for n in notes if n) or None)
-    elif not composed.answered and composed.reason == "relevance" and understood.ambiguous:
-        composed = _bare_name_closest(engine, understood, composed)
     if len(result.hits) < len(everything.hits) == everything.available:
         composed = replace(composed, whole_hits=everything.hits, read_records=read)
     return composed
-
-
-def _bare_name_closest(engine: Engine, understood: Understanding, composed: Answer) -> Answer:
-    """When nothing by the person asked answers, the statements that name only their
-    surname, which others bear too, listed as not an answer when they would answer: they
-    may be the person's words or another's ("Lynch said" where Loretta and Stephen Lynch
-    speak), and the corpus cannot tell which."""
-    bare = tuple(
-        name
-        for name, people in understood.ambiguous
-        if name not in understood.speakers and any(p in understood.speakers for p in people)
-    )
-    if not bare:
-        return composed
-    found = engine.searcher.search(replace(understood, speakers=bare, ambiguous=()), 3)
-    if not found.hits:
-        return composed
-    listed = tuple(Passage.of(h) for h in found.hits[:3])
-    others = tuple(p for p in composed.closest if p.id not in {q.id for q in listed})[:2]
-    note = (composed.note or "").removesuffix(OTHERS_LISTED) + " " + bare_names_note(understood)
-    if others:
-        note += " Statements by others about it follow them."
-    return replace(composed, note=note.strip(), closest=listed + others)
 
 
 def in_order(hits, order: str):

@@ -176,6 +176,19 @@ class AttributionWords:
         ))  # fmt: skip
 
 
+def shared_surnames(u: Understanding) -> tuple[str, ...]:
+    """The bare surnames, written alone in the corpus, that a person asked by full name
+    shares with others ("Vale" for "Ingrid Vale" where Tomas Vale speaks too); none for a
+    speaker given as an option, which lists that person's statements alone."""
+    if "speaker" in u.explicit:
+        return ()
+    return tuple(
+        name
+        for name, people in u.ambiguous
+        if name not in u.speakers and any(p in u.speakers for p in people)
+    )
+
+
 def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
     """The tree of rows the question's filters allow, in order speaker, affiliation, source,
     role, date; the first that matches nothing is named instead. `store` gives the
@@ -196,6 +209,13 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
             continue
         values = tuple(v for v in wanted if v)
         matched = AnyOf(name, values)
+        shared = shared_surnames(u) if name == "speaker" else ()
+        if shared:
+            # A surname the person asked shares with others, written alone: its statements
+            # may be theirs or another's. They are searched too, matched by "surname" (the
+            # passage shows the name as written, the reply says whom it may be).
+            why["surname"] = AnyOf(name, shared)
+            matched = either(matched, why["surname"])
         if name == "affiliation":
             # Rows attributed only to a role, with no country, whose line names a place
             # wanted first: the place a headline opens with is whose official speaks.
@@ -209,7 +229,7 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
             where = both(where, named)
             why["mention"] = either(why.get("mention", NOTHING), named)
             continue
-        why[name] = matched
+        why[name] = AnyOf(name, values) if shared else matched
         if named != NOTHING:
             why["mention"] = either(why.get("mention", NOTHING), named)
             matched = either(matched, named)

@@ -184,8 +184,7 @@ def judged(engine, u, also=(), vectors=None) -> tuple[list[int], np.ndarray] | N
 def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     """An answer's whole list of hits with plain search's candidates in it (`floor_places`,
     `placed`): further statements, matched by the question; the answer's own hits keep their
-    order, pages included. A statement that names only a surname the answer leaves out as
-    ambiguous is not one of them."""
+    order, pages included."""
     hits = list(found.hits)
     shown = [h.row for h in hits]
     also = shown[page - 1 : page]
@@ -193,12 +192,7 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     if scored is None:
         return found
     rows, probabilities = scored
-    bare = {name for name, _ in u.ambiguous if name not in u.speakers}
-
-    def left_out(row: int) -> bool:
-        return bool(bare) and engine.store.statements([row])[0].speaker in bare
-
-    chosen = floor_places(rows, probabilities, shown, page, decision().shown_from, left_out)
+    chosen = floor_places(rows, probabilities, shown, page, decision().shown_from)
     if not chosen:
         return found
     said = engine.store.facts(np.array([rows[i] for i in chosen], dtype=np.int64)).said_lo
@@ -212,8 +206,9 @@ def with_floor(engine, u, found: SearchResult, page: int) -> SearchResult:
     return replace(found, hits=tuple(hits), available=len(hits))
 
 
-def floor_places(candidates: list, probabilities, shown: list, page: int, shown_from: float,
-                 left_out=lambda candidate: False) -> list[int]:  # fmt: skip
+def floor_places(
+    candidates: list, probabilities, shown: list, page: int, shown_from: float
+) -> list[int]:
     """Which candidates (most likely first) plain search adds to an answer that shows `shown`
     (best first), as indices into `candidates`. The most likely one the first page does not
     hold takes the page's last place when it is judged likelier to answer than the passage
@@ -226,7 +221,7 @@ def floor_places(candidates: list, probabilities, shown: list, page: int, shown_
     for i, candidate in enumerate(candidates):
         if len(chosen) == places or (chosen and probabilities[i] < shown_from):
             break
-        if candidate in first_page or left_out(candidate):
+        if candidate in first_page:
             continue
         if not chosen and last is not None:
             if probabilities[i] <= probabilities[candidates.index(last)]:

@@ -50,8 +50,7 @@ def _nothing_note(u: Understanding, filtered: bool) -> str:
 def ambiguity_note(u: Understanding) -> str | None:
     """What an answer says of a name the corpus cannot give to one person: a surname asked
     that several people bear (their statements are all answered, each under its own name),
-    or statements, not answered, that name the person asked only by a surname others bear
-    too."""
+    or statements, included, that name the person asked only by a surname others bear too."""
     notes = []
     for name, people in u.ambiguous:
         if all(p in u.speakers for p in people):
@@ -61,21 +60,10 @@ def ambiguity_note(u: Understanding) -> str | None:
             )
         else:
             notes.append(
-                f"Some statements name only {name}, who may be {_either(people)}; they are "
-                f"not shown here. Ask about {name} to see them."
+                f"Statements that name only {name}, who may be {_either(people)}, are "
+                "included, each matched by surname and under the name as written."
             )
     return " ".join(notes) or None
-
-
-def bare_names_note(u: Understanding) -> str:
-    """What a reply says of statements listed, not as an answer, because they name only a
-    surname the person asked shares with others."""
-    return " ".join(
-        f"Statements that name only {name}, who may be {_either(people)}, are listed below, "
-        "not as an answer."
-        for name, people in u.ambiguous
-        if name not in u.speakers
-    )
 
 
 def _either(people) -> str:
