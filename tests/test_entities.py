@@ -224,6 +224,23 @@ def test_words_that_name_only_a_shared_surname_answer_marked_as_such(harbor, tmp
     assert "who may be Ingrid Vale or Tomas Vale, are included" in result.note
 
 
+def test_a_given_name_typed_in_lower_case_goes_with_a_surname_the_corpus_writes_alone(tmp_path):
+    corpus = write(
+        tmp_path / "bridge.txt",
+        "Lind said on March 4 that the bridge toll will double next year.\n"
+        "Tomas Berg said on March 5 that the ferry is late again.\n",
+    )
+    engine = engine_for(corpus, tmp_path / "index")
+    for question in (
+        "what did maria lind say about the bridge toll",
+        "What did Maria Lind say about the bridge toll?",
+    ):
+        result = answer(engine, question)
+        assert result.understood.speakers == ("Lind",), question
+        assert result.understood.topic == "bridge toll", question
+        assert own(result.passages)[0].source == "bridge.txt:1"
+
+
 def test_another_given_name_is_another_person(harbor, tmp_path):
     engine = engine_for(harbor, tmp_path / "index")
     result = answer(engine, "What did Petra Vale say about the cod quota?")

@@ -294,6 +294,8 @@ class SpeakerReader:
         speak: another person, never one of them); None when no given name stands before it."""
         alias = re.sub(r"['’]s$", "", match.group(0)).lower()
         before = re.search(r"([A-Z][\w’'\-]*)\s+$", text[: match.start()])
+        if before is None and text.islower():  # typed all in lower case: "elizabeth warren"
+            before = re.search(r"([^\W\d_][\w’'\-]*)\s+$", text[: match.start()])
         if " " in alias or before is None:
             return None
         word = re.sub(r"['’]s$", "", before.group(1)).lower()
