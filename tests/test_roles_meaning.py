@@ -115,3 +115,33 @@ def test_the_threshold_reads_titles_and_not_other_offices(real_engine, phrase, t
     reader = real_engine.reader
     found = reader.role_meanings.closest(RolePhrases(reader).variants(phrase))
     assert found == ((title,) if title else ())
+
+
+TOLL = """\
+Anna Kowal, the finance minister of France, a founding member of the toll union, said on March 2 that the bridge toll will be cut next year.
+Piet Maas, a trade minister who left office in May, said on March 3 that ferry fares will rise.
+The harbor master said on March 4 that the new pier opens in June.
+"""
+
+
+def test_a_role_no_record_holds_answers_from_the_text_that_names_it(tmp_path):
+    # The record misses the role its own text gives ("the finance minister of France" after
+    # the name): the statement that names the role and answers is shown, the reply saying no
+    # statement is attributed to it; one that names no such role is never shown for it.
+    from conftest import write
+
+    from qa.answer.engine import Engine
+    from qa.settings import Settings
+
+    corpus = write(tmp_path / "toll.txt", TOLL)
+    engine = Engine(Settings(corpus=(corpus,), index_dir=tmp_path / "index"))
+    result = answer(engine, "What did France's finance minister say about the bridge toll?")
+    assert result.answered
+    assert [p.source for p in result.passages][:1] == ["toll.txt:1"]
+    assert result.note == (
+        "No statement in the corpus is attributed to France's finance minister; these name "
+        "the role in their text and answer the rest."
+    )
+    other = answer(engine, "What did France's finance minister say about ferry fares?")
+    assert not other.answered and other.reason == "role"
+    assert other.note == "No statement by France's finance minister in the corpus."

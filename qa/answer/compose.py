@@ -8,9 +8,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from qa.answer.engine import Engine
+from qa.answer.filters import indefinite
 from qa.answer.floor import with_floor
 from qa.answer.hits import Hit, SearchResult
 from qa.answer.notes import ambiguity_note
+from qa.answer.role_text import names_role
 from qa.corpus.entities import speaker_value
 from qa.corpus.statements import SaidOn
 from qa.errors import QaError, QuestionError
@@ -230,12 +232,37 @@ def answer_understood(
         result = replace(result, hits=(), closest=closest, answered=False, available=0)
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
     composed = _compose(understood.question, result, offset, result.reason, result.note)
+    if composed.reason == "role" and understood.topic:
+        composed = _role_as_words(engine, understood, top_k, offset) or composed
     if composed.answered and understood.ambiguous:
         notes = (composed.note, ambiguity_note(understood))
         composed = replace(composed, note=" ".join(n for n in notes if n) or None)
     if len(result.hits) < len(everything.hits) == everything.available:
         composed = replace(composed, whole_hits=everything.hits, read_records=read)
     return composed
+
+
+def _role_as_words(
+    engine: Engine, understood: Understanding, top_k: int, offset: int
+) -> Answer | None:
+    """When no statement is attributed to the role asked ("France's foreign minister"), the
+    statements whose text names the role and that answer the question ("Jean-Marc Ayrault,
+    the foreign minister of France, said ..."), the reply saying that none is attributed to
+    it; None when none answers. A record may miss a role its own text gives."""
+    label = " ".join(role.label for role in understood.roles)
+    named = tuple(" ".join(role.words) for role in understood.roles)
+    asked = replace(understood, roles=(), sources=understood.sources + named)
+    found = engine.searcher.search(asked, WHOLE)
+    hits = [h for h in found.hits if all(names_role(h.statement.passage, role, engine.gazetteer)
+                                         for role in understood.roles)]  # fmt: skip
+    if not found.answered or not hits:
+        return None
+    found = replace(found, hits=tuple(hits[offset : offset + top_k]), available=len(hits))
+    note = (
+        f"No statement in the corpus is attributed to {indefinite(label)}; "
+        "these name the role in their text and answer the rest."
+    )
+    return _compose(understood.question, replace(found, understood=understood), offset, None, note)
 
 
 def in_order(hits, order: str):

@@ -378,6 +378,8 @@ def indefinite(phrase: str) -> str:
     """The phrase with "a" or "an" as it is spoken: "an Italian premier", "a European
     official", "a Ukrainian minister", "an EU envoy", "a UN envoy", "a NATO official"."""
     word = phrase.split()[0] if phrase.split() else ""
+    if word.lower() in ("a", "an", "the") or re.search(r"['’]s$", word):
+        return phrase  # "the EU Council chief", "France's foreign minister"
     letters = word.replace(".", "")
     if letters.isupper() and 1 < len(letters) <= 3:
         # an initialism is read letter by letter: "an EU", "an FBI", "a U.S.", "a UN"
