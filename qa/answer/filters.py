@@ -280,7 +280,7 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
             else:
                 note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
             undated = both(where, UNDATED)
-            if not (u.topic or u.occasion) or empty(undated):
+            if empty(undated):
                 return FilterPlan(NOTHING, note, why, "date")
             # The corpus cannot settle the date for the statements that say none: they are
             # ranked by the topic as any are, and the answer says so; a known date outside
