@@ -1004,3 +1004,22 @@ def test_an_event_read_as_a_time_is_also_the_occasion(reader):
     # with a topic of its own, the event is only the time
     u = reader.read("What was said about loans ahead of the summit in Madrid?")
     assert u.topic == "loans" and u.occasion == ""
+
+
+def test_a_place_leaves_the_topic_whole_never_a_word_of_its_name(reader):
+    # Fidan is Turkish: "Turkish" tells none of his statements from another, but "Turkey"
+    # asked as the whole topic stays, and a country of two words goes whole or stays whole.
+    assert reader.read("What did Fidan say about Turkish shipping?").topic == "shipping"
+    asked = reader.read("What did the Czech president say about the Czech Republic?")
+    assert asked.topic == "Czech Republic"
+    assert reader.read("What did the Czech president say about Czech elections?").topic == (
+        "elections"
+    )
+    assert reader.read("What did Fidan say about Turkey?").topic == "Turkey"
+
+
+@pytest.mark.parametrize("lead", ["back in", "sometime in", "way back in"])
+def test_a_word_leading_to_a_date_is_no_topic(reader, lead):
+    read = reader.read(f"what did fidan say {lead} april")
+    assert read.date is not None and read.date.label == "in april"
+    assert read.topic == ""

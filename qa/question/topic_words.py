@@ -36,11 +36,10 @@ def without_own_place(topic: str, speakers, affiliations, roles, reader) -> str:
     own |= {reader.speaker_places[s] for s in speakers if s in reader.speaker_places}
     if not own or not topic:
         return topic
-    kept = []
-    for word in re.findall(r"\S+", topic):
-        place = reader.place(word)
-        if place is None or place.name not in own:
-            kept.append(word)
+    # A place's whole name goes ("Czech Republic"), never a word of it.
+    spans = [m.span() for m in reader._place_pattern.finditer(topic)
+             if (place := reader.place(m.group(0))) is not None and place.name in own]  # fmt: skip
+    kept = [m.group(0) for m in re.finditer(r"\S+", topic) if not overlaps(m.span(), spans)]
     return " ".join(kept) if kept else topic
 
 

@@ -47,6 +47,10 @@ _EVENT = re.compile(
 )
 
 
+# Words that only lead to a date phrase, not a topic: "back in January", "sometime in March".
+_FILLER_BEFORE = re.compile(r"\b(?:(?:way\s+)?back|sometime|some\s+time)\s+$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class DateRange:
     """An inclusive range of timeline ordinals; None leaves that side open."""
@@ -88,7 +92,16 @@ class DateReader:
         self.event_date = event_date
 
     def read(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
-        """The range a question's date phrase asks for, and the spans of its words."""
+        """The range a question's date phrase asks for, and the spans of its words, with a
+        word that only leads to it ("back in January", "sometime in March")."""
+        found, spans = self._read(text)
+        if spans:
+            lead = _FILLER_BEFORE.search(text[: spans[0][0]])
+            if lead:
+                spans = [(lead.start(), spans[0][1]), *spans[1:]]
+        return found, spans
+
+    def _read(self, text: str) -> tuple[DateRange | None, list[tuple[int, int]]]:
         cased = _ordinal_days(with_month_capitals(text))
         between = re.search(
             r"\bbetween\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=\s+(?:about|on|regarding|concerning|"
