@@ -1023,3 +1023,12 @@ def test_a_word_leading_to_a_date_is_no_topic(reader, lead):
     read = reader.read(f"what did fidan say {lead} april")
     assert read.date is not None and read.date.label == "in april"
     assert read.topic == ""
+
+
+def test_the_head_of_someones_office_serves_them_and_is_not_them(reader):
+    served = reader.read("What did the head of Erdogan's office say about the talks?")
+    assert served.speakers == ()
+    assert [r.label for r in served.roles] == ["head of Erdogan's office"]
+    assert reader.read("What did Erdogan's office say about the talks?").speakers == (
+        "Recep Tayyip Erdogan",
+    )

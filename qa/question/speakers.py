@@ -318,7 +318,10 @@ class SpeakerReader:
         if not re.search(r"['’]s$", match.group(0)):
             return False
         if _OWN.match(text[match.end() :]):
-            return False  # "Erdogan's government" speaks for Erdogan
+            # "Erdogan's government" speaks for Erdogan; "the head of Zelensky's office" is
+            # the one who serves him
+            before = re.search(r"([\w\-]+)\s+of\s+(?:the\s+)?$", text[: match.start()])
+            return bool(before) and before.group(1).lower() in _AIDE_WORDS | ROLE_HEADS
         for word in re.findall(r"[\w\-.]+", text[match.end() :])[:3]:
             bare = word.lower().strip(".")
             if bare in _AIDE_WORDS or bare in ROLE_HEADS:
