@@ -358,3 +358,22 @@ def test_common_words_are_not_organisations_or_their_slips(tmp_path, question, s
     engine = engine_for(newsroom, tmp_path / "index")
     u = answer(engine, question).understood
     assert u.speakers == speakers and u.corrections == ()
+
+
+def test_a_suffix_is_no_surname_and_an_everyday_given_name_is_the_same_person(tmp_path):
+    corpus = write(
+        tmp_path / "vp.txt",
+        "Vice President Joseph R. Biden Jr. said on March 3 that the rail bill will pass.\n"
+        "Joseph Crowley said on March 4 that the tunnel needs repairs.\n",
+    )
+    engine = engine_for(corpus, tmp_path / "index")
+    for question in ("What did Biden say about the rail bill?",
+                     "What did Joseph Biden say about the rail bill?",
+                     "What did Joe Biden say about the rail bill?"):  # fmt: skip
+        result = answer(engine, question)
+        assert result.understood.speakers == ("Joseph R. Biden Jr.",), question
+        assert result.understood.topic == "rail bill", question
+    called = answer(engine, "What did Joe Biden say about the rail bill?")
+    assert called.understood.corrections == (("Joe Biden", "Joseph R. Biden Jr."),)
+    other = answer(engine, "What did Hunter Biden say about the rail bill?")
+    assert not other.answered and other.reason == "speaker"

@@ -19,6 +19,7 @@ from qa.corpus.people import ORGANISATION_WORDS
 from qa.corpus.subject_words import HONORIFICS
 from qa.question.lexicon import QUESTION_WORDS as SCAFFOLD
 from qa.question.lexicon import closest_name
+from qa.question.nicknames import same_given_name
 from qa.question.roles import ROLE_HEADS, ROLE_MODIFIERS
 from qa.question.spans import Span, overlaps
 from qa.question.speech import FRAME_WORDS, SPEECH_SET, SPEECH_WORDS, STANCE_WORDS
@@ -101,10 +102,13 @@ def speaker_alias_table(
         form = read_form(name)
         if form is not None and form.full:  # "Jane Roe" for "Jane Q. Roe"
             table.setdefault(" ".join(form.words).lower(), name)
+            table.setdefault(f"{form.key[0]} {form.surname}", name)  # "Joseph Biden"
         person = gazetteer.person(name)
         for alias in person.aliases if person else ():
             table.setdefault(alias.lower(), name)
-        last = name.split()[-1]
+        # "Biden" of "Joseph R. Biden Jr.": a suffix is no surname
+        last = next((w for w in reversed(name.split()) if form is not None and form.full
+                     and w.lower().rstrip(".") == form.surname), name.split()[-1])  # fmt: skip
         # A person's surname stands for them; an organisation's last word is a common noun
         # ("the fund" is not the International Monetary Fund).
         if (
@@ -309,6 +313,9 @@ class SpeakerReader:
         people = {n for n in self.reader.speaker_aliases.values() if surname_of(n) == alias}
         if not people:  # the corpus writes that speaker by surname alone: the given name goes
             return self.reader.speaker_aliases[alias], before.start(1)
+        called = next((n for n in people if same_given_name(word, n.split()[0])), None)
+        if called is not None:  # "Joe Biden" for Joseph R. Biden Jr.
+            return called, before.start(1)
         given = {n.split()[0].lower(): n for n in people}
         return closest_name(word, given, minimum=3), before.start(1)
 
