@@ -17,7 +17,8 @@ thresholds are fitted on the training folds too:
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.decision [--write]
 
 Tuning material only: evals/questions.toml, evals/heldout.toml (measured so often it is tuning
-data now), evals/news.toml, and the released external sets round1 and round2 when
+data now), evals/news.toml, the second fresh tuning parts (evals/fresh_tuning.toml,
+evals/news_fresh_tuning.toml), and the released external sets round1 and round2 when
 ../shared/external-evals is present. Never the held-out parts written for the current round
 (evals/heldout_fresh.toml, evals/news_heldout.toml).
 """
@@ -39,7 +40,13 @@ from qa.evaluation.questions import load_questions, question_corpus
 from qa.evaluation.report import corpus_settings
 from qa.settings import Settings
 
-SETS = ("evals/questions.toml", "evals/heldout.toml", "evals/news.toml")
+SETS = (
+    "evals/questions.toml",
+    "evals/heldout.toml",
+    "evals/news.toml",
+    "evals/fresh_tuning.toml",
+    "evals/news_fresh_tuning.toml",
+)
 EXTERNAL = Path("../shared/external-evals")
 SEEDS = Path("seeds/000_8e297ec4f5d0d494.txt")
 FOLDS = 5
