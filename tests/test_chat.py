@@ -123,6 +123,10 @@ def test_references_to_the_last_answer(real_engine):
     # "Why?" does not become what later references point at.
     again = chat.handle("Who said that?")
     assert again.answer.passages == (top,)
+    # A word that only presses the question changes nothing.
+    pressed = chat.handle("Who said that exactly?")
+    assert pressed.answer.passages == (top,) and pressed.answer.understood.intent == "who"
+    assert chat.handle("When was that again?").answer.understood.intent == "when"
 
 
 def test_a_reason_asked_about_a_subject_lists_what_was_said_on_it_as_closest(real_engine):

@@ -34,14 +34,16 @@ HELP = [
     *(f"{name} — {text}" for name, text in COMMANDS.items()),
     "help, clear and quit work without the slash too.",
 ]
+# A word that only presses the question ("Who said that exactly?", "When was that again?").
+_PRESSING = r"(?:\s+(?:exactly|precisely|again|then|originally|first))?"
 _WHO_SAID_THAT = re.compile(
     r"^\s*(?:and\s+)?who(?:\s+(?:said|says|wrote|was|is|did)(?:\s+(?:that|it|this|so))?)?"
-    r"(?:\s+say\s+(?:that|it|this))?\s*[?.!]*\s*$",
+    rf"(?:\s+say\s+(?:that|it|this))?{_PRESSING}\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _WHEN_WAS_THAT = re.compile(
     r"^\s*(?:and\s+)?when(?:\s+(?:was|is|did)\s+(?:that|it|this)(?:\s+(?:said|written|posted))?"
-    r"|\s+did\s+(?:he|she|they)\s+say\s+(?:that|it|this|so))?\s*[?.!]*\s*$",
+    rf"|\s+did\s+(?:he|she|they)\s+say\s+(?:that|it|this|so))?{_PRESSING}\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _WHAT_ELSE = re.compile(
