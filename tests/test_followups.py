@@ -162,6 +162,29 @@ def test_and_canada_still_refines_the_last_question(real_engine):
     assert reply.understood.follow_up and reply.understood.intent == "what"
     assert reply.understood.affiliations == ("Canada",)
     assert reply.understood.topic == "peacekeepers"
+    # Canada's two statements speak of it in their own words ("be a part of that",
+    # "protecting Ukraine"): they answer, on top, labelled as not judged on the topic.
+    assert reply.answered
+    assert {p.source.rsplit(":", 1)[1] for p in reply.passages[:2]} == {"15", "26"}
+    assert all(p.affiliation == "Canada" and p.further for p in reply.passages[:2])
+    assert reply.note == (
+        "Nothing by Canada is clearly about peacekeepers; their statements closest to it "
+        "follow, not judged on the topic."
+    )
+
+
+def test_a_follow_up_shows_the_closest_statements_never_as_judged_on_the_topic(real_engine):
+    chat = Conversation(real_engine)
+    chat.handle("What did Italy say about peacekeepers?")
+    reply = chat.handle("And Lithuania?").answer
+    assert reply.understood.follow_up and reply.understood.affiliations == ("Lithuania",)
+    assert reply.passages and all(p.further for p in reply.passages)
+    assert reply.note.startswith("Nothing by Lithuania is clearly about peacekeepers;")
+    # A word no statement holds is refused as ever.
+    assert not chat.handle("And about zorblats?").answer.answered
+    # The question asked first, not a follow-up, is judged on the topic as ever.
+    first = Conversation(real_engine).handle("What did Canada say about peacekeepers?").answer
+    assert not first.answered and first.reason == "relevance"
 
 
 def test_piped_json_carries_the_passages_and_the_note(real_engine, capsys):

@@ -19,6 +19,15 @@ def named_note(u: Understanding) -> str:
     return f"The statements shown mention {asked}; their text does not say who speaks."
 
 
+def compared_note(u: Understanding) -> str:
+    """What a follow-up that turns to another speaker says when none of their statements is
+    clearly on the subject just answered: their closest ones follow, not judged on it."""
+    return (
+        f"Nothing {who_phrase(u)} is clearly about {u.topic}; their statements closest to it "
+        "follow, not judged on the topic."
+    )
+
+
 def why_nothing(
     u: Understanding, filtered: bool, unmentioned: list[str], allowed: FilterPlan
 ) -> tuple[str, str]:

@@ -17,7 +17,13 @@ from qa.answer.filters import mentions_of, plan
 from qa.answer.floor import plain_search_applies
 from qa.answer.fusion import fused_candidates
 from qa.answer.hits import Hit, SearchResult
-from qa.answer.notes import LEFT_OUT_LISTED, OTHERS_LISTED, named_note, why_nothing
+from qa.answer.notes import (
+    LEFT_OUT_LISTED,
+    OTHERS_LISTED,
+    compared_note,
+    named_note,
+    why_nothing,
+)
 from qa.answer.ordering import best_first, by_intent, ties_by_id
 from qa.answer.places import named_only, place_text
 from qa.answer.preference import occasion_rows_first, preferred_rows_first
@@ -149,6 +155,13 @@ class Searcher:
                 note = f"{allowed.caveat or note} {named_note(u)}"
                 # The filter's own statements closest to the topic follow, as further ones.
                 return self._page(u, named + filter_shown(hits, named), offset, top_k, read, note)
+            own = filter_shown(hits, []) if u.compared and filtered and not unmentioned else []
+            if own:
+                # "And Canada?" after an answer: whom the follow-up turns to is compared on
+                # the subject just answered; their closest statements are shown, labelled as
+                # not judged on the topic (each speaker speaks in words of their own).
+                own = sorted(own, key=lambda h: -relevance(h))
+                return self._page(u, own, offset, top_k, read, compared_note(u))
             others = (
                 self._unfiltered_answers(u, query_vectors, place_vector)
                 if filtered and not unmentioned

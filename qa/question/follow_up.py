@@ -46,6 +46,7 @@ def merged(new: Understanding, old: Understanding) -> Understanding:
         new,
         intent=old.intent if new.intent == "what" else new.intent,
         topic=new.topic or old.topic,
+        compared=names_someone and not new.topic and bool(old.topic),
         speakers=new.speakers if names_someone else old.speakers,
         affiliations=new.affiliations if names_someone else old.affiliations,
         roles=roles if names_someone else old.roles,

@@ -23,6 +23,9 @@ class Understanding:
     date: DateRange | None = None
     unknown_speakers: tuple[str, ...] = ()
     follow_up: bool = False
+    # A follow-up that turns to someone else on the subject just answered ("And Canada?"):
+    # their statements are compared on it (qa/answer/search.py).
+    compared: bool = False
     sources: tuple[str, ...] = ()  # outlets or names the statements mention, not speakers
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as the corpus writes it)
     refusal: str | None = None  # a kind of question not answered with passages
