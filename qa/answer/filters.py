@@ -189,10 +189,12 @@ def shared_surnames(u: Understanding) -> tuple[str, ...]:
     )
 
 
-def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
+def plan(u: Understanding, store, gazetteer: Gazetteer, asked: bool = False) -> FilterPlan:
     """The tree of rows the question's filters allow, in order speaker, affiliation, source,
     role, date; the first that matches nothing is named instead. `store` gives the
-    vocabularies and says which trees match anything (`allows_any`)."""
+    vocabularies and says which trees match anything (`allows_any`). A question `asked` (not
+    a listing of statements) with a date no statement is dated in is given the statements
+    that say no date, with a caveat, whether it has a topic or not."""
 
     def empty(where: Where) -> bool:
         return where == NOTHING or not store.allows_any(where)
@@ -280,7 +282,7 @@ def plan(u: Understanding, store, gazetteer: Gazetteer) -> FilterPlan:
             else:
                 note = f"No statement {who_phrase(u)} dated {u.date.label} in the corpus."
             undated = both(where, UNDATED)
-            if empty(undated):
+            if not (asked or u.topic or u.occasion) or empty(undated):
                 return FilterPlan(NOTHING, note, why, "date")
             # The corpus cannot settle the date for the statements that say none: they are
             # ranked by the topic as any are, and the answer says so; a known date outside

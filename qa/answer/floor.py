@@ -154,7 +154,7 @@ def _filters(engine, u, rows: np.ndarray) -> tuple[bool, np.ndarray, np.ndarray]
     which name whom it asks about."""
     store = engine.store
     none = np.zeros(len(rows))
-    allowed = plan(u, store, engine.gazetteer)
+    allowed = plan(u, store, engine.gazetteer, asked=True)
     if allowed.note or allowed.where == EVERYTHING or not store.allows_fewer(allowed.where):
         return False, none, none
     passes = np.isin(rows, store.ids(allowed.where, among=rows))

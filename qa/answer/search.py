@@ -126,7 +126,7 @@ class Searcher:
     def _search_one(
         self, u, query_vectors, top_k, offset, place_vector=None, read=True
     ) -> SearchResult:
-        allowed = plan(u, self.store, self.gazetteer)
+        allowed = plan(u, self.store, self.gazetteer, asked=True)
         where, note, why = allowed.where, allowed.note, allowed.why
         if note:
             return SearchResult(u, (), (), False, note, 0, allowed.reason)
