@@ -20,7 +20,7 @@ from qa.present import formats
 
 runner = CliRunner()
 SHORT = "What did Yermak say about Jeddah?"  # one passage of his own answers
-HELD_OUT = ("heldout_fresh", "news_heldout")
+HELD_OUT = ("heldout_fresh", "news_heldout", "validation")
 
 
 def floor_passages(result) -> list:

@@ -4,13 +4,21 @@ and filters that find nothing, each with its typed reason."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 from conftest import write
 
 from qa.answer.hits import Hit
-from qa.answer.relevance import RELEVANT, WORDLESS_MARGIN, _answers, relevance
+from qa.answer.relevance import (
+    CUT,
+    FILTERED_MARGIN,
+    RELEVANT,
+    WORDLESS_MARGIN,
+    _answers,
+    relevance,
+)
 from qa.answer.search import Searcher
 from qa.corpus.gazetteer import Gazetteer, corpus_gazetteer_files
 from qa.question.roles import RoleFilter
@@ -157,6 +165,21 @@ def test_a_statement_without_the_topics_words_needs_a_closer_meaning():
     assert _answers(near)
     assert not _answers(replace(near, wordless=True))
     assert _answers(replace(near, dense=RELEVANT + WORDLESS_MARGIN, wordless=True))
+
+
+def test_the_cut_is_the_fitted_one_and_asks_less_within_the_filters():
+    # The values are fitted on tuning questions only (bench/cut.py), never on a held-out or
+    # validation part; a statement the question's filters allow needs FILTERED_MARGIN less.
+    data = json.loads(CUT.read_text(encoding="utf-8"))
+    assert data["fitted_on"] and not any(
+        part in path for path in data["fitted_on"]
+        for part in ("heldout_fresh", "news_heldout", "validation")
+    )  # fmt: skip
+    assert (RELEVANT, WORDLESS_MARGIN) == (data["relevant"], data["wordless_margin"])
+    edge = Hit(0, None, 0.0, RELEVANT - FILTERED_MARGIN / 2, 0.0, ())
+    assert FILTERED_MARGIN > 0 and not _answers(edge)
+    assert _answers(replace(edge, filtered=True))
+    assert not _answers(replace(edge, dense=RELEVANT - FILTERED_MARGIN * 2, filtered=True))
 
 
 def test_only_a_topic_other_statements_word_makes_a_statement_wordless(searcher):

@@ -29,6 +29,7 @@ class Hit:
     # None of the topic's distinctive words, which other statements do hold: its meaning
     # alone must then be closer to answer (WORDLESS_MARGIN).
     wordless: bool = False
+    filtered: bool = False  # found within the question's filters
 
 
 @dataclass(frozen=True)

@@ -3,30 +3,37 @@ which are shown beside them, and the passages just under the cut judged by their
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
 from qa.answer.hits import Hit, _only_names
 from qa.corpus.statements import Statement
+from qa.files import read_text
 from qa.model.embedding import Encoder
 from qa.store.base import Store
 
-# Calibrated on the tuning part of the evaluation (see EVALUATION.md), one cut for filtered
-# and unfiltered questions alike. A statement's relevance is its cosine similarity to the topic
-# (the topic as the question words it or with its synonyms, whichever is closer) plus
-# COVERAGE_WEIGHT times the share of the topic's distinctive words it holds. A question is
-# answered when its best statement reaches RELEVANT; statements from SHOWN up are shown beside
-# it.
-COVERAGE_WEIGHT = 0.4
-RELEVANT = 0.34
-SHOWN = 0.33
-# A statement that holds none of the topic's distinctive words, when other statements hold
-# them, is most often about something near it ("Europe's security" for "Ukraine joining
-# NATO"): its meaning alone answers only this much above RELEVANT. When no statement holds
-# them (the question's words are not the corpus's), meaning alone judges at RELEVANT.
-WORDLESS_MARGIN = 0.13
+# The cut is fitted on the tuning questions (bench/cut.py, cross-validated by question; the
+# values and what they were fitted on live in cut.json beside this module). A statement's
+# relevance is its cosine similarity to the topic (the topic as the question words it or with
+# its synonyms, whichever is closer) plus COVERAGE_WEIGHT times the share of the topic's
+# distinctive words it holds. A question is answered when its best statement reaches
+# RELEVANT; statements from SHOWN up are shown beside it. A statement that holds none of the
+# topic's distinctive words, when other statements hold them, is most often about something
+# near it ("Europe's security" for "Ukraine joining NATO"): its meaning alone answers only
+# WORDLESS_MARGIN above RELEVANT (when no statement holds them, meaning alone judges at
+# RELEVANT). Within the filters a question was read with (a speaker, a country, a role),
+# FILTERED_MARGIN less is asked: whom it asks about speaks in words of their own.
+CUT = Path(__file__).with_name("cut.json")
+_FITTED = json.loads(read_text(CUT, 64 * 1024))
+COVERAGE_WEIGHT = float(_FITTED["coverage_weight"])
+RELEVANT = float(_FITTED["relevant"])
+WORDLESS_MARGIN = float(_FITTED["wordless_margin"])
+FILTERED_MARGIN = float(_FITTED["filtered_margin"])
+SHOWN = RELEVANT - float(_FITTED["shown_gap"])
 # Candidates this close under RELEVANT are also judged by their sentences and quotes; at most
 # PART_CANDIDATES of them, so that a question costs a few short encodings at most.
 PART_MARGIN = 0.12
@@ -46,12 +53,18 @@ def relevance(hit: Hit) -> float:
 
 def _answers(hit: Hit) -> bool:
     """Whether a hit is relevant enough for the question to count as answered."""
-    return relevance(hit) >= RELEVANT + (WORDLESS_MARGIN if hit.wordless else 0.0)
+    return relevance(hit) >= RELEVANT + margin(hit)
 
 
 def _worth_showing(hit: Hit) -> bool:
     """Once a question is answered, which other hits are shown beside the best."""
-    return relevance(hit) >= SHOWN
+    return relevance(hit) >= SHOWN - (FILTERED_MARGIN if hit.filtered else 0.0)
+
+
+def margin(hit: Hit) -> float:
+    """How much more (or less) than the cut a hit must reach: WORDLESS_MARGIN more when it
+    holds none of the topic's words, FILTERED_MARGIN less within the question's filters."""
+    return (WORDLESS_MARGIN if hit.wordless else 0.0) - (FILTERED_MARGIN if hit.filtered else 0.0)
 
 
 def filter_shown(hits: list[Hit], relevant: list[Hit]) -> list[Hit]:

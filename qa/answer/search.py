@@ -240,6 +240,7 @@ class Searcher:
                 said_order=said_order,
                 coverage=coverage[row],
                 wordless=worded and not coverage[row],
+                filtered=filtered,
             )
             for row, matched, said_order in self._marks(ranked, why)
         ]
