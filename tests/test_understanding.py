@@ -189,7 +189,7 @@ def test_ordinary_questions_are_not_refused(question):
 
 
 def test_a_plan_reported_answers_only_the_plan_asked_about():
-    from qa.question.intent import reported_future
+    from qa.question.plans import reported_future
 
     plan = "The summit in Madrid on April 25 will gather 30 leaders."
     assert reported_future("Who will the Madrid summit gather?", plan)
@@ -198,8 +198,22 @@ def test_a_plan_reported_answers_only_the_plan_asked_about():
     assert not reported_future("Will the summit gather 30 leaders?", plan)
 
 
+def test_a_yes_or_no_question_about_someones_act_is_answered_by_that_act_planned():
+    from qa.question.plans import reported_plan
+
+    signing = "Fidan says he will meet Sanchez on April 28 in Ankara to sign the port deal"
+    assert reported_plan("Are Fidan and Sanchez going to sign the port deal?", signing)
+    assert reported_plan("Would Fidan sign the port deal?", signing)
+    spokesman = "His spokesman said Friday that, if elected, \u201che would veto this bill.\u201d"
+    assert reported_plan("Would Sanchez veto the bill?", spokesman)
+    # Another act, no plan, or an event with no one named as who acts: still a forecast.
+    assert not reported_plan("Would Fidan cancel the port deal?", signing)
+    assert not reported_plan("Is Sanchez going to sign?", "Sanchez signed the deal on April 2.")
+    assert not reported_plan("Will the summit sign a deal?", signing)
+
+
 def test_a_plan_is_found_in_its_own_sentence_and_in_a_headline():
-    from qa.question.intent import reported_future
+    from qa.question.plans import reported_future
 
     plan = "The Madrid summit on April 25 will bring together Spain, Italy and others."
     assert reported_future("Which countries will attend the Madrid summit?", plan)
@@ -475,7 +489,8 @@ def test_synonyms_are_concepts_of_the_topic(reader):
 
 
 def test_a_figure_is_not_a_date():
-    from qa.question.intent import asks_quantity, has_number, reported_future
+    from qa.question.intent import asks_quantity, has_number
+    from qa.question.plans import reported_future
 
     assert asks_quantity("How many engineers will Spain send?")
     assert asks_quantity("What's the total cost of the loans?")

@@ -17,7 +17,8 @@ from qa.corpus.entities import speaker_value
 from qa.corpus.statements import SaidOn
 from qa.errors import QaError, QuestionError
 from qa.question.explicit import ExplicitFilters, resolve
-from qa.question.intent import REFUSALS, asks_quantity, has_number, reported_future, why_of_shown
+from qa.question.intent import REFUSALS, asks_quantity, has_number, why_of_shown
+from qa.question.plans import reported_future, reported_plan
 from qa.question.understanding import Understanding
 from qa.text import mend
 
@@ -196,10 +197,15 @@ def answer_understood(
     """The answer to a question already understood (a chat refines one without re-reading)."""
     top_k = top_k or engine.settings.top_k
     found = None
-    if understood.refusal == "forecast" and not understood.question.lower().startswith("will"):
+    if understood.refusal == "forecast":
         found = engine.searcher.search(understood, top_k, offset)
-        if found.hits and reported_future(understood.question, found.hits[0].statement.passage):
-            # A plan the statements report ("will bring together") is what was said.
+        question = understood.question
+        if found.hits and (
+            reported_future(question, found.hits[0].statement.passage)
+            or any(reported_plan(question, h.statement.passage) for h in found.hits[:3])
+        ):
+            # A plan the statements report ("will bring together", "she would sign this
+            # legislation") is what was said.
             return _compose(understood.question, found, offset, None, None)
     if understood.refusal:
         closest = ()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from qa.text import STOPWORDS
+from qa.question.plans import YES_NO_FUTURE
 
 # The typed reasons a question is not answered with passages, with the one sentence that
 # says so. Filter reasons ("speaker", "affiliation", ...) are worded where filters are applied.
@@ -276,61 +276,9 @@ def refusal(text: str, known: Callable[[str], bool] | None = None) -> str | None
     forecast = _FORECAST.match(text) or _FORECAST_WORDS.search(text)
     if forecast and not speech and not asks_quantity(text):
         return "forecast"
-    if _YES_NO_FUTURE.match(text) and not re.search(r"\baccording to\b|\bsaid\b", text, re.I):
+    if YES_NO_FUTURE.match(text) and not re.search(r"\baccording to\b|\bsaid\b", text, re.I):
         return "forecast"  # "Will Zelensky announce elections?": a word of saying yet to come
     return None
-
-
-_YES_NO_FUTURE = re.compile(r"^\s*(?:will|won'?t|is .{0,50}\bgoing to|are .{0,50}\bgoing to)\b",
-                            re.IGNORECASE)  # fmt: skip
-_FUTURE = re.compile(r"\b(?:will|won't|plans? to|is to|are to|to meet|going to|scheduled|"
-                     r"expected to|intends? to)\b", re.IGNORECASE)  # fmt: skip
-
-
-_SENTENCE_END = re.compile(r"[.!?]\s")
-# A headline's plan: "Macron to host Zelensky in Paris on March 26" (one line, no full stop).
-_HEADLINE_PLAN = re.compile(r"^(?=[^.!?\n]{10,160}$)[A-Z][^.!?]*?\bto(?=\s+[a-z]+\b)")
-_HYPOTHETICAL = re.compile(r"^\s*(?:what (?:happens|would happen|will happen|if)|what if|"
-                           r"suppose|imagine)\b", re.IGNORECASE)  # fmt: skip
-_ASKED_FUTURE = re.compile(r"\b(?:will|won't|going to|expected to|plans? to|intends? to)\s+"
-                           r"(?P<rest>(?:[\w’'\-]+\s*){1,6})", re.IGNORECASE)  # fmt: skip
-# Words after a question's "will" that are not what is planned ("will the summit ...").
-_NOT_PLANNED = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her",
-                "be", "have", "it", "they", "he", "she", "we", "you", "there", "next", "ever"}  # fmt: skip
-
-
-def reported_future(question: str, passage: str) -> bool:
-    """Whether a forecast-shaped question ("Which countries will the summit bring together?")
-    is answered by a statement that itself reports that plan: the passage's future ("will
-    bring together", "plans to meet") holds a word the question asks will happen. A yes-or-no
-    "Will ...?" and a hypothetical ("What happens if ...?") never are."""
-    if _YES_NO_FUTURE.match(question) or _HYPOTHETICAL.match(question):
-        return False
-    asked = _ASKED_FUTURE.search(question)
-    if not asked:
-        return bool(_FUTURE.search(passage))
-    wanted = {_stem(w) for w in re.findall(r"[\w’'\-]+", asked.group("rest").lower())}
-    wanted -= {_stem(w) for w in _NOT_PLANNED}
-    plans = [*_FUTURE.finditer(passage), *_HEADLINE_PLAN.finditer(passage)]
-    for plan in plans:
-        following = re.findall(r"[\w’'\-]+", passage[plan.end() : plan.end() + 60].lower())
-        if wanted & {_stem(w) for w in following[:4]}:
-            return True
-        # Or the plan's own sentence holds two words the question asks about: "The Paris
-        # summit on March 27 will bring together ..." for "Which countries will attend the
-        # summit in Paris?", its subject before the verb.
-        before = _SENTENCE_END.split(passage[max(0, plan.start() - 60) : plan.start()])[-1]
-        after = _SENTENCE_END.split(passage[plan.end() : plan.end() + 60])[0]
-        sentence = re.findall(r"[\w’'\-]+", f"{before} {after}".lower())
-        shared = wanted & {_stem(w) for w in sentence if w not in STOPWORDS}
-        if len(shared) >= 2:
-            return True
-    return False
-
-
-def _stem(word: str) -> str:
-    """A word's first five letters: "meets", "meeting" and "meet" are one plan."""
-    return word[:5]
 
 
 # Verbs of saying only: "How many troops has Europe pledged?" still asks for a figure.
