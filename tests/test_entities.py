@@ -241,6 +241,21 @@ def test_a_given_name_typed_in_lower_case_goes_with_a_surname_the_corpus_writes_
         assert own(result.passages)[0].source == "bridge.txt:1"
 
 
+def test_a_shared_surname_is_not_given_to_whom_the_corpus_names_less_often(tmp_path):
+    # Tomas Vale is named in full twice, Ingrid Vale once: "Vale said ..." goes with a
+    # question about Tomas, never with one about Ingrid.
+    corpus = write(
+        tmp_path / "harbor.txt",
+        HARBOR + "Tomas Vale said on March 14 that the east quay needs dredging.\n",
+    )
+    engine = engine_for(corpus, tmp_path / "index")
+    ingrid = answer(engine, "What did Ingrid Vale say about the cod quota for next season?")
+    assert "harbor.txt:9" not in {p.source for p in own(ingrid.passages)}
+    assert not ingrid.answered or ingrid.note.endswith("Ask about Vale to see them.")
+    tomas = answer(engine, "What did Tomas Vale say about the cod quota for next season?")
+    assert tomas.answered and own(tomas.passages)[0].source == "harbor.txt:9"
+
+
 def test_another_given_name_is_another_person(harbor, tmp_path):
     engine = engine_for(harbor, tmp_path / "index")
     result = answer(engine, "What did Petra Vale say about the cod quota?")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from qa.answer.engine import Engine
-from qa.answer.filters import indefinite
+from qa.answer.filters import indefinite, shared_surnames
 from qa.answer.floor import with_floor
 from qa.answer.hits import Hit, SearchResult
 from qa.answer.notes import ambiguity_note
@@ -241,7 +241,8 @@ def answer_understood(
     if composed.reason == "role" and understood.topic:
         composed = _role_as_words(engine, understood, top_k, offset) or composed
     if composed.answered and understood.ambiguous:
-        notes = (composed.note, ambiguity_note(understood))
+        included = shared_surnames(understood, engine.store)
+        notes = (composed.note, ambiguity_note(understood, included))
         composed = replace(composed, note=" ".join(n for n in notes if n) or None)
     if len(result.hits) < len(everything.hits) == everything.available:
         composed = replace(composed, whole_hits=everything.hits, read_records=read)

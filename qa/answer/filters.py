@@ -176,17 +176,23 @@ class AttributionWords:
         ))  # fmt: skip
 
 
-def shared_surnames(u: Understanding) -> tuple[str, ...]:
+def shared_surnames(u: Understanding, store) -> tuple[str, ...]:
     """The bare surnames, written alone in the corpus, that a person asked by full name
-    shares with others ("Vale" for "Ingrid Vale" where Tomas Vale speaks too); none for a
-    speaker given as an option, which lists that person's statements alone."""
+    shares with others, unless the corpus names another of them in full more often: "Trump"
+    for Donald Trump where Ivanka Trump is named less, never for her; "Vale" for Ingrid or
+    Tomas Vale, named as often. None for a speaker given as an option, which lists that
+    person's statements alone."""
     if "speaker" in u.explicit:
         return ()
-    return tuple(
-        name
-        for name, people in u.ambiguous
-        if name not in u.speakers and any(p in u.speakers for p in people)
-    )
+    found = []
+    for name, people in u.ambiguous:
+        asked = [p for p in people if p in u.speakers]
+        if name in u.speakers or len(asked) != 1:
+            continue
+        counts = {p: store.count(AnyOf("speaker", (p,))) for p in people}
+        if counts[asked[0]] >= max(c for p, c in counts.items() if p != asked[0]):
+            found.append(name)
+    return tuple(found)
 
 
 def plan(u: Understanding, store, gazetteer: Gazetteer, asked: bool = False) -> FilterPlan:
@@ -211,7 +217,7 @@ def plan(u: Understanding, store, gazetteer: Gazetteer, asked: bool = False) -> 
             continue
         values = tuple(v for v in wanted if v)
         matched = AnyOf(name, values)
-        shared = shared_surnames(u) if name == "speaker" else ()
+        shared = shared_surnames(u, store) if name == "speaker" else ()
         if shared:
             # A surname the person asked shares with others, written alone: its statements
             # may be theirs or another's. They are searched too, matched by "surname" (the

@@ -56,10 +56,11 @@ def _nothing_note(u: Understanding, filtered: bool) -> str:
     return "Nothing in the corpus answers this."
 
 
-def ambiguity_note(u: Understanding) -> str | None:
+def ambiguity_note(u: Understanding, included: tuple[str, ...] = ()) -> str | None:
     """What an answer says of a name the corpus cannot give to one person: a surname asked
     that several people bear (their statements are all answered, each under its own name),
-    or statements, included, that name the person asked only by a surname others bear too."""
+    or statements that name the person asked only by a surname others bear too: `included`
+    unless the corpus names another of them in full more often, else left out."""
     notes = []
     for name, people in u.ambiguous:
         if all(p in u.speakers for p in people):
@@ -67,10 +68,15 @@ def ambiguity_note(u: Understanding) -> str | None:
                 f"{name} is ambiguous in this corpus: {_either(people)}; each passage shows "
                 "who said it. Ask with the full name for one of them."
             )
-        else:
+        elif name in included:
             notes.append(
                 f"Statements that name only {name}, who may be {_either(people)}, are "
                 "included, each matched by surname and under the name as written."
+            )
+        else:
+            notes.append(
+                f"Some statements name only {name}, who may be {_either(people)}; they are "
+                f"not shown here. Ask about {name} to see them."
             )
     return " ".join(notes) or None
 
