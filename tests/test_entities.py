@@ -392,3 +392,21 @@ def test_a_suffix_is_no_surname_and_an_everyday_given_name_is_the_same_person(tm
     assert called.understood.corrections == (("Joe Biden", "Joseph R. Biden Jr."),)
     other = answer(engine, "What did Hunter Biden say about the rail bill?")
     assert not other.answered and other.reason == "speaker"
+
+
+def test_a_name_only_mentioned_answers_only_where_the_text_gives_it_a_voice(tmp_path):
+    from qa.answer.voices import reports_speaking
+
+    corpus = write(
+        tmp_path / "wall.txt",
+        "Donald Trump said on March 3 that the border wall will be built.\n"
+        "Trump openly admires Russian President Vladimir Putin as a strong leader.\n",
+    )
+    engine = engine_for(corpus, tmp_path / "index")
+    result = answer(engine, "What has Vladimir Putin said about Trump?")
+    assert result.understood.sources == ("Vladimir Putin",)
+    assert not result.answered and result.reason == "speaker"
+    assert result.note == "No statement by Vladimir Putin in the corpus."
+    assert reports_speaking("Putin told reporters that Trump is bright.", "Vladimir Putin")
+    assert reports_speaking("Trump is bright, according to Vladimir Putin.", "Vladimir Putin")
+    assert not reports_speaking("Trump admires Putin as a strong leader.", "Vladimir Putin")

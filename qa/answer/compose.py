@@ -257,9 +257,7 @@ def _role_as_words(
     the foreign minister of France, said ..."), the reply saying that none is attributed to
     it; None when none answers. A record may miss a role its own text gives."""
     label = " ".join(role.label for role in understood.roles)
-    named = tuple(" ".join(role.words) for role in understood.roles)
-    asked = replace(understood, roles=(), sources=understood.sources + named)
-    found = engine.searcher.search(asked, WHOLE)
+    found = engine.searcher.search(replace(understood, roles=()), WHOLE)
     hits = [h for h in found.hits if all(names_role(h.statement.passage, role, engine.gazetteer)
                                          for role in understood.roles)]  # fmt: skip
     if not found.answered or not hits:

@@ -29,6 +29,7 @@ from qa.answer.places import named_only, place_text
 from qa.answer.preference import occasion_rows_first, preferred_rows_first
 from qa.answer.relevance import PartJudge, _answers, _worth_showing, filter_shown, relevance
 from qa.answer.spelling import Spelling
+from qa.answer.voices import reports_speaking
 from qa.corpus.gazetteer import Gazetteer
 from qa.model.embedding import Encoder
 from qa.question.topic import acting_on, expanded_topic, topic_phrase
@@ -138,6 +139,11 @@ class Searcher:
 
         hits = self.rank(u, query_vectors, where, why, filtered, place_vector)
         hits = self._of_kind(hits, u.kind)
+        if u.sources:
+            hits = self._voiced(hits, u.sources)
+            if not hits:
+                note = f"No statement by {' or '.join(u.sources)} in the corpus."
+                return SearchResult(u, (), (), False, note, 0, "speaker")
         unmentioned = self.spelling.unmentioned_names(u)
         if not unmentioned and not any(_answers(h) for h in hits):
             hits = self.part_judge.by_parts(hits, query_vectors)
@@ -287,6 +293,13 @@ class Searcher:
         """Statements that answer the topic when no filter applies."""
         hits = self.rank(u, query_vectors, EVERYTHING, {}, False, place_vector)
         return [h for h in self._of_kind(hits, u.kind) if _answers(h)]
+
+    def _voiced(self, hits: list[Hit], names: tuple[str, ...]) -> list[Hit]:
+        """Only hits whose text gives a voice to a name asked that no record has as its
+        speaker ("Putin said", not "Trump admires Putin")."""
+        statements = self.store.statements([h.row for h in hits])
+        return [h for h, s in zip(hits, statements)
+                if any(reports_speaking(s.passage, n) for n in names)]  # fmt: skip
 
     def _of_kind(self, hits: list[Hit], kind: str | None) -> list[Hit]:
         """Only hits whose statement is of the kind asked for ("only quotes")."""
