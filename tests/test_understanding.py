@@ -133,6 +133,9 @@ def test_a_typed_name_is_read_as_the_speaker_and_shown_corrected(reader):
         ("How serious is Ankara about the shipping pact?", "opinion"),
         ("Who has the upper hand in the strait?", "opinion"),
         ("Can Ankara be trusted with the convoys?", "opinion"),
+        ("Is the shipping agency biased against Turkey?", "opinion"),
+        ("Is Fidan qualified to lead the talks?", "opinion"),
+        ("Should we call the pact a success?", "opinion"),
         ("Does Sanchez have a point about air defense?", "opinion"),
         ("What is the smartest move for Madrid?", "opinion"),
         ("Could the shipping pact collapse?", "forecast"),
@@ -181,6 +184,7 @@ def test_questions_passages_do_not_answer_get_their_kind(question, kind):
         "Could shipping mean more patrols in the strait, according to Fidan?",
         "What is the best way to keep shipping safe, according to Fidan?",
         "Who says Spain can win the vote?",
+        "Did anyone call the shipping report biased?",  # asks who said so
     ],
 )
 def test_ordinary_questions_are_not_refused(question):

@@ -65,7 +65,8 @@ _JUDGING = (
     r"at fault|better|worse|best|worst|make sense|makes sense|most sense|legitimate|effective|"
     r"helpful|useful|dangerous|credible|a good idea|a bad idea|the right call|the right decision|"
     r"convincing|persuasive|deserves?|deserved|overrated|strongest|weakest|wisest|smartest|"
-    r"doing enough|enough|reliable|trustworthy|honest|"
+    r"doing enough|enough|reliable|trustworthy|honest|dishonest|biased|unbiased|partisan|"
+    r"corrupt|competent|incompetent|qualified|unqualified|unfit|hypocritical|"
     # A superlative of a judging adjective ("the most credible"), not of time ("most recent").
     r"the (?:most|least) (?!recent\b|frequent\b)\w+(?:ble|ive|ful|ent|ant|ous|ic|al)"
 )
@@ -116,7 +117,9 @@ _OPINION_ALWAYS = re.compile(
     # "Was Meloni right to say ...", "Did Macron make a mistake when he said ...".
     r"|^\s*(?:is|was|were|are)\b.{0,60}\b(?:right|wrong|wise|unwise|justified|correct|mistaken|"
     r"foolish|reckless|naive|smart|fair|unfair)\s+to\b"
-    r"|^\s*(?:did|does|do|has|have)\b.{0,60}\b(?:make|made) a (?:mistake|blunder|error)\b",
+    r"|^\s*(?:did|does|do|has|have)\b.{0,60}\b(?:make|made) a (?:mistake|blunder|error)\b"
+    # "Should we call it a deal?": advice asked, whatever the verb.
+    r"|^\s*(?:should|shouldn'?t|ought)\b",
     re.IGNORECASE,
 )
 # A stance asked of qa itself, wherever it stands: "Who do you trust more, ...?"
@@ -197,7 +200,8 @@ _PAST_SPEECH = re.compile(
     r"\b(?:said|say|says|told|tell|wrote|write|claimed|claim|stated|announced|announce|argued|"
     r"argue|warned|warn|insisted|insist|promised|pledged|suggested|suggest|spoke|speak|talked|"
     r"talk|mentioned|mention|reported|report|commented|comment|remarked|proposed|propose|"
-    r"discussed|discuss|addressed|address|described|describe|called|posted|post|quoted|"
+    r"discussed|discuss|addressed|address|described|describe|called|call|calls|labelled|"
+    r"labeled|posted|post|quoted|"
     r"quote|stressed|noted|according to|statements?|remarks|comments?)\b",
     re.IGNORECASE,
 )
