@@ -114,3 +114,12 @@ def test_every_format_labels_plain_searchs_statements(real_engine, real_index_di
     assert text.count(formats.FLOOR) == markdown.count(formats.FLOOR) == len(added)
     csv_text = runner.invoke(app, [*args, "--format", "csv"]).stdout
     assert csv_text.count(formats.FLOOR) == len(added)
+
+
+def test_equal_keyword_scores_rank_alike_whatever_order_a_store_gives_them():
+    # Stores order equal scores apart differently (by position, by key): the rank feature
+    # must not depend on it, or the two stores would fill a page differently.
+    rows = np.array([7, 3, 5])
+    first = floor._inverse_ranks(rows, [7, 3, 5], [2.0, 2.0, 1.0])
+    second = floor._inverse_ranks(rows, [3, 7, 5], [2.0, 2.0, 1.0])
+    assert first.tolist() == second.tolist() == [1.0, 1.0, 1 / 3]

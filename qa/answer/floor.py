@@ -41,7 +41,7 @@ FEATURES = (
     "question_cosine",  # cosine of the statement to the question as asked
     "topic_cosine",  # ... to the topic as read (the question's when it has none)
     "coverage",  # share of the topic's distinctive words it holds
-    "keyword_rank",  # 1 / (1 + rank) among the best keyword matches, 0 when not among them
+    "keyword_rank",  # 1 / (1 + rank) among the best keyword matches (ties alike), else 0
     "keyword_share",  # its keyword score over the best one
     "filtered",  # the question was read with a filter (speaker, country, role, date)
     "filter_miss",  # ... which this statement does not pass
@@ -131,7 +131,7 @@ def candidates(engine, u, also=(), vectors=None) -> Candidates:
     question_cosine = cosines[:, 0]
     topic_cosine = cosines[:, -1]
     coverage = np.asarray(engine.searcher.coverage(u.concepts, rows), dtype=np.float64)
-    keyword_rank = _inverse_ranks(rows, keyword_rows)
+    keyword_rank = _inverse_ranks(rows, keyword_rows, keyword_scores)
     best = float(keyword_scores[0]) if len(keyword_scores) else 0.0
     share_of = {r: float(s) / best for r, s in zip(keyword_rows, keyword_scores)} if best else {}
     keyword_share = np.array([share_of.get(r, 0.0) for r in rows.tolist()])
@@ -144,8 +144,11 @@ def candidates(engine, u, also=(), vectors=None) -> Candidates:
     return Candidates(rows, features)
 
 
-def _inverse_ranks(rows: np.ndarray, ranked: list[int]) -> np.ndarray:
-    place = {r: i for i, r in enumerate(ranked)}
+def _inverse_ranks(rows: np.ndarray, ranked: list[int], scores) -> np.ndarray:
+    """1 / (1 + how many keyword matches score higher), 0 for a row not among them: equal
+    scores rank alike, as stores order them apart differently."""
+    rounded = np.round(np.asarray(scores, dtype=np.float64), 6)
+    place = {r: int((rounded > v).sum()) for r, v in zip(ranked, rounded.tolist())}
     return np.array([1.0 / (1 + place[r]) if r in place else 0.0 for r in rows.tolist()])
 
 
