@@ -73,6 +73,7 @@ def test_wheel_carries_the_seeds_and_the_evaluation_sets(wheel):
         assert f"qa/evals/{path.name}" in names
     assert "qa/data/places.toml" in names
     assert "qa/answer/decision.json" in names
+    assert "qa/answer/cut.json" in names
     assert any(n.endswith("licenses/LICENSE") for n in names)
 
 
