@@ -39,9 +39,10 @@ from qa.answer import relevance as cut
 from qa.answer import search
 from qa.answer.compose import answer
 from qa.answer.engine import Engine
-from qa.evaluation.metrics import _resolve
+from qa.evaluation.metrics import _recall, _resolve
 from qa.evaluation.questions import load_questions, question_corpus
 from qa.evaluation.report import corpus_settings
+from qa.evaluation.runs import _run_product
 from qa.settings import Settings
 
 SETS = ("evals/questions.toml", "evals/heldout.toml", "evals/news.toml",
@@ -134,24 +135,21 @@ def shown_gap(values: dict) -> float:
              cut.SHOWN)  # fmt: skip
     cut.COVERAGE_WEIGHT, cut.RELEVANT = values["coverage_weight"], values["relevant"]
     cut.WORDLESS_MARGIN, cut.FILTERED_MARGIN = values["wordless_margin"], values["filtered_margin"]
-    engines = {}
+    parts = []  # each tuning part's engine, answerable questions and their answers, read once
+    for path in map(Path, SETS):
+        corpus = question_corpus(path)
+        engine = Engine(corpus_settings(Settings.from_env(), corpus)).load()
+        queries = [q for q in load_questions(path) if q.answers and not q.conversation]
+        statements = list(engine.store.statements(np.arange(engine.store.size)))
+        parts.append((engine, queries, _resolve(queries, statements, corpus)))
     try:
         found = {}
         for gap in SHOWN_GAPS:
             cut.SHOWN = values["relevant"] - gap
             recalls = []
-            for path in map(Path, SETS):
-                corpus = question_corpus(path)
-                if corpus not in engines:
-                    engines[corpus] = Engine(corpus_settings(Settings.from_env(), corpus)).load()
-                engine = engines[corpus]
-                queries = [q for q in load_questions(path) if q.answers and not q.conversation]
-                statements = list(engine.store.statements(np.arange(engine.store.size)))
-                qrels = _resolve(queries, statements, corpus)
-                for q in queries:
-                    result = answer(engine, q.question, top_k=5)
-                    shown = {p.id for p in result.passages[:5]} if result.answered else set()
-                    recalls.append(len(shown & qrels[q.id]) / len(qrels[q.id]))
+            for engine, queries, qrels in parts:
+                run = _run_product(engine, queries)[0]
+                recalls += [_recall(q, qrels, run) for q in queries]
             found[gap] = round(float(np.mean(recalls)), 4)
             print(f"  shown_gap {gap}: recall@5 {found[gap]}")
         return max(SHOWN_GAPS, key=lambda g: (found[g], -g))

@@ -107,8 +107,9 @@ def speaker_alias_table(
         for alias in person.aliases if person else ():
             table.setdefault(alias.lower(), name)
         # "Biden" of "Joseph R. Biden Jr.": a suffix is no surname
-        last = next((w for w in reversed(name.split()) if form is not None and form.full
-                     and w.lower().rstrip(".") == form.surname), name.split()[-1])  # fmt: skip
+        family = form.surname if form is not None and form.full else None
+        last = next((w for w in reversed(name.split()) if w.lower().rstrip(".") == family),
+                    name.split()[-1])  # fmt: skip
         # A person's surname stands for them; an organisation's last word is a common noun
         # ("the fund" is not the International Monetary Fund).
         if (
