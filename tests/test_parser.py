@@ -420,6 +420,55 @@ def test_a_passage_of_several_sentences_parses_as_one_record(gazetteer):
     assert s.quotes == ("We will rebuild", "It will take years")
 
 
+def test_a_name_inside_what_an_unnamed_source_says_is_not_the_speaker(gazetteer):
+    s = parse(
+        "A Labour source said he could not comment because Conservatives had asked for the "
+        "figures only hours earlier.",
+        gazetteer,
+    )
+    assert s.speaker is None
+    assert s.source_mention == "A Labour source"
+    # In another sentence, a name still speaks for the passage.
+    s = parse("The mayor spoke at noon. Ines Vidal said the bridge would reopen.", gazetteer)
+    assert s.speaker == "Ines Vidal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harlow Mining this month announced it would close the plant.",
+        "Harlow Mining last week said it would close the plant.",
+        "Harlow Mining earlier this year said it would close the plant.",
+        "Harlow Mining today announced it would close the plant.",
+    ],
+)
+def test_a_time_between_the_speaker_and_the_verb(text, gazetteer):
+    assert parse(text, gazetteer).speaker == "Harlow Mining"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "role"),
+    [
+        ("The secretary of state said the talks would resume.", "The secretary of state",
+         "secretary of state"),
+        ("The director of the agency said the files were lost.", "The director of the agency",
+         "director of the agency"),
+        ("The bank said that it had dismissed the employees.", "The bank", None),
+        ("The foundation said in a statement that it had paid nothing.", "The foundation", None),
+    ],
+)  # fmt: skip
+def test_described_sources_with_of_or_an_organisation_head(text, mention, role, gazetteer):
+    s = parse(text, gazetteer)
+    assert s.speaker is None
+    assert (s.source_mention, s.role) == (mention, role)
+
+
+def test_a_role_word_after_titles_in_a_headline_is_no_name(gazetteer):
+    s = parse("Mayor Hid Budget Gap From Council, Former White House Lawyer Says.", gazetteer)
+    assert s.speaker is None
+    assert s.role == "Former White House Lawyer"
+
+
 class _CountedPattern:
     """A compiled pattern that adds the length of every text it scans to a counter."""
 

@@ -198,10 +198,14 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     if len(words) == 1 and _is_described_head(words[0]) and not _is_party(words[0]):
         return Attribution(phrase)  # "Critics, including ..., say", "Police said"
     cut = _title_end(words)
-    if known is not None and (known.body or known.name == " ".join(words[cut:])):
-        return known  # the reader of known titles and places agrees on the name
+    if known is not None and known.body:
+        return known  # "the White House press office"
     if cut == len(words) or (cut and len(words) - cut == 1 and words[-1].lower() in LEADING_ROLES):
-        return Attribution(phrase, role=" ".join(words))  # "Former White House Doctor"
+        # "Former White House Doctor": a role word after titles is no name, whoever reads
+        # "Doctor" as one
+        return Attribution(phrase, role=" ".join(words))
+    if known is not None and known.name == " ".join(words[cut:]):
+        return known  # the reader of known titles and places agrees on the name
     if len(words) == 1 and re.search(r"(?:ic|ese|ish)$", words[0]):
         return None  # "Democratic", "Chinese": an adjective, not a name
     return _person(phrase, words, cut, gazetteer)
@@ -321,6 +325,8 @@ DESCRIBED_HEADS = {
     "blogger", "journalist", "insider", "source", "diplomat", "envoy", "ambassador",
     "businessman", "businesswoman", "staffer", "operative", "speechwriter", "announcer",
     "consultant", "lobbyist", "organizer", "organiser", "surrogate", "demonstrator",
+    "bank", "fund", "foundation", "institute", "association", "coalition", "alliance",
+    "university", "hospital", "studio", "magazine", "website", "station",
 }  # fmt: skip
 # Roles that may stand, capitalised, before a name, beyond the titles.
 LEADING_ROLES = DESCRIBED_HEADS | {

@@ -150,7 +150,7 @@ def parse_passage(
     spans = find_quotes(passage)
     masked = _mask_quotes(passage, spans)
     found = _find_attributions(masked, gazetteer, is_title_case(passage))
-    main = _main(found)
+    main = _main(found, masked)
     primary = main.who if main is not None and not main.who.pronoun else None
     speaker = speaker_as_written = role = affiliation = None
     role_from = affiliation_from = None

@@ -42,6 +42,10 @@ NOT_IN_SOURCE = frozenset(
 )
 # Words that may follow a source named after its cue: '... said Ann Lee on Monday'.
 AFTER_NAME = frozenset("on in at during when after before as who while to of".split())
+# A time between the subject and the cue: "Acme this month announced", "Berg last week said".
+TIME_WORDS = frozenset("today yesterday tonight".split())
+TIME_NOUNS = frozenset("week month year weekend morning afternoon evening night".split())
+TIME_DEICTICS = frozenset("this last next that".split())
 # An appositive between dashes that ends just before the cue.
 _DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
 
@@ -67,6 +71,10 @@ def _skip_before_cue(tokens: list[tuple[int, int, str]]) -> int:
             i -= 3  # "went on to say"
         elif lower == "on" and i < len(tokens) and tokens[i][2].lower() in WEEKDAYS:
             i -= 1  # "Berg on Monday said"
+        elif lower in TIME_WORDS:
+            i -= 1  # "Berg today said"
+        elif lower in TIME_NOUNS and i > 1 and tokens[i - 2][2].lower() in TIME_DEICTICS:
+            i -= 2  # "Berg this month announced", "Berg earlier this week said"
         else:
             break
     return i
@@ -92,7 +100,8 @@ def _described(tokens: list[tuple[int, int, str]], end: int) -> int | None:
         bare = word.lower()
         if word.endswith(",") and i < end:
             break  # "..., senior diplomat says"
-        if bare in NOT_IN_SOURCE:
+        of_role = bare == "of" and i > 1 and is_unnamed_head(tokens[i - 2][2])
+        if bare in NOT_IN_SOURCE and not of_role:  # "the secretary of state" is one role
             return None
         i -= 1
         if bare in DETERMINERS:

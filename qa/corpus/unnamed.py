@@ -23,7 +23,8 @@ NOT_ROLES = {
     "newspaper", "paper", "union", "agency", "department", "administration", "government",
     "ministry", "office", "committee", "board", "court", "team", "party", "staff", "family",
     "police", "authorities", "people", "person", "man", "woman", "democrat", "republican",
-    "conservative", "liberal",
+    "conservative", "liberal", "bank", "fund", "foundation", "institute", "association",
+    "coalition", "alliance", "university", "hospital", "studio", "magazine", "website", "station",
 }  # fmt: skip
 UNNAMED_HEADS = (PERSON_HEADS | DESCRIBED_HEADS) - NOT_ROLES
 # Words that say whose the person is: "a spokeswoman for", "aides to", "officials at".

@@ -20,7 +20,7 @@ from qa.files import open_regular, read_bytes
 # Bump when the files of an index change shape; older indexes are rebuilt, never misread.
 FORMAT_VERSION = 4
 # Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 
 Progress = Callable[[int, int], None]
