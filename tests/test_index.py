@@ -126,6 +126,24 @@ def test_changed_gazetteer_triggers_rebuild(tmp_path, corpus, fake_encoder):
     assert corpus_fingerprint([corpus]) != before
 
 
+def test_a_change_to_the_parser_code_triggers_rebuild(tmp_path, corpus, monkeypatch):
+    import qa.store.fingerprint as fingerprint_module
+
+    package = tmp_path / "parser_stand_in"
+    package.mkdir()
+    write(package / "__init__.py", "")
+    rule = write(package / "rule.py", "CUES = ('said',)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(fingerprint_module, "PARSER_PACKAGES", ("parser_stand_in",))
+    fingerprint_module.parser_stamp.cache_clear()
+    before = corpus_fingerprint([corpus])
+    rule.write_text("CUES = ('said', 'added')\n")  # the version constant left as it was
+    fingerprint_module.parser_stamp.cache_clear()
+    assert corpus_fingerprint([corpus]) != before
+    monkeypatch.undo()
+    fingerprint_module.parser_stamp.cache_clear()
+
+
 def test_damaged_file_is_detected_and_only_its_damage_reembedded(tmp_path, corpus, fake_encoder):
     build([corpus], tmp_path / "idx", fake_encoder)
     folder = current_folder(tmp_path / "idx")

@@ -5,8 +5,10 @@ built from other files, another parser or another format is rebuilt."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -19,8 +21,12 @@ from qa.files import open_regular, read_bytes
 
 # Bump when the files of an index change shape; older indexes are rebuilt, never misread.
 FORMAT_VERSION = 4
-# Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt.
+# Bump when parsing changes what a corpus line becomes, so old indexes are rebuilt. The code
+# and data of the corpus layer are part of the fingerprint too (`parser_stamp`): a change
+# forgotten here still rebuilds.
 PARSER_VERSION = 5
+# The packages whose files decide what a corpus line becomes.
+PARSER_PACKAGES = ("qa.corpus", "qa.data")
 
 
 Progress = Callable[[int, int], None]
@@ -29,7 +35,7 @@ Progress = Callable[[int, int], None]
 def corpus_fingerprint(paths: list[Path]) -> str:
     """A hash of everything that decides the statement records, read without parsing (a
     folder: the files under it, by the names their statements cite)."""
-    digest = hashlib.sha256(f"format {FORMAT_VERSION} parser {PARSER_VERSION}".encode())
+    digest = hashlib.sha256(f"format {FORMAT_VERSION} parser {parser_stamp()}".encode())
     places = resources.files("qa.data").joinpath("places.toml").read_bytes()
     digest.update(places)
     metas: dict[Path, None] = {}  # in order, each once
@@ -53,6 +59,19 @@ def corpus_fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+@cache
+def parser_stamp() -> str:
+    """The parser's version with a hash of the corpus layer's code and bundled data, read once
+    a process."""
+    digest = hashlib.sha256(str(PARSER_VERSION).encode())
+    for package in PARSER_PACKAGES:
+        folder = Path(importlib.import_module(package).__file__).parent
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".py", ".toml"):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{PARSER_VERSION}-{digest.hexdigest()[:16]}"
+
+
 def _digest_sidecar(digest, path: Path, limit: int) -> None:
     """Add a metadata or gazetteer file to the fingerprint; one that cannot be read is
     refused, with its reason, when the corpus is loaded."""
@@ -69,7 +88,7 @@ def corpus_signature(paths: list[Path]) -> list:
     modification and change times, inode (and the bundled places, which are small)."""
     places = resources.files("qa.data").joinpath("places.toml").read_bytes()
     signature: list = [
-        f"format {FORMAT_VERSION} parser {PARSER_VERSION}",
+        f"format {FORMAT_VERSION} parser {parser_stamp()}",
         hashlib.sha256(places).hexdigest(),
     ]
     files: dict[Path, None] = {}  # in order, each once
