@@ -394,6 +394,23 @@ def test_a_suffix_is_no_surname_and_an_everyday_given_name_is_the_same_person(tm
     assert not other.answered and other.reason == "speaker"
 
 
+def test_another_romanisation_of_a_slavic_given_name_is_the_same_person(tmp_path):
+    corpus = write(
+        tmp_path / "ministry.txt",
+        "Ministry spokesperson Heorhii Dovzhenko said on March 3 that the grain corridor is open.\n"
+        "Yurii Dovzhenko said on March 4 that the port needs repairs.\n",
+    )
+    engine = engine_for(corpus, tmp_path / "index")
+    called = answer(engine, "What did Georgiy Dovzhenko say about the grain corridor?")
+    assert called.understood.speakers == ("Heorhii Dovzhenko",)
+    assert called.understood.corrections == (("Georgiy Dovzhenko", "Heorhii Dovzhenko"),)
+    assert answer(engine, "What did Yuriy Dovzhenko say?").understood.speakers == (
+        "Yurii Dovzhenko",
+    )
+    other = answer(engine, "What did Mykola Dovzhenko say about the grain corridor?")
+    assert not other.answered and other.reason == "speaker"
+
+
 def test_a_name_only_mentioned_answers_only_where_the_text_gives_it_a_voice(tmp_path):
     from qa.answer.voices import reports_speaking
 

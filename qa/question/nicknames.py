@@ -1,8 +1,11 @@
-"""Everyday English forms of given names ("Joe" for Joseph, "Bill" for William): a question
-may call a person by one where the corpus writes the other ("Joe Biden" for "Joseph R. Biden
-Jr."). Only the given name is compared so; the surname must still be the corpus's."""
+"""Everyday English forms of given names ("Joe" for Joseph, "Bill" for William), and the
+romanisations of one Slavic given name ("Georgiy" and "Heorhii", "Yuriy" and "Yurii"): a
+question may call a person by one where the corpus writes the other ("Joe Biden" for "Joseph
+R. Biden Jr."). Only the given name is compared so; the surname must still be the corpus's."""
 
 from __future__ import annotations
+
+import re
 
 # Short form -> the given names it stands for.
 NICKNAMES: dict[str, tuple[str, ...]] = {
@@ -34,4 +37,23 @@ def same_given_name(typed: str, written: str) -> bool:
     """Whether a given name typed stands for one the corpus writes, by its everyday form
     either way ("joe" and "joseph", "joseph" and "joe")."""
     typed, written = typed.lower().rstrip("."), written.lower().rstrip(".")
-    return written in NICKNAMES.get(typed, ()) or typed in NICKNAMES.get(written, ())
+    if written in NICKNAMES.get(typed, ()) or typed in NICKNAMES.get(written, ()):
+        return True
+    return typed != written and _romanised(typed) == _romanised(written)
+
+
+# A Slavic given name romanised: an ending "-iy", "-ii", "-yi" or "-yy", or "kh" or "zh".
+_SLAVIC = re.compile(r"(?:iy|ii|yi|yy|ij)$|kh|zh")
+# Spellings the romanisations of one letter differ by, in order: Ukrainian "h" for Russian
+# "g" ("Heorhii", "Georgiy"), one "i" for the endings, "v" for "w" ("Wolodymyr").
+_SPELLINGS = (("kh", "h"), ("g", "h"), ("iy", "i"), ("ii", "i"), ("yi", "i"), ("yy", "i"),
+              ("ij", "i"), ("y", "i"), ("w", "v"))  # fmt: skip
+
+
+def _romanised(name: str) -> str:
+    """One spelling for the romanisations of a Slavic given name; any other name as it is."""
+    if not _SLAVIC.search(name):
+        return name
+    for written, one in _SPELLINGS:
+        name = name.replace(written, one)
+    return name
