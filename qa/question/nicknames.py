@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from qa.question.lexicon import transliterated
+
 # Short form -> the given names it stands for.
 NICKNAMES: dict[str, tuple[str, ...]] = {
     "joe": ("joseph",), "bill": ("william",), "will": ("william",), "billy": ("william",),
@@ -39,21 +41,12 @@ def same_given_name(typed: str, written: str) -> bool:
     typed, written = typed.lower().rstrip("."), written.lower().rstrip(".")
     if written in NICKNAMES.get(typed, ()) or typed in NICKNAMES.get(written, ()):
         return True
-    return typed != written and _romanised(typed) == _romanised(written)
+    if typed == written or not (_SLAVIC.search(typed) or _SLAVIC.search(written)):
+        return False
+    # Romanisations of one Slavic name: Ukrainian "h" for Russian "g" ("Heorhii", "Georgiy"),
+    # and the letters any transliteration folds.
+    return transliterated(typed.replace("g", "h")) == transliterated(written.replace("g", "h"))
 
 
-# A Slavic given name romanised: an ending "-iy", "-ii", "-yi" or "-yy", or "kh" or "zh".
+# A Slavic given name romanised: an ending "-iy", "-ii", "-yi", "-yy" or "-ij", or "kh", "zh".
 _SLAVIC = re.compile(r"(?:iy|ii|yi|yy|ij)$|kh|zh")
-# Spellings the romanisations of one letter differ by, in order: Ukrainian "h" for Russian
-# "g" ("Heorhii", "Georgiy"), one "i" for the endings, "v" for "w" ("Wolodymyr").
-_SPELLINGS = (("kh", "h"), ("g", "h"), ("iy", "i"), ("ii", "i"), ("yi", "i"), ("yy", "i"),
-              ("ij", "i"), ("y", "i"), ("w", "v"))  # fmt: skip
-
-
-def _romanised(name: str) -> str:
-    """One spelling for the romanisations of a Slavic given name; any other name as it is."""
-    if not _SLAVIC.search(name):
-        return name
-    for written, one in _SPELLINGS:
-        name = name.replace(written, one)
-    return name
