@@ -652,6 +652,31 @@ def test_a_stance_asked_of_qa_itself_is_an_opinion():
     assert refusal("What did Fidan say about your country?") is None
 
 
+@pytest.mark.parametrize(
+    ("question", "speakers", "places", "typed"),
+    [
+        ("¿Qué dijo España sobre la defensa aérea?", (), ("Spain",), "España"),
+        ("Qu'est-ce que la Turquie a dit sur les navires?", (), ("Turkey",), "Turquie"),
+        ("Что сказал Эрдоган?", ("Recep Tayyip Erdogan",), (), "Эрдоган"),
+        ("Was hat Japan über die Kredite gesagt?", (), ("Japan",), None),
+        ("Що сказала Іспанії делегація?", (), ("Spain",), "Іспанії"),  # inflected
+        ("Hvad sagde Sanchez om skibene og Tyrkiet?", ("Pedro Sanchez",), (), None),
+    ],
+)  # fmt: skip
+def test_another_language_is_read_for_its_names_only(reader, question, speakers, places, typed):
+    u = reader.read(question)
+    assert u.refusal is None and u.names_only and u.topic == ""
+    assert (u.speakers, u.affiliations) == (speakers, places)
+    assert u.corrections == ((typed, (speakers or places)[0]),) if typed else u.corrections == ()
+
+
+def test_another_language_naming_no_one_stays_refused(reader):
+    for question in ("Mitä tapahtui satamassa?", "Cosa ha detto il governo sulle navi?"):
+        u = reader.read(question)
+        assert u.refusal == "language" and not u.names_only, question
+        assert (u.speakers, u.affiliations) == ((), ()), question
+
+
 def test_another_language_without_its_usual_function_words():
     def known(word):
         return re.search(rf"\b{re.escape(word)}\b", FEED, re.IGNORECASE) is not None

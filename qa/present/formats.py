@@ -283,6 +283,8 @@ def understood_label(answer) -> str:
         parts.append("topic: " + u.topic)
     if u.occasion:
         parts.append("occasion (preferred): " + u.occasion)
+    if u.names_only:
+        parts.append("only the names read (another language)")
     if u.follow_up:
         parts.append("(follow-up)")
     return "; ".join(parts)

@@ -14,6 +14,7 @@ from qa.corpus.entities import read_form
 from qa.corpus.gazetteer import Gazetteer
 from qa.question.actors import ACTOR_SUBJECT, actor_verb
 from qa.question.follow_up import FOLLOW_UP, is_follow_up, merged
+from qa.question.foreign import names_in_other_language
 from qa.question.intent import asked_part, intent_span, lead_in_removed, refusal
 from qa.question.lexicon import TIME_FILLERS, closest_name
 from qa.question.occasion import read_occasion
@@ -260,6 +261,15 @@ class QuestionReader:
             refused = None
         if not topic and date is not None and date.event:
             occasion = date.event  # "What was announced ahead of the Paris summit?"
+        names_only = False
+        if refused == "language":
+            # Another language: its names are read, its other words are not
+            named = names_in_other_language(asked, self.place, self.resolve_speaker)
+            if named[0] or named[1]:
+                speakers, affiliations = named[0], [] if named[0] else named[1]
+                # English spellings of its other words are no reading, nor a place left out
+                corrections = [c for c in named[2] if c[1] in (*speakers, *affiliations)]
+                refused, names_only, topic, roles, unknown, sources = None, True, "", [], [], []
         concepts = topic_concepts(topic, self)
         kind = "quote" if quotes else None
         follow_up = is_follow_up(context, follow, topic, speech, lowered, kind)
@@ -282,6 +292,7 @@ class QuestionReader:
             about=about,
             ambiguous=ambiguous,
             occasion=occasion,
+            names_only=names_only,
         )
         if follow_up and context is not None:
             return merged(understanding, context)

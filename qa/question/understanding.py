@@ -47,6 +47,9 @@ class Understanding:
     # television", the event a date is read from): not a topic nor a filter; the statements
     # that mention its words come first among those listed (qa/question/occasion.py).
     occasion: str = ""
+    # A question in another language, of which only the names were read (qa/question/foreign.py):
+    # their statements are listed, the rest of the question unread.
+    names_only: bool = False
 
     @property
     def has_filters(self) -> bool:
@@ -90,4 +93,5 @@ class Understanding:
             "order": self.order,
             "follow_up": self.follow_up,
             "ambiguous": [{"name": n, "candidates": list(c)} for n, c in self.ambiguous],
+            "names_only": self.names_only,
         }
