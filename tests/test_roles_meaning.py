@@ -145,3 +145,29 @@ def test_a_role_no_record_holds_answers_from_the_text_that_names_it(tmp_path):
     other = answer(engine, "What did France's finance minister say about ferry fares?")
     assert not other.answered and other.reason == "role"
     assert other.note == "No statement by France's finance minister in the corpus."
+
+
+HARBOR = """\
+The finance minister said on March 4 that the new pier opens in June.
+Finance Minister Ines Duarte said on March 5 that the lighthouse will be repainted.
+On a call with reporters, the finance minister and longtime chairman of the regional port authority said the dredging of the channel would start in May.
+"""
+
+
+def test_a_role_whose_statements_do_not_answer_looks_at_the_text_that_names_it(tmp_path):
+    # The record of the role answers nothing on the topic; a statement whose text gives the
+    # role to its (unnamed) speaker does: it is shown, the reply saying so.
+    from conftest import write
+
+    from qa.answer.engine import Engine
+    from qa.settings import Settings
+
+    corpus = write(tmp_path / "harbor.txt", HARBOR)
+    engine = Engine(Settings(corpus=(corpus,), index_dir=tmp_path / "index"))
+    result = answer(engine, "What did the finance minister say about dredging the channel?")
+    assert result.answered
+    assert [p.source for p in result.passages][:1] == ["harbor.txt:3"]
+    assert result.note == (
+        "No statement attributed to a finance minister answers this; these name the role in "
+        "their text and answer the rest."
+    )

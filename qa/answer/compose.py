@@ -238,8 +238,9 @@ def answer_understood(
         result = replace(result, hits=(), closest=closest, answered=False, available=0)
         return _compose(understood.question, result, offset, "quantity", REFUSALS["quantity"])
     composed = _compose(understood.question, result, offset, result.reason, result.note)
-    if composed.reason == "role" and understood.topic:
-        composed = _role_as_words(engine, understood, top_k, offset) or composed
+    if composed.reason in ("role", "relevance") and understood.roles and understood.topic:
+        # No statement attributed to the role, or none of those answers: the text may name it
+        composed = _role_as_words(engine, understood, top_k, offset, composed.reason) or composed
     if composed.answered and understood.ambiguous:
         included = shared_surnames(understood, engine.store)
         notes = (composed.note, ambiguity_note(understood, included))
@@ -250,12 +251,13 @@ def answer_understood(
 
 
 def _role_as_words(
-    engine: Engine, understood: Understanding, top_k: int, offset: int
+    engine: Engine, understood: Understanding, top_k: int, offset: int, reason: str = "role"
 ) -> Answer | None:
-    """When no statement is attributed to the role asked ("France's foreign minister"), the
-    statements whose text names the role and that answer the question ("Jean-Marc Ayrault,
-    the foreign minister of France, said ..."), the reply saying that none is attributed to
-    it; None when none answers. A record may miss a role its own text gives."""
+    """When no statement is attributed to the role asked ("France's foreign minister"), or
+    none of those answers (`reason` "relevance"), the statements whose text names the role and
+    that answer the question ("Jean-Marc Ayrault, the foreign minister of France, said ..."),
+    the reply saying so; None when none answers. A record may miss a role its own text
+    gives."""
     label = " ".join(role.label for role in understood.roles)
     found = engine.searcher.search(replace(understood, roles=()), WHOLE)
     hits = [h for h in found.hits if all(names_role(h.statement.passage, role, engine.gazetteer)
@@ -263,10 +265,10 @@ def _role_as_words(
     if not found.answered or not hits:
         return None
     found = replace(found, hits=tuple(hits[offset : offset + top_k]), available=len(hits))
-    note = (
-        f"No statement in the corpus is attributed to {indefinite(label)}; "
-        "these name the role in their text and answer the rest."
-    )
+    who = indefinite(label)
+    none = (f"No statement in the corpus is attributed to {who}" if reason == "role"
+            else f"No statement attributed to {who} answers this")  # fmt: skip
+    note = f"{none}; these name the role in their text and answer the rest."
     return _compose(understood.question, replace(found, understood=understood), offset, None, note)
 
 
