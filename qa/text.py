@@ -59,8 +59,13 @@ def written_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# An initialism written with full stops ("E.U.", "U.S.", "D.C."): one word, as "EU" is.
+_INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased words, possessive endings dropped."""
+    """Lower-cased words, possessive endings dropped, initialisms without their full stops."""
+    text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)
     return [re.sub(r"['’]s$", "", w.lower()) for w in written_words(text)]
 
 

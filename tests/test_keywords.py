@@ -195,3 +195,14 @@ def test_a_mask_of_the_wrong_size_is_refused(tmp_path):
     keywords.build([["peac"], ["talk"]], tmp_path)
     with pytest.raises(ValueError):
         Bm25Index(tmp_path).top(["peac"], 5, np.ones(3, dtype=bool))
+
+
+def test_an_initialism_with_full_stops_is_the_word_without_them(tmp_path):
+    from qa.text import tokenize
+
+    assert tokenize("a full-fledged E.U. force, the U.S. and the U.K.") == tokenize(
+        "a full-fledged EU force, the US and the UK"
+    )
+    assert tokenize("J. Smith of D.C.") == ["j", "smith", "dc"]  # one letter is no initialism
+    keywords.build([tokenize("The E.U. military force"), tokenize("Ports reopened")], tmp_path)
+    assert Bm25Index(tmp_path).ids(tokenize("EU")) == [0]

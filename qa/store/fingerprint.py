@@ -25,8 +25,8 @@ FORMAT_VERSION = 4
 # and data of the corpus layer are part of the fingerprint too (`parser_stamp`): a change
 # forgotten here still rebuilds.
 PARSER_VERSION = 5
-# The packages whose files decide what a corpus line becomes.
-PARSER_PACKAGES = ("qa.corpus", "qa.data")
+# The packages and modules whose files decide what a corpus line becomes and its keywords.
+PARSER_PACKAGES = ("qa.corpus", "qa.data", "qa.text")
 
 
 Progress = Callable[[int, int], None]
@@ -64,9 +64,11 @@ def parser_stamp() -> str:
     """The parser's version with a hash of the corpus layer's code and bundled data, read once
     a process."""
     digest = hashlib.sha256(str(PARSER_VERSION).encode())
-    for package in PARSER_PACKAGES:
-        folder = Path(importlib.import_module(package).__file__).parent
-        for path in sorted(folder.iterdir()):
+    for name in PARSER_PACKAGES:
+        module = importlib.import_module(name)
+        path = Path(module.__file__)
+        paths = sorted(path.parent.iterdir()) if hasattr(module, "__path__") else [path]
+        for path in paths:
             if path.suffix in (".py", ".toml"):
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{PARSER_VERSION}-{digest.hexdigest()[:16]}"
