@@ -208,7 +208,9 @@ def test_a_yes_or_no_question_about_someones_act_is_answered_by_that_act_planned
     signing = "Fidan says he will meet Sanchez on April 28 in Ankara to sign the port deal"
     assert reported_plan("Are Fidan and Sanchez going to sign the port deal?", signing)
     assert reported_plan("Would Fidan sign the port deal?", signing)
-    spokesman = "His spokesman said Friday that, if elected, \u201che would veto this bill.\u201d"
+    spokesman = (
+        "Sanchez's spokesman said Friday that, if elected, \u201che would veto this bill.\u201d"
+    )
     assert reported_plan("Would Sanchez veto the bill?", spokesman)
     # Another act, no plan, or an event with no one named as who acts: still a forecast.
     assert not reported_plan("Would Fidan cancel the port deal?", signing)

@@ -25,6 +25,10 @@ from qa.text import mend
 # Refusals that still list the closest statements on the subject, labelled as not an answer
 # (a reason asked for: what was said on the subject, which may give one in the speaker's words).
 WITH_CLOSEST = {"opinion", "forecast", "explanation"}
+# How many of a forecast's first hits are read for a plan the statements report: the statement
+# that reports it may rank below others on the subject (sixth at worst in the tuning
+# questions); the plan tests, not the rank, keep the others out.
+PLANS_READ = 10
 # At most this many passages of one answer are read to count its group headers.
 WHOLE = 200
 
@@ -198,15 +202,15 @@ def answer_understood(
     top_k = top_k or engine.settings.top_k
     found = None
     if understood.refusal == "forecast":
-        found = engine.searcher.search(understood, top_k, offset)
-        question = understood.question
-        if found.hits and (
-            reported_future(question, found.hits[0].statement.passage)
-            or any(reported_plan(question, h.statement.passage) for h in found.hits[:3])
-        ):
-            # A plan the statements report ("will bring together", "she would sign this
-            # legislation") is what was said.
-            return _compose(understood.question, found, offset, None, None)
+        found = engine.searcher.search(understood, max(PLANS_READ, offset + top_k))
+        plans = [h for h in found.hits[:PLANS_READ] if _reports_plan(understood.question, h)]
+        if plans:
+            # A plan the statements report ("will bring together", "she would sign the
+            # treaty") is what was said: those statements lead, the others follow.
+            rows = {h.row for h in plans}
+            hits = (*plans, *(h for h in found.hits if h.row not in rows))
+            page = replace(found, hits=hits[offset : offset + top_k])
+            return _compose(understood.question, page, offset, None, None)
     if understood.refusal:
         closest = ()
         if (
@@ -216,7 +220,7 @@ def answer_understood(
         ):
             # What was said on the subject, labelled as not an answer. A search from the first
             # hit for at least 3 already holds the first 3: the topic is not encoded twice.
-            if found is None or offset or top_k < 3:
+            if found is None:
                 found = engine.searcher.search(understood, 3)
             closest = tuple(Passage.of(h) for h in (found.hits or found.closest)[:3])
         return replace(refused(understood, understood.refusal), closest=closest)
@@ -270,6 +274,15 @@ def _role_as_words(
             else f"No statement attributed to {who} answers this")  # fmt: skip
     note = f"{none}; these name the role in their text and answer the rest."
     return _compose(understood.question, replace(found, understood=understood), offset, None, note)
+
+
+def _reports_plan(question: str, hit: Hit) -> bool:
+    """Whether a hit's statement reports the plan a forecast-shaped question asks about, the
+    subject's own for a yes-or-no question (qa/question/plans.py)."""
+    s = hit.statement
+    said_by = " ".join(filter(None, (s.speaker, s.speaker_entity, s.role, s.affiliation,
+                                     s.source_mention)))  # fmt: skip
+    return reported_future(question, s.passage) or reported_plan(question, s.passage, said_by)
 
 
 def in_order(hits, order: str):
