@@ -1,7 +1,7 @@
 """Plans a statement reports, for questions shaped as forecasts: "Which countries will the
 summit bring together?" is answered by "The Paris summit ... will bring together ...", and
-"Would Clinton sign the bill?" by "she would sign this legislation", where the statement
-itself reports the plan. What nobody said will happen stays a forecast `qa` declines."""
+"Would Okafor sign the treaty?" by "she would sign the treaty if it came to her", where the
+statement itself reports the plan. What nobody said will happen stays a forecast `qa` declines."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def _stem(word: str) -> str:
 
 
 # The act a yes-or-no question asks will happen and who is to do it: after "going to" ("Are
-# Trump and Zelensky going to sign ..."), or after a named subject ("Would Clinton sign ...",
+# Trump and Zelensky going to sign ..."), or after a named subject ("Would Okafor sign ...",
 # "Will Russia accept ..."); a subject that is no name ("Will the summit produce ...") asks of
 # an event.
 _ASKED_ACT = re.compile(
@@ -102,7 +102,7 @@ def _plans(future: re.Pattern, passage: str) -> list[tuple[int, int]]:
 
 
 def reported_plan(question: str, passage: str, speaker: str = "") -> bool:
-    """Whether a yes-or-no question about someone's act to come ("Would Clinton sign the
+    """Whether a yes-or-no question about someone's act to come ("Would Okafor sign the
     bill?") is answered by a statement that reports that act planned by them: the act the
     question asks stands after a word of plan in one sentence of the passage, and the plan is
     the subject's own (`_theirs`); `speaker` is who said it as the record gives (name, role,
