@@ -394,6 +394,31 @@ def test_a_suffix_is_no_surname_and_an_everyday_given_name_is_the_same_person(tm
     assert not other.answered and other.reason == "speaker"
 
 
+def test_an_organisation_by_its_initials_is_the_one_named_in_full():
+    written = [("World Grain Council", None, None, None), ("WGC", None, None, None),
+               ("WGC", None, None, None), ("Anna Kowal", None, None, None),
+               ("AK", None, None, None), ("Ports Association", None, None, None),
+               ("PA", None, None, None), ("Pacific Alliance", None, None, None)]  # fmt: skip
+    entities = speaker_entities(written)
+    assert entities.entity(("WGC", None, None, None)) == "World Grain Council"
+    assert set(entities.aliases["World Grain Council"]) == {"WGC", "World Grain Council"}
+    assert entities.entity(("AK", None, None, None)) == "AK"  # a person's initials: no one
+    assert entities.entity(("PA", None, None, None)) == "PA"  # two names have them
+
+
+def test_a_question_may_name_an_organisation_by_its_initials(tmp_path):
+    corpus = write(
+        tmp_path / "grain.txt",
+        "The World Grain Council said on March 3 that wheat prices will fall.\n"
+        "Harvests were late, the WGC said on March 4.\n"
+        "Anna Kowal said on March 5 that wheat prices will rise.\n",
+    )
+    engine = engine_for(corpus, tmp_path / "index")
+    result = answer(engine, "What did the WGC say about wheat prices?")
+    assert result.understood.speakers == ("World Grain Council",)
+    assert result.answered and [p.source for p in result.passages][:1] == ["grain.txt:1"]
+
+
 def test_another_romanisation_of_a_slavic_given_name_is_the_same_person(tmp_path):
     corpus = write(
         tmp_path / "ministry.txt",

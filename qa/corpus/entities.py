@@ -29,6 +29,9 @@ _INITIAL = re.compile(r"^[A-Z]\.?$")
 _NAME_WORD = re.compile(r"^[A-Z][\w’'\-.]*$")
 _PARTICLES = {"de", "del", "della", "da", "di", "du", "van", "von", "der", "den", "bin", "al",
               "la", "le", "ter"}  # fmt: skip
+# A name written as initials ("IMF", "CBO"), and the small words a name's initials leave out.
+_INITIALISM = re.compile(r"^[A-Z]{2,6}$")
+_SMALL_WORDS = {"of", "the", "for", "and", "on", "in", "at", "to", "&"}
 # An article's statements have sources "<article>:p<paragraph>:<start>-<end>".
 _ARTICLE_SOURCE = re.compile(r"^(?P<article>.+):p\d+:\d+-\d+$")
 
@@ -164,6 +167,7 @@ def speaker_entities(speakers: Iterable[Written]) -> Entities:
             names[written] = form.core
             if candidates:
                 ambiguous[form.core] = tuple(sorted(canonical[k] for k in candidates))
+    names = _initialisms_joined(names)
     aliases: dict[str, Counter] = {}
     for written, count in seen.items():
         aliases.setdefault(names[written], Counter())[written[0]] += count
@@ -172,6 +176,31 @@ def speaker_entities(speakers: Iterable[Written]) -> Entities:
         {name: tuple(w for w, _ in counts.most_common()) for name, counts in aliases.items()},
         ambiguous,
     )
+
+
+def _initialisms_joined(names: dict[Written, str]) -> dict[Written, str]:
+    """An organisation written by its initials ("IMF") and in full ("International Monetary
+    Fund") is one speaker, named in full, when one full name of the corpus has those
+    initials; a person's name is never one."""
+    entities = set(names.values())
+    spelt: dict[str, list[str]] = {}
+    for name in entities:
+        letters = initials(name)
+        if letters is not None and read_form(name) is None:
+            spelt.setdefault(letters, []).append(name)
+    joined = {
+        n: spelt[n][0] for n in entities if _INITIALISM.match(n) and len(spelt.get(n, ())) == 1
+    }
+    return {written: joined.get(name, name) for written, name in names.items()}
+
+
+def initials(name: str) -> str | None:
+    """The initials of a name of two or more capitalised words, small words left out
+    ("Congressional Budget Office" CBO, "Bank of America" BA); None for anything else."""
+    words = [w for w in name.split() if w.lower() not in _SMALL_WORDS]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
 
 
 def _chosen(written: Written, form: Form, candidates, by_article, roles, places):

@@ -8,6 +8,7 @@ import re
 
 from qa.corpus.entities import (
     ambiguous_names,
+    initials,
     is_title_word,
     people_by_surname,
     read_form,
@@ -124,6 +125,11 @@ def speaker_alias_table(
             surname = _with_particles(name.split())
             if surname != last:
                 table.setdefault(surname.lower(), name)
+    for name in sorted(n for n in names if n and read_form(n) is None):
+        # An organisation by its initials ("What did the CBO say?"), three letters or more
+        letters = initials(name)
+        if letters is not None and len(letters) >= 3 and letters.lower() not in places:
+            table.setdefault(letters.lower(), name)
     table.update(shared)
     return table
 
