@@ -420,6 +420,17 @@ def test_a_passage_of_several_sentences_parses_as_one_record(gazetteer):
     assert s.quotes == ("We will rebuild", "It will take years")
 
 
+def test_a_curly_quotation_closed_by_a_straight_mark_ends_there(gazetteer):
+    s = parse(
+        '“Tolls must fall by spring," Transport Minister Ines Duarte (Green) said in a '
+        'statement, adding that the old rates were "a relic."',
+        gazetteer,
+    )
+    assert s.speaker == "Ines Duarte"
+    assert s.quotes == ("Tolls must fall by spring", "a relic.")
+    assert find_quotes("“A,” he said, “B.”") == [(1, 3), (15, 17)]  # curly pairs as ever
+
+
 def test_a_name_inside_what_an_unnamed_source_says_is_not_the_speaker(gazetteer):
     s = parse(
         "A Labour source said he could not comment because Conservatives had asked for the "
