@@ -431,6 +431,23 @@ def test_a_curly_quotation_closed_by_a_straight_mark_ends_there(gazetteer):
     assert find_quotes("“A,” he said, “B.”") == [(1, 3), (15, 17)]  # curly pairs as ever
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ines Duarte continued: "The old rates were a relic."',
+        '"The old rates were a relic," Ines Duarte continued.',
+        '"The old rates were a relic," continued Ines Duarte.',
+    ],
+)
+def test_continued_reports_speech_next_to_a_quotation(text, gazetteer):
+    assert parse(text, gazetteer).speaker == "Ines Duarte"
+
+
+def test_continued_alone_reports_nothing(gazetteer):
+    s = parse("Ines Duarte continued her work on the toll bridge.", gazetteer)
+    assert s.speaker is None and s.cue is None
+
+
 def test_a_name_inside_what_an_unnamed_source_says_is_not_the_speaker(gazetteer):
     s = parse(
         "A Labour source said he could not comment because Conservatives had asked for the "

@@ -11,6 +11,7 @@ from qa.corpus.attribution import Attribution, read_attribution, read_source
 from qa.corpus.cues import (
     BASE_FORMS,
     BE_FORMS,
+    BY_QUOTATIONS,
     CUE_PATTERN,
     INVERTING,
     MODALS,
@@ -99,6 +100,8 @@ def _locate(masked: str, m: re.Match) -> subjects.Subject | None:
         if not masked.startswith(" by ", m.end()):
             return None  # "has been mentioned": the subject is spoken of, not speaking
         return subjects.after(masked, m.end() + 4)  # "was first reported by the Herald"
+    if cue.lower() in BY_QUOTATIONS and not _by_quotation(masked, m):
+        return None
     participle = cue.endswith("ing")
     subject = subjects.before(masked, m.start(), participle=participle)
     if subject is not None and cue in BASE_FORMS and not _plural(masked, subject, m.start()):
@@ -107,6 +110,16 @@ def _locate(masked: str, m: re.Match) -> subjects.Subject | None:
         if _opens_clause(masked, m.start()):
             subject = subjects.after(masked, m.end())  # '"...," said Ann Lee'
     return subject
+
+
+def _by_quotation(masked: str, m: re.Match) -> bool:
+    """Whether a quotation opens right after the cue ("continued: “...") or closed just
+    before its clause ('"...," Lee continued'). Quoted words are masked as "§"."""
+    after = re.match(r"\s*[:,]\s*[\"“«']*§", masked[m.end() : m.end() + 8])
+    before = re.search(
+        r"§[\"”»']*,?\s+(?:\S+\s+){0,4}$", masked[max(0, m.start() - 80) : m.start()]
+    )
+    return bool(after or before)
 
 
 def _attribution(masked: str, m: re.Match, subject: subjects.Subject, who: Attribution) -> _Found:

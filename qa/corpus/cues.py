@@ -25,7 +25,11 @@ aver affirm attest certify swear recount narrate characterize characterise label
 term nickname confess gloat crow sniff snap shout yell scream cry whisper mutter murmur sigh
 grumble groan moan gripe carp whine speak talk preach lecture blog email clarify elaborate
 specify stipulate highlight underscore point recognize recognise forecast alert notify cite
+continue
 """.split()
+# Verbs that report speech only next to a quotation ("Lee continued: “...”", '"...," Lee
+# continued'), never alone ("the talks continued").
+BY_QUOTATIONS = frozenset(verb_forms("continue"))
 CUE_WORDS = frozenset(form for lemma in REPORTING_VERBS for form in verb_forms(lemma))
 # The base forms: a cue only in the present tense ("Democrats argue"), never after a modal.
 BASE_FORMS = frozenset(REPORTING_VERBS)
