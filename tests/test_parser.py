@@ -448,6 +448,14 @@ def test_continued_alone_reports_nothing(gazetteer):
     assert s.speaker is None and s.cue is None
 
 
+def test_a_claim_owned_after_a_preposition_is_its_owners(gazetteer):
+    s = parse("The fact-checkers seized on Duarte’s claim that tolls fell by half.", gazetteer)
+    assert s.speaker == "Duarte" and s.cue == "claim"
+    # An owner's remarks answered by someone else: the one who speaks is not the owner.
+    s = parse("In response to Duarte's remarks, the mayor said the tolls stay.", gazetteer)
+    assert s.speaker is None and s.source_mention == "the mayor"
+
+
 def test_a_name_inside_what_an_unnamed_source_says_is_not_the_speaker(gazetteer):
     s = parse(
         "A Labour source said he could not comment because Conservatives had asked for the "

@@ -202,7 +202,11 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
                 return Subject(
                     tokens[start][0], end_token[1] - 1, tokens[start][0], end_token[1] - 1
                 )
-        if _after_preposition(tokens, 0, start):
+        # "seized on Berg's claim that ...": the claim's content is Berg's, whatever precedes
+        owner = re.search(r"['’]s$", tokens[end - 1][2]) and re.match(
+            r"[\w’'-]+\s+that\b", masked[cue_start : cue_start + 40]
+        )
+        if _after_preposition(tokens, 0, start) and not owner:
             # "of Democratic claims", "with the editors of the Herald": not a subject; but
             # "a spokeswoman for Hillary Clinton" is the spokeswoman, who is not named.
             whose = _whose(tokens, start)
