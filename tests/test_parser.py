@@ -448,6 +448,22 @@ def test_continued_alone_reports_nothing(gazetteer):
     assert s.speaker is None and s.cue is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The Harlow Council issued a statement calling the toll "a relic."',
+        "The Harlow Council released a statement Friday saying the toll would fall.",
+    ],
+)
+def test_a_statement_issued_then_a_participle_is_the_issuers(text, gazetteer):
+    assert parse(text, gazetteer).speaker == "Harlow Council"
+
+
+def test_a_body_of_a_place_speaks_for_that_place(gazetteer):
+    s = parse("The Security Council said the test was a clear violation.", gazetteer)
+    assert (s.speaker, s.affiliation) == ("Security Council", "United Nations")
+
+
 def test_a_claim_owned_after_a_preposition_is_its_owners(gazetteer):
     s = parse("The fact-checkers seized on Duarte’s claim that tolls fell by half.", gazetteer)
     assert s.speaker == "Duarte" and s.cue == "claim"

@@ -187,6 +187,8 @@ def read_source(phrase: str, name: str | None, gazetteer: Gazetteer) -> Attribut
     words = _name_words(name)
     if not words:
         return None
+    if known is not None and known.body and known.place is not None:
+        return known  # "the Security Council", "the State Department": a body of a place
     if words[-1].lower() in ORG_HEADS or _names_organisation(words):
         # "Budget Policy Center", "The Lakeside Herald": an organisation's name keeps its words.
         while words and words[0].lower() in ARTICLES:

@@ -46,6 +46,10 @@ AFTER_NAME = frozenset("on in at during when after before as who while to of".sp
 TIME_WORDS = frozenset("today yesterday tonight".split())
 TIME_NOUNS = frozenset("week month year weekend morning afternoon evening night".split())
 TIME_DEICTICS = frozenset("this last next that".split())
+# What a speaker issues that says what the participle after it reports: "the Council issued a
+# statement calling the test a violation".
+ISSUED_VERBS = frozenset("issued released published posted sent put".split())
+ISSUED_NOUNS = frozenset("statement letter tweet post release memo note message video".split())
 # An appositive between dashes that ends just before the cue.
 _DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
 
@@ -73,6 +77,13 @@ def _skip_before_cue(tokens: list[tuple[int, int, str]]) -> int:
             i -= 1  # "Berg on Monday said"
         elif lower in TIME_WORDS:
             i -= 1  # "Berg today said"
+        elif (
+            lower.rstrip(",") in ISSUED_NOUNS
+            and i > 2
+            and tokens[i - 2][2].lower() in ("a", "an")
+            and tokens[i - 3][2].lower() in ISSUED_VERBS
+        ):
+            i -= 3  # "the Council issued a statement calling", "Berg posted a tweet saying"
         elif lower in TIME_NOUNS and i > 1 and tokens[i - 2][2].lower() in TIME_DEICTICS:
             i -= 2  # "Berg this month announced", "Berg earlier this week said"
         else:
