@@ -171,3 +171,25 @@ def test_a_role_whose_statements_do_not_answer_looks_at_the_text_that_names_it(t
         "No statement attributed to a finance minister answers this; these name the role in "
         "their text and answer the rest."
     )
+
+
+PORT = """\
+"The pier opens in June," Ana Ruiz, who chairs the Harbor Council, said on March 2.
+Taxes will fall next year, Mayor Tom Berg said on March 3.
+"Wages are too low," dock workers said on March 4.
+"""
+
+
+def test_a_role_no_title_is_read_as_lists_the_statements_naming_its_words(tmp_path):
+    # No title of the corpus is read in "the Harbor Council chief": the statements whose
+    # words name the role's are listed, best first; the whole corpus is not.
+    from conftest import write
+
+    from qa.answer.engine import Engine
+    from qa.settings import Settings
+
+    corpus = write(tmp_path / "port.txt", PORT)
+    engine = Engine(Settings(corpus=(corpus,), index_dir=tmp_path / "index"))
+    result = answer(engine, "What did the Harbor Council chief say?")
+    assert [r.sure for r in result.understood.roles] == [False]
+    assert result.answered and [p.source for p in result.passages] == ["port.txt:1"]

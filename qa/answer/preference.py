@@ -25,12 +25,19 @@ def preferred_first(u: Understanding, hits: list[Hit]) -> list[Hit]:
 def preferred_rows_first(u: Understanding, order: np.ndarray, store: Store, why) -> np.ndarray:
     """A listing's rows (a question with no topic, newest first) with those of a preferred role
     first, each part in its order: `why["role"]` names the preferred titles' rows when a role
-    is not sure."""
+    is not sure. When no row holds a preferred title ("the EU Council chief"), only the rows
+    whose words name the role's are listed, by their keyword score for them: the whole corpus
+    newest first answers nothing asked."""
     if all(role.sure for role in u.roles) or "role" not in why or not len(order):
         return order
     order = np.asarray(order, dtype=np.int64)
     held = np.isin(order, store.ids(why["role"], among=order))
-    return np.concatenate([order[held], order[~held]])
+    if held.any() or u.speakers or u.affiliations:
+        return np.concatenate([order[held], order[~held]])
+    words = sorted(set(tokenize(" ".join(role.label for role in u.roles))))
+    scores = np.asarray(store.keyword_scores(words, order), dtype=np.float64)
+    ranked = np.argsort(-scores, kind="stable")
+    return order[ranked[scores[ranked] > 0]]
 
 
 def occasion_rows_first(u: Understanding, order: np.ndarray, store: Store) -> np.ndarray:
