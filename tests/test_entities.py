@@ -394,6 +394,21 @@ def test_a_suffix_is_no_surname_and_an_everyday_given_name_is_the_same_person(tm
     assert not other.answered and other.reason == "speaker"
 
 
+def test_a_place_asked_by_its_institution_puts_that_institution_first(tmp_path):
+    corpus = write(
+        tmp_path / "sanctions.txt",
+        "Sanctions on grain exports will stay, U.S. Senator Ann Lee said on March 4.\n"
+        "Sanctions on grain exports will be reviewed, White House spokesman Tom Berg said on "
+        "March 2.\n",
+    )
+    engine = engine_for(corpus, tmp_path / "index")
+    asked = answer(engine, "What did the White House say about sanctions on grain exports?")
+    assert asked.understood.affiliations == ("United States",)
+    assert [p.speaker for p in asked.passages] == ["Tom Berg", "Ann Lee"]
+    country = answer(engine, "What did the United States say about sanctions on grain exports?")
+    assert [p.speaker for p in country.passages] == ["Ann Lee", "Tom Berg"]  # newest first
+
+
 def test_an_organisation_by_its_initials_is_the_one_named_in_full():
     written = [("World Grain Council", None, None, None), ("WGC", None, None, None),
                ("WGC", None, None, None), ("Anna Kowal", None, None, None),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from qa.answer.hits import Hit, _only_names
-from qa.answer.preference import preferred_first
+from qa.answer.preference import institution_first, preferred_first
 from qa.answer.relevance import relevance
 from qa.question.understanding import Understanding
 from qa.store.base import Store
@@ -24,7 +24,7 @@ def best_first(relevant: list[Hit]) -> list[Hit]:
     return [top] + [h for h in relevant if h is not top]
 
 
-def by_intent(u: Understanding, relevant: list[Hit], store: Store) -> list[Hit]:
+def by_intent(u: Understanding, relevant: list[Hit], store: Store, gazetteer=None) -> list[Hit]:
     """The relevant hits ordered for what the question asks for: a speaker or a date."""
     if u.intent == "who":
         # A "who" question asks for one statement's speaker: keep the close contenders,
@@ -45,7 +45,8 @@ def by_intent(u: Understanding, relevant: list[Hit], store: Store) -> list[Hit]:
         rest = [h for h in relevant if relevance(h) < best - WHO_MARGIN]
         close.sort(key=lambda h: h.said_order is None)
         relevant = close + rest
-    return preferred_first(u, relevant)
+    relevant = preferred_first(u, relevant)
+    return institution_first(u, relevant, store, gazetteer) if gazetteer else relevant
 
 
 def ties_by_id(

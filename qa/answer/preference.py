@@ -5,6 +5,8 @@ them, and none is dropped."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from qa.answer.hits import Hit
@@ -20,6 +22,35 @@ def preferred_first(u: Understanding, hits: list[Hit]) -> list[Hit]:
         return hits
     preferred = [h for h in hits if "role" in h.matched_by]
     return preferred + [h for h in hits if "role" not in h.matched_by]
+
+
+def institution_first(u: Understanding, hits: list[Hit], store: Store, gazetteer) -> list[Hit]:
+    """The hits of a place asked by one of its institutions ("the White House", "the Kremlin"
+    for the United States, Russia) whose speaker or role names that institution first ("White
+    House Press Secretary"), each part in its order; the place's other voices follow."""
+    typed = [a for name in u.affiliations for a in _institutions(name, gazetteer)
+             if re.search(rf"(?i)(?<!\w){re.escape(a)}(?!\w)", u.question)]  # fmt: skip
+    if not typed or not hits:
+        return hits
+    statements = store.statements([h.row for h in hits])
+    names = [f"{s.speaker or ''} {s.role or ''}".lower() for s in statements]
+    first = [any(a.lower() in n for a in typed) for n in names]
+    if not any(first) or all(first):
+        return hits
+    return [h for h, f in zip(hits, first) if f] + [h for h, f in zip(hits, first) if not f]
+
+
+def _institutions(name: str, gazetteer) -> list[str]:
+    """A place's names that are no name of the place itself: two words or more that are not
+    its own ("White House", "State Department"), or one capitalised word past its own names
+    and demonyms ("Kremlin")."""
+    place = gazetteer.place_named(name)
+    if place is None:
+        return []
+    own = {w.lower() for w in place.name.split()}
+    return [a for a in place.aliases if a != place.name and not a.isupper()
+            and not {w.lower().strip(".") for w in a.split()} <= own
+            and not re.search(r"(?:an|ans|ian|ese|ish)$", a)]  # fmt: skip
 
 
 def preferred_rows_first(u: Understanding, order: np.ndarray, store: Store, why) -> np.ndarray:

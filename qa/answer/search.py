@@ -186,7 +186,7 @@ class Searcher:
 
     def _page(self, u, relevant: list[Hit], offset, top_k, read, note=None) -> SearchResult:
         """An answered result: the relevant hits in the order the question asks, one page."""
-        relevant = by_intent(u, relevant, self.store)
+        relevant = by_intent(u, relevant, self.store, self.gazetteer)
         page = relevant[offset : offset + top_k]
         page = self.read(page) if read else tuple(page)
         return SearchResult(u, page, (), True, note, len(relevant))
