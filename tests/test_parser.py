@@ -432,31 +432,25 @@ def test_a_curly_quotation_closed_by_a_straight_mark_ends_there(gazetteer):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "speaker"),
     [
-        'Ines Duarte continued: "The old rates were a relic."',
-        '"The old rates were a relic," Ines Duarte continued.',
-        '"The old rates were a relic," continued Ines Duarte.',
+        # "continued" reports speech next to a quotation
+        ('Ines Duarte continued: "The old rates were a relic."', "Ines Duarte"),
+        ('"The old rates were a relic," Ines Duarte continued.', "Ines Duarte"),
+        ('"The old rates were a relic," continued Ines Duarte.', "Ines Duarte"),
+        # a statement issued, then a participle, is the issuer's
+        ('The Harlow Council issued a statement calling the toll "a relic."', "Harlow Council"),
+        ("The Harlow Council released a statement Friday saying the toll would fall.",
+         "Harlow Council"),
     ],
-)
-def test_continued_reports_speech_next_to_a_quotation(text, gazetteer):
-    assert parse(text, gazetteer).speaker == "Ines Duarte"
+)  # fmt: skip
+def test_speakers_of_attributions_read_with_what_stands_around_them(text, speaker, gazetteer):
+    assert parse(text, gazetteer).speaker == speaker
 
 
 def test_continued_alone_reports_nothing(gazetteer):
     s = parse("Ines Duarte continued her work on the toll bridge.", gazetteer)
     assert s.speaker is None and s.cue is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        'The Harlow Council issued a statement calling the toll "a relic."',
-        "The Harlow Council released a statement Friday saying the toll would fall.",
-    ],
-)
-def test_a_statement_issued_then_a_participle_is_the_issuers(text, gazetteer):
-    assert parse(text, gazetteer).speaker == "Harlow Council"
 
 
 def test_a_body_of_a_place_speaks_for_that_place(gazetteer):

@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import write
 
 from qa.answer.compose import answer, understand
+from qa.answer.engine import Engine
 from qa.answer.filters import plan
 from qa.answer.preference import preferred_rows_first
 from qa.present.formats import understood_label
+from qa.settings import Settings
 from qa.store.where import EVERYTHING, NOTHING
+
+
+def _engine_over(tmp_path, name: str, text: str) -> Engine:
+    """An engine over one invented corpus file."""
+    corpus = write(tmp_path / name, text)
+    return Engine(Settings(corpus=(corpus,), index_dir=tmp_path / "index"))
 
 
 def _speakers(result) -> list[str | None]:
@@ -128,13 +137,7 @@ def test_a_role_no_record_holds_answers_from_the_text_that_names_it(tmp_path):
     # The record misses the role its own text gives ("the finance minister of France" after
     # the name): the statement that names the role and answers is shown, the reply saying no
     # statement is attributed to it; one that names no such role is never shown for it.
-    from conftest import write
-
-    from qa.answer.engine import Engine
-    from qa.settings import Settings
-
-    corpus = write(tmp_path / "toll.txt", TOLL)
-    engine = Engine(Settings(corpus=(corpus,), index_dir=tmp_path / "index"))
+    engine = _engine_over(tmp_path, "toll.txt", TOLL)
     result = answer(engine, "What did France's finance minister say about the bridge toll?")
     assert result.answered
     assert [p.source for p in result.passages][:1] == ["toll.txt:1"]
@@ -157,13 +160,7 @@ On a call with reporters, the finance minister and longtime chairman of the regi
 def test_a_role_whose_statements_do_not_answer_looks_at_the_text_that_names_it(tmp_path):
     # The record of the role answers nothing on the topic; a statement whose text gives the
     # role to its (unnamed) speaker does: it is shown, the reply saying so.
-    from conftest import write
-
-    from qa.answer.engine import Engine
-    from qa.settings import Settings
-
-    corpus = write(tmp_path / "harbor.txt", HARBOR)
-    engine = Engine(Settings(corpus=(corpus,), index_dir=tmp_path / "index"))
+    engine = _engine_over(tmp_path, "harbor.txt", HARBOR)
     result = answer(engine, "What did the finance minister say about dredging the channel?")
     assert result.answered
     assert [p.source for p in result.passages][:1] == ["harbor.txt:3"]
@@ -183,13 +180,7 @@ Taxes will fall next year, Mayor Tom Berg said on March 3.
 def test_a_role_no_title_is_read_as_lists_the_statements_naming_its_words(tmp_path):
     # No title of the corpus is read in "the Harbor Council chief": the statements whose
     # words name the role's are listed, best first; the whole corpus is not.
-    from conftest import write
-
-    from qa.answer.engine import Engine
-    from qa.settings import Settings
-
-    corpus = write(tmp_path / "port.txt", PORT)
-    engine = Engine(Settings(corpus=(corpus,), index_dir=tmp_path / "index"))
+    engine = _engine_over(tmp_path, "port.txt", PORT)
     result = answer(engine, "What did the Harbor Council chief say?")
     assert [r.sure for r in result.understood.roles] == [False]
     assert result.answered and [p.source for p in result.passages] == ["port.txt:1"]
