@@ -459,7 +459,7 @@ def test_a_body_of_a_place_speaks_for_that_place(gazetteer):
 
 
 def test_a_claim_owned_after_a_preposition_is_its_owners(gazetteer):
-    s = parse("The fact-checkers seized on Duarte’s claim that tolls fell by half.", gazetteer)
+    s = parse("The fact-checkers pounced on Duarte’s claim that tolls fell by half.", gazetteer)
     assert s.speaker == "Duarte" and s.cue == "claim"
     # An owner's remarks answered by someone else: the one who speaks is not the owner.
     s = parse("In response to Duarte's remarks, the mayor said the tolls stay.", gazetteer)

@@ -213,7 +213,7 @@ def before(masked: str, cue_start: int, participle: bool = False) -> Subject | N
                 return Subject(
                     tokens[start][0], end_token[1] - 1, tokens[start][0], end_token[1] - 1
                 )
-        # "seized on Berg's claim that ...": the claim's content is Berg's, whatever precedes
+        # "pounced on Berg's claim that ...": the claim's content is Berg's, whatever precedes
         owner = re.search(r"['’]s$", tokens[end - 1][2]) and re.match(
             r"[\w’'-]+\s+that\b", masked[cue_start : cue_start + 40]
         )
