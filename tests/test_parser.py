@@ -442,6 +442,12 @@ def test_a_curly_quotation_closed_by_a_straight_mark_ends_there(gazetteer):
         ('The Harlow Council issued a statement calling the toll "a relic."', "Harlow Council"),
         ("The Harlow Council released a statement Friday saying the toll would fall.",
          "Harlow Council"),
+        # "tweets", "emails", "posts" report speech before what is said, else are nouns
+        ("Duarte tweets that the toll will fall.", "Duarte"),
+        ('"The toll will fall," Duarte tweets.', "Duarte"),
+        ("Duarte tweets attacking the council drew criticism.", None),
+        ("Harlow Council emails combed through by reporters suggest that tolls rose.", None),
+        ("Duarte posts a video saying the toll will fall.", "Duarte"),
     ],
 )  # fmt: skip
 def test_speakers_of_attributions_read_with_what_stands_around_them(text, speaker, gazetteer):

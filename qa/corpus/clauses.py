@@ -15,6 +15,7 @@ from qa.corpus.cues import (
     CUE_PATTERN,
     INVERTING,
     MODALS,
+    NOUN_FORMS,
     SAYING_TO_VERBS,
     TITLE_CUE_PATTERN,
     is_skippable,
@@ -102,6 +103,10 @@ def _locate(masked: str, m: re.Match) -> subjects.Subject | None:
         return subjects.after(masked, m.end() + 4)  # "was first reported by the Herald"
     if cue.lower() in BY_QUOTATIONS and not _by_quotation(masked, m):
         return None
+    if cue in NOUN_FORMS and not (
+        re.match(r"\s*that\b", masked[m.end() :]) or _by_quotation(masked, m)
+    ):
+        return None  # "Clinton emails show ...": a noun
     participle = cue.endswith("ing")
     subject = subjects.before(masked, m.start(), participle=participle)
     if subject is not None and cue in BASE_FORMS and not _plural(masked, subject, m.start()):
@@ -115,7 +120,7 @@ def _locate(masked: str, m: re.Match) -> subjects.Subject | None:
 def _by_quotation(masked: str, m: re.Match) -> bool:
     """Whether a quotation opens right after the cue ("continued: “...") or closed just
     before its clause ('"...," Lee continued'). Quoted words are masked as "§"."""
-    after = re.match(r"\s*[:,]\s*[\"“«']*§", masked[m.end() : m.end() + 8])
+    after = re.match(r"\s*[:,]?\s*[\"“«']*§", masked[m.end() : m.end() + 8])
     before = re.search(
         r"§[\"”»']*,?\s+(?:\S+\s+){0,4}$", masked[max(0, m.start() - 80) : m.start()]
     )

@@ -30,6 +30,9 @@ continue
 # Verbs that report speech only next to a quotation ("Lee continued: “...”", '"...," Lee
 # continued'), never alone ("the talks continued").
 BY_QUOTATIONS = frozenset(verb_forms("continue"))
+# Third-person forms that are more often plural nouns ("Clinton emails show ...", "Trump tweets
+# attacking ..."): a cue only before what is said ("tweets that", "tweets:", "posts “...").
+NOUN_FORMS = frozenset(verb_forms(lemma)[1] for lemma in ("email", "tweet", "post", "blog", "text"))
 CUE_WORDS = frozenset(form for lemma in REPORTING_VERBS for form in verb_forms(lemma))
 # The base forms: a cue only in the present tense ("Democrats argue"), never after a modal.
 BASE_FORMS = frozenset(REPORTING_VERBS)

@@ -48,7 +48,9 @@ TIME_NOUNS = frozenset("week month year weekend morning afternoon evening night"
 TIME_DEICTICS = frozenset("this last next that".split())
 # What a speaker issues that says what the participle after it reports: "the Council issued a
 # statement calling the test a violation".
-ISSUED_VERBS = frozenset("issued released published posted sent put".split())
+ISSUED_VERBS = frozenset(
+    "issued issues released releases published publishes posted posts sent sends put puts".split()
+)
 ISSUED_NOUNS = frozenset("statement letter tweet post release memo note message video".split())
 # An appositive between dashes that ends just before the cue.
 _DASHED = re.compile(r"\s(?:--|—|–)\s[^—–]{1,200}?\s(?:--|—|–)\s*$")
