@@ -480,6 +480,9 @@ def test_a_name_inside_what_an_unnamed_source_says_is_not_the_speaker(gazetteer)
     )
     assert s.speaker is None
     assert s.source_mention == "A Labour source"
+    # A sentence joined to the one before ("But critics say") is read the same way.
+    s = parse("But critics say that Harlow Mining has not disclosed its taxes.", gazetteer)
+    assert s.speaker is None and s.source_mention == "critics"
     # In another sentence, a name still speaks for the passage.
     s = parse("The mayor spoke at noon. Ines Vidal said the bridge would reopen.", gazetteer)
     assert s.speaker == "Ines Vidal"

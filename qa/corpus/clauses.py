@@ -156,7 +156,6 @@ def _main(found: list[_Found], masked: str) -> _Found | None:
     def nested(item: _Found) -> bool:
         return any(
             described(outer)
-            and outer.speaker_first
             and outer.cue_end <= item.clause_start
             and not re.search(r"[.!?]\s", masked[outer.cue_end : item.clause_start])
             for outer in found

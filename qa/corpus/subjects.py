@@ -42,6 +42,9 @@ NOT_IN_SOURCE = frozenset(
 )
 # Words that may follow a source named after its cue: '... said Ann Lee on Monday'.
 AFTER_NAME = frozenset("on in at during when after before as who while to of".split())
+# Words that join a sentence to the one before and stand before its subject: "But critics
+# say", "And officials said" (not "When voters ask ...", whose clause is not the sentence's).
+JOINING = frozenset("but and yet so still now then also meanwhile however moreover indeed".split())
 # A time between the subject and the cue: "Acme this month announced", "Berg last week said".
 TIME_WORDS = frozenset("today yesterday tonight".split())
 TIME_NOUNS = frozenset("week month year weekend morning afternoon evening night".split())
@@ -114,9 +117,12 @@ def _described(tokens: list[tuple[int, int, str]], end: int) -> int | None:
         if word.endswith(",") and i < end:
             break  # "..., senior diplomat says"
         of_role = bare == "of" and i > 1 and is_unnamed_head(tokens[i - 2][2])
-        if bare in NOT_IN_SOURCE and not of_role:  # "the secretary of state" is one role
-            return None
+        opening = bare in JOINING and (i == 1 or tokens[i - 2][2].endswith(","))
+        if bare in NOT_IN_SOURCE and not of_role and not opening:
+            return None  # "the secretary of state" is one role; "But critics say", two words
         i -= 1
+        if opening:
+            break
         if bare in DETERMINERS:
             return i
         if bare.endswith(("'s", "’s")):
