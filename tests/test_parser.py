@@ -447,6 +447,7 @@ def test_a_curly_quotation_closed_by_a_straight_mark_ends_there(gazetteer):
         ('"The toll will fall," Duarte tweets.', "Duarte"),
         ("Duarte tweets attacking the council drew criticism.", None),
         ("Harlow Council emails combed through by reporters suggest that tolls rose.", None),
+        ("The hearing covered Duarte’s email server and its logs.", None),
         ("Duarte posts a video saying the toll will fall.", "Duarte"),
     ],
 )  # fmt: skip
@@ -483,6 +484,12 @@ def test_a_name_inside_what_an_unnamed_source_says_is_not_the_speaker(gazetteer)
     # A sentence joined to the one before ("But critics say") is read the same way.
     s = parse("But critics say that Harlow Mining has not disclosed its taxes.", gazetteer)
     assert s.speaker is None and s.source_mention == "critics"
+    # So is a name inside what a source closing the sentence says.
+    s = parse("Duarte had told the council that she wanted no escort, the source added.",
+              gazetteer)  # fmt: skip
+    assert s.speaker is None and s.source_mention == "the source"
+    s = parse('"The toll will fall," Duarte said. A spokesman agreed.', gazetteer)
+    assert s.speaker == "Duarte"
     # In another sentence, a name still speaks for the passage.
     s = parse("The mayor spoke at noon. Ines Vidal said the bridge would reopen.", gazetteer)
     assert s.speaker == "Ines Vidal"

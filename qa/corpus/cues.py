@@ -32,7 +32,9 @@ continue
 BY_QUOTATIONS = frozenset(verb_forms("continue"))
 # Third-person forms that are more often plural nouns ("Clinton emails show ...", "Trump tweets
 # attacking ..."): a cue only before what is said ("tweets that", "tweets:", "posts “...").
-NOUN_FORMS = frozenset(verb_forms(lemma)[1] for lemma in ("email", "tweet", "post", "blog", "text"))
+NOUN_FORMS = frozenset(
+    form for lemma in ("email", "tweet", "post", "blog", "text") for form in verb_forms(lemma)[:2]
+)
 CUE_WORDS = frozenset(form for lemma in REPORTING_VERBS for form in verb_forms(lemma))
 # The base forms: a cue only in the present tense ("Democrats argue"), never after a modal.
 BASE_FORMS = frozenset(REPORTING_VERBS)
