@@ -9,7 +9,6 @@ import importlib
 import os
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from qa.corpus import files as corpus_files
@@ -35,9 +34,8 @@ Progress = Callable[[int, int], None]
 def corpus_fingerprint(paths: list[Path]) -> str:
     """A hash of everything that decides the statement records, read without parsing (a
     folder: the files under it, by the names their statements cite)."""
+    # The parser stamp holds the bundled places (qa/data) with the corpus layer's code
     digest = hashlib.sha256(f"format {FORMAT_VERSION} parser {parser_stamp()}".encode())
-    places = resources.files("qa.data").joinpath("places.toml").read_bytes()
-    digest.update(places)
     metas: dict[Path, None] = {}  # in order, each once
     for entry in corpus_entries(paths):
         path = entry.path
@@ -87,12 +85,9 @@ def _digest_sidecar(digest, path: Path, limit: int) -> None:
 
 def corpus_signature(paths: list[Path]) -> list:
     """What the files behind the fingerprint look like, without reading them: path, size,
-    modification and change times, inode (and the bundled places, which are small)."""
-    places = resources.files("qa.data").joinpath("places.toml").read_bytes()
-    signature: list = [
-        f"format {FORMAT_VERSION} parser {parser_stamp()}",
-        hashlib.sha256(places).hexdigest(),
-    ]
+    modification and change times, inode (and the parser stamp, which holds the bundled
+    places)."""
+    signature: list = [f"format {FORMAT_VERSION} parser {parser_stamp()}"]
     files: dict[Path, None] = {}  # in order, each once
     for entry in corpus_entries(paths):
         files.update(dict.fromkeys((entry.path, *meta_files(entry))))

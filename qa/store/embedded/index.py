@@ -53,7 +53,8 @@ def _remember_corpus(folder: Path, signature: list, paths: list[Path]) -> None:
     it is still so described, and no file of it changed in the last SETTLED_SECONDS (a change
     within the clock tick of the recording could leave the signature as it was)."""
     limit = time.time_ns() - manifest_module.SETTLED_SECONDS * 1e9
-    settled = all(len(entry) < 5 or max(entry[2:4]) < limit for entry in signature[2:])
+    files = [entry for entry in signature if isinstance(entry, list)]  # after its header words
+    settled = all(len(entry) < 5 or max(entry[2:4]) < limit for entry in files)
     if not settled or corpus_signature(paths) != signature:
         return
     try:
