@@ -264,11 +264,12 @@ class QuestionReader:
         names_only = False
         if refused == "language":
             # Another language: its names are read, its other words are not
-            named = names_in_other_language(asked, self.place, self.resolve_speaker)
-            if named[0] or named[1]:
-                speakers, affiliations = named[0], [] if named[0] else named[1]
+            people, places, named = names_in_other_language(asked, self.place,
+                                                            self.resolve_speaker)  # fmt: skip
+            if people or places:
+                speakers, affiliations = people, [] if people else places
                 # English spellings of its other words are no reading, nor a place left out
-                corrections = [c for c in named[2] if c[1] in (*speakers, *affiliations)]
+                corrections = [c for c in named if c[1] in (*speakers, *affiliations)]
                 refused, names_only, topic, roles, unknown, sources = None, True, "", [], [], []
         concepts = topic_concepts(topic, self)
         kind = "quote" if quotes else None
